@@ -1,0 +1,1 @@
+// Figures module: see README.md in this folder.

@@ -1,0 +1,1 @@
+// Instances module: see README.md in this folder.

@@ -1,0 +1,1 @@
+// LinearAlgebra module: see README.md in this folder.

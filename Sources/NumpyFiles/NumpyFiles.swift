@@ -1,0 +1,1 @@
+// NumpyFiles module: see README.md in this folder.

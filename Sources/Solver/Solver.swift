@@ -1,0 +1,1 @@
+// Solver module: see README.md in this folder.

@@ -1,0 +1,1 @@
+// Training module: see README.md in this folder.
