@@ -1,1 +1,0 @@
-// LinearAlgebra module: see README.md in this folder.
