@@ -79,15 +79,19 @@ public struct SVD: Sendable {
     public let singularValues: [Double]
     public let vt: Matrix<Double>
 
-    public init(_ a: Matrix<Double>) throws {
+    /// - Parameter full: numpy's `full_matrices=True`: U is m×m and Vᵀ is n×n (the extra rows of Vᵀ
+    ///   span the null space when m < n).
+    public init(_ a: Matrix<Double>, full: Bool = false) throws {
         let m = a.rows, n = a.columns, k = min(m, n)
+        let uColumns = full ? m : k, vtRows = full ? n : k
         var work = a
         var s = [Double](repeating: 0, count: k)
-        var u = Matrix<Double>(rows: m, columns: k)
-        var vt = Matrix<Double>(rows: k, columns: n)
+        var u = Matrix<Double>(rows: m, columns: uColumns)
+        var vt = Matrix<Double>(rows: vtRows, columns: n)
         if k > 0 {
-            let info = LAPACKE_dgesdd(LAPACK_COL_MAJOR, Int8(UInt8(ascii: "S")), li(m), li(n), &work.storage, li(m),
-                                      &s, &u.storage, li(m), &vt.storage, li(max(k, 1)))
+            let job = Int8(UInt8(ascii: full ? "A" : "S"))
+            let info = LAPACKE_dgesdd(LAPACK_COL_MAJOR, job, li(m), li(n), &work.storage, li(m),
+                                      &s, &u.storage, li(m), &vt.storage, li(max(vtRows, 1)))
             if info > 0 { throw LinearAlgebraError.didNotConverge(routine: "dgesdd") }
             try check(info, "dgesdd")
         }
@@ -114,7 +118,7 @@ public struct SVD: Sendable {
 }
 
 extension Matrix where Scalar == Double {
-    public func svd() throws -> SVD { try SVD(self) }
+    public func svd(full: Bool = false) throws -> SVD { try SVD(self, full: full) }
 
     public func cholesky() throws -> Cholesky { try Cholesky(self) }
 
@@ -157,8 +161,8 @@ extension Matrix where Scalar == Double {
     public func solve(_ b: [Double]) throws -> [Double] { try solve(Matrix(column: b)).storage }
 
     /// The minimum-norm least-squares solution of A·x ≈ B, rank-revealing (dgelsd); singular
-    /// values below `relativeTolerance`·σ_max count as zero.
-    public func leastSquares(_ b: Matrix<Double>, relativeTolerance: Double = -1) throws -> (solution: Matrix<Double>, rank: Int) {
+    /// values below `relativeTolerance`·σ_max count as zero (default numpy's `lstsq`: ε·max(m, n)).
+    public func leastSquares(_ b: Matrix<Double>, relativeTolerance: Double? = nil) throws -> (solution: Matrix<Double>, rank: Int) {
         precondition(b.rows == rows)
         let m = rows, n = columns, ldb = max(m, n, 1)
         var a = self
@@ -168,13 +172,13 @@ extension Matrix where Scalar == Double {
         var s = [Double](repeating: 0, count: min(m, n))
         var rank: LapackInt = 0
         let info = LAPACKE_dgelsd(LAPACK_COL_MAJOR, li(m), li(n), li(b.columns), &a.storage, li(m), &padded.storage, li(ldb),
-                                  &s, relativeTolerance, &rank)
+                                  &s, relativeTolerance ?? Double.ulpOfOne * Double(max(m, n)), &rank)
         if info > 0 { throw LinearAlgebraError.didNotConverge(routine: "dgelsd") }
         try check(info, "dgelsd")
         return (padded.rows(Array(0..<n)), Int(rank))
     }
 
-    public func leastSquares(_ b: [Double], relativeTolerance: Double = -1) throws -> [Double] {
+    public func leastSquares(_ b: [Double], relativeTolerance: Double? = nil) throws -> [Double] {
         try leastSquares(Matrix(column: b), relativeTolerance: relativeTolerance).solution.storage
     }
 

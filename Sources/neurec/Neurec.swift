@@ -1,9 +1,25 @@
 import ArgumentParser
+import Foundation
+import LinearAlgebra
 
 @main
 struct Neurec: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "neurec",
         abstract: "Phase-transition experiments of 'Overparameterized ReLU Neural Networks Learn the Simplest Model', as reports.",
-        subcommands: [])
+        subcommands: [InstanceCommand.self])
+
+    static func main() {
+        restartWithFasterBLASKernelIfNeeded()
+        main(nil)
+    }
+
+    /// See `BLASRuntime`: OpenBLAS picks its kernels when loaded, so a better choice needs a restart.
+    private static func restartWithFasterBLASKernelIfNeeded() {
+        guard let core = BLASRuntime.betterCoreType() else { return }
+        setenv("OPENBLAS_CORETYPE", core, 1)
+        let arguments = CommandLine.arguments.map { strdup($0) } + [nil]
+        execv("/proc/self/exe", arguments)
+        // execv returns only on failure: carry on with the kernels we have.
+    }
 }

@@ -1,0 +1,124 @@
+import Foundation
+import LinearAlgebra
+
+/// Draws instances in exactly the order of SPEC §3, from whatever stream it is handed: the shared numpy
+/// stream (numpy mode) or a cell's own stream (cell mode) consume the same sequence of calls.
+public struct InstanceDraws: Sendable {
+    public let experiment: OriginalExperiment
+    public let parameters: InstanceParameters
+
+    public init(experiment: OriginalExperiment, parameters: InstanceParameters) {
+        self.experiment = experiment
+        self.parameters = parameters
+    }
+
+    /// Draws one trial's instance, or returns nil without drawing for a cell the original skips.
+    ///
+    /// - Parameter materialize: when false, only what decides how much later calls draw is computed
+    ///   (replaying the numpy stream up to a cell); the returned instance then lacks patterns.
+    public func draw(n: Int, d: Int, trial: Int, from stream: inout NumpyRandomState,
+                     materialize: Bool = true) -> Instance? {
+        guard !experiment.skipsCell(n: n, d: d) else { return nil }
+        var x: Matrix<Double>, planted: Matrix<Double>, y: [Double]
+        if experiment.plantsReLUNeurons {
+            while true {
+                x = drawData(n: n, d: d, from: &stream)
+                planted = drawReLUNeurons(d: d, from: &stream)
+                if let labels = PlantedLabels.normalizedReLU(x, planted) { y = labels; break }
+            }
+        } else {
+            x = drawData(n: n, d: d, from: &stream)
+            let w = drawLinearNeuron(x: x, from: &stream, materialize: materialize)
+            planted = Matrix(column: w)
+            y = materialize ? PlantedLabels.linear(x, w) : []
+        }
+        if experiment.drawsNoise {
+            let g = stream.randn(n)
+            if materialize && parameters.sigma != 0 {
+                // numpy: y + sigma * g / sqrt(n), left to right.
+                let root = Double(n).squareRoot()
+                y = zip(y, g).map { $0 + parameters.sigma * $1 / root }
+            }
+        }
+        var patterns: PatternSet?
+        if let directions = experiment.patternDirections(n: n) {
+            var h = stream.randn(d, directions)
+            _ = stream.randn(d)  // the original's all-ones heuristic starts from these
+            if materialize {
+                if experiment.plantsReLUNeurons { h = planted.appendingColumns(h) }
+                patterns = PatternSet(x: x, directions: h, planted: experiment.plantsReLUNeurons ? planted.columns : 0,
+                                      allOnes: AllOnesPattern.exists(for: x))
+            }
+        }
+        var testX: Matrix<Double>?, testY: [Double]?
+        if experiment.hasTestSet {
+            let xt = drawData(n: n, d: d, from: &stream)
+            discardPlantedDraws(d: d, from: &stream)
+            if materialize {
+                testX = xt
+                testY = experiment.plantsReLUNeurons
+                    ? PlantedLabels.normalizedReLU(xt, planted) ?? [Double](repeating: 0, count: n)
+                    : PlantedLabels.linear(xt, planted.column(0))
+            }
+        }
+        return Instance(experiment: experiment, parameters: parameters, n: n, d: d, trial: trial,
+                        x: x, planted: planted, y: y, testX: testX, testY: testY, patterns: patterns)
+    }
+
+    /// X: entries N(0,1)/√n, then the law of `--optx`.
+    func drawData(n: Int, d: Int, from stream: inout NumpyRandomState) -> Matrix<Double> {
+        let root = Double(n).squareRoot()
+        // Divide (not multiply by 1/√n) and cube with pow, as numpy's `/` and `**3` do, for identical bits.
+        var x = stream.randn(n, d).map { $0 / root }
+        if parameters.dataLaw.cubes { x = x.map { pow($0, 3) } }
+        if parameters.dataLaw.whitens, let f = try? x.svd() {
+            x = n >= d ? f.u : f.vt
+        }
+        return x
+    }
+
+    /// w*: a unit Gaussian vector (optw 0) or the right singular vector of X for its smallest singular
+    /// value (optw 1; numpy's full SVD, so a null vector of X when n < d).
+    func drawLinearNeuron(x: Matrix<Double>, from stream: inout NumpyRandomState, materialize: Bool) -> [Double] {
+        let d = x.columns
+        if parameters.plantedOption == 0 {
+            let w = stream.randn(d)
+            let norm = w.dot(w).squareRoot()
+            return w.map { $0 / norm }
+        }
+        guard materialize, let f = try? x.svd(full: true) else { return [Double](repeating: 0, count: d) }
+        return f.vt.row(d - 1)
+    }
+
+    /// The k planted ReLU neurons as unit columns of a d×k matrix.
+    func drawReLUNeurons(d: Int, from stream: inout NumpyRandomState) -> Matrix<Double> {
+        let k = parameters.neurons
+        var w: Matrix<Double>
+        switch parameters.plantedOption {
+        case 0:
+            w = stream.randn(d, k)
+        case 1:
+            w = Matrix(rows: d, columns: k)
+            for j in 0..<min(k, d) { w[j, j] = 1 }
+        default:
+            let u = stream.randn(d)
+            w = Matrix(rows: d, columns: 2, columnMajor: u + u.map { -$0 })
+        }
+        for j in 0..<w.columns {
+            let column = w.column(j)
+            let norm = column.dot(column).squareRoot()
+            w.setColumn(j, to: column.map { $0 / norm })
+        }
+        return w
+    }
+
+    /// The original draws a second planted model with the test set and throws it away.
+    func discardPlantedDraws(d: Int, from stream: inout NumpyRandomState) {
+        switch (experiment.plantsReLUNeurons, parameters.plantedOption) {
+        case (false, 0): _ = stream.randn(d)
+        case (true, 0): _ = stream.randn(d, parameters.neurons)
+        case (true, 2): _ = stream.randn(d)
+        default: break
+        }
+    }
+}

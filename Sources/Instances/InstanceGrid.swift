@@ -1,0 +1,89 @@
+/// One point of an experiment grid: sample size n, dimension d, and the trial index.
+public struct Cell: Hashable, Sendable, Codable, CustomStringConvertible {
+    public let n: Int
+    public let d: Int
+    public let trial: Int
+
+    public init(n: Int, d: Int, trial: Int) {
+        self.n = n
+        self.d = d
+        self.trial = trial
+    }
+
+    public var description: String { "\(n),\(d),\(trial)" }
+}
+
+/// The original scripts' grid (SPEC §8): n ∈ {10, 20, …, N}, d ∈ {10, 20, …, D}, `sample` trials each,
+/// visited n outer, then d, then trial — the order the numpy stream is consumed in.
+public struct InstanceGrid: Sendable, Hashable, Codable {
+    public let nValues: [Int]
+    public let dValues: [Int]
+    public let trials: Int
+
+    public init(maxN: Int, maxD: Int, trials: Int) {
+        self.init(nValues: Array(stride(from: 10, through: maxN, by: 10)),
+                  dValues: Array(stride(from: 10, through: maxD, by: 10)), trials: trials)
+    }
+
+    public init(nValues: [Int], dValues: [Int], trials: Int) {
+        self.nValues = nValues
+        self.dValues = dValues
+        self.trials = trials
+    }
+
+    /// Every cell in stream order.
+    public var cells: [Cell] {
+        nValues.flatMap { n in dValues.flatMap { d in (0..<trials).map { Cell(n: n, d: d, trial: $0) } } }
+    }
+
+    public func contains(_ cell: Cell) -> Bool {
+        nValues.contains(cell.n) && dValues.contains(cell.d) && (0..<trials).contains(cell.trial)
+    }
+}
+
+/// Where a cell's instance comes from, in either stream mode (SPEC §3).
+public struct InstanceSource: Sendable {
+    public let draws: InstanceDraws
+    public let grid: InstanceGrid
+    public let mode: StreamMode
+    public let seed: UInt32
+
+    public init(draws: InstanceDraws, grid: InstanceGrid, mode: StreamMode, seed: UInt32) {
+        self.draws = draws
+        self.grid = grid
+        self.mode = mode
+        self.seed = seed
+    }
+
+    /// The instance of one cell (nil where the experiment skips the cell). In numpy mode the shared
+    /// stream is replayed from the start of the grid up to the cell, computing only what decides the
+    /// number of draws.
+    public func instance(at cell: Cell) -> Instance? {
+        switch mode {
+        case .cell:
+            var stream = CellStreams.instance(seed: seed, n: cell.n, d: cell.d, trial: cell.trial)
+            return draws.draw(n: cell.n, d: cell.d, trial: cell.trial, from: &stream)
+        case .numpy:
+            var stream = NumpyRandomState(seed: seed)
+            for earlier in grid.cells {
+                if earlier == cell { break }
+                _ = draws.draw(n: earlier.n, d: earlier.d, trial: earlier.trial, from: &stream, materialize: false)
+            }
+            return draws.draw(n: cell.n, d: cell.d, trial: cell.trial, from: &stream)
+        }
+    }
+
+    /// Every cell's instance, in stream order, handed to `body` one at a time (numpy mode draws them
+    /// in order from one stream; cell mode draws each from its own). Skipped cells give nil.
+    public func forEachInstance(_ body: (Cell, Instance?) throws -> Void) rethrows {
+        var shared = NumpyRandomState(seed: seed)
+        for cell in grid.cells {
+            switch mode {
+            case .numpy:
+                try body(cell, draws.draw(n: cell.n, d: cell.d, trial: cell.trial, from: &shared))
+            case .cell:
+                try body(cell, instance(at: cell))
+            }
+        }
+    }
+}

@@ -1,1 +1,0 @@
-// Instances module: see README.md in this folder.

@@ -1,0 +1,74 @@
+import ArgumentParser
+import Instances
+import LinearAlgebra
+
+struct InstanceCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "instance",
+        abstract: "Print one instance of an original experiment as JSON.",
+        discussion: """
+            In numpy mode the grid flags (--n --d --sample) fix the shared stream exactly as running the
+            original script with those flags would, and --cell picks the instance; in cell mode the
+            instance depends on the seed and the cell only.
+            """)
+
+    @Option(help: "The original script whose instance to draw: \(OriginalExperiment.allValueStrings.joined(separator: ", ")).")
+    var experiment: OriginalExperiment = .recRateSkip
+    @OptionGroup var script: OriginalScriptOptions
+    @Option(help: "Random streams: numpy (the original's shared stream) or cell (one stream per cell).")
+    var rng: StreamMode = .cell
+    @Option(help: "The cell as n,d,trial (trial counts from 0).")
+    var cell: String = "10,10,0"
+
+    func parsedCell() throws -> Cell {
+        let parts = cell.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard parts.count == 3, let n = parts[0], let d = parts[1], let trial = parts[2] else {
+            throw ValidationError("--cell must be n,d,trial (three integers), got '\(cell)'")
+        }
+        let result = Cell(n: n, d: d, trial: trial)
+        guard script.grid.contains(result) else {
+            throw ValidationError("--cell \(cell) is not in the grid n ∈ {10, …, \(script.n)}, d ∈ {10, …, \(script.d)}, trial ∈ {0, …, \(script.sample - 1)}")
+        }
+        return result
+    }
+
+    func validate() throws {
+        try script.validate(for: experiment)
+        _ = try parsedCell()
+    }
+
+    func run() throws {
+        let source = InstanceSource(draws: InstanceDraws(experiment: experiment, parameters: try script.parameters()),
+                                    grid: script.grid, mode: rng, seed: script.seed)
+        let target = try parsedCell()
+        guard let instance = source.instance(at: target) else {
+            throw ValidationError("\(experiment.rawValue) skips cells with n < d (cell \(target)); pick n ≥ d")
+        }
+        print(instance.json.text)
+    }
+}
+
+extension Instance {
+    var json: JSONText {
+        var pairs: [(String, JSONText)] = [
+            ("experiment", .string(experiment.rawValue)),
+            ("n", .integer(n)), ("d", .integer(d)), ("trial", .integer(trial)),
+            ("X", .rows(x.rowArrays)),
+            // A linear neuron is one vector; k ReLU neurons are k rows of d numbers (the fixtures' layout).
+            ("w", experiment.plantsReLUNeurons ? .rows(planted.transposed().rowArrays) : .vector(planted.column(0))),
+            ("y", .vector(y)),
+        ]
+        if let patterns {
+            pairs.append(("dmat", .rows(patterns.matrix.rowArrays)))
+            pairs.append(("exist_all_one", .bool(patterns.hasAllOnes)))
+            if experiment.plantsReLUNeurons {
+                pairs.append(("planted_patterns", .array(patterns.plantedPatterns.map(JSONText.integer))))
+            }
+        }
+        if let testX, let testY {
+            pairs.append(("X_test", .rows(testX.rowArrays)))
+            pairs.append(("y_test", .vector(testY)))
+        }
+        return .object(pairs)
+    }
+}

@@ -1,0 +1,48 @@
+import ArgumentParser
+import Instances
+
+/// The flags every original script takes (SPEC §8), with the original defaults.
+struct OriginalScriptOptions: ParsableArguments {
+    @Option(help: "Largest sample size N of the grid n ∈ {10, 20, …, N}.")
+    var n: Int = 100
+    @Option(help: "Largest dimension D of the grid d ∈ {10, 20, …, D}.")
+    var d: Int = 50
+    @Option(help: "Trials per grid cell.")
+    var sample: Int = 5
+    @Option(help: "Seed of the random streams.")
+    var seed: UInt32 = 97_006_855
+    @Option(help: "Planted weights: skip 0 Gaussian, 1 smallest right singular vector; normalization 0 Gaussian, 1 basis vectors, 2 u and −u (--neu 2).")
+    var optw: Int = 0
+    @Option(help: "Data law: 0 Gaussian, 1 cubic, 2 whitened, 3 cubic then whitened.")
+    var optx: Int = 0
+    @Option(help: "Label noise level σ ≥ 0.")
+    var sigma: Double = 0
+    @Option(help: "Planted ReLU neurons k (normalization experiments).")
+    var neu: Int = 1
+
+    var grid: InstanceGrid { InstanceGrid(maxN: n, maxD: d, trials: sample) }
+
+    func parameters() throws -> InstanceParameters {
+        guard let law = DataLaw(rawValue: optx) else {
+            throw ValidationError("--optx must be 0 (Gaussian), 1 (cubic), 2 (whitened) or 3 (cubic then whitened), got \(optx)")
+        }
+        return InstanceParameters(dataLaw: law, plantedOption: optw, neurons: neu, sigma: sigma)
+    }
+
+    func validate(for experiment: OriginalExperiment) throws {
+        if n < 10 { throw ValidationError("--n must be at least 10 (the grid starts at n = 10), got \(n)") }
+        if d < 10 { throw ValidationError("--d must be at least 10 (the grid starts at d = 10), got \(d)") }
+        if sample < 1 { throw ValidationError("--sample must be at least 1, got \(sample)") }
+        if let reason = try parameters().invalidity(for: experiment) { throw ValidationError(reason) }
+        if experiment.plantsReLUNeurons && optw == 1 && neu > 10 {
+            throw ValidationError("--optw 1 plants the first k basis vectors, so --neu must be at most 10 (the smallest d), got \(neu)")
+        }
+    }
+}
+
+extension OriginalExperiment: ExpressibleByArgument {
+    public init?(argument: String) { self.init(rawValue: argument) }
+    public static var allValueStrings: [String] { allCases.map(\.rawValue) }
+}
+
+extension StreamMode: ExpressibleByArgument {}

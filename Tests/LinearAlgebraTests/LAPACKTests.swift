@@ -1,0 +1,97 @@
+import LinearAlgebra
+import Testing
+
+@Suite struct LAPACKTests {
+    @Test(arguments: [(30, 8), (8, 30), (12, 12)])
+    func svdReconstructsTheMatrix(m: Int, n: Int) throws {
+        let x = randomMatrix(m, n, seed: 7)
+        let f = try x.svd()
+        let k = min(m, n)
+        #expect(f.u.rows == m && f.u.columns == k && f.vt.rows == k && f.vt.columns == n)
+        let reconstructed = f.u.scalingColumnsForTest(f.singularValues) * f.vt
+        #expect(maxAbsDifference(reconstructed, x) < 1e-12)
+        #expect(maxAbsDifference(f.u.gram(.transpose), .identity(k)) < 1e-12)
+        #expect(zip(f.singularValues, f.singularValues.dropFirst()).allSatisfy { $0 >= $1 })
+    }
+
+    @Test func fullSVDSpansTheNullSpace() throws {
+        let x = randomMatrix(5, 9, seed: 8)
+        let f = try x.svd(full: true)
+        #expect(f.vt.rows == 9)
+        let nullVector = f.vt.row(8)
+        #expect(x.times(nullVector).norm < 1e-12)
+        #expect(abs(nullVector.norm - 1) < 1e-12)
+    }
+
+    @Test func rankOfAProductOfThinFactors() throws {
+        let x = randomMatrix(20, 3, seed: 9) * randomMatrix(3, 15, seed: 10)
+        #expect(try x.numericalRank() == 3)
+        #expect(try randomMatrix(20, 15, seed: 11).numericalRank() == 15)
+    }
+
+    @Test func choleskyFactorsAndSolves() throws {
+        let a = randomMatrix(10, 6, seed: 12).gram(.transpose) + .identity(6)
+        let c = try a.cholesky()
+        #expect(maxAbsDifference(c.factor * c.factor.transposed(), a) < 1e-12)
+        let b: [Double] = [1, 2, 3, 4, 5, 6]
+        #expect(a.times(c.solve(b)).adding(b, scaledBy: -1).norm < 1e-12)
+        #expect(throws: LinearAlgebraError.notPositiveDefinite(minor: 2)) {
+            try Matrix<Double>([[1, 2], [2, 1]]).cholesky()
+        }
+    }
+
+    @Test func triangularAndGeneralSolves() throws {
+        let a = randomMatrix(6, 6, seed: 13) + Matrix.identity(6).map { $0 * 4 }
+        let b = randomMatrix(6, 2, seed: 14)
+        #expect(maxAbsDifference(a * (try a.solve(b)), b) < 1e-12)
+        let l = try (a.gram() + .identity(6)).cholesky().factor
+        let x = l.solveTriangular(b.column(0), lower: true, transpose: .transpose)
+        #expect(l.transposed().times(x).adding(b.column(0), scaledBy: -1).norm < 1e-12)
+        #expect(throws: LinearAlgebraError.singular) { try Matrix<Double>([[1, 2], [2, 4]]).solve([1, 1]) }
+    }
+
+    @Test func thinQR() throws {
+        let a = randomMatrix(15, 4, seed: 15)
+        let (q, r) = try a.qr()
+        #expect(maxAbsDifference(q * r, a) < 1e-12)
+        #expect(maxAbsDifference(q.gram(.transpose), .identity(4)) < 1e-12)
+        #expect(r[3, 0] == 0 && r[2, 1] == 0)
+    }
+
+    @Test func leastSquaresSatisfiesTheNormalEquations() throws {
+        let a = randomMatrix(20, 5, seed: 16), b = randomMatrix(20, 1, seed: 17).storage
+        let x = try a.leastSquares(b)
+        let residual = a.times(x).adding(b, scaledBy: -1)
+        #expect(a.times(residual, .transpose).norm < 1e-12)
+        // Rank-deficient: the minimum-norm solution lies in the row space.
+        let deficient = randomMatrix(20, 2, seed: 18) * randomMatrix(2, 5, seed: 19)
+        let (solution, rank) = try deficient.leastSquares(Matrix(column: b))
+        #expect(rank == 2)
+        let pinvSolution = (try deficient.pseudoInverse()).times(b)
+        #expect(solution.storage.adding(pinvSolution, scaledBy: -1).norm < 1e-10)
+    }
+
+    @Test func pseudoInverseSatisfiesPenroseIdentities() throws {
+        let a = randomMatrix(7, 3, seed: 20) * randomMatrix(3, 5, seed: 21)
+        let p = try a.pseudoInverse()
+        #expect(maxAbsDifference(a * p * a, a) < 1e-12)
+        #expect(maxAbsDifference(p * a * p, p) < 1e-10)
+        #expect(maxAbsDifference((a * p).transposed(), a * p) < 1e-12)
+    }
+
+    @Test func symmetricEigenDecomposition() throws {
+        let a = randomMatrix(8, 8, seed: 22).gram()
+        let (values, vectors) = try a.symmetricEigen()
+        let av = a * vectors
+        for j in 0..<8 {
+            #expect(av.column(j).adding(vectors.column(j), scaledBy: -values[j]).norm < 1e-12)
+        }
+    }
+}
+
+extension Matrix where Scalar == Double {
+    /// self · diag(s), for reconstructions.
+    func scalingColumnsForTest(_ s: [Double]) -> Matrix {
+        transposed().scalingRows(by: s).transposed()
+    }
+}
