@@ -1,7 +1,7 @@
 // swift-tools-version:6.0
 // The module graph is the architecture; each module depends only on the ones above it here:
-//   COpenBLAS → LinearAlgebra → Instances → Solver, Training → Experiments → Figures, Reports → neurec
-// NumpyFiles (.npy I/O) and CCairo (Cairo + Pango) are leaves used where needed.
+//   COpenBLAS → LinearAlgebra → Instances → Solver, Training → Experiments → Reports → neurec
+// NumpyFiles (.npy I/O), Figures (Cairo + Pango) and CCmarkGFM are leaves used where needed.
 import PackageDescription
 
 let package = Package(
@@ -12,12 +12,15 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     ],
     targets: [
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas",
                        providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]),
         .systemLibrary(name: "CCairo", pkgConfig: "pangocairo",
                        providers: [.apt(["libcairo2-dev", "libpango1.0-dev"])]),
+        .systemLibrary(name: "CCmarkGFM", pkgConfig: "libcmark-gfm",
+                       providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]),
 
         .target(name: "LinearAlgebra", dependencies: ["COpenBLAS"]),
         .target(name: "NumpyFiles"),
@@ -25,8 +28,13 @@ let package = Package(
         .target(name: "Solver", dependencies: ["LinearAlgebra", "Instances"]),
         .target(name: "Training", dependencies: ["LinearAlgebra", "Instances"]),
         .target(name: "Figures", dependencies: ["CCairo", "NumpyFiles"]),
+        .target(name: "Experiments", dependencies: ["LinearAlgebra", "Instances", "Solver", "Training", "NumpyFiles"]),
+        .target(name: "Reports", dependencies: [
+            "Experiments", "Figures", "NumpyFiles", "CCmarkGFM", "CCairo",
+            .product(name: "Yams", package: "Yams"),
+        ]),
         .executableTarget(name: "neurec", dependencies: [
-            "LinearAlgebra", "NumpyFiles", "Instances", "Solver", "Training", "Figures",
+            "LinearAlgebra", "NumpyFiles", "Instances", "Solver", "Training", "Figures", "Experiments", "Reports",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -36,5 +44,7 @@ let package = Package(
         .testTarget(name: "SolverTests", dependencies: ["Solver", "Instances", "LinearAlgebra"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Instances", "LinearAlgebra"]),
         .testTarget(name: "FiguresTests", dependencies: ["Figures", "NumpyFiles"]),
+        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Instances", "NumpyFiles"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Experiments", "Figures"]),
     ]
 )

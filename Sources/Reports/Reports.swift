@@ -1,0 +1,1 @@
+// Reports module: see README.md in this folder.
