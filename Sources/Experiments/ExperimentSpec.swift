@@ -1,0 +1,89 @@
+import Instances
+
+/// The model that generates the labels (SPEC §2, §8).
+public enum PlantedModel: String, Sendable, Hashable, Codable, CaseIterable {
+    /// One linear neuron y = X w* (the skip experiments).
+    case linear
+    /// k plain ReLU neurons y = Σ_j (X w_j)_+.
+    case plain
+    /// k normalized ReLU neurons y = Σ_j (X w_j)_+ / ‖(X w_j)_+‖ (the normalization experiments).
+    case normalized
+}
+
+/// The network that is fitted (SPEC §1).
+public enum LearnedNetwork: String, Sendable, Hashable, Codable, CaseIterable {
+    case plain, skip, normalized
+}
+
+/// How it is fitted: one of the convex programs of SPEC §4, or nonconvex training (SPEC §5).
+public enum Fitting: String, Sendable, Hashable, Codable, CaseIterable {
+    case relaxed, exact, approx, train
+}
+
+/// Per-trial quantities an experiment records (SPEC §6, §7). Each becomes one [n, d, trial] array.
+public enum Metric: String, Sendable, Hashable, Codable, CaseIterable {
+    /// 1 when the planted model is recovered, else 0.
+    case recovery
+    /// Distance of the learned weights to the planted ones.
+    case disAbs = "dis_abs"
+    /// ‖f(X_test) − y_test‖.
+    case disTest = "dis_test"
+    /// Cosine similarity of w₀ and w*.
+    case cosine
+    /// Norm of the weights outside the planted blocks.
+    case offPlantedNorm = "off_planted_norm"
+    /// 1 when NIC-L holds (SPEC §6).
+    case nicL = "nic_l"
+    /// 1 when the irrepresentability condition holds (SPEC §6).
+    case irrepresentability = "irr"
+    /// 1 when the all-ones pattern exists (compare Wendel's probability).
+    case allOnes = "all_ones"
+    /// Solver or training wall time, and interior-point iterations.
+    case seconds, iterations
+}
+
+/// Everything that determines an experiment's numbers; its hash keys the cache.
+public struct ExperimentSpec: Sendable, Hashable, Codable {
+    public var planted: PlantedModel
+    public var learned: LearnedNetwork
+    public var fitting: Fitting
+    public var grid: InstanceGrid
+    public var parameters: InstanceParameters
+    public var seed: UInt32
+    public var rng: StreamMode
+    /// The metrics to record; the first is the experiment's headline quantity.
+    public var metrics: [Metric]
+
+    public init(planted: PlantedModel, learned: LearnedNetwork, fitting: Fitting, grid: InstanceGrid,
+                parameters: InstanceParameters = InstanceParameters(), seed: UInt32 = 97_006_855,
+                rng: StreamMode = .cell, metrics: [Metric]) {
+        self.planted = planted
+        self.learned = learned
+        self.fitting = fitting
+        self.grid = grid
+        self.parameters = parameters
+        self.seed = seed
+        self.rng = rng
+        self.metrics = metrics
+    }
+}
+
+/// The cluster pattern probability experiment (SPEC §6): not on the (n, d) grid.
+public struct ClusterSpec: Sendable, Hashable, Codable {
+    /// 1: μ₁ = 1, μ₂ = −1; 2: unscaled Gaussian; 3: Gaussian scaled to unit norm.
+    public var option: Int
+    public var dValues: [Int]
+    public var sigmas: [Double]
+    public var trials: Int
+    public var seed: UInt32
+
+    public init(option: Int = 3, dValues: [Int] = [20, 40, 60, 80],
+                sigmas: [Double] = Array(stride(from: 1.0, through: 8.5, by: 0.5)), trials: Int = 5000,
+                seed: UInt32 = 18_116_275) {
+        self.option = option
+        self.dValues = dValues
+        self.sigmas = sigmas
+        self.trials = trials
+        self.seed = seed
+    }
+}

@@ -1,1 +1,0 @@
-// Experiments module: see README.md in this folder.
