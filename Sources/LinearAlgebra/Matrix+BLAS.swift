@@ -142,6 +142,10 @@ extension Array where Element: BLASScalar {
         return v
     }
 
-    public static func + (a: [Element], b: [Element]) -> [Element] { var c = a; c.add(b); return c }
-    public static func - (a: [Element], b: [Element]) -> [Element] { var c = a; c.add(b, scaledBy: -1); return c }
+    /// self + alpha·other (named, because `+` on arrays is concatenation).
+    public func adding(_ other: [Element], scaledBy alpha: Element = 1) -> [Element] {
+        var v = self
+        v.add(other, scaledBy: alpha)
+        return v
+    }
 }
