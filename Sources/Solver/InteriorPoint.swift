@@ -37,6 +37,31 @@ final class InteriorPoint {
         if shift >= -1e-8 { cones.addIdentity(1 + max(shift, 0), to: &v) }
     }
 
+    /// NEUREC_SOLVER_TRACE=1 prints one line per iteration to stderr.
+    private let trace = ProcessInfo.processInfo.environment["NEUREC_SOLVER_TRACE"] != nil
+
+    /// kkt.solve followed by iterative refinement on the full Newton system: late iterations have
+    /// W² spanning many orders of magnitude, and the residual of the elimination then matters.
+    private func solveKKT(bx: [Double], by: [Double], bz: [Double]) -> (dx: [Double], dy: [Double], dz: [Double]) {
+        var (dx, dy, dz) = kkt.solve(bx: bx, by: by, bz: bz)
+        let scale = max(bx.norm, by.norm, bz.norm, 1e-300)
+        var last = Double.infinity
+        for _ in 0..<settings.kktRefinementSteps {
+            var ex = bx
+            form.addP(dx, alpha: -1, into: &ex)
+            form.addAdjoint(dy.scaled(by: -1), nil, into: &ex)
+            form.addGTranspose(dz.scaled(by: -1), into: &ex)
+            let ey = minus(by, form.forward(dx).ax)
+            let ez = minus(bz, minus(form.applyG(dx), cones.W2(dz)))
+            let err = max(ex.norm, ey.norm, ez.norm)
+            if !(err > 1e-15 * scale) || !(err < 0.5 * last) { break }
+            last = err
+            let c = kkt.solve(bx: ex, by: ey, bz: ez)
+            dx.add(c.dx); dy.add(c.dy); dz.add(c.dz)
+        }
+        return (dx, dy, dz)
+    }
+
     func run() -> Outcome {
         let N = form.xCount, n = form.n, m = form.m
         let b = form.y, c = form.c
@@ -76,6 +101,9 @@ final class InteriorPoint {
             let dres = rx.norm / (1 + cNorm)
             let relGap = max(gap, abs(pobj - dobj)) / max(1, abs(pobj))
 
+            if trace {
+                FileHandle.standardError.write(Data(String(format: "%3d pobj %.10e dobj %.10e pres %.2e dres %.2e gap %.2e\n", iteration, pobj, dobj, pres, dres, relGap).utf8))
+            }
             // Termination.
             if pres <= settings.feasibilityTolerance && dres <= settings.feasibilityTolerance && relGap <= settings.gapTolerance {
                 status = .optimal
@@ -105,7 +133,7 @@ final class InteriorPoint {
 
             // Affine (predictor) direction: bs = −λ∘λ, so λ⋄bs = −λ and W(λ⋄bs) = −s.
             let lambdaSq = cones.jordan(lambda, lambda)
-            let affine = kkt.solve(bx: rx.scaled(by: -1), by: ry.scaled(by: -1), bz: minus(s, rz))
+            let affine = solveKKT(bx: rx.scaled(by: -1), by: ry.scaled(by: -1), bz: minus(s, rz))
             let dsAffine = minus(s.scaled(by: -1), cones.W2(affine.dz))
             let alphaAffine = min(1, cones.maxStep(s, dsAffine), cones.maxStep(z, affine.dz))
 
@@ -121,7 +149,7 @@ final class InteriorPoint {
             cones.addIdentity(sigma * mu, to: &bs)
             let wInvBs = cones.W(cones.inverseProduct(lambda, bs))
             let f = 1 - sigma
-            let dir = kkt.solve(bx: rx.scaled(by: -f), by: ry.scaled(by: -f), bz: minus(rz.scaled(by: -f), wInvBs))
+            let dir = solveKKT(bx: rx.scaled(by: -f), by: ry.scaled(by: -f), bz: minus(rz.scaled(by: -f), wInvBs))
             let ds = minus(wInvBs, cones.W2(dir.dz))
             guard dir.dx.allSatisfy({ $0.isFinite }) && dir.dy.allSatisfy({ $0.isFinite }) && dir.dz.allSatisfy({ $0.isFinite }) else {
                 status = .numericalError("the Newton direction is not finite"); break

@@ -5,9 +5,9 @@ import Foundation
 /// 1e-6 relative, constraint residuals ≤ 1e-8).
 public struct SolverSettings: Sendable {
     /// Stop when the scaled primal and dual residuals are below this (relative to 1 + ‖data‖).
-    public var feasibilityTolerance: Double = 1e-10
+    public var feasibilityTolerance: Double = 1e-9
     /// Stop when sᵀz ≤ gapTolerance · max(1, |primal objective|) (objectives as the solver scales them).
-    public var gapTolerance: Double = 1e-10
+    public var gapTolerance: Double = 1e-9
     /// A primal infeasibility certificate is accepted when ‖Aᵀλ + Gᵀz‖ ≤ this · (dual objective of the ray).
     public var infeasibilityTolerance: Double = 1e-9
     /// When the iteration stalls, a point meeting these looser tolerances is still reported optimal.
@@ -19,6 +19,8 @@ public struct SolverSettings: Sendable {
     public var normalRegularization: Double = 1e-13
     /// Iterative-refinement passes on the normal equations.
     public var refinementSteps: Int = 2
+    /// Iterative-refinement passes on the full Newton system (each costs one more solve, no factorization).
+    public var kktRefinementSteps: Int = 3
     /// Use the dense reference KKT solver instead of the structured one (small problems only: tests).
     public var denseReferenceKKT: Bool = false
 

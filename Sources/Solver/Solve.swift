@@ -23,7 +23,7 @@ public func solve(_ program: ConvexProgram, settings: SolverSettings = SolverSet
         return r
     }
     let cones = ConeSet(socSizes: form.socSizes, nonnegative: form.mNN)
-    let kkt: any KKTSolver = settings.denseReferenceKKT
+    let kkt: any KKTSolver = settings.denseReferenceKKT || ProcessInfo.processInfo.environment["NEUREC_SOLVER_DENSE"] != nil
         ? DenseReferenceKKT(form: form, cones: cones)
         : StructuredNormalEquations(form: form, cones: cones, settings: settings)
     let outcome = InteriorPoint(form: form, cones: cones, kkt: kkt, settings: settings).run()

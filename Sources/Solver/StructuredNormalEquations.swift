@@ -195,10 +195,17 @@ final class StructuredNormalEquations: KKTSolver {
         mExact = m.storage
         var maxDiag = 0.0
         for i in 0..<n { maxDiag = max(maxDiag, m[i, i]) }
-        for i in 0..<n { m[i, i] += settings.normalRegularization * max(maxDiag, 1e-300) }
-        mFactor = m.storage
-        let info = mFactor.withUnsafeMutableBufferPointer { PointerKernels.cholesky($0.baseAddress!, n: n, lda: n) }
-        flops += Double(n * n * n) / 3
+        // Late in the iteration M is PD only in exact arithmetic (inactive blocks have η → 0); raise the
+        // shift until Cholesky succeeds, iterative refinement against mExact removes its effect.
+        var shift = settings.normalRegularization
+        var info = 0
+        repeat {
+            mFactor = m.storage
+            for i in 0..<n { mFactor[i * n + i] += shift * max(maxDiag, 1e-300) }
+            info = mFactor.withUnsafeMutableBufferPointer { PointerKernels.cholesky($0.baseAddress!, n: n, lda: n) }
+            flops += Double(n * n * n) / 3
+            shift *= 100
+        } while info != 0 && shift < 1e-3
         formationFlops += flops
         formationSeconds += Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
         return info == 0
