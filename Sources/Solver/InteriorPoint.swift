@@ -24,6 +24,11 @@ final class InteriorPoint {
         var primalObjective: Double, dualObjective: Double
     }
 
+    /// A second KKT solver factored and solved alongside `kkt` on the same right-hand sides (the
+    /// dense reference, in tests); the largest relative difference of their directions is kept.
+    var shadow: (any KKTSolver)?
+    private(set) var shadowDifference = 0.0
+
     init(form: ConicForm, cones: ConeSet, kkt: any KKTSolver, settings: SolverSettings) {
         self.form = form
         self.cones = cones
@@ -44,6 +49,18 @@ final class InteriorPoint {
     /// W² spanning many orders of magnitude, and the residual of the elimination then matters.
     private func solveKKT(bx: [Double], by: [Double], bz: [Double]) -> (dx: [Double], dy: [Double], dz: [Double]) {
         var (dx, dy, dz) = kkt.solve(bx: bx, by: by, bz: bz)
+        if let shadow {
+            let other = shadow.solve(bx: bx, by: by, bz: bz)
+            // dy is compared through Aᵀdy: when the blocks do not span Rⁿ its component in the null
+            // space of Aᵀ is arbitrary (and irrelevant to the iterates).
+            var aty = [Double](repeating: 0, count: dx.count), atyOther = aty
+            form.addAdjoint(dy, nil, into: &aty)
+            form.addAdjoint(other.dy, nil, into: &atyOther)
+            let diff = max(minus(dx, other.dx).norm, minus(aty, atyOther).norm, minus(dz, other.dz).norm)
+            let size = max(other.dx.norm, atyOther.norm, other.dz.norm, 1e-300)
+            shadowDifference = max(shadowDifference, diff / size)
+            if trace { FileHandle.standardError.write(Data("shadow: dx \(minus(dx, other.dx).norm) aty \(minus(aty, atyOther).norm) dz \(minus(dz, other.dz).norm) size \(size)\n".utf8)) }
+        }
         let scale = max(bx.norm, by.norm, bz.norm, 1e-300)
         var last = Double.infinity
         for _ in 0..<settings.kktRefinementSteps {
@@ -70,6 +87,7 @@ final class InteriorPoint {
 
         // Start: the least-norm solution of the system with W = I.
         cones.setIdentityScaling()
+        if let shadow, !shadow.factor() { self.shadow = nil }
         guard kkt.factor() else {
             return Outcome(status: .numericalError("the initial KKT system is singular"), x: [Double](repeating: 0, count: N),
                            y: [Double](repeating: 0, count: n), s: [], z: [], iterations: 0, primalObjective: .nan, dualObjective: .nan)
@@ -130,6 +148,7 @@ final class InteriorPoint {
             // Scaling and factorization.
             let lambda = cones.updateScaling(s: s, z: z)
             guard kkt.factor() else { status = .numericalError("the KKT system lost definiteness"); break }
+            if let shadow, !shadow.factor() { self.shadow = nil }
 
             // Affine (predictor) direction: bs = −λ∘λ, so λ⋄bs = −λ and W(λ⋄bs) = −s.
             let lambdaSq = cones.jordan(lambda, lambda)

@@ -100,3 +100,22 @@ private func extract(_ o: InteriorPoint.Outcome, form: ConicForm, program: Conve
                         dualityGap: max(o.s.dot(o.z), abs(o.primalObjective - o.dualObjective)) * scale,
                         iterations: o.iterations, w0: w0, w: w, v: v, lambda: o.y.scaled(by: -1))
 }
+
+/// Runs the iteration with the structured normal equations and, on every Newton system it meets
+/// (first `iterations` iterations), also solves it with the dense reference KKT (no structure
+/// used). Returns the largest difference of the two directions relative to their size. For
+/// tests on small problems: the dense solve costs O((#variables)³).
+public func structuredKKTDeviation(_ program: ConvexProgram, iterations: Int = 10) -> Double? {
+    guard program.validationError == nil else { return nil }
+    let factors = program.architecture == .normalized ? try? program.patternFactors() : nil
+    if program.architecture == .normalized && factors == nil { return nil }
+    let form = ConicForm(program: program, factors: factors)
+    guard form.blockCount > 0 else { return nil }
+    var settings = SolverSettings()
+    settings.maxIterations = iterations
+    let cones = ConeSet(socSizes: form.socSizes, nonnegative: form.mNN)
+    let ipm = InteriorPoint(form: form, cones: cones, kkt: StructuredNormalEquations(form: form, cones: cones, settings: settings), settings: settings)
+    ipm.shadow = DenseReferenceKKT(form: form, cones: cones)
+    _ = ipm.run()
+    return ipm.shadow == nil ? nil : ipm.shadowDifference
+}
