@@ -122,9 +122,17 @@ final class ConicForm {
     /// The d×B matrix of M_j w_j: each block's neuron in R^d.
     func neurons(_ x: [Double]) -> Matrix<Double> {
         var u = Matrix<Double>(rows: d, columns: blockCount)
-        for j in 0..<blockCount {
-            let w = Array(x[(xOffset[j] + 1)..<(xOffset[j] + 1 + ranks[j])])
-            u.setColumn(j, to: basis[j].map { $0.times(w) } ?? w)
+        x.withUnsafeBufferPointer { xp in
+            u.storage.withUnsafeMutableBufferPointer { up in
+                for j in 0..<blockCount {
+                    let w = xp.baseAddress! + xOffset[j] + 1, out = up.baseAddress! + j * d
+                    if let m = basis[j] {
+                        m.storage.withUnsafeBufferPointer { Double.gemv(false, d, ranks[j], 1, $0.baseAddress!, d, w, 1, 0, out, 1) }
+                    } else {
+                        out.update(from: w, count: d)
+                    }
+                }
+            }
         }
         return u
     }
@@ -164,33 +172,36 @@ final class ConicForm {
             }
         }
         let back = Matrix.product(X, q, transA: .transpose)
-        for j in 0..<blockCount {
-            let col = back.column(j)
-            let g = basis[j].map { $0.times(col, .transpose) } ?? col
-            let o = xOffset[j] + 1
-            for k in 0..<ranks[j] { out[o + k] += g[k] }
+        back.storage.withUnsafeBufferPointer { bp in
+            out.withUnsafeMutableBufferPointer { op in
+                for j in 0..<blockCount {
+                    let col = bp.baseAddress! + j * d, o = op.baseAddress! + xOffset[j] + 1
+                    if let m = basis[j] {
+                        m.storage.withUnsafeBufferPointer { Double.gemv(true, d, ranks[j], 1, $0.baseAddress!, d, col, 1, 1, o, 1) }
+                    } else {
+                        for k in 0..<d { o[k] += col[k] }
+                    }
+                }
+            }
         }
         if approx, let v { for i in 0..<n { out[rOffset + i] -= v[i] } }
     }
 
     /// G x: −(t_j, w_j) on the cone slice, −S_j w_j on the nonnegative slice.
-    func applyG(_ x: [Double]) -> [Double] {
+    func applyG(_ x: [Double], signValues: [Double]? = nil) -> [Double] {
         var g = [Double](repeating: 0, count: m)
-        for j in 0..<blockCount {
-            let o = xOffset[j]
-            for k in 0...ranks[j] { g[o + k] = -x[o + k] }   // the cone slice has the x layout of the blocks
+        // The cone slice has the x layout of the blocks.
+        for k in 0..<mSOC { g[k] = -x[k] }
+        if mNN > 0 {
+            let snn = signValues ?? forward(x).snn
+            for i in 0..<mNN { g[mSOC + i] = -snn[i] }
         }
-        let snn = forward(x).snn
-        for i in 0..<mNN { g[mSOC + i] = -snn[i] }
         return g
     }
 
     /// out ← out + Gᵀ z.
     func addGTranspose(_ z: [Double], into out: inout [Double]) {
-        for j in 0..<blockCount {
-            let o = xOffset[j]
-            for k in 0...ranks[j] { out[o + k] -= z[o + k] }
-        }
+        for k in 0..<mSOC { out[k] -= z[k] }
         if mNN > 0 { addAdjoint(nil, Array(z[mSOC...]), into: &out) }
     }
 }

@@ -68,10 +68,11 @@ final class InteriorPoint {
             form.addP(dx, alpha: -1, into: &ex)
             form.addAdjoint(dy.scaled(by: -1), nil, into: &ex)
             form.addGTranspose(dz.scaled(by: -1), into: &ex)
-            let ey = minus(by, form.forward(dx).ax)
-            let ez = minus(bz, minus(form.applyG(dx), cones.W2(dz)))
+            let f = form.forward(dx)
+            let ey = minus(by, f.ax)
+            let ez = minus(bz, minus(form.applyG(dx, signValues: f.snn), cones.W2(dz)))
             let err = max(ex.norm, ey.norm, ez.norm)
-            if !(err > 1e-15 * scale) || !(err < 0.5 * last) { break }
+            if !(err > 1e-14 * scale) || !(err < 0.5 * last) { break }
             last = err
             let c = kkt.solve(bx: ex, by: ey, bz: ez)
             dx.add(c.dx); dy.add(c.dy); dz.add(c.dz)
@@ -106,7 +107,7 @@ final class InteriorPoint {
             // Residuals.
             let fx = form.forward(x)
             let ry = minus(fx.ax, b)
-            let gx = form.applyG(x)
+            let gx = form.applyG(x, signValues: fx.snn)
             let rz = plus(gx, s)
             var rx = c
             form.addP(x, into: &rx)

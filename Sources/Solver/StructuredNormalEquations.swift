@@ -98,9 +98,12 @@ final class StructuredNormalEquations: KKTSolver {
                 let eta = soc.scalingParts(cone: j).eta
                 for i in 0..<n { dEta.storage[k * n + i] = form.aMask.storage[j * n + i] * eta }
             }
-            m = dEta.gram(.none)
+            // Lower triangle only: the upper one is filled once at the end.
             m.storage.withUnsafeMutableBufferPointer { mm in
-                gram.storage.withUnsafeBufferPointer { g in for i in 0..<(n * n) { mm[i] *= g[i] } }
+                dEta.storage.withUnsafeBufferPointer { de in
+                    Double.syrk(false, n, unsignedMasked.count, 1, de.baseAddress!, n, 0, mm.baseAddress!, n)
+                }
+                gram.storage.withUnsafeBufferPointer { g in for j in 0..<n { for i in j..<n { mm[i + j * n] *= g[i + j * n] } } }
             }
             flops += Double(n * n * unsignedMasked.count) + Double(n * n)
         }
@@ -109,13 +112,22 @@ final class StructuredNormalEquations: KKTSolver {
         // Rank-one parts √2 η_j D_j X w̄₁ of the masked unsigned blocks, from one n×d×q product.
         if !unsignedMasked.isEmpty {
             var w1 = Matrix<Double>(rows: d, columns: unsignedMasked.count)
-            for (k, j) in unsignedMasked.enumerated() { w1.setColumn(k, to: Array(soc.scalingParts(cone: j).w1)) }
+            for (k, j) in unsignedMasked.enumerated() {
+                let part = soc.scalingParts(cone: j).w1
+                for a in 0..<d { w1.storage[k * d + a] = part[part.startIndex + a] }
+            }
             let xw = Matrix.product(form.X, w1)
             flops += 2 * Double(n * d * unsignedMasked.count)
-            for (k, j) in unsignedMasked.enumerated() {
-                let f = 2.squareRoot() * soc.scalingParts(cone: j).eta
-                for i in 0..<n { rStack.storage[col * n + i] = f * form.aMask.storage[j * n + i] * xw.storage[k * n + i] }
-                col += 1
+            rStack.storage.withUnsafeMutableBufferPointer { rs in
+                form.aMask.storage.withUnsafeBufferPointer { am in
+                    xw.storage.withUnsafeBufferPointer { xp in
+                        for (k, j) in unsignedMasked.enumerated() {
+                            let f = 2.squareRoot() * soc.scalingParts(cone: j).eta
+                            for i in 0..<n { rs[col * n + i] = f * am[j * n + i] * xp[k * n + i] }
+                            col += 1
+                        }
+                    }
+                }
             }
         }
         // Normalized unsigned blocks: η_j U_j and √2 η_j U_j w̄₁.
@@ -141,43 +153,66 @@ final class StructuredNormalEquations: KKTSolver {
             let packed = Matrix.product(khatriRao, lambda, transA: .transpose)
             flops += 2 * Double(n * khatriRao.columns * q)
             var ok = true
+            var xlx = [Double](repeating: 0, count: d * d)
+            var tmp = [Double](repeating: 0, count: d * d)
+            let maxRank = signedBlocks.map { form.ranks[$0] }.max() ?? 0
+            var proj = [Double](repeating: 0, count: maxRank * maxRank)
             hFactors.withUnsafeMutableBufferPointer { hf in
-                for (k, j) in signedBlocks.enumerated() {
-                    let r = form.ranks[j], ld = r + 1, h = hf.baseAddress! + hOffset[k]
-                    soc.writeInverseSquared(cone: j, into: h, ld: ld)
-                    var xlx = Matrix<Double>(rows: d, columns: d)
-                    var p = k * packed.rows
-                    for b in 0..<d { for a in 0...b { xlx[a, b] = packed.storage[p]; xlx[b, a] = packed.storage[p]; p += 1 } }
-                    if let basis = form.basis[j] {
-                        xlx = Matrix.product(basis, Matrix.product(xlx, basis), transA: .transpose)
-                        flops += 2 * Double(d * d * r + d * r * r)
-                    }
-                    for b in 0..<r { for a in 0..<r { h[(a + 1) + (b + 1) * ld] += xlx[a, b] } }
-                    var info = PointerKernels.cholesky(h, n: ld, lda: ld)
-                    if info != 0 {
-                        // Lost definiteness to rounding late in the iteration: refactor with a small shift.
+              rStack.storage.withUnsafeMutableBufferPointer { rs in
+                packed.storage.withUnsafeBufferPointer { pk in
+                  form.aMask.storage.withUnsafeBufferPointer { am in
+                    form.X.storage.withUnsafeBufferPointer { xs in
+                      for (k, j) in signedBlocks.enumerated() {
+                        let r = form.ranks[j], ld = r + 1, h = hf.baseAddress! + hOffset[k]
                         soc.writeInverseSquared(cone: j, into: h, ld: ld)
-                        var maxDiag = 0.0
-                        for b in 0..<r { for a in 0..<r { h[(a + 1) + (b + 1) * ld] += xlx[a, b] } }
-                        for a in 0..<ld { maxDiag = max(maxDiag, h[a + a * ld]) }
-                        for a in 0..<ld { h[a + a * ld] += 1e-12 * maxDiag }
-                        info = PointerKernels.cholesky(h, n: ld, lda: ld)
-                        if info != 0 { ok = false }
-                    }
-                    flops += Double(ld * ld * ld) / 3
-                    // Columns [0 | σ_j D_j X M_j] of A_j's extended block, then · L_j⁻ᵀ.
-                    let base = (col + 1) * n
-                    if let u = form.uBlocks[j] {
-                        for i in 0..<(n * r) { rStack.storage[base + i] = form.sign[j] * u.storage[i] }
-                    } else {
-                        for a in 0..<r { for i in 0..<n { rStack.storage[base + a * n + i] = form.aMask.storage[j * n + i] * form.X.storage[a * n + i] } }
-                    }
-                    rStack.storage.withUnsafeMutableBufferPointer { rs in
+                        // Unpack Xᵀ Λ_j X (upper triangle packed by columns).
+                        var p = k * packed.rows
+                        for b in 0..<d { for a in 0...b { xlx[a + b * d] = pk[p]; xlx[b + a * d] = pk[p]; p += 1 } }
+                        if let basis = form.basis[j] {
+                            // M_jᵀ (Xᵀ Λ_j X) M_j.
+                            basis.storage.withUnsafeBufferPointer { bp in
+                                Double.gemm(false, false, d, r, d, 1, xlx, d, bp.baseAddress!, d, 0, &tmp, d)
+                                Double.gemm(true, false, r, r, d, 1, bp.baseAddress!, d, tmp, d, 0, &proj, r)
+                            }
+                            for b in 0..<r { for a in 0..<r { h[(a + 1) + (b + 1) * ld] += proj[a + b * r] } }
+                            flops += 2 * Double(d * d * r + d * r * r)
+                        } else {
+                            for b in 0..<r { for a in 0..<r { h[(a + 1) + (b + 1) * ld] += xlx[a + b * d] } }
+                        }
+                        var info = PointerKernels.cholesky(h, n: ld, lda: ld)
+                        if info != 0 {
+                            // Lost definiteness to rounding late in the iteration: refactor with a small shift.
+                            soc.writeInverseSquared(cone: j, into: h, ld: ld)
+                            if let basis = form.basis[j] {
+                                _ = basis
+                                for b in 0..<r { for a in 0..<r { h[(a + 1) + (b + 1) * ld] += proj[a + b * r] } }
+                            } else {
+                                for b in 0..<r { for a in 0..<r { h[(a + 1) + (b + 1) * ld] += xlx[a + b * d] } }
+                            }
+                            var maxDiag = 0.0
+                            for a in 0..<ld { maxDiag = max(maxDiag, h[a + a * ld]) }
+                            for a in 0..<ld { h[a + a * ld] += 1e-12 * maxDiag }
+                            info = PointerKernels.cholesky(h, n: ld, lda: ld)
+                            if info != 0 { ok = false }
+                        }
+                        flops += Double(ld * ld * ld) / 3
+                        // Columns [0 | σ_j D_j X M_j] of A_j's extended block, then · L_j⁻ᵀ.
+                        let base = rs.baseAddress! + (col + 1) * n
+                        if let u = form.uBlocks[j] {
+                            let sg = form.sign[j]
+                            u.storage.withUnsafeBufferPointer { up in for i in 0..<(n * r) { base[i] = sg * up[i] } }
+                        } else {
+                            let mask = am.baseAddress! + j * n
+                            for a in 0..<r { for i in 0..<n { base[a * n + i] = mask[i] * xs[a * n + i] } }
+                        }
                         PointerKernels.solveRightLowerTransposed(h, n: ld, ldl: ld, rs.baseAddress! + col * n, rows: n, ldb: n)
+                        flops += Double(n * ld * ld)
+                        col += ld
+                      }
                     }
-                    flops += Double(n * ld * ld)
-                    col += ld
+                  }
                 }
+              }
             }
             if !ok { return false }
         }
@@ -190,11 +225,11 @@ final class StructuredNormalEquations: KKTSolver {
             }
             flops += Double(n * n * rColumns)
         }
-        if form.approx { for i in 0..<n { m[i, i] += form.beta / 2 } }
-        m.symmetrizeFromLower()
+        if form.approx { for i in 0..<n { m.storage[i * n + i] += form.beta / 2 } }
+        m.storage.withUnsafeMutableBufferPointer { mm in for j in 0..<n { for i in 0..<j { mm[i + j * n] = mm[j + i * n] } } }
         mExact = m.storage
         var maxDiag = 0.0
-        for i in 0..<n { maxDiag = max(maxDiag, m[i, i]) }
+        for i in 0..<n { maxDiag = max(maxDiag, m.storage[i * n + i]) }
         // Late in the iteration M is PD only in exact arithmetic (inactive blocks have η → 0); raise the
         // shift until Cholesky succeeds, iterative refinement against mExact removes its effect.
         var shift = settings.normalRegularization
