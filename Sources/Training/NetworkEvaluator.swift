@@ -22,8 +22,11 @@ final class NetworkEvaluator<Scalar: BLASScalar> {
     private var x: [Scalar]
     /// [y; y_test].
     private var y: [Scalar]
-    /// Z, then H in place, then (training rows) ∂L/∂Z in place during `backward`.
+    /// Z = X W, then (training rows) ∂L/∂Z during `backward`.
     private var z: [Scalar]
+    /// H = Z_+. Kept apart from Z so the ReLU and the masks are branch-free selects the compiler
+    /// vectorizes (an in-place ReLU compiles to a conditional store, one mispredicted branch per entry).
+    private var h: [Scalar]
     /// Outputs, then residuals r = f − y.
     private var f: [Scalar]
     /// Normalized network: column norms ‖h_j‖ on training and test rows, and the output coefficients
@@ -61,6 +64,7 @@ final class NetworkEvaluator<Scalar: BLASScalar> {
         stacked.append(contentsOf: yTest ?? [])
         self.y = stacked
         z = [Scalar](repeating: 0, count: rows * m)
+        h = z
         f = [Scalar](repeating: 0, count: rows)
         normTrain = [Scalar](repeating: 0, count: m)
         normTest = normTrain
@@ -75,17 +79,18 @@ final class NetworkEvaluator<Scalar: BLASScalar> {
         let floor = Scalar(normalizationFloor)
         x.withUnsafeBufferPointer { xb in
         z.withUnsafeMutableBufferPointer { zb in
+        h.withUnsafeMutableBufferPointer { hb in
         f.withUnsafeMutableBufferPointer { fb in
         y.withUnsafeBufferPointer { yb in
-            let X = xb.baseAddress!, Z = zb.baseAddress!, F = fb.baseAddress!, Y = yb.baseAddress!
+            let X = xb.baseAddress!, Z = zb.baseAddress!, H = hb.baseAddress!, F = fb.baseAddress!, Y = yb.baseAddress!
             let a = theta + d * m
-            // Z = X W, then H = Z_+ in place.
+            // Z = X W, then H = Z_+.
             Scalar.gemm(false, false, rows, m, d, 1, X, rows, theta, d, 0, Z, rows)
-            for k in 0..<(rows * m) { let v = Z[k]; Z[k] = v > 0 ? v : 0 }
+            for k in 0..<(rows * m) { let v = Z[k]; H[k] = v > 0 ? v : 0 }
 
             switch kind {
             case .plain, .skip:
-                Scalar.gemv(false, rows, m, 1, Z, rows, a, 1, 0, F, 1)
+                Scalar.gemv(false, rows, m, 1, H, rows, a, 1, 0, F, 1)
                 if kind == .skip {
                     let w0 = theta + d * m + m, alpha0 = w0[d]
                     Scalar.gemv(false, rows, d, alpha0, X, rows, w0, 1, 1, F, 1)
@@ -97,7 +102,7 @@ final class NetworkEvaluator<Scalar: BLASScalar> {
                 coefTrain.withUnsafeMutableBufferPointer { cTr in
                 coefTest.withUnsafeMutableBufferPointer { cTe in
                     for j in 0..<m {
-                        let column = Z + j * rows
+                        let column = H + j * rows
                         sTr[j] = Scalar.nrm2(nTrain, column, 1)
                         cTr[j] = a[j] * gamma[j] / max(sTr[j], floor)
                         if nTest > 0 {
@@ -105,9 +110,9 @@ final class NetworkEvaluator<Scalar: BLASScalar> {
                             cTe[j] = a[j] * gamma[j] / max(sTe[j], floor)
                         }
                     }
-                    Scalar.gemv(false, nTrain, m, 1, Z, rows, cTr.baseAddress!, 1, 0, F, 1)
+                    Scalar.gemv(false, nTrain, m, 1, H, rows, cTr.baseAddress!, 1, 0, F, 1)
                     if nTest > 0 {
-                        Scalar.gemv(false, nTest, m, 1, Z + nTrain, rows, cTe.baseAddress!, 1, 0, F + nTrain, 1)
+                        Scalar.gemv(false, nTest, m, 1, H + nTrain, rows, cTe.baseAddress!, 1, 0, F + nTrain, 1)
                     }
                 }}}}
             }
@@ -115,24 +120,25 @@ final class NetworkEvaluator<Scalar: BLASScalar> {
             Scalar.axpy(rows, -1, Y, 1, F, 1)
             trainLoss = Scalar.dot(nTrain, F, 1, F, 1)
             testLoss = nTest > 0 ? Scalar.dot(nTest, F + nTrain, 1, F + nTrain, 1) : 0
-        }}}}
+        }}}}}
     }
 
     /// ∂L/∂θ of the training loss at the `theta` of the last `forward`, written to `grad`.
-    /// Overwrites the training rows of H with ∂L/∂Z.
+    /// Overwrites the training rows of Z with ∂L/∂Z.
     func backward(_ theta: UnsafePointer<Scalar>, into grad: UnsafeMutablePointer<Scalar>) {
         let rows = rows, m = m, d = d, nTrain = nTrain, kind = kind
         let floor = Scalar(normalizationFloor)
         x.withUnsafeBufferPointer { xb in
         z.withUnsafeMutableBufferPointer { zb in
+        h.withUnsafeBufferPointer { hb in
         f.withUnsafeBufferPointer { fb in
-            let X = xb.baseAddress!, Z = zb.baseAddress!, R = fb.baseAddress!
+            let X = xb.baseAddress!, G = zb.baseAddress!, H = hb.baseAddress!, R = fb.baseAddress!
             let a = theta + d * m
             let gradA = grad + d * m
             switch kind {
             case .plain, .skip:
                 // ∂L/∂a = Hᵀ(2r).
-                Scalar.gemv(true, nTrain, m, 2, Z, rows, R, 1, 0, gradA, 1)
+                Scalar.gemv(true, nTrain, m, 2, H, rows, R, 1, 0, gradA, 1)
                 if kind == .skip {
                     // ∂L/∂w₀ = 2α₀ Xᵀr and ∂L/∂α₀ = 2 w₀ᵀXᵀr.
                     let w0 = a + m, alpha0 = w0[d], gradW0 = gradA + m
@@ -142,8 +148,13 @@ final class NetworkEvaluator<Scalar: BLASScalar> {
                 }
                 // ∂L/∂Z = 1[Z > 0] ⊙ (2r aᵀ).
                 for j in 0..<m {
-                    let aj = 2 * a[j], column = Z + j * rows
-                    for i in 0..<nTrain { column[i] = column[i] > 0 ? aj * R[i] : 0 }
+                    let aj = 2 * a[j], hj = H + j * rows, gj = G + j * rows
+                    // Multiply by a 0/1 select so the loop has no branch (LLVM will not if-convert a
+                    // conditional load of R[i]) and vectorizes.
+                    for i in 0..<nTrain {
+                        let active: Scalar = hj[i] > 0 ? 1 : 0
+                        gj[i] = active * (aj * R[i])
+                    }
                 }
             case .normalized:
                 let gamma = a + m, gradGamma = gradA + m
@@ -152,7 +163,7 @@ final class NetworkEvaluator<Scalar: BLASScalar> {
                 p.withUnsafeMutableBufferPointer { pb in
                     let P = pb.baseAddress!
                     // p_j = N_jᵀ(2r) = h_jᵀ(2r) / c_j.
-                    Scalar.gemv(true, nTrain, m, 2, Z, rows, R, 1, 0, P, 1)
+                    Scalar.gemv(true, nTrain, m, 2, H, rows, R, 1, 0, P, 1)
                     for j in 0..<m {
                         let c = max(s[j], floor)
                         P[j] /= c
@@ -163,17 +174,18 @@ final class NetworkEvaluator<Scalar: BLASScalar> {
                         // constant in ‖h_j‖ and e_j = 0.
                         let bj = 2 * b[j]
                         let ej = s[j] >= floor ? b[j] * P[j] / c : 0
-                        let column = Z + j * rows
+                        let hj = H + j * rows, gj = G + j * rows
                         for i in 0..<nTrain {
-                            let h = column[i]
-                            column[i] = h > 0 ? bj * R[i] - ej * h : 0
+                            let v = hj[i]
+                            let active: Scalar = v > 0 ? 1 : 0
+                            gj[i] = active * (bj * R[i] - ej * v)
                         }
                     }
                 }}}
             }
             // ∂L/∂W = Xᵀ ∂L/∂Z.
-            Scalar.gemm(true, false, d, m, nTrain, 1, X, rows, Z, rows, 0, grad, d)
-        }}}
+            Scalar.gemm(true, false, d, m, nTrain, 1, X, rows, G, rows, 0, grad, d)
+        }}}}
     }
 
     /// Outputs f(X) (training rows first, then test rows) of the last `forward`.
