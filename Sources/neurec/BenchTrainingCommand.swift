@@ -77,6 +77,7 @@ struct BenchTraining: ParsableCommand {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
 
+        print("OpenBLAS: \(OpenBLASInfo.configuration); kernels: \(OpenBLASInfo.coreName); threads: \(OpenBLASInfo.threadCount)")
         print("network     n    d  epochs  neurec (s)" + (torch ? "  pytorch (s)  speed-up" : ""))
         var rng = SeedStream(seed: seed)
         for (n, d) in try parsedSizes() {
@@ -86,7 +87,7 @@ struct BenchTraining: ParsableCommand {
                 settings.epochs = epochs
                 var best = Double.infinity
                 for _ in 0..<repeats {
-                    let report = TrainingReport.run(Float.self, kind, instance, settings, &rng)
+                    let report = instance.train(kind, settings: settings, precision: .float, using: &rng)
                     best = min(best, report.seconds)
                 }
                 var line = "\(kind.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0))"

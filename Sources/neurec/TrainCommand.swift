@@ -6,9 +6,7 @@ import Training
 extension NetworkKind: ExpressibleByArgument {}
 extension OptimizerMode: ExpressibleByArgument {}
 
-enum Precision: String, CaseIterable, ExpressibleByArgument {
-    case float, double
-}
+extension TrainingPrecision: ExpressibleByArgument {}
 
 /// The training flags shared by `train` and `bench-training`.
 struct TrainingOptions: ParsableArguments {
@@ -28,7 +26,7 @@ struct TrainingOptions: ParsableArguments {
     var width: Int?
 
     @Option(help: "float: float32 through sgemm, as the original; double: for checking.")
-    var precision: Precision = .float
+    var precision: TrainingPrecision = .float
 
     @Option(help: "Seed of the stream the initialization is drawn from.")
     var seed: UInt64 = 0
@@ -80,11 +78,7 @@ struct Train: ParsableCommand {
             throw ExitCode(1)
         }
         var rng = SeedStream(seed: options.seed)
-        let report: TrainingReport
-        switch options.precision {
-        case .float: report = TrainingReport.run(Float.self, network, instance, options.settings, &rng)
-        case .double: report = TrainingReport.run(Double.self, network, instance, options.settings, &rng)
-        }
+        let report = instance.train(network, settings: options.settings, precision: options.precision, using: &rng)
         var fields: [(String, String)] = [
             ("network", json(network.rawValue)), ("optimizer", json(options.optimizer.rawValue)),
             ("precision", json(options.precision.rawValue)),
@@ -99,42 +93,6 @@ struct Train: ParsableCommand {
             fields.append(("test_curve", "[" + report.testCurve.map(json).joined(separator: ", ") + "]"))
         }
         print("{" + fields.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}")
-    }
-}
-
-/// One run's numbers in Double, whatever precision trained.
-struct TrainingReport {
-    var width: Int
-    var seconds: Double
-    var trainLoss: Double
-    var testLoss: Double?
-    var absoluteDistance: Double?
-    var testDistance: Double?
-    var trainCurve: [Double]
-    var testCurve: [Double]
-
-    static func run<Scalar: BLASScalar>(_: Scalar.Type, _ kind: NetworkKind, _ instance: TrainingInstance,
-                                        _ settings: TrainingSettings, _ rng: inout some RandomNumberGenerator) -> TrainingReport {
-        let X = convert(instance.X, to: Scalar.self)
-        let y = instance.y.map { Scalar($0) }
-        let XTest = instance.XTest.map { convert($0, to: Scalar.self) }
-        let yTest = instance.yTest.map { $0.map { Scalar($0) } }
-        let clock = ContinuousClock()
-        let start = clock.now
-        let result = train(kind: kind, X: X, y: y, XTest: XTest, yTest: yTest, settings: settings, using: &rng)
-        let elapsed = clock.now - start
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-        let wStar = instance.plantedLinearWeight.map { $0.map { Scalar($0) } }
-        return TrainingReport(
-            width: result.parameters.width, seconds: seconds, trainLoss: Double(result.trainLoss),
-            testLoss: result.testLoss.map { Double($0) },
-            absoluteDistance: wStar.flatMap { result.absoluteDistance(to: $0) }.map { Double($0) },
-            testDistance: result.testDistance.map { Double($0) },
-            trainCurve: result.trainCurve.map { Double($0) }, testCurve: result.testCurve.map { Double($0) })
-    }
-
-    private static func convert<Scalar: BLASScalar>(_ m: Matrix<Double>, to _: Scalar.Type) -> Matrix<Scalar> {
-        Matrix(rows: m.rows, columns: m.columns, columnMajor: m.storage.map { Scalar($0) })
     }
 }
 

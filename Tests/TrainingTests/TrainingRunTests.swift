@@ -52,3 +52,21 @@ func trainingReducesTheLoss(kind: NetworkKind) {
     #expect(abs(two.trainCurve[1] - one.parameters.loss(data.X, data.y)) <= 1e-12 * two.trainCurve[1])
     #expect(two.testLoss == two.parameters.loss(data.XT, data.yT) || abs(two.testLoss! - two.parameters.loss(data.XT, data.yT)) < 1e-12)
 }
+
+/// The instance-level entry point reports the same numbers as the generic one, in Double.
+@Test func summaryOfAnInstanceRun() {
+    let data = skipInstance(n: 10, d: 4, seed: 41)
+    let instance = TrainingInstance(X: data.X, y: data.y, XTest: data.XT, yTest: data.yT, planted: [data.w])
+    var r1 = SplitMix64(seed: 42), r2 = SplitMix64(seed: 42)
+    let settings = TrainingSettings(epochs: 50)
+    let summary = instance.train(.skip, settings: settings, precision: .double, using: &r1)
+    let direct = train(kind: .skip, X: data.X, y: data.y, XTest: data.XT, yTest: data.yT, settings: settings, using: &r2)
+    #expect(summary.trainLoss == direct.trainLoss && summary.testLoss == direct.testLoss)
+    #expect(summary.testDistance == direct.testDistance && summary.width == 11)
+    #expect(summary.absoluteDistance == direct.absoluteDistance(to: data.w))
+    #expect(summary.linearWeight == direct.parameters.effectiveLinearWeight)
+    #expect(summary.trainCurve == direct.trainCurve && summary.testCurve.count == 50)
+    var r3 = SplitMix64(seed: 42)
+    let single = instance.train(.skip, settings: settings, precision: .float, using: &r3)
+    #expect(abs(single.testLoss! - summary.testLoss!) <= 1e-3 * summary.testLoss! + 1e-6)
+}
