@@ -67,15 +67,29 @@ public struct AdamW<Scalar: BLASScalar>: Sendable {
         firstMoment.withUnsafeMutableBufferPointer { mb in
             secondMoment.withUnsafeMutableBufferPointer { vb in
                 let M = mb.baseAddress!, V = vb.baseAddress!
-                for i in 0..<count {
-                    let gi = g[i]
-                    let m0: Scalar = fresh ? 0 : M[i], v0: Scalar = fresh ? 0 : V[i]
-                    let mi = m0 + oneMinusBeta1 * (gi - m0)
-                    let vi = v0 * beta2s + oneMinusBeta2 * gi * gi
-                    M[i] = mi
-                    V[i] = vi
-                    let denom = vi.squareRoot() / correction2Sqrt + eps
-                    theta[i] += -stepSize * (mi / denom)
+                // Two loops rather than a per-entry select, and √|v| rather than √v (equal, as v ≥ 0):
+                // the sign is then provably non-negative, so the compiler emits a vector sqrt instead
+                // of libm's sqrtf with its errno branch, and the loop vectorizes.
+                if fresh {
+                    for i in 0..<count {
+                        let gi = g[i]
+                        let mi = oneMinusBeta1 * gi                       // lerp from 0
+                        let vi = 0 * beta2s + oneMinusBeta2 * gi * gi
+                        M[i] = mi
+                        V[i] = vi
+                        let denom = abs(vi).squareRoot() / correction2Sqrt + eps
+                        theta[i] += -stepSize * (mi / denom)
+                    }
+                } else {
+                    for i in 0..<count {
+                        let gi = g[i], m0 = M[i], v0 = V[i]
+                        let mi = m0 + oneMinusBeta1 * (gi - m0)
+                        let vi = v0 * beta2s + oneMinusBeta2 * gi * gi
+                        M[i] = mi
+                        V[i] = vi
+                        let denom = abs(vi).squareRoot() / correction2Sqrt + eps
+                        theta[i] += -stepSize * (mi / denom)
+                    }
                 }
             }
         }

@@ -101,12 +101,14 @@ final class NetworkEvaluator<Scalar: BLASScalar> {
                 normTest.withUnsafeMutableBufferPointer { sTe in
                 coefTrain.withUnsafeMutableBufferPointer { cTr in
                 coefTest.withUnsafeMutableBufferPointer { cTe in
+                    // ‖h_j‖ as √(h_jᵀh_j), unscaled as PyTorch's norm (and cheaper than nrm2's scaling);
+                    // squares underflow only for entries below ~1e-19 in Float, whose norm is on the floor anyway.
                     for j in 0..<m {
                         let column = H + j * rows
-                        sTr[j] = Scalar.nrm2(nTrain, column, 1)
+                        sTr[j] = Scalar.dot(nTrain, column, 1, column, 1).squareRoot()
                         cTr[j] = a[j] * gamma[j] / max(sTr[j], floor)
                         if nTest > 0 {
-                            sTe[j] = Scalar.nrm2(nTest, column + nTrain, 1)
+                            sTe[j] = Scalar.dot(nTest, column + nTrain, 1, column + nTrain, 1).squareRoot()
                             cTe[j] = a[j] * gamma[j] / max(sTe[j], floor)
                         }
                     }
