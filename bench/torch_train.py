@@ -8,8 +8,9 @@ object: `seconds` (the fastest of --repeats runs of the whole training loop, mod
 included, import and data loading excluded), and the last run's `train_loss`, `test_loss`,
 `dis_abs` (skip: |alpha0 w0 - w*|) and `dis_test` (sqrt of the final test loss).
 
-The loop is the original's: float32, full batch, loss sum((f(X) - y)^2), a new AdamW every epoch
-(lr 2e-3, weight decay 1e-6) unless --optimizer persistent, the test loss evaluated after every step.
+The loop is the original's (ncvx_train_*): float32, full batch, loss ||f(X) - y||^2, a new AdamW
+every epoch (lr 2e-3, weight decay 1e-6) unless --optimizer persistent, the test loss evaluated after
+every step. The normalization network follows SPEC §1 (gamma scales each neuron elementwise).
 """
 import argparse
 import json
@@ -58,21 +59,29 @@ NETS = {"plain": ReLUPlain, "skip": ReLUSkip, "normalized": ReLUNormal}
 
 
 def train_once(net, X, y, Xt, yt, epochs, optimizer_mode, lr, wd):
+    """The original's loop: a forward pass at the initialization, then per epoch a new AdamW
+    (reset mode), backward through the previous forward pass, one step, and a forward pass at the
+    new parameters whose loss is recorded and feeds the next step. Curves have epochs + 1 entries."""
     model = NETS[net](X.shape[1], X.shape[0] + 1)
     optimizer = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=wd)
-    train_loss = torch.zeros(epochs)
-    test_loss = torch.zeros(epochs)
-    for epoch in range(epochs):
+    train_loss = torch.zeros(epochs + 1)
+    test_loss = torch.zeros(epochs + 1)
+    loss = torch.linalg.norm(model(X) - y) ** 2
+    train_loss[0] = loss.item()
+    if Xt is not None:
+        with torch.no_grad():
+            test_loss[0] = (torch.linalg.norm(model(Xt) - yt) ** 2).item()
+    for epoch in range(1, epochs + 1):
         if optimizer_mode == "reset":
             optimizer = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=wd)
         optimizer.zero_grad()
-        loss = ((model(X) - y) ** 2).sum()
         loss.backward()
         optimizer.step()
+        loss = torch.linalg.norm(model(X) - y) ** 2
         train_loss[epoch] = loss.item()
         if Xt is not None:
             with torch.no_grad():
-                test_loss[epoch] = ((model(Xt) - yt) ** 2).sum().item()
+                test_loss[epoch] = (torch.linalg.norm(model(Xt) - yt) ** 2).item()
     return model, train_loss, test_loss
 
 

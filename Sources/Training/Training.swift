@@ -8,8 +8,9 @@ public struct TrainingResult<Scalar: BLASScalar>: Sendable {
     public var trainLoss: Scalar
     /// ‖f(X_test) − y_test‖² at the trained parameters (nil without a test set).
     public var testLoss: Scalar?
-    /// Per epoch, as the original records it: the training loss of the forward pass that produced
-    /// that epoch's gradient (before the step), and the test loss right after the step.
+    /// As the original saves `loss_train`/`loss_test`: epochs + 1 entries, entry 0 at the
+    /// initialization and entry t after step t, so `trainCurve.last == trainLoss`. The test curve is
+    /// empty without a test set.
     public var trainCurve: [Scalar]
     public var testCurve: [Scalar]
 
@@ -52,19 +53,23 @@ public func train<Scalar: BLASScalar>(from initial: NetworkParameters<Scalar>, X
     var gradient = [Scalar](repeating: 0, count: theta.count)
     var optimizer = AdamW<Scalar>(parameterCount: theta.count, settings: settings)
     var trainCurve = [Scalar](), testCurve = [Scalar]()
-    trainCurve.reserveCapacity(settings.epochs)
-    testCurve.reserveCapacity(hasTest ? settings.epochs : 0)
+    trainCurve.reserveCapacity(settings.epochs + 1)
+    testCurve.reserveCapacity(hasTest ? settings.epochs + 1 : 0)
 
+    // The original's loop: one forward pass at the initialization, then per epoch backward through
+    // the last forward pass, one step, and a forward pass at the new parameters whose training loss
+    // feeds the next step and whose test loss is recorded (one product gives both).
     theta.withUnsafeMutableBufferPointer { tb in
         gradient.withUnsafeMutableBufferPointer { gb in
             let t = tb.baseAddress!, g = gb.baseAddress!
             evaluator.forward(t)
+            trainCurve.append(evaluator.trainLoss)
+            if hasTest { testCurve.append(evaluator.testLoss) }
             for _ in 0..<settings.epochs {
-                trainCurve.append(evaluator.trainLoss)
                 evaluator.backward(t, into: g)
                 optimizer.step(t, gradient: g)
-                // One product gives this epoch's test loss and the next epoch's training loss.
                 evaluator.forward(t)
+                trainCurve.append(evaluator.trainLoss)
                 if hasTest { testCurve.append(evaluator.testLoss) }
             }
         }

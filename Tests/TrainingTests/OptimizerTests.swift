@@ -66,7 +66,8 @@ func oneEpochOfTrainingIsOneClosedFormStep(kind: NetworkKind) {
         return initial.values[k] * (1 - lr * wd) - lr * g / (abs(g) + eps)
     }
     #expect(relativeError(result.parameters.values, expected) < 1e-14)
-    #expect(result.trainCurve == [loss])
+    #expect(result.trainCurve.count == 2 && result.trainCurve[0] == loss)
+    #expect(result.trainCurve[1] == result.trainLoss)
     #expect(result.testCurve.isEmpty && result.testLoss == nil)
     #expect(abs(result.trainLoss - result.parameters.loss(X, y)) <= 1e-12 * result.trainLoss)
 

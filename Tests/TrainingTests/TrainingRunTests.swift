@@ -19,7 +19,7 @@ func trainingReducesTheLoss(kind: NetworkKind) {
     let result = train(kind: kind, X: data.X.singlePrecision, y: data.y.map { Float($0) },
                        XTest: data.XT.singlePrecision, yTest: data.yT.map { Float($0) },
                        settings: TrainingSettings(epochs: 400), using: &rng)
-    #expect(result.trainCurve.count == 400 && result.testCurve.count == 400)
+    #expect(result.trainCurve.count == 401 && result.testCurve.count == 401)
     #expect(result.trainLoss < 0.2 * result.trainCurve[0], "loss \(result.trainCurve[0]) → \(result.trainLoss)")
     #expect(result.testLoss == result.testCurve.last)
     #expect(result.testDistance! == result.testLoss!.squareRoot())
@@ -41,14 +41,17 @@ func trainingReducesTheLoss(kind: NetworkKind) {
     #expect(result.trainLoss < 0.2 * result.trainCurve[0])
 }
 
-/// The test loss is the test loss of the parameters after each step.
+/// Entry t of the curves is the loss of the parameters after step t (entry 0: initialization).
 @Test func testCurveIsTheLossAfterEachStep() {
     let data = skipInstance(n: 12, d: 3, seed: 31)
     var rng = SplitMix64(seed: 32)
     let initial = NetworkParameters<Double>.pytorchInitialized(kind: .normalized, inputDimension: 3, width: 13, using: &rng)
     let two = train(from: initial, X: data.X, y: data.y, XTest: data.XT, yTest: data.yT, settings: TrainingSettings(epochs: 2))
     let one = train(from: initial, X: data.X, y: data.y, XTest: data.XT, yTest: data.yT, settings: TrainingSettings(epochs: 1))
-    #expect(abs(two.testCurve[0] - one.parameters.loss(data.XT, data.yT)) <= 1e-12 * two.testCurve[0])
+    #expect(two.testCurve.count == 3 && two.trainCurve.count == 3)
+    #expect(abs(two.testCurve[0] - initial.loss(data.XT, data.yT)) <= 1e-12 * two.testCurve[0])
+    #expect(abs(two.trainCurve[0] - initial.loss(data.X, data.y)) <= 1e-12 * two.trainCurve[0])
+    #expect(abs(two.testCurve[1] - one.parameters.loss(data.XT, data.yT)) <= 1e-12 * two.testCurve[1])
     #expect(abs(two.trainCurve[1] - one.parameters.loss(data.X, data.y)) <= 1e-12 * two.trainCurve[1])
     #expect(two.testLoss == two.parameters.loss(data.XT, data.yT) || abs(two.testLoss! - two.parameters.loss(data.XT, data.yT)) < 1e-12)
 }
@@ -65,7 +68,7 @@ func trainingReducesTheLoss(kind: NetworkKind) {
     #expect(summary.testDistance == direct.testDistance && summary.width == 11)
     #expect(summary.absoluteDistance == direct.absoluteDistance(to: data.w))
     #expect(summary.linearWeight == direct.parameters.effectiveLinearWeight)
-    #expect(summary.trainCurve == direct.trainCurve && summary.testCurve.count == 50)
+    #expect(summary.trainCurve == direct.trainCurve && summary.testCurve.count == 51)
     var r3 = SplitMix64(seed: 42)
     let single = instance.train(.skip, settings: settings, precision: .float, using: &r3)
     #expect(abs(single.testLoss! - summary.testLoss!) <= 1e-3 * summary.testLoss! + 1e-6)
