@@ -10,7 +10,9 @@ struct Neurec: ParsableCommand {
         subcommands: [
             InstanceCommand.self,
             Solve.self,
+            Train.self,
             Bench.self,
+            BenchTraining.self,
             InfoCommand.self,
         ])
 
