@@ -20,11 +20,11 @@ let package = Package(
                        providers: [.apt(["libcairo2-dev", "libpango1.0-dev"])]),
 
         .target(name: "LinearAlgebra", dependencies: ["COpenBLAS"]),
-        .target(name: "NumpyFiles"),
+        .target(name: "NumpyFiles", exclude: ["README.md"]),
         .target(name: "Instances", dependencies: ["LinearAlgebra"]),
         .target(name: "Solver", dependencies: ["LinearAlgebra", "Instances"]),
         .target(name: "Training", dependencies: ["LinearAlgebra", "Instances"]),
-        .target(name: "Figures", dependencies: ["CCairo", "NumpyFiles"]),
+        .target(name: "Figures", dependencies: ["CCairo", "NumpyFiles"], exclude: ["README.md"]),
         .executableTarget(name: "neurec", dependencies: [
             "LinearAlgebra", "NumpyFiles", "Instances", "Solver", "Training", "Figures",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
