@@ -5,5 +5,5 @@ struct Neurec: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "neurec",
         abstract: "Phase-transition experiments of 'Overparameterized ReLU Neural Networks Learn the Simplest Model', as reports.",
-        subcommands: [])
+        subcommands: [Plot.self])
 }
