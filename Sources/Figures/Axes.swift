@@ -48,8 +48,15 @@ enum Ticks {
     static func atGridValues(_ values: [Double], maxCount: Int) -> [Double] {
         guard let lo = values.min(), let hi = values.max(), hi > lo else { return values }
         let tolerance = (hi - lo) * 1e-9
-        let nice = nice(lo, hi, maxCount: maxCount).filter { v in values.contains { abs($0 - v) <= tolerance } }
-        if nice.count >= min(3, values.count) { return nice }
+        // A slightly denser nice step may be needed for three grid-valued ticks (100, 200, 300
+        // rather than 200, 400).
+        var best: [Double] = []
+        for count in maxCount...(maxCount + 2) {
+            let onGrid = nice(lo, hi, maxCount: count).filter { v in values.contains { abs($0 - v) <= tolerance } }
+            if onGrid.count >= min(3, maxCount, values.count) && onGrid.count <= maxCount + 1 { return onGrid }
+            if onGrid.count <= maxCount + 1 && onGrid.count > best.count { best = onGrid }
+        }
+        if best.count >= 2 { return best }
         let stride = max(1, Int((Double(values.count) / Double(max(1, maxCount))).rounded(.up)))
         return values.enumerated().filter { $0.offset % stride == 0 }.map(\.element)
     }

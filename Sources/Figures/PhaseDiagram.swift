@@ -144,7 +144,7 @@ public struct PhaseDiagram: Figure {
             let top = max(titleHeight, overhangTop)
             let overhangRight = axes.map { $0.rightOverhang(cr) }.max() ?? 0
             let right = max(colorbar?.width(cr) ?? 0, overhangRight)
-            let gapX = leftInner + max(overhangRight, 6), gapY = bottomInner + top
+            let gapX = leftInner + max(overhangRight, 8), gapY = bottomInner + top + 4
             let width = (bounds.width - 2 * Metrics.outerPad - leftOuter - right - gapX * Double(columns - 1)) / Double(columns)
             let height = (bounds.height - 2 * Metrics.outerPad - topReserve - top - bottomOuter
                 - max(0, (colorbar?.verticalOverhang(cr) ?? 0) - bottomOuter) - gapY * Double(rows - 1)) / Double(rows)
@@ -168,7 +168,12 @@ public struct PhaseDiagram: Figure {
         case .contour: fillContours(cr, plot: plot, axes: axes)
         case .heatmap: fillCells(cr, plot: plot, axes: axes)
         }
-        if let boundaryLevel { drawBoundary(cr, level: boundaryLevel, plot: plot, axes: axes) }
+        if let boundaryLevel {
+            switch kind {
+            case .contour: drawBoundary(cr, level: boundaryLevel, plot: plot, axes: axes)
+            case .heatmap: drawCellBoundary(cr, level: boundaryLevel, plot: plot, axes: axes)
+            }
+        }
         let labels = referenceLines.map { drawReference($0, cr, plot: plot, axes: axes) }
         cairo_restore(cr)
         for case let (line, anchor?) in zip(referenceLines, labels) { drawReferenceLabel(line, cr, anchor, plot: plot) }
@@ -202,16 +207,49 @@ public struct PhaseDiagram: Figure {
         }
     }
 
-    private func fillCells(_ cr: OpaquePointer, plot: Rect, axes: AxesDecoration) {
-        let z = drawnGrid
-        let colors = bandColors(levels: levels, colormap: colormap)
-        let snap = Snapper(cr)
+    /// Cell edges of a heatmap, in page coordinates.
+    private func cellEdges(plot: Rect, axes: AxesDecoration) -> (x: [Double], y: [Double]) {
         func edges(_ values: [Double]) -> [Double] {
             let (lo, hi) = extent(values)
             return [lo] + zip(values, values.dropFirst()).map { ($0 + $1) / 2 } + [hi]
         }
-        let xEdges = edges(grid.xValues).map { axes.point(Point($0, axes.yScale.lower), in: plot).x }
-        let yEdges = edges(grid.yValues).map { axes.point(Point(axes.xScale.lower, $0), in: plot).y }
+        return (edges(grid.xValues).map { axes.point(Point($0, axes.yScale.lower), in: plot).x },
+                edges(grid.yValues).map { axes.point(Point(axes.xScale.lower, $0), in: plot).y })
+    }
+
+    /// On a heatmap the boundary follows cell edges, separating cells at or above the level
+    /// from those below, since an interpolated line through cell centres would misstate cells.
+    private func drawCellBoundary(_ cr: OpaquePointer, level: Double, plot: Rect, axes: AxesDecoration) {
+        let z = drawnGrid
+        let (xEdges, yEdges) = cellEdges(plot: plot, axes: axes)
+        func inside(_ i: Int, _ j: Int) -> Bool? { z[i, j].isNaN ? nil : z[i, j] >= level }
+        cairo_save(cr)
+        setColor(cr, .black)
+        cairo_set_line_width(cr, 1.2)
+        cairo_set_line_cap(cr, CAIRO_LINE_CAP_SQUARE)
+        let nx = grid.xValues.count, ny = grid.yValues.count
+        for i in 0..<nx {
+            for j in 0..<ny {
+                guard let here = inside(i, j) else { continue }
+                if i + 1 < nx, let right = inside(i + 1, j), right != here {
+                    cairo_move_to(cr, xEdges[i + 1], yEdges[j])
+                    cairo_line_to(cr, xEdges[i + 1], yEdges[j + 1])
+                }
+                if j + 1 < ny, let up = inside(i, j + 1), up != here {
+                    cairo_move_to(cr, xEdges[i], yEdges[j + 1])
+                    cairo_line_to(cr, xEdges[i + 1], yEdges[j + 1])
+                }
+            }
+        }
+        cairo_stroke(cr)
+        cairo_restore(cr)
+    }
+
+    private func fillCells(_ cr: OpaquePointer, plot: Rect, axes: AxesDecoration) {
+        let z = drawnGrid
+        let colors = bandColors(levels: levels, colormap: colormap)
+        let snap = Snapper(cr)
+        let (xEdges, yEdges) = cellEdges(plot: plot, axes: axes)
         // On vector surfaces cells overlap their right/upper neighbour slightly to hide seams.
         let overlap = snap.active ? 0 : 0.3
         for i in grid.xValues.indices {
@@ -285,8 +323,11 @@ public struct PhaseDiagram: Figure {
         let text = TextBlock(cr, label, .tick)
         let s = text.size
         // Keep the label inside the plot, on a white box so it reads on any colour.
-        let x = min(max(anchor.x - s.width - 3, plot.minX + 2), plot.maxX - s.width - 2)
-        let y = min(max(anchor.y + 2, plot.minY + 2), plot.maxY - s.height - 2)
+        // Beside the line where it leaves through the top, below it where it leaves through the
+        // right side, so the label never hides the line's end.
+        let leavesTop = anchor.y <= plot.minY + 1
+        let x = min(max(leavesTop ? anchor.x + 4 : anchor.x - s.width - 4, plot.minX + 2), plot.maxX - s.width - 2)
+        let y = min(max(leavesTop ? plot.minY + 3 : anchor.y + 6, plot.minY + 2), plot.maxY - s.height - 2)
         cairo_save(cr)
         cairo_set_source_rgba(cr, 1, 1, 1, 0.85)
         cairo_rectangle(cr, x - 1.5, y, s.width + 3, s.height)
@@ -294,4 +335,30 @@ public struct PhaseDiagram: Figure {
         text.draw(cr, at: Point(x, y), .left, .top)
         cairo_restore(cr)
     }
+}
+
+extension PhaseDiagram {
+    /// Where the plot rectangle (inside the frame) lands when the figure is drawn into `rect`;
+    /// lets a caller align other marks with the data, and tests find known cells.
+    public func plotArea(in rect: Rect) -> Rect {
+        withMeasuringContext { cr in
+            let bounds = Rect(x: 0, y: 0, width: rect.width, height: rect.height)
+            let plot = PhaseDiagram.layout(cr, [self], in: bounds, columns: 1, colorbar: showsColorbar ? colorbar : nil)[0]
+            return Rect(x: plot.x + rect.x, y: plot.y + rect.y, width: plot.width, height: plot.height)
+        }
+    }
+
+    /// The page position of a data point (n, d) when the figure is drawn into `rect`.
+    public func location(of point: Point, in rect: Rect) -> Point {
+        let plot = plotArea(in: rect)
+        return axes(plotSize: Size(width: plot.width, height: plot.height)).point(point, in: plot)
+    }
+}
+
+/// A throwaway context for measuring text outside of drawing (same font setup as drawing).
+func withMeasuringContext<T>(_ body: (OpaquePointer) -> T) -> T {
+    let surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 1, 1)!
+    let cr = cairo_create(surface)!
+    defer { cairo_destroy(cr); cairo_surface_destroy(surface) }
+    return body(cr)
 }

@@ -1,4 +1,5 @@
 import CCairo
+import Foundation
 
 // Text through Pango so that Greek letters, ‖·‖, sub/superscripts and italics are shaped with
 // real fonts (DejaVu from Debian). All strings given to figures are Pango markup.
@@ -66,10 +67,21 @@ final class TextBlock {
         pango_layout_set_font_description(layout, description)
         pango_font_description_free(description)
         if Markup.isValid(markup) {
-            pango_layout_set_markup(layout, markup, -1)
+            pango_layout_set_markup(layout, Self.explicitScripts(markup, size: style.size), -1)
         } else {
             pango_layout_set_text(layout, markup, -1)
         }
+    }
+
+    /// Pango's own <sup>/<sub> scale with the screen resolution (96 dpi) rather than the 72 dpi
+    /// used here and come out too large; explicit sizes and rises in points do not.
+    static func explicitScripts(_ markup: String, size: Double) -> String {
+        let small = Int(size * 0.7 * 1024), up = Int(size * 0.42 * 1024), down = Int(size * 0.2 * 1024)
+        return markup
+            .replacingOccurrences(of: "<sup>", with: "<span size=\"\(small)\" rise=\"\(up)\">")
+            .replacingOccurrences(of: "</sup>", with: "</span>")
+            .replacingOccurrences(of: "<sub>", with: "<span size=\"\(small)\" rise=\"-\(down)\">")
+            .replacingOccurrences(of: "</sub>", with: "</span>")
     }
 
     deinit { g_object_unref(UnsafeMutableRawPointer(layout)) }
