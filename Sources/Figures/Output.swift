@@ -57,6 +57,11 @@ extension Figure {
         guard let format = format ?? OutputFormat(pathExtension: url.pathExtension) else {
             throw FigureError.unknownFormat(file: url.path)
         }
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.deletingLastPathComponent().path, isDirectory: &isFolder),
+              isFolder.boolValue else {
+            throw FigureError.cannotWrite(file: url.path, reason: "no such folder")
+        }
         let temporary = url.deletingLastPathComponent()
             .appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp")
         defer { try? FileManager.default.removeItem(at: temporary) }
