@@ -35,6 +35,6 @@ let package = Package(
         .testTarget(name: "InstancesTests", dependencies: ["Instances", "LinearAlgebra"]),
         .testTarget(name: "SolverTests", dependencies: ["Solver", "Instances", "LinearAlgebra"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Instances", "LinearAlgebra"]),
-        .testTarget(name: "FiguresTests", dependencies: ["Figures", "NumpyFiles"]),
+        .testTarget(name: "FiguresTests", dependencies: ["Figures", "NumpyFiles"], exclude: ["Golden"]),
     ]
 )
