@@ -141,11 +141,14 @@ struct Snapper {
         return horizontal ? dx : dy
     }
 
+    /// Coordinates moved to the nearest pixel boundary, for edges of fills.
+    func xEdge(_ c: Double) -> Double { active ? x(c, lineWidth: 2 / scale) : c }
+    func yEdge(_ c: Double) -> Double { active ? y(c, lineWidth: 2 / scale) : c }
+
     /// A rectangle whose edges sit on pixel boundaries, for fills that must meet a frame.
     func rect(_ r: Rect) -> Rect {
         guard active else { return r }
-        let x0 = x(r.minX, lineWidth: 2 / scale), x1 = x(r.maxX, lineWidth: 2 / scale)
-        let y0 = y(r.minY, lineWidth: 2 / scale), y1 = y(r.maxY, lineWidth: 2 / scale)
+        let x0 = xEdge(r.minX), x1 = xEdge(r.maxX), y0 = yEdge(r.minY), y1 = yEdge(r.maxY)
         return Rect(x: x0, y: y0, width: x1 - x0, height: y1 - y0)
     }
 }

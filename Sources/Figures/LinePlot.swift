@@ -39,6 +39,20 @@ public struct LinePlot: Figure {
 
     public var series: [Series]
     public var title: String?
+
+    /// Mean and standard error over trials at each x (NaN trials ignored), for curves with error
+    /// bars from repeated experiments. `trials[i]` holds the trials at `x[i]`.
+    public static func meanAndStandardError(_ trials: [[Double]]) -> (mean: [Double], error: [Double]) {
+        let stats = trials.map { values -> (Double, Double) in
+            let v = values.filter { !$0.isNaN }
+            guard !v.isEmpty else { return (.nan, .nan) }
+            let mean = v.reduce(0, +) / Double(v.count)
+            guard v.count > 1 else { return (mean, 0) }
+            let variance = v.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(v.count - 1)
+            return (mean, (variance / Double(v.count)).squareRoot())
+        }
+        return (stats.map(\.0), stats.map(\.1))
+    }
     public var xLabel: String?
     public var yLabel: String?
     public var xScale: Scale
@@ -73,14 +87,16 @@ public struct LinePlot: Figure {
     func color(_ k: Int) -> RGBColor { series[k].color ?? Self.palette[k % Self.palette.count] }
     func marker(_ k: Int) -> Marker { series[k].marker ?? Self.markerCycle[k % Self.markerCycle.count] }
 
+    private func usable(_ x: Double, _ y: Double) -> Bool {
+        x.isFinite && y.isFinite && (xScale == .linear || x > 0) && (yScale == .linear || y > 0)
+    }
+
     /// Points that can be drawn on the scales (log axes drop values ≤ 0).
     private func usable(_ s: Series) -> [(x: Double, y: Double, e: Double)] {
         (0..<s.x.count).compactMap { i in
-            let p = (x: s.x[i], y: s.y[i], e: s.errors?[i] ?? 0)
-            guard p.x.isFinite, p.y.isFinite else { return nil }
-            if xScale == .logarithmic && p.x <= 0 { return nil }
-            if yScale == .logarithmic && p.y <= 0 { return nil }
-            return p
+            guard usable(s.x[i], s.y[i]) else { return nil }
+            let e = s.errors?[i] ?? 0
+            return (s.x[i], s.y[i], e.isFinite ? e : 0)
         }
     }
 
@@ -167,9 +183,13 @@ public struct LinePlot: Figure {
         if s.lineWidth > 0 && points.count > 1 {
             cairo_set_line_width(cr, s.lineWidth)
             if s.dashed { cairo_set_dash(cr, [4, 2.5], 2, 0) }
-            for (m, p) in points.enumerated() {
-                let q = axes.point(Point(p.x, p.y), in: plot)
-                if m == 0 { cairo_move_to(cr, q.x, q.y) } else { cairo_line_to(cr, q.x, q.y) }
+            // A missing value (NaN, or ≤ 0 on a log axis) breaks the line rather than bridging it.
+            var drawing = false
+            for i in s.x.indices {
+                guard usable(s.x[i], s.y[i]) else { drawing = false; continue }
+                let q = axes.point(Point(s.x[i], s.y[i]), in: plot)
+                if drawing { cairo_line_to(cr, q.x, q.y) } else { cairo_move_to(cr, q.x, q.y) }
+                drawing = true
             }
             cairo_stroke(cr)
             cairo_set_dash(cr, nil, 0, 0)

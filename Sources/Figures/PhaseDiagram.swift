@@ -255,8 +255,8 @@ public struct PhaseDiagram: Figure {
         for i in grid.xValues.indices {
             for j in grid.yValues.indices {
                 guard let band = Self.band(of: z[i, j], levels: levels) else { continue }
-                let x0 = snap.x(xEdges[i], lineWidth: 2), x1 = snap.x(xEdges[i + 1], lineWidth: 2)
-                let y0 = snap.y(yEdges[j], lineWidth: 2), y1 = snap.y(yEdges[j + 1], lineWidth: 2)
+                let x0 = snap.xEdge(xEdges[i]), x1 = snap.xEdge(xEdges[i + 1])
+                let y0 = snap.yEdge(yEdges[j]), y1 = snap.yEdge(yEdges[j + 1])
                 setColor(cr, colors[band])
                 cairo_rectangle(cr, x0, y1 - (j + 1 < grid.yValues.count ? overlap : 0),
                                 x1 - x0 + (i + 1 < grid.xValues.count ? overlap : 0), y0 - y1)

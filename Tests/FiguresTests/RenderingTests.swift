@@ -188,3 +188,29 @@ struct VectorOutput {
         #expect(try TrialResults.loadGrid(wrong, nValues: [1, 2, 3, 4, 5], dValues: [1, 2, 3]).xValues == [1, 2, 3, 4, 5])
     }
 }
+
+@Suite struct LinePlots {
+    @Test func meanAndStandardErrorOverTrials() {
+        let (mean, error) = LinePlot.meanAndStandardError([[1, 3], [2, .nan, 2], [.nan]])
+        #expect(mean[0] == 2 && abs(error[0] - 1) < 1e-12)
+        #expect(mean[1] == 2 && error[1] == 0)
+        #expect(mean[2].isNaN)
+    }
+
+    /// A NaN breaks the line: the pixel halfway between the points around the gap stays white.
+    @Test func missingValuesBreakTheLine() throws {
+        let plot = LinePlot(series: [.init(x: [0, 1, 2, 3, 4], y: [1, 1, .nan, 1, 1], marker: LinePlot.Marker.none, lineWidth: 3)],
+                            xRange: 0...4, yRange: 0...2)
+        let image = plot.rasterize(pixelScale: 1)
+        // Scan the middle row of the image for the line colour around x = 2 (the plot spans
+        // most of the width, so the centre column is near x = 2).
+        let row = (0..<image.height).first { y in
+            let p = image[image.width / 4, y]
+            return p.blue > 150 && p.red < 100
+        }
+        let y = try #require(row)
+        #expect(image[image.width / 4, y].blue > 150)
+        let centre = (image.width / 2 - 4...image.width / 2 + 4).map { image[$0, y] }
+        #expect(centre.allSatisfy { $0.red > 200 && $0.green > 200 }, "\(centre)")
+    }
+}
