@@ -23,24 +23,28 @@ struct Tick {
 }
 
 enum Ticks {
-    /// "Nice" values (1, 2, 2.5, 5 × 10^k apart) covering [lower, upper] with at most `maxCount`.
+    /// "Nice" values (1, 2 or 5 × 10^k apart) covering [lower, upper]: the densest such step that
+    /// gives at most `maxCount` ticks.
     static func nice(_ lower: Double, _ upper: Double, maxCount: Int) -> [Double] {
         guard upper > lower, maxCount >= 1 else { return [lower] }
-        let raw = (upper - lower) / Double(max(1, maxCount - 1))
-        let magnitude = pow(10, floor(log10(raw)))
-        var step = magnitude * 10
-        for m in [1.0, 2, 2.5, 5, 10] where magnitude * m >= raw * (1 - 1e-9) {
-            step = magnitude * m
-            break
+        func ticks(_ step: Double) -> [Double] {
+            var result: [Double] = []
+            var k = ceil(lower / step - 1e-9)
+            while k * step <= upper + step * 1e-9 {
+                let v = k * step
+                result.append(abs(v) < step * 1e-9 ? 0 : v)
+                k += 1
+            }
+            return result
         }
-        var ticks: [Double] = []
-        var k = ceil(lower / step - 1e-9)
-        while k * step <= upper + step * 1e-9 {
-            let v = k * step
-            ticks.append(abs(v) < step * 1e-9 ? 0 : v)
-            k += 1
+        var exponent = floor(log10((upper - lower) / Double(maxCount))) - 1
+        while true {
+            for m in [1.0, 2, 5] {
+                let candidate = ticks(m * pow(10, exponent))
+                if candidate.count <= maxCount { return candidate }
+            }
+            exponent += 1
         }
-        return ticks
     }
 
     /// Ticks at grid values: the nice values that are grid points if there are enough of them

@@ -6,7 +6,9 @@ import Foundation
 public struct LinePlot: Figure {
     public enum Marker: String, CaseIterable, Sendable { case circle, square, triangle, diamond, cross, none }
     public enum Scale: Sendable, Equatable { case linear, logarithmic }
-    public enum LegendPosition: Sendable, Equatable { case best, topLeft, topRight, bottomLeft, bottomRight, hidden }
+    /// `best` picks the inside corner covering the fewest data; `outsideRight` puts the legend
+    /// beside the plot, for curves that fill the whole plot.
+    public enum LegendPosition: Sendable, Equatable { case best, topLeft, topRight, bottomLeft, bottomRight, outsideRight, hidden }
 
     public struct Series: Sendable {
         /// Markup for the legend; nil keeps the series out of it.
@@ -130,7 +132,7 @@ public struct LinePlot: Figure {
             xScale: AxisScale(lower: x0, upper: x1, logarithmic: xScale == .logarithmic),
             yScale: AxisScale(lower: y0, upper: y1, logarithmic: yScale == .logarithmic),
             xTicks: ticks(x0, x1, scale: xScale, maxCount: max(2, Int(plotSize.width / 32))),
-            yTicks: ticks(y0, y1, scale: yScale, maxCount: max(2, Int(plotSize.height / 22))),
+            yTicks: ticks(y0, y1, scale: yScale, maxCount: max(2, Int(plotSize.height / 18))),
             xLabel: xLabel, yLabel: yLabel)
     }
 
@@ -141,7 +143,8 @@ public struct LinePlot: Figure {
             for _ in 0..<2 {
                 let titleHeight = title.map { TextBlock(cairo, $0, .title).size.height + Metrics.titlePad } ?? 0
                 let top = Metrics.outerPad + max(titleHeight, axes.topOverhang(cairo), 2)
-                let right = Metrics.outerPad + max(axes.rightOverhang(cairo), 2)
+                let legendWidth = legend == .outsideRight ? (legendSize(cairo)?.width ?? 0) + 6 : 0
+                let right = Metrics.outerPad + max(axes.rightOverhang(cairo), 2) + legendWidth
                 plot = bounds.inset(left: Metrics.outerPad + axes.leftMargin(cairo), top: top, right: right,
                                     bottom: Metrics.outerPad + axes.bottomMargin(cairo))
                 plot = Rect(x: plot.x.rounded(), y: plot.y.rounded(), width: plot.width.rounded(), height: plot.height.rounded())
@@ -229,16 +232,29 @@ public struct LinePlot: Figure {
         cairo_fill(cr)
     }
 
+    private static let legendSample = 16.0, legendPad = 4.0, legendGap = 4.0
+
+    /// The legend box's size, nil when there is no legend.
+    private func legendSize(_ cr: OpaquePointer) -> Size? {
+        let labels = series.compactMap(\.label)
+        guard legend != .hidden, !labels.isEmpty else { return nil }
+        let texts = labels.map { TextBlock(cr, $0, .legend) }
+        let rowHeight = max(texts.map(\.size.height).max()!, 7)
+        return Size(width: Self.legendPad + Self.legendSample + Self.legendGap + texts.map(\.size.width).max()! + Self.legendPad,
+                    height: Self.legendPad + rowHeight * Double(labels.count) + Self.legendPad - 2)
+    }
+
     private func drawLegend(_ cr: OpaquePointer, plot: Rect, axes: AxesDecoration) {
         let entries = series.indices.filter { series[$0].label != nil }
-        guard legend != .hidden, !entries.isEmpty else { return }
+        guard let box = legendSize(cr) else { return }
         let texts = entries.map { TextBlock(cr, series[$0].label!, .legend) }
-        let sample = 16.0, pad = 4.0, gap = 4.0
+        let sample = Self.legendSample, pad = Self.legendPad, gap = Self.legendGap
         let rowHeight = max(texts.map(\.size.height).max()!, 7)
-        let box = Size(width: pad + sample + gap + texts.map(\.size.width).max()! + pad,
-                       height: pad + rowHeight * Double(entries.count) + pad - 2)
         let inset = 5.0
         func rect(_ position: LegendPosition) -> Rect {
+            if position == .outsideRight {
+                return Rect(x: plot.maxX + 6, y: plot.minY, width: box.width, height: box.height)
+            }
             let left = position == .topLeft || position == .bottomLeft
             let top = position == .topLeft || position == .topRight
             return Rect(x: left ? plot.minX + inset : plot.maxX - inset - box.width,
@@ -262,12 +278,14 @@ public struct LinePlot: Figure {
         }
         let r = rect(position)
         cairo_save(cr)
-        cairo_set_source_rgba(cr, 1, 1, 1, 0.9)
-        cairo_rectangle(cr, r.x, r.y, r.width, r.height)
-        cairo_fill_preserve(cr)
-        cairo_set_source_rgb(cr, 0.8, 0.8, 0.8)
-        cairo_set_line_width(cr, 0.6)
-        cairo_stroke(cr)
+        if position != .outsideRight {
+            cairo_set_source_rgba(cr, 1, 1, 1, 0.9)
+            cairo_rectangle(cr, r.x, r.y, r.width, r.height)
+            cairo_fill_preserve(cr)
+            cairo_set_source_rgb(cr, 0.8, 0.8, 0.8)
+            cairo_set_line_width(cr, 0.6)
+            cairo_stroke(cr)
+        }
         for (row, k) in entries.enumerated() {
             let y = r.minY + pad - 1 + rowHeight * (Double(row) + 0.5)
             setColor(cr, color(k))

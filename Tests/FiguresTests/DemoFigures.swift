@@ -58,7 +58,8 @@ enum Demo {
             let p = sigmas.map { s in 1 / (1 + exp(-(s - Double(d) / 12) * 1.3)) }
             return LinePlot.Series(label: "<i>d</i> = \(d)", x: sigmas, y: p,
                                    errors: p.map { 2 * ($0 * (1 - $0) / 5000).squareRoot() * 10 })
-        }, title: "Cluster pattern probability", xLabel: "<i>σ</i>", yLabel: "probability", yRange: 0...1)
+        }, title: "Cluster pattern probability", xLabel: "<i>σ</i>", yLabel: "probability", yRange: 0...1,
+           legend: .outsideRight)
     }
 
     /// Wendel's P(some u ≠ 0 has Xu ≥ 0) = 2^{−(n−1)} Σ_{k<d} C(n−1, k) against an "empirical" curve.
