@@ -10,6 +10,7 @@ struct Neurec: ParsableCommand {
         subcommands: [
             InstanceCommand.self,
             Solve.self,
+            Plot.self,
             Train.self,
             Bench.self,
             BenchTraining.self,
