@@ -38,7 +38,7 @@ struct InstanceCommand: ParsableCommand {
     }
 
     func run() throws {
-        let source = InstanceSource(draws: InstanceDraws(experiment: experiment, parameters: try script.parameters()),
+        let source = InstanceSource(draws: InstanceDraws(experiment: experiment, parameters: try script.parameters(for: experiment)),
                                     grid: script.grid, mode: rng, seed: script.seed)
         let target = try parsedCell()
         guard let instance = source.instance(at: target) else {
