@@ -34,16 +34,20 @@ public final class ExperimentRunner: Sendable {
     public let jobs: Int
     public let shard: Shard?
     public let progress: ProgressStyle
+    /// `--save_details`: a folder for one JSON per trial (instance, fitted solution, metrics). Every
+    /// trial is then computed afresh, since the cache keeps only the metrics.
+    public let details: URL?
 
     /// - Parameters:
     ///   - cache: where trial records live; nil computes everything afresh and stores nothing.
     ///   - jobs: worker threads (default: all cores). Results do not depend on it.
     public init(cache: ResultCache?, jobs: Int = ProcessInfo.processInfo.activeProcessorCount,
-                shard: Shard? = nil, progress: ProgressStyle = .automatic) {
+                shard: Shard? = nil, progress: ProgressStyle = .automatic, details: URL? = nil) {
         self.cache = cache
         self.jobs = max(1, jobs)
         self.shard = shard
         self.progress = progress
+        self.details = details
     }
 
     /// Computes every missing trial of the spec (only the shard's, with a shard) and assembles the
@@ -56,7 +60,7 @@ public final class ExperimentRunner: Sendable {
         let records = RecordTable()
         var missing: [Int] = []
         for position in wanted {
-            if let record = cache?.record(for: spec, cell: cells[position]),
+            if details == nil, let record = cache?.record(for: spec, cell: cells[position]),
                spec.metrics.allSatisfy({ record[$0] != nil }) {
                 records.set(record, at: position)
             } else {
@@ -89,14 +93,29 @@ public final class ExperimentRunner: Sendable {
         let evaluation = TrialEvaluation(spec: spec)
         let draws = spec.draws
         let failures = RecordTable.Failures()
+        if let details { try FileManager.default.createDirectory(at: details, withIntermediateDirectories: true) }
         // Parallelism is over instances; nested BLAS threads would only contend for the same cores.
         let blasThreads = BLASRuntime.threadCount
         if jobs > 1 { BLASRuntime.setThreadCount(1) }
         defer { BLASRuntime.setThreadCount(blasThreads) }
 
-        @Sendable func finish(_ record: TrialRecord, at position: Int) {
+        let details = self.details
+        @Sendable func finish(_ instance: Instance?, at position: Int) {
+            let cell = cells[position]
+            var record = evaluation.skippedCell()
+            if let instance {
+                let evaluated = evaluation.evaluateWithFit(instance)
+                record = evaluated.record
+                if let details {
+                    let metrics = JSONText.object(record.sorted { $0.key.rawValue < $1.key.rawValue }
+                        .map { ($0.key.rawValue, .number($0.value)) })
+                    let json = JSONText.object([("instance", instance.json), ("solution", evaluated.fit), ("metrics", metrics)])
+                    let url = details.appendingPathComponent("\(spec.drawOrder.rawValue)_n\(cell.n)_d\(cell.d)_t\(cell.trial).json")
+                    do { try AtomicFile.write(Data(json.text.utf8), to: url) } catch { failures.add(error) }
+                }
+            }
             records.set(record, at: position)
-            do { try cache?.store(record, for: spec, cell: cells[position]) } catch { failures.add(error) }
+            do { try cache?.store(record, for: spec, cell: cell) } catch { failures.add(error) }
             reporter.advance()
         }
 
@@ -106,8 +125,7 @@ public final class ExperimentRunner: Sendable {
             parallelForEach(missing.count, jobs: jobs) { k in
                 let cell = cells[missing[k]]
                 var stream = CellStreams.instance(seed: spec.seed, n: cell.n, d: cell.d, trial: cell.trial)
-                let instance = draws.draw(n: cell.n, d: cell.d, trial: cell.trial, from: &stream)
-                finish(instance.map(evaluation.evaluate) ?? evaluation.skippedCell(), at: missing[k])
+                finish(draws.draw(n: cell.n, d: cell.d, trial: cell.trial, from: &stream), at: missing[k])
             }
         case .numpy:
             // One shared stream: draw in grid order on this thread (cells already known only advance
@@ -118,8 +136,7 @@ public final class ExperimentRunner: Sendable {
             func flush() {
                 let current = batch
                 parallelForEach(current.count, jobs: jobs) { k in
-                    let item = current[k]
-                    finish(item.instance.map(evaluation.evaluate) ?? evaluation.skippedCell(), at: item.position)
+                    finish(current[k].instance, at: current[k].position)
                 }
                 batch.removeAll(keepingCapacity: true)
             }
@@ -134,6 +151,7 @@ public final class ExperimentRunner: Sendable {
         }
         if let error = failures.first { throw error }
     }
+
 
     private func describe(_ spec: ExperimentSpec) -> String {
         "\(spec.planted.rawValue)→\(spec.learned.rawValue) \(spec.fitting.rawValue)"

@@ -19,26 +19,28 @@ struct TrialEvaluation {
         Dictionary(uniqueKeysWithValues: spec.metrics.map { ($0, $0.isProbability ? 0 : .nan) })
     }
 
-    func evaluate(_ instance: Instance) -> TrialRecord {
+    func evaluate(_ instance: Instance) -> TrialRecord { evaluateWithFit(instance).record }
+
+    /// The record, and the fitted solution as JSON (for `--save_details`).
+    func evaluateWithFit(_ instance: Instance) -> (record: TrialRecord, fit: JSONText) {
         var record: TrialRecord = [:]
+        var fit = JSONText.null
         if let patterns = instance.patterns { record[.allOnes] = patterns.hasAllOnes ? 1 : 0 }
         if spec.metrics.contains(.nicL) { record[.nicL] = NeuralIsometry.nicLHolds(instance) ? 1 : 0 }
         if spec.metrics.contains(.irrepresentability) {
             record[.irrepresentability] = NeuralIsometry.irrepresentabilityHolds(instance) ? 1 : 0
         }
-        guard spec.needsFit else { return record }
-        if spec.fitting == .train {
-            record.merge(train(instance)) { $1 }
-        } else {
-            record.merge(solve(instance)) { $1 }
-        }
-        return record
+        guard spec.needsFit else { return (record, fit) }
+        let fitted = spec.fitting == .train ? train(instance) : solve(instance)
+        record.merge(fitted.record) { $1 }
+        fit = fitted.fit
+        return (record, fit)
     }
 
     // MARK: Convex programs
 
-    private func solve(_ instance: Instance) -> TrialRecord {
-        guard let patterns = instance.patterns else { return [:] }
+    private func solve(_ instance: Instance) -> (record: TrialRecord, fit: JSONText) {
+        guard let patterns = instance.patterns else { return ([:], .null) }
         let architecture: Architecture = switch spec.learned {
         case .skip: .skip
         case .plain: .plain
@@ -52,11 +54,19 @@ struct TrialEvaluation {
         let program = ConvexProgram(architecture: architecture, form: form, X: instance.x, y: instance.y,
                                     patterns: patterns.matrix)
         let result = Solver.solve(program)
+        var fit: [(String, JSONText)] = [
+            ("status", .string(result.status.description)), ("objective", .number(result.objective)),
+            ("iterations", .integer(result.iterations)), ("gap", .number(result.dualityGap)),
+            ("residual", .number(result.primalResidual)), ("seconds", .number(result.seconds)),
+        ]
+        if let w0 = result.w0 { fit.append(("w0", .vector(w0))) }
+        fit.append(("w", .rows(result.w)))
+        if let v = result.v { fit.append(("v", .rows(v))) }
         var record: TrialRecord = [.seconds: result.seconds, .iterations: Double(result.iterations)]
         guard result.status.isOptimal else {
             // No trustworthy minimizer: not recovered, distances unknown.
             record[.recovery] = 0
-            return record
+            return (record, .object(fit))
         }
         let factors = architecture == .normalized ? try? program.patternFactors() : nil
         if let testX = instance.testX, let testY = instance.testY,
@@ -93,7 +103,7 @@ struct TrialEvaluation {
         default:
             record[.offPlantedNorm] = blocks.reduce(0) { $0 + $1.norm }
         }
-        return record
+        return (record, .object(fit))
     }
 
     /// w_i − v_i for the sign-constrained forms, w_i for the relaxed ones (SPEC §7).
@@ -115,7 +125,7 @@ struct TrialEvaluation {
 
     // MARK: Training
 
-    private func train(_ instance: Instance) -> TrialRecord {
+    private func train(_ instance: Instance) -> (record: TrialRecord, fit: JSONText) {
         let kind: NetworkKind = switch spec.learned {
         case .skip: .skip
         case .plain: .plain
@@ -134,6 +144,11 @@ struct TrialEvaluation {
             let wStar = instance.planted.column(0)
             record[.cosine] = w.dot(wStar) / (w.norm * wStar.norm)
         }
-        return record
+        var fit: [(String, JSONText)] = [
+            ("train_loss", .number(summary.trainLoss)), ("test_loss", summary.testLoss.map(JSONText.number) ?? .null),
+            ("seconds", .number(summary.seconds)), ("width", .integer(summary.width)),
+        ]
+        if let w = summary.linearWeight { fit.append(("alpha0_w0", .vector(w))) }
+        return (record, .object(fit))
     }
 }

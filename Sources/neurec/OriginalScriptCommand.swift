@@ -42,6 +42,8 @@ struct OriginalScriptCommand<Script: OriginalScriptIdentity>: ParsableCommand {
     @OptionGroup var running: RunOptions
     @Option(name: .customLong("save_folder"), help: "Folder for the .npy results.")
     var saveFolder: String = "./results/"
+    @Flag(name: .customLong("save_details"), help: "Also write one JSON per instance (the instance, the solution, the metrics) into <save_folder>/details/.")
+    var saveDetails = false
     @Option(help: "Random streams: numpy (the original's shared stream, bit-identical instances) or cell (one stream per cell; cacheable and extendable).")
     var rng: StreamMode = .cell
 
@@ -57,7 +59,8 @@ struct OriginalScriptCommand<Script: OriginalScriptIdentity>: ParsableCommand {
 
     func run() throws {
         let original = try original()
-        let result = try running.runner().run(original.spec, label: Script.experiment.rawValue)
+        let details = saveDetails ? URL(fileURLWithPath: saveFolder).appendingPathComponent("details") : nil
+        let result = try running.runner(details: details).run(original.spec, label: Script.experiment.rawValue)
         if running.shard != nil || (try? Shard.fromSlurm()) != nil {
             print("\(Script.experiment.rawValue): shard computed into the cache in \(String(format: "%.1f", result.seconds)) s; run again without --shard to assemble the arrays")
             return

@@ -33,9 +33,10 @@ struct RunOptions: ParsableArguments {
         do { return try Shard(index: k, count: n) } catch { throw ValidationError("\(error)") }
     }
 
-    func runner() throws -> ExperimentRunner {
+    func runner(details: URL? = nil) throws -> ExperimentRunner {
         let cacheStore = noCache ? nil : ResultCache(directory: cache.map { URL(fileURLWithPath: $0) } ?? ResultCache.defaultDirectory())
-        return ExperimentRunner(cache: cacheStore, jobs: jobs, shard: try parsedShard(), progress: quiet ? .quiet : .automatic)
+        return ExperimentRunner(cache: cacheStore, jobs: jobs, shard: try parsedShard(), progress: quiet ? .quiet : .automatic,
+                                details: details)
     }
 
     /// A folder we can create and write into, checked before any work starts.

@@ -129,3 +129,19 @@ func sameArrays(_ a: ExperimentResult, _ b: ExperimentResult, _ metric: Metric) 
         #expect(try Shard.fromSlurm(["SLURM_ARRAY_TASK_ID": "2", "SLURM_ARRAY_TASK_COUNT": "4"]) == (try Shard(index: 3, count: 4)))
     }
 }
+
+@Suite struct DetailsTests {
+    @Test func saveDetailsWritesOneRecordPerTrial() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("neurec-details-\(UUID().uuidString)")
+        let spec = recoverySpec(maxN: 20, maxD: 10, trials: 1)
+        _ = try ExperimentRunner(cache: nil, progress: .quiet, details: folder).run(spec)
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
+        #expect(files == ["rec_rate_skip_n10_d10_t0.json", "rec_rate_skip_n20_d10_t0.json"])
+        let data = try Data(contentsOf: folder.appendingPathComponent(files[1]))
+        let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let solution = try #require(object["solution"] as? [String: Any])
+        #expect((object["instance"] as? [String: Any])?["X"] != nil)
+        #expect(solution["w0"] != nil && solution["status"] as? String == "optimal")
+        #expect((object["metrics"] as? [String: Any])?["recovery"] != nil)
+    }
+}
