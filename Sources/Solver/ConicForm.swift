@@ -121,7 +121,7 @@ final class ConicForm {
 
     /// The d×B matrix of M_j w_j: each block's neuron in R^d.
     func neurons(_ x: [Double]) -> Matrix<Double> {
-        var u = Matrix<Double>(rows: d, columns: blockCount)
+        var u = Matrix<Double>(rows: d, columns: blockCount, columnMajor: [Double](repeating: 0, count: d * blockCount))
         x.withUnsafeBufferPointer { xp in
             u.storage.withUnsafeMutableBufferPointer { up in
                 for j in 0..<blockCount {
@@ -139,7 +139,7 @@ final class ConicForm {
 
     /// A x and the sign-constraint values S_j w_j (the nonnegative slice of −G x), from one n×d×B product.
     func forward(_ x: [Double]) -> (ax: [Double], snn: [Double]) {
-        let z = Matrix.product(X, neurons(x))
+        let z = product(X, neurons(x))
         var ax = [Double](repeating: 0, count: n)
         var snn = [Double](repeating: 0, count: mNN)
         z.storage.withUnsafeBufferPointer { z in
@@ -159,7 +159,7 @@ final class ConicForm {
 
     /// out ← out + Aᵀ v − Σ_j S_jᵀ zNN_j (either part may be absent), from one d×n×B product.
     func addAdjoint(_ v: [Double]?, _ zNN: [Double]?, into out: inout [Double]) {
-        var q = Matrix<Double>(rows: n, columns: blockCount)
+        var q = Matrix<Double>(rows: n, columns: blockCount, columnMajor: [Double](repeating: 0, count: n * blockCount))
         q.storage.withUnsafeMutableBufferPointer { q in
             aMask.storage.withUnsafeBufferPointer { a in
                 cMask.storage.withUnsafeBufferPointer { cm in
@@ -171,7 +171,7 @@ final class ConicForm {
                 }
             }
         }
-        let back = Matrix.product(X, q, transA: .transpose)
+        let back = product(X, q, transA: .transpose)
         back.storage.withUnsafeBufferPointer { bp in
             out.withUnsafeMutableBufferPointer { op in
                 for j in 0..<blockCount {

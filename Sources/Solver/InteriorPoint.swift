@@ -178,6 +178,7 @@ final class InteriorPoint {
             // Step length and update.
             let alphaMax = min(cones.maxStep(s, ds), cones.maxStep(z, dir.dz))
             let alpha = min(1, settings.stepFraction * alphaMax)
+            if trace { FileHandle.standardError.write(Data(String(format: "    α_aff %.3f σ %.3g α %.3f\n", alphaAffine, sigma, alpha).utf8)) }
             if alpha < 1e-10 { status = .numericalError("the step length vanished"); break }
             x.add(dir.dx, scaledBy: alpha)
             y.add(dir.dy, scaledBy: alpha)
