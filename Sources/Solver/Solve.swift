@@ -27,7 +27,7 @@ public func solve(_ program: ConvexProgram, settings: SolverSettings = SolverSet
         ? DenseReferenceKKT(form: form, cones: cones)
         : StructuredNormalEquations(form: form, cones: cones, settings: settings)
     let outcome = InteriorPoint(form: form, cones: cones, kkt: kkt, settings: settings).run()
-    var result = extract(outcome, form: form, program: program)
+    var result = extract(outcome, form: form, program: program, factors: factors)
     result.seconds = elapsed()
     result.normalMatrixSeconds = kkt.formationSeconds
     result.normalMatrixFlops = kkt.formationFlops
@@ -66,7 +66,7 @@ func labelsOutsideSpan(_ form: ConicForm) -> String? {
     return nil
 }
 
-private func extract(_ o: InteriorPoint.Outcome, form: ConicForm, program: ConvexProgram) -> SolverResult {
+private func extract(_ o: InteriorPoint.Outcome, form: ConicForm, program: ConvexProgram, factors: [PatternFactor]?) -> SolverResult {
     let x = o.x
     var w0: [Double]?
     var w = [[Double]](repeating: [], count: program.p)
@@ -81,7 +81,7 @@ private func extract(_ o: InteriorPoint.Outcome, form: ConicForm, program: Conve
         case .v(let i): v?[i] = block
         }
     }
-    if program.architecture == .normalized, let f = try? program.patternFactors() {
+    if let f = factors {
         // Blocks left out for D_i X = 0 still get a vector of their (zero) rank.
         for i in 0..<program.p where f[i].rank == 0 { w[i] = []; v?[i] = [] }
     }

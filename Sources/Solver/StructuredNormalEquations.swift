@@ -52,6 +52,9 @@ final class StructuredNormalEquations: KKTSolver {
     private let compressed: [Double]
     private let compressedOffset: [Int]
     private var scratchE: [Double]
+    /// P_j = U_j U_jᵀ on the pattern's rows (lower triangle), normalized unsigned blocks.
+    private let projectors: [Double]
+    private let projectorOffset: [Int]
     private var scratchC: [Double]
     private var rStack: Matrix<Double>
     var formationSeconds = 0.0
@@ -88,7 +91,7 @@ final class StructuredNormalEquations: KKTSolver {
         hFactors = [Double](repeating: 0, count: total)
         mExact = [Double](repeating: 0, count: n * n)
         mFactor = mExact
-        rColumns = um.count + un.reduce(0) { $0 + form.ranks[$1] + 1 }
+        rColumns = um.count + un.count
         rStack = Matrix(rows: n, columns: rColumns, columnMajor: [Double](repeating: 0, count: n * rColumns))
         // Rows of each pattern, and for each signed block the compressed rows of X M_j (U_j for normalized).
         var pr: [[Int]] = []
@@ -111,6 +114,18 @@ final class StructuredNormalEquations: KKTSolver {
         }
         compressedOffset = co
         compressed = buf
+        var po = [Int](repeating: -1, count: form.blockCount), proj: [Double] = []
+        for j in un {
+            let rows = pr[form.patternIndex[j]], nj = rows.count, r = form.ranks[j]
+            po[j] = proj.count
+            var e = Matrix<Double>(rows: nj, columns: r, columnMajor: [Double](repeating: 0, count: nj * r))
+            for a in 0..<r { for (k, i) in rows.enumerated() { e.storage[a * nj + k] = form.uBlocks[j]!.storage[a * n + i] } }
+            var c = [Double](repeating: 0, count: nj * nj)
+            if nj > 0 && r > 0 { Double.syrk(false, nj, r, 1, e.storage, nj, 0, &c, nj) }
+            proj += c
+        }
+        projectorOffset = po
+        projectors = proj
         scratchE = [Double](repeating: 0, count: maxRows)
         let maxNj = sb.map { pr[form.patternIndex[$0]].count }.max() ?? 0
         scratchC = [Double](repeating: 0, count: maxNj * maxNj)
@@ -160,15 +175,31 @@ final class StructuredNormalEquations: KKTSolver {
                 }
             }
         }
-        // Normalized unsigned blocks: η_j U_j and √2 η_j U_j w̄₁.
-        for j in unsignedNormalized {
-            let (eta, w1) = soc.scalingParts(cone: j)
-            let u = form.uBlocks[j]!
-            for i in 0..<(n * form.ranks[j]) { rStack.storage[col * n + i] = eta * u.storage[i] }
-            col += form.ranks[j]
-            let uw = u.times(Array(w1))
-            for i in 0..<n { rStack.storage[col * n + i] = 2.squareRoot() * eta * uw[i] }
-            col += 1
+        // Normalized unsigned blocks: η_j² P_j with the projector P_j = U_j U_jᵀ precomputed on the
+        // pattern's rows (a scatter, no product), and the rank-one columns √2 η_j U_j w̄₁ into R.
+        if !unsignedNormalized.isEmpty {
+            var w1s = [Double](repeating: 0, count: d * unsignedNormalized.count)
+            m.storage.withUnsafeMutableBufferPointer { mm in
+                projectors.withUnsafeBufferPointer { pp in
+                    rStack.storage.withUnsafeMutableBufferPointer { rs in
+                        for j in unsignedNormalized {
+                            let (eta, w1) = soc.scalingParts(cone: j)
+                            let r = form.ranks[j], rows = patternRows[form.patternIndex[j]], nj = rows.count
+                            let e2 = eta * eta, base = pp.baseAddress! + projectorOffset[j]
+                            for b in 0..<nj {
+                                let col = rows[b] * n
+                                for a in b..<nj { mm[rows[a] + col] += e2 * base[a + b * nj] }
+                            }
+                            for a in 0..<r { w1s[a] = 2.squareRoot() * eta * w1[w1.startIndex + a] }
+                            form.uBlocks[j]!.storage.withUnsafeBufferPointer { up in
+                                Double.gemv(false, n, r, 1, up.baseAddress!, n, w1s, 1, 0, rs.baseAddress! + col * n, 1)
+                            }
+                            flops += Double(nj * nj) + 2 * Double(n * r)
+                            col += 1
+                        }
+                    }
+                }
+            }
         }
         // Sign-constrained blocks: batched Xᵀ Λ_j X, per-block Cholesky, then the block's n_j×n_j
         // contribution E_j L_j⁻ᵀ (E_j L_j⁻ᵀ)ᵀ on its pattern's rows only (E_j = [0 | (X M_j) rows of D_j]).
