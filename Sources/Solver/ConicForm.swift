@@ -48,6 +48,9 @@ final class ConicForm {
     var m: Int { mSOC + mNN }
     var blockCount: Int { roles.count }
     let c: [Double]
+    /// For normalized programs: A restricted to the cone slice of x, [0 | σ_1 U_1 | 0 | σ_2 U_2 | …]
+    /// (n × mSOC), so A x is one gemv instead of a product per block.
+    let aBlocks: Matrix<Double>?
 
     init(program: ConvexProgram, factors: [PatternFactor]?) {
         n = program.n; d = program.d
@@ -105,6 +108,20 @@ final class ConicForm {
         var c = [Double](repeating: 0, count: xCount)
         for j in 0..<B { c[xo[j]] = 1 }
         self.c = c
+        // Only without sign rows: with them one masked product gives A x and S x together.
+        if program.architecture == .normalized && !signedForm {
+            let mS = socSizes.reduce(0, +)
+            var a = [Double](repeating: 0, count: n * mS)
+            for j in 0..<B {
+                let u = us[j]!
+                for k in 0..<ranks[j] {
+                    for i in 0..<n { a[(xo[j] + 1 + k) * n + i] = sign[j] * u.storage[k * n + i] }
+                }
+            }
+            aBlocks = Matrix(rows: n, columns: mS, columnMajor: a)
+        } else {
+            aBlocks = nil
+        }
     }
 
     /// ½ xᵀPx.
@@ -139,6 +156,19 @@ final class ConicForm {
 
     /// A x and the sign-constraint values S_j w_j (the nonnegative slice of −G x), from one n×d×B product.
     func forward(_ x: [Double]) -> (ax: [Double], snn: [Double]) {
+        if let a = aBlocks {
+            var ax = [Double](repeating: 0, count: n)
+            a.storage.withUnsafeBufferPointer { ap in
+                x.withUnsafeBufferPointer { xp in Double.gemv(false, n, mSOC, 1, ap.baseAddress!, n, xp.baseAddress!, 1, 0, &ax, 1) }
+            }
+            if approx { for i in 0..<n { ax[i] -= x[rOffset + i] } }
+            guard mNN > 0 else { return (ax, []) }
+            return (ax, forwardMasked(x).snn)
+        }
+        return forwardMasked(x)
+    }
+
+    private func forwardMasked(_ x: [Double]) -> (ax: [Double], snn: [Double]) {
         let z = product(X, neurons(x))
         var ax = [Double](repeating: 0, count: n)
         var snn = [Double](repeating: 0, count: mNN)
@@ -159,6 +189,18 @@ final class ConicForm {
 
     /// out ← out + Aᵀ v − Σ_j S_jᵀ zNN_j (either part may be absent), from one d×n×B product.
     func addAdjoint(_ v: [Double]?, _ zNN: [Double]?, into out: inout [Double]) {
+        if let a = aBlocks, let v {
+            a.storage.withUnsafeBufferPointer { ap in
+                out.withUnsafeMutableBufferPointer { op in Double.gemv(true, n, mSOC, 1, ap.baseAddress!, n, v, 1, 1, op.baseAddress!, 1) }
+            }
+            if approx { for i in 0..<n { out[rOffset + i] -= v[i] } }
+            if let zNN { addAdjointMasked(nil, zNN, into: &out) }
+            return
+        }
+        addAdjointMasked(v, zNN, into: &out)
+    }
+
+    private func addAdjointMasked(_ v: [Double]?, _ zNN: [Double]?, into out: inout [Double]) {
         var q = Matrix<Double>(rows: n, columns: blockCount, columnMajor: [Double](repeating: 0, count: n * blockCount))
         q.storage.withUnsafeMutableBufferPointer { q in
             aMask.storage.withUnsafeBufferPointer { a in
@@ -193,10 +235,16 @@ final class ConicForm {
         // The cone slice has the x layout of the blocks.
         for k in 0..<mSOC { g[k] = -x[k] }
         if mNN > 0 {
-            let snn = signValues ?? forward(x).snn
+            let snn = signValues ?? forwardMasked(x).snn
             for i in 0..<mNN { g[mSOC + i] = -snn[i] }
         }
         return g
+    }
+
+    /// out ← out + Aᵀ v + Gᵀ z, sharing one product for the A part and the sign rows.
+    func addAdjointAndGTranspose(_ v: [Double], _ z: [Double], into out: inout [Double]) {
+        for k in 0..<mSOC { out[k] -= z[k] }
+        addAdjoint(v, mNN > 0 ? Array(z[mSOC...]) : nil, into: &out)
     }
 
     /// out ← out + Gᵀ z.

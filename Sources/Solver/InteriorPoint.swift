@@ -66,13 +66,12 @@ final class InteriorPoint {
         for _ in 0..<settings.kktRefinementSteps {
             var ex = bx
             form.addP(dx, alpha: -1, into: &ex)
-            form.addAdjoint(dy.scaled(by: -1), nil, into: &ex)
-            form.addGTranspose(dz.scaled(by: -1), into: &ex)
+            form.addAdjointAndGTranspose(dy.scaled(by: -1), dz.scaled(by: -1), into: &ex)
             let f = form.forward(dx)
             let ey = minus(by, f.ax)
             let ez = minus(bz, minus(form.applyG(dx, signValues: f.snn), cones.W2(dz)))
             let err = max(ex.norm, ey.norm, ez.norm)
-            if !(err > 1e-14 * scale) || !(err < 0.5 * last) { break }
+            if !(err > settings.refinementTolerance * scale) || !(err < 0.5 * last) { break }
             last = err
             let c = kkt.solve(bx: ex, by: ey, bz: ez)
             dx.add(c.dx); dy.add(c.dy); dz.add(c.dz)
@@ -111,8 +110,7 @@ final class InteriorPoint {
             let rz = plus(gx, s)
             var rx = c
             form.addP(x, into: &rx)
-            form.addAdjoint(y, nil, into: &rx)
-            form.addGTranspose(z, into: &rx)
+            form.addAdjointAndGTranspose(y, z, into: &rx)
             let gap = s.dot(z)
             pobj = c.dot(x) + form.quadratic(x)
             dobj = pobj + y.dot(ry) + z.dot(gx)
@@ -134,9 +132,8 @@ final class InteriorPoint {
                 // Farkas: λ = −y, zᵀ·0 … with Aᵀy + Gᵀz ≈ 0 and −bᵀy > 0 proves Ax = b, Gx + s = 0, s ∈ K empty.
                 let rayObjective = -b.dot(y)
                 if rayObjective > 0 {
-                    var dual = [Double](repeating: 0, count: N)
-                    form.addAdjoint(y, nil, into: &dual)
-                    form.addGTranspose(z, into: &dual)
+                    // Aᵀy + Gᵀz = r_x − c (P = 0 for equality forms).
+                    let dual = minus(rx, c)
                     if dual.norm <= settings.infeasibilityTolerance * rayObjective {
                         status = .primalInfeasible("a dual ray certifies that no weights meet the constraints (sign constraints and labels are incompatible)")
                         break

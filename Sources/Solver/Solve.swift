@@ -22,11 +22,16 @@ public func solve(_ program: ConvexProgram, settings: SolverSettings = SolverSet
         r.iterations = 0
         return r
     }
+    let setupDone = elapsed()
     let cones = ConeSet(socSizes: form.socSizes, nonnegative: form.mNN)
     let kkt: any KKTSolver = settings.denseReferenceKKT || ProcessInfo.processInfo.environment["NEUREC_SOLVER_DENSE"] != nil
         ? DenseReferenceKKT(form: form, cones: cones)
         : StructuredNormalEquations(form: form, cones: cones, settings: settings)
+    let kktDone = elapsed()
     let outcome = InteriorPoint(form: form, cones: cones, kkt: kkt, settings: settings).run()
+    if ProcessInfo.processInfo.environment["NEUREC_SOLVER_TRACE"] != nil {
+        FileHandle.standardError.write(Data(String(format: "setup %.4f s, KKT setup %.4f s, iterations %.4f s\n", setupDone, kktDone - setupDone, elapsed() - kktDone).utf8))
+    }
     var result = extract(outcome, form: form, program: program, factors: factors)
     result.seconds = elapsed()
     result.normalMatrixSeconds = kkt.formationSeconds
