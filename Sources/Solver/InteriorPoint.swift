@@ -47,7 +47,7 @@ final class InteriorPoint {
 
     /// kkt.solve followed by iterative refinement on the full Newton system: late iterations have
     /// W² spanning many orders of magnitude, and the residual of the elimination then matters.
-    private func solveKKT(bx: [Double], by: [Double], bz: [Double]) -> (dx: [Double], dy: [Double], dz: [Double]) {
+    private func solveKKT(bx: [Double], by: [Double], bz: [Double], refine: Bool) -> (dx: [Double], dy: [Double], dz: [Double]) {
         var (dx, dy, dz) = kkt.solve(bx: bx, by: by, bz: bz)
         if let shadow {
             let other = shadow.solve(bx: bx, by: by, bz: bz)
@@ -63,7 +63,7 @@ final class InteriorPoint {
         }
         let scale = max(bx.norm, by.norm, bz.norm, 1e-300)
         var last = Double.infinity
-        for _ in 0..<settings.kktRefinementSteps {
+        for _ in 0..<(refine ? settings.kktRefinementSteps : 0) {
             var ex = bx
             form.addP(dx, alpha: -1, into: &ex)
             form.addAdjointAndGTranspose(dy.scaled(by: -1), dz.scaled(by: -1), into: &ex)
@@ -71,6 +71,7 @@ final class InteriorPoint {
             let ey = minus(by, f.ax)
             let ez = minus(bz, minus(form.applyG(dx, signValues: f.snn), cones.W2(dz)))
             let err = max(ex.norm, ey.norm, ez.norm)
+            if trace { FileHandle.standardError.write(Data(String(format: "    refine err %.2e\n", err / scale).utf8)) }
             if !(err > settings.refinementTolerance * scale) || !(err < 0.5 * last) { break }
             last = err
             let c = kkt.solve(bx: ex, by: ey, bz: ez)
@@ -143,6 +144,9 @@ final class InteriorPoint {
             if iteration >= settings.maxIterations { status = .maxIterations; break }
             iteration += 1
 
+            // Far from the optimum the elimination's rounding (≤ 1e-11 relative) is far below what the
+            // step needs; refinement pays off only once residuals and gap are small.
+            let refine = merit <= settings.refinementStart
             // Scaling and factorization.
             let lambda = cones.updateScaling(s: s, z: z)
             guard kkt.factor() else { status = .numericalError("the KKT system lost definiteness"); break }
@@ -150,7 +154,7 @@ final class InteriorPoint {
 
             // Affine (predictor) direction: bs = −λ∘λ, so λ⋄bs = −λ and W(λ⋄bs) = −s.
             let lambdaSq = cones.jordan(lambda, lambda)
-            let affine = solveKKT(bx: rx.scaled(by: -1), by: ry.scaled(by: -1), bz: minus(s, rz))
+            let affine = solveKKT(bx: rx.scaled(by: -1), by: ry.scaled(by: -1), bz: minus(s, rz), refine: refine)
             let dsAffine = minus(s.scaled(by: -1), cones.W2(affine.dz))
             let alphaAffine = min(1, cones.maxStep(s, dsAffine), cones.maxStep(z, affine.dz))
 
@@ -166,7 +170,7 @@ final class InteriorPoint {
             cones.addIdentity(sigma * mu, to: &bs)
             let wInvBs = cones.W(cones.inverseProduct(lambda, bs))
             let f = 1 - sigma
-            let dir = solveKKT(bx: rx.scaled(by: -f), by: ry.scaled(by: -f), bz: minus(rz.scaled(by: -f), wInvBs))
+            let dir = solveKKT(bx: rx.scaled(by: -f), by: ry.scaled(by: -f), bz: minus(rz.scaled(by: -f), wInvBs), refine: refine)
             let ds = minus(wInvBs, cones.W2(dir.dz))
             guard dir.dx.allSatisfy({ $0.isFinite }) && dir.dy.allSatisfy({ $0.isFinite }) && dir.dz.allSatisfy({ $0.isFinite }) else {
                 status = .numericalError("the Newton direction is not finite"); break

@@ -13,7 +13,9 @@ public func solve(_ program: ConvexProgram, settings: SolverSettings = SolverSet
             return SolverResult(status: .numericalError("SVD of D_i X failed: \(error)"), seconds: elapsed())
         }
     }
+    let factorsDone = elapsed()
     let form = ConicForm(program: program, factors: factors)
+    let formDone = elapsed()
     if form.blockCount == 0 {
         return SolverResult(status: .invalidInput("every pattern gives D_i X = 0: no block to fit y with"), seconds: elapsed())
     }
@@ -30,7 +32,7 @@ public func solve(_ program: ConvexProgram, settings: SolverSettings = SolverSet
     let kktDone = elapsed()
     let outcome = InteriorPoint(form: form, cones: cones, kkt: kkt, settings: settings).run()
     if ProcessInfo.processInfo.environment["NEUREC_SOLVER_TRACE"] != nil {
-        FileHandle.standardError.write(Data(String(format: "setup %.4f s, KKT setup %.4f s, iterations %.4f s\n", setupDone, kktDone - setupDone, elapsed() - kktDone).utf8))
+        FileHandle.standardError.write(Data(String(format: "factors %.4f s, form %.4f s, span %.4f s, KKT setup %.4f s, iterations %.4f s\n", factorsDone, formDone - factorsDone, setupDone - formDone, kktDone - setupDone, elapsed() - kktDone).utf8))
     }
     var result = extract(outcome, form: form, program: program, factors: factors)
     result.seconds = elapsed()
@@ -52,8 +54,8 @@ func labelsOutsideSpan(_ form: ConicForm) -> String? {
         for i in 0..<(n * n) { k.storage[i] *= g.storage[i] }
     }
     if !normalized.isEmpty {
-        var u = form.uBlocks[normalized[0]]!
-        for j in normalized.dropFirst() { u = u.appendingColumns(form.uBlocks[j]!) }
+        let stacked = normalized.flatMap { form.uBlocks[$0]!.storage }
+        let u = Matrix(rows: n, columns: stacked.count / n, columnMajor: stacked)
         k = k + u.gram(.none)
     }
     guard let eig = try? k.symmetricEigen() else { return nil }
