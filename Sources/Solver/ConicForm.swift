@@ -14,7 +14,7 @@ import LinearAlgebra
 /// K is one second-order cone per block (s = (t_j, w_j), so G = −I there) followed by the
 /// nonnegative orthant of the sign constraints S_j w_j ≥ 0, S_j = (2D_j − I) X M_j (n rows per
 /// signed block, G = −S_j). Approx forms are scaled by 1/β so the objective is O(1):
-/// (1/β)‖r‖² + Σ t_j, i.e. P = (2/β) I on r.
+/// (1/β)‖r‖² + Σ t_j, with r = √β r̃ so that P = 2I on r̃.
 final class ConicForm {
     enum Role: Equatable { case skip, w(Int), v(Int) }
 
@@ -34,6 +34,9 @@ final class ConicForm {
     let uBlocks: [Matrix<Double>?]
     let approx: Bool
     let beta: Double
+    /// The residual is stored as r̃ = r/√β, so that P = 2I is as well scaled as the rest (the
+    /// objective (1/β)‖r‖² + Σt = ‖r̃‖² + Σt); A has −√β on r̃.
+    var rScale: Double { beta.squareRoot() }
     /// σ_j D_j (n×B) and (2D_j − 1) for signed blocks, 0 for the others.
     let aMask: Matrix<Double>
     let cMask: Matrix<Double>
@@ -127,13 +130,13 @@ final class ConicForm {
     /// ½ xᵀPx.
     func quadratic(_ x: [Double]) -> Double {
         guard approx else { return 0 }
-        return Array(x[rOffset..<(rOffset + n)]).dot(Array(x[rOffset..<(rOffset + n)])) / beta
+        return Array(x[rOffset..<(rOffset + n)]).dot(Array(x[rOffset..<(rOffset + n)]))
     }
 
     /// out ← out + alpha·P x.
     func addP(_ x: [Double], alpha: Double = 1, into out: inout [Double]) {
         guard approx else { return }
-        for i in 0..<n { out[rOffset + i] += alpha * 2 / beta * x[rOffset + i] }
+        for i in 0..<n { out[rOffset + i] += alpha * 2 * x[rOffset + i] }
     }
 
     /// The d×B matrix of M_j w_j: each block's neuron in R^d.
@@ -161,7 +164,7 @@ final class ConicForm {
             a.storage.withUnsafeBufferPointer { ap in
                 x.withUnsafeBufferPointer { xp in Double.gemv(false, n, mSOC, 1, ap.baseAddress!, n, xp.baseAddress!, 1, 0, &ax, 1) }
             }
-            if approx { for i in 0..<n { ax[i] -= x[rOffset + i] } }
+            if approx { for i in 0..<n { ax[i] -= rScale * x[rOffset + i] } }
             guard mNN > 0 else { return (ax, []) }
             return (ax, forwardMasked(x).snn)
         }
@@ -183,7 +186,7 @@ final class ConicForm {
                 }
             }
         }
-        if approx { for i in 0..<n { ax[i] -= x[rOffset + i] } }
+        if approx { for i in 0..<n { ax[i] -= rScale * x[rOffset + i] } }
         return (ax, snn)
     }
 
@@ -193,7 +196,7 @@ final class ConicForm {
             a.storage.withUnsafeBufferPointer { ap in
                 out.withUnsafeMutableBufferPointer { op in Double.gemv(true, n, mSOC, 1, ap.baseAddress!, n, v, 1, 1, op.baseAddress!, 1) }
             }
-            if approx { for i in 0..<n { out[rOffset + i] -= v[i] } }
+            if approx { for i in 0..<n { out[rOffset + i] -= rScale * v[i] } }
             if let zNN { addAdjointMasked(nil, zNN, into: &out) }
             return
         }
@@ -226,7 +229,7 @@ final class ConicForm {
                 }
             }
         }
-        if approx, let v { for i in 0..<n { out[rOffset + i] -= v[i] } }
+        if approx, let v { for i in 0..<n { out[rOffset + i] -= rScale * v[i] } }
     }
 
     /// G x: −(t_j, w_j) on the cone slice, −S_j w_j on the nonnegative slice.

@@ -26,7 +26,7 @@ public func solve(_ program: ConvexProgram, settings: SolverSettings = SolverSet
     }
     let setupDone = elapsed()
     let cones = ConeSet(socSizes: form.socSizes, nonnegative: form.mNN)
-    let kkt: any KKTSolver = settings.denseReferenceKKT || ProcessInfo.processInfo.environment["NEUREC_SOLVER_DENSE"] != nil
+    let kkt: any KKTSolver = settings.denseReferenceKKT
         ? DenseReferenceKKT(form: form, cones: cones)
         : StructuredNormalEquations(form: form, cones: cones, settings: settings)
     let kktDone = elapsed()

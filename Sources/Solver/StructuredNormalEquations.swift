@@ -324,7 +324,7 @@ final class StructuredNormalEquations: KKTSolver {
                 }
             }
         }
-        if form.approx { for i in 0..<n { out[form.rOffset + i] = v[form.rOffset + i] * form.beta / 2 } }
+        if form.approx { for i in 0..<n { out[form.rOffset + i] = v[form.rOffset + i] / 2 } }
         return out
     }
 
