@@ -51,9 +51,6 @@ final class ConicForm {
     var m: Int { mSOC + mNN }
     var blockCount: Int { roles.count }
     let c: [Double]
-    /// For normalized programs: A restricted to the cone slice of x, [0 | σ_1 U_1 | 0 | σ_2 U_2 | …]
-    /// (n × mSOC), so A x is one gemv instead of a product per block.
-    let aBlocks: Matrix<Double>?
 
     init(program: ConvexProgram, factors: [PatternFactor]?) {
         n = program.n; d = program.d
@@ -111,20 +108,6 @@ final class ConicForm {
         var c = [Double](repeating: 0, count: xCount)
         for j in 0..<B { c[xo[j]] = 1 }
         self.c = c
-        // Only without sign rows: with them one masked product gives A x and S x together.
-        if program.architecture == .normalized && !signedForm {
-            let mS = socSizes.reduce(0, +)
-            var a = [Double](repeating: 0, count: n * mS)
-            for j in 0..<B {
-                let u = us[j]!
-                for k in 0..<ranks[j] {
-                    for i in 0..<n { a[(xo[j] + 1 + k) * n + i] = sign[j] * u.storage[k * n + i] }
-                }
-            }
-            aBlocks = Matrix(rows: n, columns: mS, columnMajor: a)
-        } else {
-            aBlocks = nil
-        }
     }
 
     /// ½ xᵀPx.
@@ -158,18 +141,7 @@ final class ConicForm {
     }
 
     /// A x and the sign-constraint values S_j w_j (the nonnegative slice of −G x), from one n×d×B product.
-    func forward(_ x: [Double]) -> (ax: [Double], snn: [Double]) {
-        if let a = aBlocks {
-            var ax = [Double](repeating: 0, count: n)
-            a.storage.withUnsafeBufferPointer { ap in
-                x.withUnsafeBufferPointer { xp in Double.gemv(false, n, mSOC, 1, ap.baseAddress!, n, xp.baseAddress!, 1, 0, &ax, 1) }
-            }
-            if approx { for i in 0..<n { ax[i] -= rScale * x[rOffset + i] } }
-            guard mNN > 0 else { return (ax, []) }
-            return (ax, forwardMasked(x).snn)
-        }
-        return forwardMasked(x)
-    }
+    func forward(_ x: [Double]) -> (ax: [Double], snn: [Double]) { forwardMasked(x) }
 
     private func forwardMasked(_ x: [Double]) -> (ax: [Double], snn: [Double]) {
         let z = product(X, neurons(x))
@@ -191,17 +163,7 @@ final class ConicForm {
     }
 
     /// out ← out + Aᵀ v − Σ_j S_jᵀ zNN_j (either part may be absent), from one d×n×B product.
-    func addAdjoint(_ v: [Double]?, _ zNN: [Double]?, into out: inout [Double]) {
-        if let a = aBlocks, let v {
-            a.storage.withUnsafeBufferPointer { ap in
-                out.withUnsafeMutableBufferPointer { op in Double.gemv(true, n, mSOC, 1, ap.baseAddress!, n, v, 1, 1, op.baseAddress!, 1) }
-            }
-            if approx { for i in 0..<n { out[rOffset + i] -= rScale * v[i] } }
-            if let zNN { addAdjointMasked(nil, zNN, into: &out) }
-            return
-        }
-        addAdjointMasked(v, zNN, into: &out)
-    }
+    func addAdjoint(_ v: [Double]?, _ zNN: [Double]?, into out: inout [Double]) { addAdjointMasked(v, zNN, into: &out) }
 
     private func addAdjointMasked(_ v: [Double]?, _ zNN: [Double]?, into out: inout [Double]) {
         var q = Matrix<Double>(rows: n, columns: blockCount, columnMajor: [Double](repeating: 0, count: n * blockCount))
