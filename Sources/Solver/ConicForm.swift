@@ -14,7 +14,7 @@ import LinearAlgebra
 /// K is one second-order cone per block (s = (t_j, w_j), so G = −I there) followed by the
 /// nonnegative orthant of the sign constraints S_j w_j ≥ 0, S_j = (2D_j − I) X M_j (n rows per
 /// signed block, G = −S_j). Approx forms are scaled by 1/β so the objective is O(1):
-/// (1/β)‖r‖² + Σ t_j, i.e. P = (2/β) I on r.
+/// (1/β)‖r‖² + Σ t_j, with r = √β r̃ so that P = 2I on r̃.
 final class ConicForm {
     enum Role: Equatable { case skip, w(Int), v(Int) }
 
@@ -34,6 +34,9 @@ final class ConicForm {
     let uBlocks: [Matrix<Double>?]
     let approx: Bool
     let beta: Double
+    /// The residual is stored as r̃ = r/√β, so that P = 2I is as well scaled as the rest (the
+    /// objective (1/β)‖r‖² + Σt = ‖r̃‖² + Σt); A has −√β on r̃.
+    var rScale: Double { beta.squareRoot() }
     /// σ_j D_j (n×B) and (2D_j − 1) for signed blocks, 0 for the others.
     let aMask: Matrix<Double>
     let cMask: Matrix<Double>
@@ -110,18 +113,18 @@ final class ConicForm {
     /// ½ xᵀPx.
     func quadratic(_ x: [Double]) -> Double {
         guard approx else { return 0 }
-        return Array(x[rOffset..<(rOffset + n)]).dot(Array(x[rOffset..<(rOffset + n)])) / beta
+        return Array(x[rOffset..<(rOffset + n)]).dot(Array(x[rOffset..<(rOffset + n)]))
     }
 
     /// out ← out + alpha·P x.
     func addP(_ x: [Double], alpha: Double = 1, into out: inout [Double]) {
         guard approx else { return }
-        for i in 0..<n { out[rOffset + i] += alpha * 2 / beta * x[rOffset + i] }
+        for i in 0..<n { out[rOffset + i] += alpha * 2 * x[rOffset + i] }
     }
 
     /// The d×B matrix of M_j w_j: each block's neuron in R^d.
     func neurons(_ x: [Double]) -> Matrix<Double> {
-        var u = Matrix<Double>(rows: d, columns: blockCount)
+        var u = Matrix<Double>(rows: d, columns: blockCount, columnMajor: [Double](repeating: 0, count: d * blockCount))
         x.withUnsafeBufferPointer { xp in
             u.storage.withUnsafeMutableBufferPointer { up in
                 for j in 0..<blockCount {
@@ -138,8 +141,10 @@ final class ConicForm {
     }
 
     /// A x and the sign-constraint values S_j w_j (the nonnegative slice of −G x), from one n×d×B product.
-    func forward(_ x: [Double]) -> (ax: [Double], snn: [Double]) {
-        let z = Matrix.product(X, neurons(x))
+    func forward(_ x: [Double]) -> (ax: [Double], snn: [Double]) { forwardMasked(x) }
+
+    private func forwardMasked(_ x: [Double]) -> (ax: [Double], snn: [Double]) {
+        let z = product(X, neurons(x))
         var ax = [Double](repeating: 0, count: n)
         var snn = [Double](repeating: 0, count: mNN)
         z.storage.withUnsafeBufferPointer { z in
@@ -153,13 +158,15 @@ final class ConicForm {
                 }
             }
         }
-        if approx { for i in 0..<n { ax[i] -= x[rOffset + i] } }
+        if approx { for i in 0..<n { ax[i] -= rScale * x[rOffset + i] } }
         return (ax, snn)
     }
 
     /// out ← out + Aᵀ v − Σ_j S_jᵀ zNN_j (either part may be absent), from one d×n×B product.
-    func addAdjoint(_ v: [Double]?, _ zNN: [Double]?, into out: inout [Double]) {
-        var q = Matrix<Double>(rows: n, columns: blockCount)
+    func addAdjoint(_ v: [Double]?, _ zNN: [Double]?, into out: inout [Double]) { addAdjointMasked(v, zNN, into: &out) }
+
+    private func addAdjointMasked(_ v: [Double]?, _ zNN: [Double]?, into out: inout [Double]) {
+        var q = Matrix<Double>(rows: n, columns: blockCount, columnMajor: [Double](repeating: 0, count: n * blockCount))
         q.storage.withUnsafeMutableBufferPointer { q in
             aMask.storage.withUnsafeBufferPointer { a in
                 cMask.storage.withUnsafeBufferPointer { cm in
@@ -171,7 +178,7 @@ final class ConicForm {
                 }
             }
         }
-        let back = Matrix.product(X, q, transA: .transpose)
+        let back = product(X, q, transA: .transpose)
         back.storage.withUnsafeBufferPointer { bp in
             out.withUnsafeMutableBufferPointer { op in
                 for j in 0..<blockCount {
@@ -184,7 +191,7 @@ final class ConicForm {
                 }
             }
         }
-        if approx, let v { for i in 0..<n { out[rOffset + i] -= v[i] } }
+        if approx, let v { for i in 0..<n { out[rOffset + i] -= rScale * v[i] } }
     }
 
     /// G x: −(t_j, w_j) on the cone slice, −S_j w_j on the nonnegative slice.
@@ -193,10 +200,16 @@ final class ConicForm {
         // The cone slice has the x layout of the blocks.
         for k in 0..<mSOC { g[k] = -x[k] }
         if mNN > 0 {
-            let snn = signValues ?? forward(x).snn
+            let snn = signValues ?? forwardMasked(x).snn
             for i in 0..<mNN { g[mSOC + i] = -snn[i] }
         }
         return g
+    }
+
+    /// out ← out + Aᵀ v + Gᵀ z, sharing one product for the A part and the sign rows.
+    func addAdjointAndGTranspose(_ v: [Double], _ z: [Double], into out: inout [Double]) {
+        for k in 0..<mSOC { out[k] -= z[k] }
+        addAdjoint(v, mNN > 0 ? Array(z[mSOC...]) : nil, into: &out)
     }
 
     /// out ← out + Gᵀ z.

@@ -52,7 +52,7 @@ final class DenseReferenceKKT: KKTSolver {
         let h = Matrix.product(g, wg, transA: .transpose)
         k = Matrix(rows: N + n, columns: N + n)
         for j in 0..<N { for i in 0..<N { k[i, j] = h[i, j] } }
-        if form.approx { for i in 0..<n { k[form.rOffset + i, form.rOffset + i] += 2 / form.beta } }
+        if form.approx { for i in 0..<n { k[form.rOffset + i, form.rOffset + i] += 2 } }
         for j in 0..<N { for i in 0..<n { k[N + i, j] = a[i, j]; k[j, N + i] = a[i, j] } }
         for i in 0..<n { k[N + i, N + i] = -1e-13 }
         return true

@@ -85,11 +85,21 @@ public struct ConvexProgram: Sendable {
     /// `matrix_rank` rule, as the fixtures' `ranks`). For `normalized` programs these define the
     /// coordinates of the returned w_i.
     public func patternFactors() throws -> [PatternFactor] {
-        try (0..<p).map { i in
-            let f = try X.scalingRows(by: patterns.column(i)).svd()
-            let r = f.rank()
-            let t = f.truncated(to: r)
-            return PatternFactor(u: t.u, singularValues: t.singularValues, v: t.vt.transposed())
+        let n = self.n, d = self.d
+        return try (0..<p).map { i in
+            // The SVD of the pattern's rows only (the other rows of D_i X are zero); U gets them back.
+            let rows = (0..<n).filter { patterns.storage[i * n + $0] != 0 }
+            var compact = [Double](repeating: 0, count: rows.count * d)
+            for a in 0..<d { for (k, row) in rows.enumerated() { compact[a * rows.count + k] = X.storage[a * n + row] } }
+            let f = try SVD(Matrix(rows: rows.count, columns: d, columnMajor: compact))
+            // numpy's matrix_rank rule for the full n×d matrix D_i X.
+            let r = f.rank(tolerance: (f.singularValues.first ?? 0) * Double(max(n, d)) * Double.ulpOfOne)
+            var u = [Double](repeating: 0, count: n * r)
+            for a in 0..<r { for (k, row) in rows.enumerated() { u[a * n + row] = f.u.storage[a * rows.count + k] } }
+            var v = [Double](repeating: 0, count: d * r)
+            for a in 0..<r { for b in 0..<d { v[a * d + b] = f.vt.storage[a + b * f.vt.rows] } }
+            return PatternFactor(u: Matrix(rows: n, columns: r, columnMajor: u), singularValues: Array(f.singularValues.prefix(r)),
+                                 v: Matrix(rows: d, columns: r, columnMajor: v))
         }
     }
 

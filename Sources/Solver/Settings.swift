@@ -22,6 +22,10 @@ public struct SolverSettings: Sendable {
     public var refinementSteps: Int = 0
     /// Iterative-refinement passes on the full Newton system (each costs one more solve, no factorization).
     public var kktRefinementSteps: Int = 3
+    /// Refinement stops once the Newton system's residual is below this times its right-hand side.
+    public var refinementTolerance: Double = 1e-14
+    /// Refinement runs only once max(residuals, relative gap) is below this.
+    public var refinementStart: Double = 1e-5
     /// Use the dense reference KKT solver instead of the structured one (small problems only: tests).
     public var denseReferenceKKT: Bool = false
 

@@ -13,7 +13,9 @@ public func solve(_ program: ConvexProgram, settings: SolverSettings = SolverSet
             return SolverResult(status: .numericalError("SVD of D_i X failed: \(error)"), seconds: elapsed())
         }
     }
+    let factorsDone = elapsed()
     let form = ConicForm(program: program, factors: factors)
+    let formDone = elapsed()
     if form.blockCount == 0 {
         return SolverResult(status: .invalidInput("every pattern gives D_i X = 0: no block to fit y with"), seconds: elapsed())
     }
@@ -22,12 +24,17 @@ public func solve(_ program: ConvexProgram, settings: SolverSettings = SolverSet
         r.iterations = 0
         return r
     }
+    let setupDone = elapsed()
     let cones = ConeSet(socSizes: form.socSizes, nonnegative: form.mNN)
-    let kkt: any KKTSolver = settings.denseReferenceKKT || ProcessInfo.processInfo.environment["NEUREC_SOLVER_DENSE"] != nil
+    let kkt: any KKTSolver = settings.denseReferenceKKT
         ? DenseReferenceKKT(form: form, cones: cones)
         : StructuredNormalEquations(form: form, cones: cones, settings: settings)
+    let kktDone = elapsed()
     let outcome = InteriorPoint(form: form, cones: cones, kkt: kkt, settings: settings).run()
-    var result = extract(outcome, form: form, program: program)
+    if ProcessInfo.processInfo.environment["NEUREC_SOLVER_TRACE"] != nil {
+        FileHandle.standardError.write(Data(String(format: "factors %.4f s, form %.4f s, span %.4f s, KKT setup %.4f s, iterations %.4f s\n", factorsDone, formDone - factorsDone, setupDone - formDone, kktDone - setupDone, elapsed() - kktDone).utf8))
+    }
+    var result = extract(outcome, form: form, program: program, factors: factors)
     result.seconds = elapsed()
     result.normalMatrixSeconds = kkt.formationSeconds
     result.normalMatrixFlops = kkt.formationFlops
@@ -47,8 +54,8 @@ func labelsOutsideSpan(_ form: ConicForm) -> String? {
         for i in 0..<(n * n) { k.storage[i] *= g.storage[i] }
     }
     if !normalized.isEmpty {
-        var u = form.uBlocks[normalized[0]]!
-        for j in normalized.dropFirst() { u = u.appendingColumns(form.uBlocks[j]!) }
+        let stacked = normalized.flatMap { form.uBlocks[$0]!.storage }
+        let u = Matrix(rows: n, columns: stacked.count / n, columnMajor: stacked)
         k = k + u.gram(.none)
     }
     guard let eig = try? k.symmetricEigen() else { return nil }
@@ -66,7 +73,7 @@ func labelsOutsideSpan(_ form: ConicForm) -> String? {
     return nil
 }
 
-private func extract(_ o: InteriorPoint.Outcome, form: ConicForm, program: ConvexProgram) -> SolverResult {
+private func extract(_ o: InteriorPoint.Outcome, form: ConicForm, program: ConvexProgram, factors: [PatternFactor]?) -> SolverResult {
     let x = o.x
     var w0: [Double]?
     var w = [[Double]](repeating: [], count: program.p)
@@ -81,7 +88,7 @@ private func extract(_ o: InteriorPoint.Outcome, form: ConicForm, program: Conve
         case .v(let i): v?[i] = block
         }
     }
-    if program.architecture == .normalized, let f = try? program.patternFactors() {
+    if let f = factors {
         // Blocks left out for D_i X = 0 still get a vector of their (zero) rank.
         for i in 0..<program.p where f[i].rank == 0 { w[i] = []; v?[i] = [] }
     }

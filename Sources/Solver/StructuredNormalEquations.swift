@@ -46,6 +46,16 @@ final class StructuredNormalEquations: KKTSolver {
     private var mFactor: [Double]
     /// Column offset of each block's columns in R.
     private let rColumns: Int
+    /// Rows i with D_i = 1 of each pattern, increasing.
+    private let patternRows: [[Int]]
+    /// Those rows of X M_j (U_j for normalized) for each signed block, stored once per pattern.
+    private let compressed: [Double]
+    private let compressedOffset: [Int]
+    private var scratchE: [Double]
+    /// P_j = U_j U_jᵀ on the pattern's rows (lower triangle), normalized unsigned blocks.
+    private let projectors: [Double]
+    private let projectorOffset: [Int]
+    private var scratchC: [Double]
     private var rStack: Matrix<Double>
     var formationSeconds = 0.0
     var formationFlops = 0.0
@@ -81,8 +91,44 @@ final class StructuredNormalEquations: KKTSolver {
         hFactors = [Double](repeating: 0, count: total)
         mExact = [Double](repeating: 0, count: n * n)
         mFactor = mExact
-        rColumns = um.count + un.reduce(0) { $0 + form.ranks[$1] + 1 } + sb.reduce(0) { $0 + form.ranks[$1] + 1 }
-        rStack = Matrix(rows: n, columns: rColumns)
+        rColumns = um.count + un.count
+        rStack = Matrix(rows: n, columns: rColumns, columnMajor: [Double](repeating: 0, count: n * rColumns))
+        // Rows of each pattern, and for each signed block the compressed rows of X M_j (U_j for normalized).
+        var pr: [[Int]] = []
+        let n = form.n
+        for i in 0..<(form.patternIndex.max().map { $0 + 1 } ?? 0) {
+            if let j = form.patternIndex.firstIndex(of: i) {
+                pr.append((0..<n).filter { form.aMask.storage[j * n + $0] != 0 })
+            } else { pr.append([]) }
+        }
+        patternRows = pr
+        var co = [Int](repeating: -1, count: form.blockCount), buf: [Double] = [], firstOf: [Int: Int] = [:], maxRows = 0
+        for j in sb {
+            let pat = form.patternIndex[j], rows = pr[pat], r = form.ranks[j]
+            maxRows = max(maxRows, rows.count * (r + 1))
+            if let shared = firstOf[pat] { co[j] = shared; continue }
+            co[j] = buf.count
+            firstOf[pat] = buf.count
+            let full = form.uBlocks[j] ?? form.X
+            for a in 0..<r { for i in rows { buf.append(full.storage[a * n + i]) } }
+        }
+        compressedOffset = co
+        compressed = buf
+        var po = [Int](repeating: -1, count: form.blockCount), proj: [Double] = []
+        for j in un {
+            let rows = pr[form.patternIndex[j]], nj = rows.count, r = form.ranks[j]
+            po[j] = proj.count
+            var e = Matrix<Double>(rows: nj, columns: r, columnMajor: [Double](repeating: 0, count: nj * r))
+            for a in 0..<r { for (k, i) in rows.enumerated() { e.storage[a * nj + k] = form.uBlocks[j]!.storage[a * n + i] } }
+            var c = [Double](repeating: 0, count: nj * nj)
+            if nj > 0 && r > 0 { Double.syrk(false, nj, r, 1, e.storage, nj, 0, &c, nj) }
+            proj += c
+        }
+        projectorOffset = po
+        projectors = proj
+        scratchE = [Double](repeating: 0, count: maxRows)
+        let maxNj = sb.map { pr[form.patternIndex[$0]].count }.max() ?? 0
+        scratchC = [Double](repeating: 0, count: maxNj * maxNj)
     }
 
     func factor() -> Bool {
@@ -90,10 +136,10 @@ final class StructuredNormalEquations: KKTSolver {
         var flops = 0.0
         let d = form.d
         let soc = cones.soc
-        var m = Matrix<Double>(rows: n, columns: n)
+        var m = Matrix<Double>(rows: n, columns: n, columnMajor: [Double](repeating: 0, count: n * n))
         // Identity parts of the masked unsigned blocks: G ∘ (D diag(η²) Dᵀ).
         if !unsignedMasked.isEmpty {
-            var dEta = Matrix<Double>(rows: n, columns: unsignedMasked.count)
+            var dEta = Matrix<Double>(rows: n, columns: unsignedMasked.count, columnMajor: [Double](repeating: 0, count: n * unsignedMasked.count))
             for (k, j) in unsignedMasked.enumerated() {
                 let eta = soc.scalingParts(cone: j).eta
                 for i in 0..<n { dEta.storage[k * n + i] = form.aMask.storage[j * n + i] * eta }
@@ -108,7 +154,6 @@ final class StructuredNormalEquations: KKTSolver {
             flops += Double(n * n * unsignedMasked.count) + Double(n * n)
         }
         var col = 0
-        rStack.storage.withUnsafeMutableBufferPointer { r in for i in r.indices { r[i] = 0 } }
         // Rank-one parts √2 η_j D_j X w̄₁ of the masked unsigned blocks, from one n×d×q product.
         if !unsignedMasked.isEmpty {
             var w1 = Matrix<Double>(rows: d, columns: unsignedMasked.count)
@@ -116,7 +161,7 @@ final class StructuredNormalEquations: KKTSolver {
                 let part = soc.scalingParts(cone: j).w1
                 for a in 0..<d { w1.storage[k * d + a] = part[part.startIndex + a] }
             }
-            let xw = Matrix.product(form.X, w1)
+            let xw = product(form.X, w1)
             flops += 2 * Double(n * d * unsignedMasked.count)
             rStack.storage.withUnsafeMutableBufferPointer { rs in
                 form.aMask.storage.withUnsafeBufferPointer { am in
@@ -130,27 +175,43 @@ final class StructuredNormalEquations: KKTSolver {
                 }
             }
         }
-        // Normalized unsigned blocks: η_j U_j and √2 η_j U_j w̄₁.
-        for j in unsignedNormalized {
-            let (eta, w1) = soc.scalingParts(cone: j)
-            let u = form.uBlocks[j]!
-            for i in 0..<(n * form.ranks[j]) { rStack.storage[col * n + i] = eta * u.storage[i] }
-            col += form.ranks[j]
-            let uw = u.times(Array(w1))
-            for i in 0..<n { rStack.storage[col * n + i] = 2.squareRoot() * eta * uw[i] }
-            col += 1
+        // Normalized unsigned blocks: η_j² P_j with the projector P_j = U_j U_jᵀ precomputed on the
+        // pattern's rows (a scatter, no product), and the rank-one columns √2 η_j U_j w̄₁ into R.
+        if !unsignedNormalized.isEmpty {
+            var w1s = [Double](repeating: 0, count: d * unsignedNormalized.count)
+            m.storage.withUnsafeMutableBufferPointer { mm in
+                projectors.withUnsafeBufferPointer { pp in
+                    rStack.storage.withUnsafeMutableBufferPointer { rs in
+                        for j in unsignedNormalized {
+                            let (eta, w1) = soc.scalingParts(cone: j)
+                            let r = form.ranks[j], rows = patternRows[form.patternIndex[j]], nj = rows.count
+                            let e2 = eta * eta, base = pp.baseAddress! + projectorOffset[j]
+                            for b in 0..<nj {
+                                let col = rows[b] * n
+                                for a in b..<nj { mm[rows[a] + col] += e2 * base[a + b * nj] }
+                            }
+                            for a in 0..<r { w1s[a] = 2.squareRoot() * eta * w1[w1.startIndex + a] }
+                            form.uBlocks[j]!.storage.withUnsafeBufferPointer { up in
+                                Double.gemv(false, n, r, 1, up.baseAddress!, n, w1s, 1, 0, rs.baseAddress! + col * n, 1)
+                            }
+                            flops += Double(nj * nj) + 2 * Double(n * r)
+                            col += 1
+                        }
+                    }
+                }
+            }
         }
-        // Sign-constrained blocks: batched Xᵀ Λ_j X, per-block Cholesky, [0 | A_j] L_j⁻ᵀ.
+        // Sign-constrained blocks: batched Xᵀ Λ_j X, per-block Cholesky, then the block's n_j×n_j
+        // contribution E_j L_j⁻ᵀ (E_j L_j⁻ᵀ)ᵀ on its pattern's rows only (E_j = [0 | (X M_j) rows of D_j]).
         if !signedBlocks.isEmpty {
             let q = signedBlocks.count
-            var lambda = Matrix<Double>(rows: n, columns: q)
+            var lambda = Matrix<Double>(rows: n, columns: q, columnMajor: [Double](repeating: 0, count: n * q))
             lambda.storage.withUnsafeMutableBufferPointer { l in
-                // Each signed block's slice of the orthant, in order.
                 var full = [Double](repeating: 0, count: cones.nn.dimension)
                 full.withUnsafeMutableBufferPointer { cones.nn.inverseSquaredScaling($0.baseAddress!) }
                 for (k, j) in signedBlocks.enumerated() { for i in 0..<n { l[k * n + i] = full[form.nnOffset[j] + i] } }
             }
-            let packed = Matrix.product(khatriRao, lambda, transA: .transpose)
+            let packed = product(khatriRao, lambda, transA: .transpose)
             flops += 2 * Double(n * khatriRao.columns * q)
             var ok = true
             var xlx = [Double](repeating: 0, count: d * d)
@@ -158,10 +219,11 @@ final class StructuredNormalEquations: KKTSolver {
             let maxRank = signedBlocks.map { form.ranks[$0] }.max() ?? 0
             var proj = [Double](repeating: 0, count: maxRank * maxRank)
             hFactors.withUnsafeMutableBufferPointer { hf in
-              rStack.storage.withUnsafeMutableBufferPointer { rs in
+              m.storage.withUnsafeMutableBufferPointer { mm in
                 packed.storage.withUnsafeBufferPointer { pk in
-                  form.aMask.storage.withUnsafeBufferPointer { am in
-                    form.X.storage.withUnsafeBufferPointer { xs in
+                  compressed.withUnsafeBufferPointer { cp in
+                    scratchE.withUnsafeMutableBufferPointer { ep in
+                      scratchC.withUnsafeMutableBufferPointer { cc in
                       for (k, j) in signedBlocks.enumerated() {
                         let r = form.ranks[j], ld = r + 1, h = hf.baseAddress! + hOffset[k]
                         soc.writeInverseSquared(cone: j, into: h, ld: ld)
@@ -174,40 +236,36 @@ final class StructuredNormalEquations: KKTSolver {
                                 Double.gemm(false, false, d, r, d, 1, xlx, d, bp.baseAddress!, d, 0, &tmp, d)
                                 Double.gemm(true, false, r, r, d, 1, bp.baseAddress!, d, tmp, d, 0, &proj, r)
                             }
-                            for b in 0..<r { for a in 0..<r { h[(a + 1) + (b + 1) * ld] += proj[a + b * r] } }
                             flops += 2 * Double(d * d * r + d * r * r)
                         } else {
-                            for b in 0..<r { for a in 0..<r { h[(a + 1) + (b + 1) * ld] += xlx[a + b * d] } }
+                            for b in 0..<r { for a in 0..<r { proj[a + b * r] = xlx[a + b * d] } }
                         }
-                        var info = PointerKernels.cholesky(h, n: ld, lda: ld)
-                        if info != 0 {
+                        for b in 0..<r { for a in 0..<r { h[(a + 1) + (b + 1) * ld] += proj[a + b * r] } }
+                        if PointerKernels.cholesky(h, n: ld, lda: ld) != 0 {
                             // Lost definiteness to rounding late in the iteration: refactor with a small shift.
                             soc.writeInverseSquared(cone: j, into: h, ld: ld)
-                            if let basis = form.basis[j] {
-                                _ = basis
-                                for b in 0..<r { for a in 0..<r { h[(a + 1) + (b + 1) * ld] += proj[a + b * r] } }
-                            } else {
-                                for b in 0..<r { for a in 0..<r { h[(a + 1) + (b + 1) * ld] += xlx[a + b * d] } }
-                            }
+                            for b in 0..<r { for a in 0..<r { h[(a + 1) + (b + 1) * ld] += proj[a + b * r] } }
                             var maxDiag = 0.0
                             for a in 0..<ld { maxDiag = max(maxDiag, h[a + a * ld]) }
                             for a in 0..<ld { h[a + a * ld] += 1e-12 * maxDiag }
-                            info = PointerKernels.cholesky(h, n: ld, lda: ld)
-                            if info != 0 { ok = false }
+                            if PointerKernels.cholesky(h, n: ld, lda: ld) != 0 { ok = false }
                         }
                         flops += Double(ld * ld * ld) / 3
-                        // Columns [0 | σ_j D_j X M_j] of A_j's extended block, then · L_j⁻ᵀ.
-                        let base = rs.baseAddress! + (col + 1) * n
-                        if let u = form.uBlocks[j] {
-                            let sg = form.sign[j]
-                            u.storage.withUnsafeBufferPointer { up in for i in 0..<(n * r) { base[i] = sg * up[i] } }
-                        } else {
-                            let mask = am.baseAddress! + j * n
-                            for a in 0..<r { for i in 0..<n { base[a * n + i] = mask[i] * xs[a * n + i] } }
+                        // E_j = [0 | rows of X M_j in the pattern] (the sign σ_j cancels in E Eᵀ), then E_j L_j⁻ᵀ.
+                        let pat = form.patternIndex[j], rows = patternRows[pat], nj = rows.count
+                        guard nj > 0 else { continue }
+                        let e = ep.baseAddress!
+                        for i in 0..<nj { e[i] = 0 }
+                        (e + nj).update(from: cp.baseAddress! + compressedOffset[j], count: nj * r)
+                        PointerKernels.solveRightLowerTransposed(h, n: ld, ldl: ld, e, rows: nj, ldb: nj)
+                        Double.syrk(false, nj, ld, 1, e, nj, 0, cc.baseAddress!, nj)
+                        flops += Double(nj * ld * ld) + Double(nj * nj * ld)
+                        // Scatter the lower triangle (rows are increasing, so it lands in M's lower triangle).
+                        for b in 0..<nj {
+                            let col = rows[b] * n
+                            for a in b..<nj { mm[rows[a] + col] += cc[a + b * nj] }
                         }
-                        PointerKernels.solveRightLowerTransposed(h, n: ld, ldl: ld, rs.baseAddress! + col * n, rows: n, ldb: n)
-                        flops += Double(n * ld * ld)
-                        col += ld
+                      }
                       }
                     }
                   }
@@ -266,7 +324,7 @@ final class StructuredNormalEquations: KKTSolver {
                 }
             }
         }
-        if form.approx { for i in 0..<n { out[form.rOffset + i] = v[form.rOffset + i] * form.beta / 2 } }
+        if form.approx { for i in 0..<n { out[form.rOffset + i] = v[form.rOffset + i] / 2 } }
         return out
     }
 

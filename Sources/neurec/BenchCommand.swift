@@ -28,7 +28,11 @@ struct BenchSolver: ParsableCommand {
 
     func run() throws {
         let threads = ProcessInfo.processInfo.environment["OPENBLAS_NUM_THREADS"] ?? "all cores"
-        print("OPENBLAS_NUM_THREADS: \(threads)")
+        let core = ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"]
+        print("OPENBLAS_NUM_THREADS: \(threads), OPENBLAS_CORETYPE: \(core ?? "unset (autodetected)")")
+        if core == nil {
+            print("note: OpenBLAS 0.3.21 may not recognise recent CPUs and fall back to slow generic kernels; compare with OPENBLAS_CORETYPE=SkylakeX (or Haswell)")
+        }
         let gemm = dgemmRate()
         print(String(format: "dgemm 1000×1000×1000: %.1f GFLOP/s", gemm))
         print("")
