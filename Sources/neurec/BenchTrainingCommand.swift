@@ -78,7 +78,7 @@ struct BenchTraining: ParsableCommand {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
 
-        print("OpenBLAS: \(OpenBLASInfo.configuration); kernels: \(OpenBLASInfo.coreName); threads: \(OpenBLASInfo.threadCount)")
+        print("OpenBLAS kernels: \(BLASRuntime.coreName); threads: \(BLASRuntime.threadCount)")
         print("network     n    d  epochs  neurec (s)" + (torch ? "  pytorch (s)  speed-up" : ""))
         for (n, d) in try parsedSizes() {
             for kind in try parsedNets() {
