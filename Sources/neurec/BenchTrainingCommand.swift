@@ -87,7 +87,7 @@ struct BenchTraining: ParsableCommand {
         let load = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").first ?? "?"
         print("OpenBLAS kernels: \(BLASRuntime.coreName); threads: \(BLASRuntime.threadCount); load average: \(load)"
               + " (times are wall clock: other work on the machine inflates them)")
-        print("network     n    d  epochs  neurec (s)" + (torch ? "  pytorch (s)  speed-up" : ""))
+        print("network     n    d  epochs  neurec (s)  cpu (s)" + (torch ? "  pytorch (s)  speed-up" : ""))
         for (n, d) in try parsedSizes() {
             for kind in try parsedNets() {
                 var stream = CellStreams.instance(seed: seed, n: n, d: d, trial: 0)
@@ -95,13 +95,15 @@ struct BenchTraining: ParsableCommand {
                 var rng = CellStreams.initialization(seed: seed, n: n, d: d, trial: 0)
                 var settings = TrainingSettings()
                 settings.epochs = epochs
-                var best = Double.infinity
+                var best = Double.infinity, bestCPU = Double.infinity
                 for _ in 0..<repeats {
+                    let cpuStart = Self.processCPUSeconds()
                     let report = instance.train(kind, settings: settings, precision: .float, using: &rng)
+                    bestCPU = min(bestCPU, Self.processCPUSeconds() - cpuStart)
                     best = min(best, report.seconds)
                 }
                 var line = "\(kind.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0))"
-                    + String(format: " %4d %4d  %6d  %10.4f", n, d, epochs, best)
+                    + String(format: " %4d %4d  %6d  %10.4f  %7.4f", n, d, epochs, best, bestCPU)
                 if torch {
                     let file = directory.appendingPathComponent("\(kind.rawValue)_\(n)_\(d).json")
                     try Data(Self.json(instance).utf8).write(to: file)
@@ -155,6 +157,14 @@ struct BenchTraining: ParsableCommand {
         let variance = values.count > 1
             ? values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(values.count - 1) : 0
         return String(format: "%8.4f ± %-8.4f", mean, variance.squareRoot())
+    }
+
+    /// CPU time of all the process's threads (OpenBLAS's too): less sensitive than wall time to other
+    /// work on the machine; with one thread it is what the wall time would be on an idle machine.
+    private static func processCPUSeconds() -> Double {
+        var spec = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &spec)
+        return Double(spec.tv_sec) + Double(spec.tv_nsec) * 1e-9
     }
 
     private static func torchAvailable() -> Bool {
