@@ -35,6 +35,9 @@ final class NetworkEvaluator<Scalar: BLASScalar> {
     /// Normalized network: p_j = N_jᵀ (2r).
     private var p: [Scalar]
 
+    /// How the elementwise passes are split over threads.
+    var threads = ElementwiseThreads(1)
+
     /// Losses of the last `forward`.
     private(set) var trainLoss: Scalar = 0
     private(set) var testLoss: Scalar = 0
@@ -83,7 +86,10 @@ final class NetworkEvaluator<Scalar: BLASScalar> {
             let a = theta + d * m
             // Z = X W, then H = Z_+ in place.
             Scalar.gemm(false, false, rows, m, d, 1, X, rows, theta, d, 0, H, rows)
-            for k in 0..<(rows * m) { H[k] = Swift.max(H[k], 0) }
+            nonisolated(unsafe) let activations = H
+            threads.forEachChunk(of: rows * m) { range in
+                for k in range { activations[k] = Swift.max(activations[k], 0) }
+            }
 
             switch kind {
             case .plain, .skip:
@@ -146,13 +152,16 @@ final class NetworkEvaluator<Scalar: BLASScalar> {
                     Scalar.scal(d, alpha0, gradW0, 1)
                 }
                 // ∂L/∂Z = 1[Z > 0] ⊙ (2r aᵀ).
-                for j in 0..<m {
-                    let aj = 2 * a[j], hj = H + j * rows, gj = G + j * rows
-                    // Multiply by a 0/1 select so the loop has no branch (LLVM will not if-convert a
-                    // conditional load of R[i]) and vectorizes.
-                    for i in 0..<nTrain {
-                        let active: Scalar = hj[i] > 0 ? 1 : 0
-                        gj[i] = active * (aj * R[i])
+                nonisolated(unsafe) let (a, H, G, R) = (a, H, G, R)
+                threads.forEachChunk(of: m, entriesPerItem: nTrain) { columns in
+                    for j in columns {
+                        let aj = 2 * a[j], hj = H + j * rows, gj = G + j * rows
+                        // Multiply by a 0/1 select so the loop has no branch (LLVM will not if-convert
+                        // a conditional load of R[i]) and vectorizes.
+                        for i in 0..<nTrain {
+                            let active: Scalar = hj[i] > 0 ? 1 : 0
+                            gj[i] = active * (aj * R[i])
+                        }
                     }
                 }
             case .normalized:
@@ -160,10 +169,13 @@ final class NetworkEvaluator<Scalar: BLASScalar> {
                 normTrain.withUnsafeBufferPointer { s in
                 coefTrain.withUnsafeBufferPointer { b in
                 p.withUnsafeMutableBufferPointer { pb in
-                    let P = pb.baseAddress!
+                    nonisolated(unsafe) let P = pb.baseAddress!
                     // p_j = N_jᵀ(2r) = h_jᵀ(2r) / c_j.
                     Scalar.gemv(true, nTrain, m, 2, H, rows, R, 1, 0, P, 1)
-                    for j in 0..<m {
+                    nonisolated(unsafe) let (a, gamma, gradA, gradGamma, H, G, R, s, b) =
+                        (a, gamma, gradA, gradGamma, H, G, R, s, b)
+                    threads.forEachChunk(of: m, entriesPerItem: nTrain) { columns in
+                    for j in columns {
                         let c = max(s[j], floor)
                         P[j] /= c
                         gradA[j] = gamma[j] * P[j]
@@ -179,6 +191,7 @@ final class NetworkEvaluator<Scalar: BLASScalar> {
                             let active: Scalar = v > 0 ? 1 : 0
                             gj[i] = active * (bj * R[i] - ej * v)
                         }
+                    }
                     }
                 }}}
             }

@@ -35,6 +35,9 @@ struct BenchTraining: ParsableCommand {
     @Option(help: "The PyTorch script doing the original's work.")
     var torchScript: String = "bench/torch_train.py"
 
+    @Option(help: "Threads for neurec's elementwise passes (default: OpenBLAS's thread count).")
+    var elementwiseThreads: Int?
+
     @Flag(help: "Skip PyTorch even when it is installed.")
     var noTorch = false
 
@@ -50,6 +53,9 @@ struct BenchTraining: ParsableCommand {
         guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
         guard repeats >= 1 else { throw ValidationError("--repeats must be at least 1, got \(repeats)") }
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1, got \(threads)") }
+        if let elementwiseThreads, elementwiseThreads < 1 {
+            throw ValidationError("--elementwise-threads must be at least 1, got \(elementwiseThreads)")
+        }
         guard distanceTrials >= 0 else {
             throw ValidationError("--distance-trials must be a non-negative integer, got \(distanceTrials)")
         }
@@ -95,6 +101,7 @@ struct BenchTraining: ParsableCommand {
                 var rng = CellStreams.initialization(seed: seed, n: n, d: d, trial: 0)
                 var settings = TrainingSettings()
                 settings.epochs = epochs
+                settings.elementwiseThreads = elementwiseThreads
                 var best = Double.infinity, bestCPU = Double.infinity
                 for _ in 0..<repeats {
                     let cpuStart = Self.processCPUSeconds()
