@@ -23,6 +23,8 @@ public struct AdamW<Scalar: BLASScalar>: Sendable {
     public private(set) var secondMoment: [Scalar]
     /// Steps taken since the moments were last zeroed.
     public private(set) var stepCount: Int = 0
+    /// How the update pass is split over threads (set by the trainer).
+    var threads = ElementwiseThreads(1)
 
     public init(parameterCount: Int, learningRate: Double = 2e-3, weightDecay: Double = 1e-6,
                 beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-8, mode: OptimizerMode = .reset) {
@@ -66,12 +68,13 @@ public struct AdamW<Scalar: BLASScalar>: Sendable {
         let eps = Scalar(epsilon)
         firstMoment.withUnsafeMutableBufferPointer { mb in
             secondMoment.withUnsafeMutableBufferPointer { vb in
-                let M = mb.baseAddress!, V = vb.baseAddress!
+                nonisolated(unsafe) let M = mb.baseAddress!, V = vb.baseAddress!, theta = theta, g = g
                 // Two loops rather than a per-entry select, and √|v| rather than √v (equal, as v ≥ 0):
                 // the sign is then provably non-negative, so the compiler emits a vector sqrt instead
                 // of libm's sqrtf with its errno branch, and the loop vectorizes.
                 if fresh {
-                    for i in 0..<count {
+                    threads.forEachChunk(of: count) { range in
+                    for i in range {
                         let gi = g[i]
                         let mi = oneMinusBeta1 * gi                       // lerp from 0
                         let vi = 0 * beta2s + oneMinusBeta2 * gi * gi
@@ -80,8 +83,10 @@ public struct AdamW<Scalar: BLASScalar>: Sendable {
                         let denom = abs(vi).squareRoot() / correction2Sqrt + eps
                         theta[i] += -stepSize * (mi / denom)
                     }
+                    }
                 } else {
-                    for i in 0..<count {
+                    threads.forEachChunk(of: count) { range in
+                    for i in range {
                         let gi = g[i], m0 = M[i], v0 = V[i]
                         let mi = m0 + oneMinusBeta1 * (gi - m0)
                         let vi = v0 * beta2s + oneMinusBeta2 * gi * gi
@@ -89,6 +94,7 @@ public struct AdamW<Scalar: BLASScalar>: Sendable {
                         V[i] = vi
                         let denom = abs(vi).squareRoot() / correction2Sqrt + eps
                         theta[i] += -stepSize * (mi / denom)
+                    }
                     }
                 }
             }

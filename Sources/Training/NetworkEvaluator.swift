@@ -22,11 +22,10 @@ final class NetworkEvaluator<Scalar: BLASScalar> {
     private var x: [Scalar]
     /// [y; y_test].
     private var y: [Scalar]
-    /// Z = X W, then (training rows) ∂L/∂Z during `backward`.
+    /// Z = X W, then H = Z_+ in place, then (training rows) ∂L/∂Z in place during `backward`.
+    /// The ReLU is `max(z, 0)` and the masks multiply by a 0/1 select: both vectorize, where
+    /// `z > 0 ? z : 0` in place compiles to a conditional store, one mispredicted branch per entry.
     private var z: [Scalar]
-    /// H = Z_+. Kept apart from Z so the ReLU and the masks are branch-free selects the compiler
-    /// vectorizes (an in-place ReLU compiles to a conditional store, one mispredicted branch per entry).
-    private var h: [Scalar]
     /// Outputs, then residuals r = f − y.
     private var f: [Scalar]
     /// Normalized network: column norms ‖h_j‖ on training and test rows, and the output coefficients
@@ -35,6 +34,9 @@ final class NetworkEvaluator<Scalar: BLASScalar> {
     private var coefTrain: [Scalar], coefTest: [Scalar]
     /// Normalized network: p_j = N_jᵀ (2r).
     private var p: [Scalar]
+
+    /// How the elementwise passes are split over threads.
+    var threads = ElementwiseThreads(1)
 
     /// Losses of the last `forward`.
     private(set) var trainLoss: Scalar = 0
@@ -64,7 +66,6 @@ final class NetworkEvaluator<Scalar: BLASScalar> {
         stacked.append(contentsOf: yTest ?? [])
         self.y = stacked
         z = [Scalar](repeating: 0, count: rows * m)
-        h = z
         f = [Scalar](repeating: 0, count: rows)
         normTrain = [Scalar](repeating: 0, count: m)
         normTest = normTrain
@@ -79,14 +80,16 @@ final class NetworkEvaluator<Scalar: BLASScalar> {
         let floor = Scalar(normalizationFloor)
         x.withUnsafeBufferPointer { xb in
         z.withUnsafeMutableBufferPointer { zb in
-        h.withUnsafeMutableBufferPointer { hb in
         f.withUnsafeMutableBufferPointer { fb in
         y.withUnsafeBufferPointer { yb in
-            let X = xb.baseAddress!, Z = zb.baseAddress!, H = hb.baseAddress!, F = fb.baseAddress!, Y = yb.baseAddress!
+            let X = xb.baseAddress!, H = zb.baseAddress!, F = fb.baseAddress!, Y = yb.baseAddress!
             let a = theta + d * m
-            // Z = X W, then H = Z_+.
-            Scalar.gemm(false, false, rows, m, d, 1, X, rows, theta, d, 0, Z, rows)
-            for k in 0..<(rows * m) { let v = Z[k]; H[k] = v > 0 ? v : 0 }
+            // Z = X W, then H = Z_+ in place.
+            Scalar.gemm(false, false, rows, m, d, 1, X, rows, theta, d, 0, H, rows)
+            nonisolated(unsafe) let activations = H
+            threads.forEachChunk(of: rows * m) { range in
+                for k in range { activations[k] = Swift.max(activations[k], 0) }
+            }
 
             switch kind {
             case .plain, .skip:
@@ -122,19 +125,19 @@ final class NetworkEvaluator<Scalar: BLASScalar> {
             Scalar.axpy(rows, -1, Y, 1, F, 1)
             trainLoss = Scalar.dot(nTrain, F, 1, F, 1)
             testLoss = nTest > 0 ? Scalar.dot(nTest, F + nTrain, 1, F + nTrain, 1) : 0
-        }}}}}
+        }}}}
     }
 
     /// ∂L/∂θ of the training loss at the `theta` of the last `forward`, written to `grad`.
-    /// Overwrites the training rows of Z with ∂L/∂Z.
+    /// Overwrites the training rows of H with ∂L/∂Z.
     func backward(_ theta: UnsafePointer<Scalar>, into grad: UnsafeMutablePointer<Scalar>) {
         let rows = rows, m = m, d = d, nTrain = nTrain, kind = kind
         let floor = Scalar(normalizationFloor)
         x.withUnsafeBufferPointer { xb in
         z.withUnsafeMutableBufferPointer { zb in
-        h.withUnsafeBufferPointer { hb in
         f.withUnsafeBufferPointer { fb in
-            let X = xb.baseAddress!, G = zb.baseAddress!, H = hb.baseAddress!, R = fb.baseAddress!
+            // H and ∂L/∂Z share the buffer: each entry is read, then overwritten.
+            let X = xb.baseAddress!, G = zb.baseAddress!, H = UnsafePointer(G), R = fb.baseAddress!
             let a = theta + d * m
             let gradA = grad + d * m
             switch kind {
@@ -149,13 +152,16 @@ final class NetworkEvaluator<Scalar: BLASScalar> {
                     Scalar.scal(d, alpha0, gradW0, 1)
                 }
                 // ∂L/∂Z = 1[Z > 0] ⊙ (2r aᵀ).
-                for j in 0..<m {
-                    let aj = 2 * a[j], hj = H + j * rows, gj = G + j * rows
-                    // Multiply by a 0/1 select so the loop has no branch (LLVM will not if-convert a
-                    // conditional load of R[i]) and vectorizes.
-                    for i in 0..<nTrain {
-                        let active: Scalar = hj[i] > 0 ? 1 : 0
-                        gj[i] = active * (aj * R[i])
+                nonisolated(unsafe) let (a, H, G, R) = (a, H, G, R)
+                threads.forEachChunk(of: m, entriesPerItem: nTrain) { columns in
+                    for j in columns {
+                        let aj = 2 * a[j], hj = H + j * rows, gj = G + j * rows
+                        // Multiply by a 0/1 select so the loop has no branch (LLVM will not if-convert
+                        // a conditional load of R[i]) and vectorizes.
+                        for i in 0..<nTrain {
+                            let active: Scalar = hj[i] > 0 ? 1 : 0
+                            gj[i] = active * (aj * R[i])
+                        }
                     }
                 }
             case .normalized:
@@ -163,10 +169,13 @@ final class NetworkEvaluator<Scalar: BLASScalar> {
                 normTrain.withUnsafeBufferPointer { s in
                 coefTrain.withUnsafeBufferPointer { b in
                 p.withUnsafeMutableBufferPointer { pb in
-                    let P = pb.baseAddress!
+                    nonisolated(unsafe) let P = pb.baseAddress!
                     // p_j = N_jᵀ(2r) = h_jᵀ(2r) / c_j.
                     Scalar.gemv(true, nTrain, m, 2, H, rows, R, 1, 0, P, 1)
-                    for j in 0..<m {
+                    nonisolated(unsafe) let (a, gamma, gradA, gradGamma, H, G, R, s, b) =
+                        (a, gamma, gradA, gradGamma, H, G, R, s, b)
+                    threads.forEachChunk(of: m, entriesPerItem: nTrain) { columns in
+                    for j in columns {
                         let c = max(s[j], floor)
                         P[j] /= c
                         gradA[j] = gamma[j] * P[j]
@@ -183,11 +192,12 @@ final class NetworkEvaluator<Scalar: BLASScalar> {
                             gj[i] = active * (bj * R[i] - ej * v)
                         }
                     }
+                    }
                 }}}
             }
             // ∂L/∂W = Xᵀ ∂L/∂Z.
             Scalar.gemm(true, false, d, m, nTrain, 1, X, rows, G, rows, 0, grad, d)
-        }}}}
+        }}}
     }
 
     /// Outputs f(X) (training rows first, then test rows) of the last `forward`.

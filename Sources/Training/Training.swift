@@ -52,6 +52,9 @@ public func train<Scalar: BLASScalar>(from initial: NetworkParameters<Scalar>, X
     var theta = initial.values
     var gradient = [Scalar](repeating: 0, count: theta.count)
     var optimizer = AdamW<Scalar>(parameterCount: theta.count, settings: settings)
+    let threads = settings.elementwiseThreads.map(ElementwiseThreads.init) ?? .default
+    evaluator.threads = threads
+    optimizer.threads = threads
     var trainCurve = [Scalar](), testCurve = [Scalar]()
     trainCurve.reserveCapacity(settings.epochs + 1)
     testCurve.reserveCapacity(hasTest ? settings.epochs + 1 : 0)

@@ -3,7 +3,7 @@ import LinearAlgebra
 
 /// An instance as `neurec instance` prints it: `X` (n rows of d numbers), `y` (n numbers), optional
 /// `X_test`/`y_test` (together), optional planted weights `w` (d numbers, or rows of d numbers for
-/// several planted neurons). Other keys are ignored.
+/// several planted neurons), optional `trial`. Other keys are ignored.
 public struct TrainingInstance: Sendable, Equatable {
     public var X: Matrix<Double>
     public var y: [Double]
@@ -11,10 +11,13 @@ public struct TrainingInstance: Sendable, Equatable {
     public var yTest: [Double]?
     /// Planted weights, one row per planted neuron (a single row for the skip experiments' w*).
     public var planted: [[Double]]?
+    /// The trial index of the cell the instance was drawn for (`trial` key), if the file says.
+    public var trial: Int?
 
     public init(X: Matrix<Double>, y: [Double], XTest: Matrix<Double>? = nil, yTest: [Double]? = nil,
-                planted: [[Double]]? = nil) {
+                planted: [[Double]]? = nil, trial: Int? = nil) {
         self.X = X
+        self.trial = trial
         self.y = y
         self.XTest = XTest
         self.yTest = yTest
@@ -101,7 +104,14 @@ public struct TrainingInstance: Sendable, Equatable {
                 throw fail("w", "must be \(X.columns) numbers or rows of \(X.columns) numbers")
             }
         }
-        self.init(X: X, y: y, XTest: XTest, yTest: yTest, planted: planted)
+        var trial: Int?
+        if let value = dictionary["trial"], !(value is NSNull) {
+            guard let number = value as? NSNumber, let index = Int(exactly: number.doubleValue), index >= 0 else {
+                throw fail("trial", "must be a non-negative integer")
+            }
+            trial = index
+        }
+        self.init(X: X, y: y, XTest: XTest, yTest: yTest, planted: planted, trial: trial)
     }
 }
 

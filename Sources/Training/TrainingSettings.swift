@@ -31,9 +31,13 @@ public struct TrainingSettings: Sendable, Equatable {
     public var beta2: Double = 0.999
     /// Added to the bias-corrected √v̂ (PyTorch's placement).
     public var epsilon: Double = 1e-8
+    /// Threads for the elementwise passes (ReLU, masks, AdamW); nil: as many as OpenBLAS uses for the
+    /// products. Results do not depend on it.
+    public var elementwiseThreads: Int? = nil
 
     public init(epochs: Int = 400, learningRate: Double = 2e-3, weightDecay: Double = 1e-6, width: Int? = nil,
-                optimizer: OptimizerMode = .reset, beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-8) {
+                optimizer: OptimizerMode = .reset, beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-8,
+                elementwiseThreads: Int? = nil) {
         self.epochs = epochs
         self.learningRate = learningRate
         self.weightDecay = weightDecay
@@ -42,6 +46,7 @@ public struct TrainingSettings: Sendable, Equatable {
         self.beta1 = beta1
         self.beta2 = beta2
         self.epsilon = epsilon
+        self.elementwiseThreads = elementwiseThreads
     }
 
     /// The width used for `n` training samples.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Instances
 import LinearAlgebra
 import Training
 
@@ -34,11 +35,17 @@ struct BenchTraining: ParsableCommand {
     @Option(help: "The PyTorch script doing the original's work.")
     var torchScript: String = "bench/torch_train.py"
 
+    @Option(help: "Threads for neurec's elementwise passes (default: OpenBLAS's thread count).")
+    var elementwiseThreads: Int?
+
     @Flag(help: "Skip PyTorch even when it is installed.")
     var noTorch = false
 
-    @Option(help: "Seed of the instances and initializations.")
-    var seed: UInt64 = 1
+    @Option(help: "Also train on this many instances per size and network (trials 0..<N of the cell streams) and compare the mean and spread of dis_test with PyTorch's.")
+    var distanceTrials: Int = 0
+
+    @Option(help: "Seed of the instances and initializations (the project's cell streams).")
+    var seed: UInt32 = 97_006_855
 
     func validate() throws {
         _ = try parsedSizes()
@@ -46,6 +53,12 @@ struct BenchTraining: ParsableCommand {
         guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
         guard repeats >= 1 else { throw ValidationError("--repeats must be at least 1, got \(repeats)") }
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1, got \(threads)") }
+        if let elementwiseThreads, elementwiseThreads < 1 {
+            throw ValidationError("--elementwise-threads must be at least 1, got \(elementwiseThreads)")
+        }
+        guard distanceTrials >= 0 else {
+            throw ValidationError("--distance-trials must be a non-negative integer, got \(distanceTrials)")
+        }
     }
 
     func parsedSizes() throws -> [(n: Int, d: Int)] {
@@ -77,25 +90,32 @@ struct BenchTraining: ParsableCommand {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
 
-        print("OpenBLAS: \(OpenBLASInfo.configuration); kernels: \(OpenBLASInfo.coreName); threads: \(OpenBLASInfo.threadCount)")
-        print("network     n    d  epochs  neurec (s)" + (torch ? "  pytorch (s)  speed-up" : ""))
-        var rng = SeedStream(seed: seed)
+        let load = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").first ?? "?"
+        print("OpenBLAS kernels: \(BLASRuntime.coreName); threads: \(BLASRuntime.threadCount); load average: \(load)"
+              + " (times are wall clock: other work on the machine inflates them)")
+        print("network     n    d  epochs  neurec (s)  cpu (s)" + (torch ? "  pytorch (s)  speed-up" : ""))
         for (n, d) in try parsedSizes() {
             for kind in try parsedNets() {
-                let instance = Self.instance(kind: kind, n: n, d: d, using: &rng)
+                var stream = CellStreams.instance(seed: seed, n: n, d: d, trial: 0)
+                let instance = Self.instance(kind: kind, n: n, d: d, using: &stream)
+                var rng = CellStreams.initialization(seed: seed, n: n, d: d, trial: 0)
                 var settings = TrainingSettings()
                 settings.epochs = epochs
-                var best = Double.infinity
+                settings.elementwiseThreads = elementwiseThreads
+                var best = Double.infinity, bestCPU = Double.infinity
                 for _ in 0..<repeats {
+                    let cpuStart = Self.processCPUSeconds()
                     let report = instance.train(kind, settings: settings, precision: .float, using: &rng)
+                    bestCPU = min(bestCPU, Self.processCPUSeconds() - cpuStart)
                     best = min(best, report.seconds)
                 }
                 var line = "\(kind.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0))"
-                    + String(format: " %4d %4d  %6d  %10.4f", n, d, epochs, best)
+                    + String(format: " %4d %4d  %6d  %10.4f  %7.4f", n, d, epochs, best, bestCPU)
                 if torch {
                     let file = directory.appendingPathComponent("\(kind.rawValue)_\(n)_\(d).json")
                     try Data(Self.json(instance).utf8).write(to: file)
-                    if let seconds = try runTorch(file: file.path, kind: kind) {
+                    if let seconds = (try runTorch(file: file.path, kind: kind, repeats: repeats, seed: 0)?["seconds"]
+                                      as? NSNumber)?.doubleValue {
                         line += String(format: "  %11.4f  %7.1f×", seconds, seconds / best)
                     } else {
                         line += "  (PyTorch run failed)"
@@ -104,20 +124,66 @@ struct BenchTraining: ParsableCommand {
                 print(line)
             }
         }
+        if distanceTrials > 0 { try compareDistances(torch: torch, directory: directory) }
+    }
+
+    /// Mean ± standard deviation over trials of dis_test, each trial its own instance and initialization.
+    private func compareDistances(torch: Bool, directory: URL) throws {
+        print("\nnetwork     n    d  trials  neurec dis_test" + (torch ? "      pytorch dis_test" : ""))
+        var settings = TrainingSettings()
+        settings.epochs = epochs
+        for (n, d) in try parsedSizes() {
+            for kind in try parsedNets() {
+                var ours: [Double] = [], theirs: [Double] = []
+                for trial in 0..<distanceTrials {
+                    var stream = CellStreams.instance(seed: seed, n: n, d: d, trial: trial)
+                    let instance = Self.instance(kind: kind, n: n, d: d, using: &stream)
+                    var rng = CellStreams.initialization(seed: seed, n: n, d: d, trial: trial)
+                    let summary = instance.train(kind, settings: settings, precision: .float, using: &rng)
+                    if let distance = summary.testDistance { ours.append(distance) }
+                    if torch {
+                        let file = directory.appendingPathComponent("\(kind.rawValue)_\(n)_\(d)_\(trial).json")
+                        try Data(Self.json(instance).utf8).write(to: file)
+                        if let distance = (try runTorch(file: file.path, kind: kind, repeats: 1, seed: trial)?["dis_test"]
+                                           as? NSNumber)?.doubleValue {
+                            theirs.append(distance)
+                        }
+                    }
+                }
+                var line = "\(kind.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0))"
+                    + String(format: " %4d %4d  %6d  ", n, d, distanceTrials) + Self.meanAndSpread(ours)
+                if torch { line += "  " + Self.meanAndSpread(theirs) }
+                print(line)
+            }
+        }
+    }
+
+    private static func meanAndSpread(_ values: [Double]) -> String {
+        guard !values.isEmpty else { return String(repeating: " ", count: 11) + "n/a" }
+        let mean = values.reduce(0, +) / Double(values.count)
+        let variance = values.count > 1
+            ? values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(values.count - 1) : 0
+        return String(format: "%8.4f ± %-8.4f", mean, variance.squareRoot())
+    }
+
+    /// CPU time of all the process's threads (OpenBLAS's too): less sensitive than wall time to other
+    /// work on the machine; with one thread it is what the wall time would be on an idle machine.
+    private static func processCPUSeconds() -> Double {
+        var spec = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &spec)
+        return Double(spec.tv_sec) + Double(spec.tv_nsec) * 1e-9
     }
 
     private static func torchAvailable() -> Bool {
         (try? runProcess(["python3", "-c", "import torch"]))?.status == 0
     }
 
-    private func runTorch(file: String, kind: NetworkKind) throws -> Double? {
+    /// The PyTorch script's JSON line, or nil when it failed.
+    private func runTorch(file: String, kind: NetworkKind, repeats: Int, seed: Int) throws -> [String: Any]? {
         let result = try Self.runProcess(["python3", torchScript, file, "--net", kind.rawValue, "--epochs", "\(epochs)",
-                                          "--repeats", "\(repeats)", "--threads", "\(threads)"])
-        guard result.status == 0,
-              let object = try? JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any],
-              let seconds = (object["seconds"] as? NSNumber)?.doubleValue
-        else { return nil }
-        return seconds
+                                          "--repeats", "\(repeats)", "--threads", "\(threads)", "--seed", "\(seed)"])
+        guard result.status == 0 else { return nil }
+        return try? JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any]
     }
 
     private static func runProcess(_ arguments: [String]) throws -> (status: Int32, output: String) {
@@ -134,16 +200,14 @@ struct BenchTraining: ParsableCommand {
     }
 
     /// A benchmark instance of the training experiments' law (SPEC §2), drawn from `rng`.
-    static func instance(kind: NetworkKind, n: Int, d: Int, using rng: inout SeedStream) -> TrainingInstance {
-        func gaussian() -> Double {
-            let u = Double((rng.next() >> 11) + 1) * 0x1p-53, v = Double(rng.next() >> 11) * 0x1p-53
-            return (-2 * log(u)).squareRoot() * cos(2 * Double.pi * v)
-        }
+    static func instance(kind: NetworkKind, n: Int, d: Int, using rng: inout NumpyRandomState) -> TrainingInstance {
         func data() -> Matrix<Double> {
-            Matrix(rows: n, columns: d, columnMajor: (0..<(n * d)).map { _ in gaussian() / Double(n).squareRoot() })
+            var X = rng.randn(n, d)
+            X.scale(by: 1 / Double(n).squareRoot())
+            return X
         }
         func unit() -> [Double] {
-            var w = (0..<d).map { _ in gaussian() }
+            var w = rng.randn(d)
             w.scale(by: 1 / w.norm)
             return w
         }

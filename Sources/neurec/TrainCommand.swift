@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Instances
 import LinearAlgebra
 import Training
 
@@ -28,8 +29,11 @@ struct TrainingOptions: ParsableArguments {
     @Option(help: "float: float32 through sgemm, as the original; double: for checking.")
     var precision: TrainingPrecision = .float
 
-    @Option(help: "Seed of the stream the initialization is drawn from.")
-    var seed: UInt64 = 0
+    @Option(help: "Seed of the project's streams: the initialization is drawn from the cell stream (seed, n, d, trial).")
+    var seed: UInt32 = 97_006_855
+
+    @Option(help: "Trial index of the initialization stream (default: the file's `trial`, else 0).")
+    var trial: Int?
 
     func validate() throws {
         guard epochs >= 0 else { throw ValidationError("--epochs must be a non-negative integer, got \(epochs)") }
@@ -40,6 +44,7 @@ struct TrainingOptions: ParsableArguments {
             throw ValidationError("--weight-decay must be a non-negative number, got \(weightDecay)")
         }
         if let width, width < 1 { throw ValidationError("--width must be at least 1, got \(width)") }
+        if let trial, trial < 0 { throw ValidationError("--trial must be a non-negative integer, got \(trial)") }
     }
 
     var settings: TrainingSettings {
@@ -77,13 +82,14 @@ struct Train: ParsableCommand {
             FileHandle.standardError.write(Data("\(error)\n".utf8))
             throw ExitCode(1)
         }
-        var rng = SeedStream(seed: options.seed)
+        let trial = options.trial ?? instance.trial ?? 0
+        var rng = CellStreams.initialization(seed: options.seed, n: instance.X.rows, d: instance.X.columns, trial: trial)
         let report = instance.train(network, settings: options.settings, precision: options.precision, using: &rng)
         var fields: [(String, String)] = [
             ("network", json(network.rawValue)), ("optimizer", json(options.optimizer.rawValue)),
             ("precision", json(options.precision.rawValue)),
             ("n", "\(instance.X.rows)"), ("d", "\(instance.X.columns)"), ("width", "\(report.width)"),
-            ("epochs", "\(options.epochs)"), ("seed", "\(options.seed)"),
+            ("epochs", "\(options.epochs)"), ("seed", "\(options.seed)"), ("trial", "\(trial)"),
             ("seconds", json(report.seconds)), ("train_loss", json(report.trainLoss)),
             ("test_loss", json(report.testLoss)), ("dis_abs", json(report.absoluteDistance)),
             ("dis_test", json(report.testDistance)),
@@ -115,16 +121,3 @@ func json(_ value: Double?) -> String {
     return "\(value)"
 }
 func json(_ value: Double) -> String { json(Optional(value)) }
-
-/// SplitMix64: the initialization stream until the project's cell streams (Instances) are wired in.
-struct SeedStream: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

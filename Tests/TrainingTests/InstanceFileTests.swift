@@ -13,13 +13,14 @@ private func failure(_ text: String) -> InstanceFileError? {
 @Test func parsesAnInstanceAndIgnoresOtherKeys() throws {
     let instance = try parse("""
         {"X": [[1, 2], [3, 4], [5, 6]], "y": [1, 0, -1], "w": [0.6, 0.8],
-         "X_test": [[0, 1]], "y_test": [0.5], "dmat": [[1]], "exist_all_one": false}
+         "X_test": [[0, 1]], "y_test": [0.5], "dmat": [[1]], "exist_all_one": false, "trial": 3}
         """)
     #expect(instance.X.rows == 3 && instance.X.columns == 2)
     #expect(instance.X[1, 0] == 3 && instance.X[2, 1] == 6)
     #expect(instance.y == [1, 0, -1])
     #expect(instance.XTest?.rowArrays == [[0, 1]] && instance.yTest == [0.5])
     #expect(instance.plantedLinearWeight == [0.6, 0.8])
+    #expect(instance.trial == 3)
 }
 
 @Test func acceptsPlantedNeuronsAsRowsAndNoTestSet() throws {
@@ -40,6 +41,7 @@ private func failure(_ text: String) -> InstanceFileError? {
         (#"{"X": [[1, 2]], "y": [1], "y_test": [1]}"#, "X_test"),
         (#"{"X": [[1, 2]], "y": [1], "X_test": [[1]], "y_test": [1]}"#, "X_test"),
         (#"{"X": [[1, 2]], "y": [1], "w": [1, 2, 3]}"#, "w"),
+        (#"{"X": [[1, 2]], "y": [1], "trial": -1}"#, "trial"),
         ("[1, 2]", nil),
         ("{not json", nil),
     ]

@@ -73,3 +73,25 @@ func trainingReducesTheLoss(kind: NetworkKind) {
     let single = instance.train(.skip, settings: settings, precision: .float, using: &r3)
     #expect(abs(single.testLoss! - summary.testLoss!) <= 1e-3 * summary.testLoss! + 1e-6)
 }
+
+/// Splitting the elementwise passes over threads changes no result (the invariant of STYLE's tests).
+@Test(arguments: [NetworkKind.skip, .normalized])
+func threadCountDoesNotChangeResults(kind: NetworkKind) {
+    // 200 × 201 activations per pass: above the split threshold, so two threads really split.
+    let data = skipInstance(n: 200, d: 20, seed: 51)
+    var rng = SplitMix64(seed: 52)
+    let initial = NetworkParameters<Float>.pytorchInitialized(kind: kind, inputDimension: 20, width: 201, using: &rng)
+    let X = data.X.singlePrecision, y = data.y.map { Float($0) }
+    let XT = data.XT.singlePrecision, yT = data.yT.map { Float($0) }
+    let one = train(from: initial, X: X, y: y, XTest: XT, yTest: yT,
+                    settings: TrainingSettings(epochs: 20, elementwiseThreads: 1))
+    for mode in OptimizerMode.allCases {
+        let serial = train(from: initial, X: X, y: y, XTest: XT, yTest: yT,
+                           settings: TrainingSettings(epochs: 20, optimizer: mode, elementwiseThreads: 1))
+        let split = train(from: initial, X: X, y: y, XTest: XT, yTest: yT,
+                          settings: TrainingSettings(epochs: 20, optimizer: mode, elementwiseThreads: 2))
+        #expect(serial.parameters == split.parameters)
+        #expect(serial.trainCurve == split.trainCurve && serial.testCurve == split.testCurve)
+    }
+    #expect(one.trainLoss < one.trainCurve[0])
+}
