@@ -64,6 +64,8 @@ public struct ArrayComparison: Sendable, Equatable {
     public var shiftTolerance: Double
     /// Structural failures: grid, trials, kind, NaN pattern, values that are not 0/1.
     public var problems: [String]
+    /// True when every value equals its baseline (NaN equal to NaN).
+    public var identical: Bool = false
 
     public var shiftExceeded: Bool { abs(shift) > shiftTolerance }
 }
@@ -109,7 +111,9 @@ public struct FigureVerdict: Sendable, Equatable, CustomStringConvertible {
     }
 
     public var dataPassed: Bool { problems.isEmpty }
-    public var imagePassed: Bool { image?.passed ?? true }
+    /// True when the data pass and every value equals its baseline.
+    public var dataIdentical: Bool { problems.isEmpty && arrays.allSatisfy(\.identical) }
+    public var imagePassed: Bool { image.map { $0.passed || !$0.decisive } ?? true }
     public var passed: Bool { updated || (dataPassed && imagePassed) }
 
     /// One line: `fig4a  recovery  cells 72  off 1 (≤2)  max Δ 0.40  shift +0.006 (±0.041)  PASS`,
@@ -120,7 +124,7 @@ public struct FigureVerdict: Sendable, Equatable, CustomStringConvertible {
             + "  max Δ \(format(largestDifference, 2))  shift \(signed(shift)) (±\(format(shiftTolerance, 3)))"
         if let image { line += "  image \(image.summary)" }
         line += updated ? "  UPDATED" : passed ? "  PASS" : "  FAIL"
-        let reasons = problems + (image.map { $0.passed ? [] : $0.problems } ?? [])
+        let reasons = problems + (imagePassed ? [] : image?.problems ?? [])
         if !passed, !reasons.isEmpty { line += ": " + reasons.joined(separator: "; ") }
         if let diffImage { line += " → \(diffImage.lastPathComponent)" }
         return line
@@ -195,6 +199,7 @@ func compareArrays(baseline old: TrialArray, regenerated new: TrialArray, rules:
         result.problems.append("plotted range changed from \(old.plottedRange) to \(new.plottedRange)")
     }
     guard result.problems.isEmpty else { return result }
+    result.identical = old.values == new.values
 
     let range = new.kind == .rate ? 0...1 : new.plottedRange
     let width = range.upperBound - range.lowerBound

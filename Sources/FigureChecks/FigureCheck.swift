@@ -5,14 +5,25 @@ import Foundation
 public struct RegeneratedFigure: Sendable {
     public var data: FigureData
     public var png: URL?
+    /// The same figure drawn from other data by the current code, e.g. the report's
+    /// `PhaseDiagram` with its grid replaced by `data.arrays[0].meanGrid()`. When given, the
+    /// drawing check compares the baseline PNG with the baseline data redrawn, so it sees drawing
+    /// changes only, whatever the data noise.
+    public var redraw: (@Sendable (FigureData) throws -> any Figure)?
+    /// Pixels per point of `png` (the report's; `Figure.render`'s default is 2).
+    public var pixelScale: Double
 
-    public init(data: FigureData, png: URL?) {
+    public init(data: FigureData, png: URL?, pixelScale: Double = 2,
+                redraw: (@Sendable (FigureData) throws -> any Figure)? = nil) {
         self.data = data
         self.png = png
+        self.pixelScale = pixelScale
+        self.redraw = redraw
     }
 
-    public init(id: String, arrays: [TrialArray], png: URL?) {
-        self.init(data: FigureData(id: id, arrays: arrays), png: png)
+    public init(id: String, arrays: [TrialArray], png: URL?, pixelScale: Double = 2,
+                redraw: (@Sendable (FigureData) throws -> any Figure)? = nil) {
+        self.init(data: FigureData(id: id, arrays: arrays), png: png, pixelScale: pixelScale, redraw: redraw)
     }
 
     public var id: String { data.id }
@@ -56,21 +67,29 @@ public func checkFigures(_ figures: [RegeneratedFigure], baselines: BaselineStor
             verdicts.append(verdict)
             continue
         }
-        var comparison: ImageComparison?
+        // `drawing`: baseline PNG vs baseline data redrawn now; `visual`: baseline PNG vs new PNG.
+        var drawing: ImageComparison?, visual: ImageComparison?
         if let baseline = try baselines.load(figure.id) {
             verdict = compareFigure(baseline: baseline, regenerated: figure.data, rules: rules)
-            switch (baselines.image(figure.id), figure.png) {
-            case let (old?, new?):
+            if let old = baselines.image(figure.id) {
                 do {
-                    comparison = try ImageComparison(baselinePNG: old, regeneratedPNG: new, rules: rules)
-                    verdict.image = comparison?.verdict
+                    let oldImage = try RasterImage(contentsOfPNG: old)
+                    if let redraw = figure.redraw {
+                        let redrawn = try redraw(baseline).rasterize(pixelScale: figure.pixelScale)
+                        drawing = ImageComparison(baseline: oldImage, regenerated: redrawn, rules: rules)
+                        verdict.image = drawing?.verdict
+                    }
+                    if let new = figure.png {
+                        visual = ImageComparison(baseline: oldImage, regenerated: try RasterImage(contentsOfPNG: new),
+                                                 rules: rules)
+                        visual?.verdict.decisive = verdict.dataIdentical
+                        if drawing == nil { verdict.image = visual?.verdict }
+                    }
                 } catch {
                     verdict.problems.append("cannot compare images: \(error.localizedDescription)")
                 }
-            case (nil, _?):
+            } else if figure.png != nil || figure.redraw != nil {
                 verdict.problems.append("no baseline image \(baselines.imageURL(for: figure.id).lastPathComponent)")
-            default:
-                break
             }
         } else {
             verdict = FigureVerdict(figureID: figure.id, arrays: [], problems: [
@@ -82,9 +101,12 @@ public func checkFigures(_ figures: [RegeneratedFigure], baselines: BaselineStor
             try baselines.write(figure.data, png: figure.png)
             verdict.updated = true
         }
-        if !verdict.passed, let comparison {
+        // The picture that explains the failure: a drawing change if there is one, else the data's.
+        let explaining = drawing.map { $0.verdict.passed ? nil : $0 } ?? nil
+        if !verdict.passed, let (comparison, label) = explaining.map({ ($0, "new (baseline data, current drawing)") })
+            ?? visual.map({ ($0, "new") }) ?? drawing.map({ ($0, "new (baseline data, current drawing)") }) {
             try FileManager.default.createDirectory(at: diffFolder, withIntermediateDirectories: true)
-            try comparison.writeDifferenceImage(to: diffURL)
+            try comparison.writeDifferenceImage(to: diffURL, newLabel: label)
             verdict.diffImage = diffURL
         } else if FileManager.default.fileExists(atPath: diffURL.path) {
             try? FileManager.default.removeItem(at: diffURL)

@@ -1,3 +1,4 @@
+import Figures
 import NumpyFiles
 
 /// How a figure's per-trial values are distributed, which decides the comparison rule.
@@ -39,6 +40,15 @@ public struct TrialArray: Sendable, Equatable {
 
     public var trials: Int { values.shape[2] }
     public var cellCount: Int { nValues.count * dValues.count }
+
+    /// The mean over trials of each cell, ignoring NaN (NaN where every trial is), as the grid a
+    /// `PhaseDiagram` draws: handy for redrawing a figure from baseline data.
+    public func meanGrid() -> ScalarGrid {
+        ScalarGrid(xValues: nValues, yValues: dValues, values: (0..<cellCount).map { cell in
+            let valid = trialValues(cell: cell).filter { !$0.isNaN }
+            return valid.isEmpty ? .nan : valid.reduce(0, +) / Double(valid.count)
+        })
+    }
 
     /// The trials of cell `cell` (= i · dCount + j), contiguous in C order.
     func trialValues(cell: Int) -> ArraySlice<Double> {
