@@ -73,6 +73,8 @@ public struct ArrayComparison: Sendable, Equatable {
 /// The verdict on one figure: its data (and, once the driver has compared them, its image).
 public struct FigureVerdict: Sendable, Equatable, CustomStringConvertible {
     public var figureID: String
+    /// The regenerated figure's metric names, in order.
+    public var metricNames: [String]
     /// One entry per array present in both baseline and regenerated data.
     public var arrays: [ArrayComparison]
     public var cellsCompared: Int
@@ -92,11 +94,12 @@ public struct FigureVerdict: Sendable, Equatable, CustomStringConvertible {
     /// True when the baseline was (re)written from the regenerated figure.
     public var updated: Bool
 
-    public init(figureID: String, arrays: [ArrayComparison] = [], cellsCompared: Int = 0, cellsOff: Int = 0,
+    public init(figureID: String, metricNames: [String] = [], arrays: [ArrayComparison] = [], cellsCompared: Int = 0, cellsOff: Int = 0,
                 allowedCellsOff: Int = 0, largestDifference: Double = 0, shift: Double = 0,
                 shiftTolerance: Double = 0, problems: [String] = [], image: ImageVerdict? = nil,
                 diffImage: URL? = nil, updated: Bool = false) {
         self.figureID = figureID
+        self.metricNames = metricNames
         self.arrays = arrays
         self.cellsCompared = cellsCompared
         self.cellsOff = cellsOff
@@ -119,7 +122,7 @@ public struct FigureVerdict: Sendable, Equatable, CustomStringConvertible {
     /// One line: `fig4a  recovery  cells 72  off 1 (≤2)  max Δ 0.40  shift +0.006 (±0.041)  PASS`,
     /// then the image and, for a failure, the reasons.
     public var description: String {
-        let names = arrays.isEmpty ? "-" : arrays.map(\.name).joined(separator: ",")
+        let names = metricNames.isEmpty ? "-" : metricNames.joined(separator: ",")
         var line = "\(figureID)  \(names)  cells \(cellsCompared)  off \(cellsOff) (≤\(allowedCellsOff))"
             + "  max Δ \(format(largestDifference, 2))  shift \(signed(shift)) (±\(format(shiftTolerance, 3)))"
         if let image { line += "  image \(image.summary)" }
@@ -134,7 +137,7 @@ public struct FigureVerdict: Sendable, Equatable, CustomStringConvertible {
 /// Compares a figure's regenerated data with its baseline (see README.md for the rule).
 public func compareFigure(baseline: FigureData, regenerated: FigureData,
                           rules: ComparisonRules = .standard) -> FigureVerdict {
-    var verdict = FigureVerdict(figureID: regenerated.id)
+    var verdict = FigureVerdict(figureID: regenerated.id, metricNames: regenerated.arrays.map(\.name))
     let oldNames = baseline.arrays.map(\.name), newNames = regenerated.arrays.map(\.name)
     if oldNames != newNames {
         verdict.problems.append("metrics differ: baseline [\(oldNames.joined(separator: ", "))], "

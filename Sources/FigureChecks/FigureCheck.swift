@@ -63,7 +63,8 @@ public func checkFigures(_ figures: [RegeneratedFigure], baselines: BaselineStor
     for figure in figures {
         var verdict: FigureVerdict
         if !seen.insert(figure.id).inserted {
-            verdict = FigureVerdict(figureID: figure.id, problems: ["figure id used twice in the report"])
+            verdict = FigureVerdict(figureID: figure.id, metricNames: figure.data.arrays.map(\.name),
+                                    problems: ["figure id used twice in the report"])
             verdicts.append(verdict)
             continue
         }
@@ -92,7 +93,7 @@ public func checkFigures(_ figures: [RegeneratedFigure], baselines: BaselineStor
                 verdict.problems.append("no baseline image \(baselines.imageURL(for: figure.id).lastPathComponent)")
             }
         } else {
-            verdict = FigureVerdict(figureID: figure.id, arrays: [], problems: [
+            verdict = FigureVerdict(figureID: figure.id, metricNames: figure.data.arrays.map(\.name), problems: [
                 "no baseline in \(baselines.folder.path) (run with --update to create it)",
             ])
         }

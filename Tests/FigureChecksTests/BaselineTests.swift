@@ -50,12 +50,19 @@ import Testing
         }
 
         /// Renders the figure of `arrays[0]` to out/ID.png and returns it as a regenerated figure.
-        func regenerated(_ id: String, _ arrays: [TrialArray], colormap: Colormap = .jet) throws -> RegeneratedFigure {
+        func regenerated(_ id: String, _ arrays: [TrialArray], colormap: Colormap = .jet,
+                         redraws: Bool = false) throws -> RegeneratedFigure {
             let out = folder.appendingPathComponent("out")
             try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
             let png = out.appendingPathComponent("\(id).png")
-            try PhaseDiagram(grid: Synthetic.meanGrid(arrays[0]), colormap: colormap).render(to: png)
-            return RegeneratedFigure(id: id, arrays: arrays, png: png)
+            let diagram = PhaseDiagram(grid: arrays[0].meanGrid(), colormap: colormap)
+            try diagram.render(to: png)
+            let redraw: @Sendable (FigureData) throws -> any Figure = { data in
+                var figure = diagram
+                figure.grid = data.arrays[0].meanGrid()
+                return figure
+            }
+            return RegeneratedFigure(id: id, arrays: arrays, png: png, redraw: redraws ? redraw : nil)
         }
     }
 
@@ -117,6 +124,40 @@ import Testing
         let verdict = report.verdicts[0]
         #expect(verdict.dataPassed && !verdict.imagePassed && !report.allPassed, "\(report)")
         #expect(verdict.diffImage != nil)
+    }
+
+    /// Without a way to redraw, the new PNG is compared with the baseline PNG and only counts when
+    /// the data are identical: two flipped trials move contours but must pass.
+    @Test func imageOfNoisyDataIsNotDecisive() throws {
+        let setup = try Setup()
+        defer { try? FileManager.default.removeItem(at: setup.folder) }
+        _ = try checkFigures([try setup.regenerated("fig4a", [Synthetic.recovery()])], baselines: setup.store,
+                             update: true, diffFolder: setup.diffs)
+        let flipped = Synthetic.flippingBoundaryTrials(Synthetic.recovery(), count: 2)
+        let report = try checkFigures([try setup.regenerated("fig4a", [flipped])], baselines: setup.store,
+                                      update: false, diffFolder: setup.diffs)
+        let image = try #require(report.verdicts[0].image)
+        #expect(report.allPassed && !image.passed && !image.decisive, "\(report)")
+    }
+
+    /// With `redraw`, the baseline data are drawn by the current code: data noise cannot fail the
+    /// drawing check, a drawing change fails it even when the data differ.
+    @Test func redrawnBaselineSeparatesDrawingFromData() throws {
+        let setup = try Setup()
+        defer { try? FileManager.default.removeItem(at: setup.folder) }
+        _ = try checkFigures([try setup.regenerated("fig4a", [Synthetic.recovery()], redraws: true)],
+                             baselines: setup.store, update: true, diffFolder: setup.diffs)
+        let flipped = Synthetic.flippingBoundaryTrials(Synthetic.recovery(), count: 2)
+        let noisy = try checkFigures([try setup.regenerated("fig4a", [flipped], redraws: true)], baselines: setup.store,
+                                     update: false, diffFolder: setup.diffs)
+        let image = try #require(noisy.verdicts[0].image)
+        #expect(noisy.allPassed && image.decisive && image.pixelsOff == 0, "\(noisy)")
+
+        let redrawn = try checkFigures([try setup.regenerated("fig4a", [flipped], colormap: .viridis, redraws: true)],
+                                       baselines: setup.store, update: false, diffFolder: setup.diffs)
+        #expect(!redrawn.allPassed && redrawn.verdicts[0].dataPassed && !redrawn.verdicts[0].imagePassed, "\(redrawn)")
+        let diff = try #require(redrawn.verdicts[0].diffImage)
+        #expect(try RasterImage(contentsOfPNG: diff).width > 0)
     }
 
     @Test func staleBaselineFailsAndUpdateRemovesIt() throws {

@@ -16,7 +16,7 @@ private struct Shifted: Figure {
 }
 
 @Suite struct ImageComparisonTests {
-    let diagram = PhaseDiagram(grid: Synthetic.meanGrid(Synthetic.recovery()), referenceLines: [.ratio(1.5)],
+    let diagram = PhaseDiagram(grid: Synthetic.recovery().meanGrid(), referenceLines: [.ratio(1.5)],
                                title: "Recovery rate, skip network, relaxed", colorbarLabel: "rate")
 
     @Test func identicalPasses() {
@@ -50,7 +50,7 @@ private struct Shifted: Figure {
     }
 
     @Test func shiftedTransitionFails() throws {
-        let shifted = PhaseDiagram(grid: Synthetic.meanGrid(Synthetic.recovery(shift: 10)), referenceLines: [.ratio(1.5)],
+        let shifted = PhaseDiagram(grid: Synthetic.recovery(shift: 10).meanGrid(), referenceLines: [.ratio(1.5)],
                                    title: "Recovery rate, skip network, relaxed", colorbarLabel: "rate")
         let comparison = ImageComparison(baseline: diagram.rasterize(), regenerated: shifted.rasterize())
         #expect(!comparison.verdict.passed, "\(comparison.verdict)")

@@ -89,15 +89,6 @@ enum Synthetic {
         precondition(flipped == count, "not enough boundary cells")
         return copy
     }
-
-    /// The cell means as a grid for drawing.
-    static func meanGrid(_ array: TrialArray) -> ScalarGrid {
-        let t = array.trials
-        return ScalarGrid(xValues: array.nValues, yValues: array.dValues, values: (0..<array.cellCount).map { cell in
-            let trials = array.values.values[(cell * t)..<((cell + 1) * t)].filter { !$0.isNaN }
-            return trials.isEmpty ? .nan : trials.reduce(0, +) / Double(trials.count)
-        })
-    }
 }
 
 func temporaryFolder() throws -> URL {
