@@ -17,6 +17,9 @@ public struct ComparisonRules: Sendable, Equatable {
     public var continuousShiftFloor: Double
     /// Rates: this many trials flipping the same way never fail the shift test on their own.
     public var rateShiftFloorTrials: Double
+    /// Rates: probability that an unchanged figure fails the per-column boundary test (χ² of the
+    /// columns' standardized shifts).
+    public var boundaryFalseAlarm: Double
     /// Images: a pixel differs when its CIE76 ΔE to the other image's 3×3 neighbourhood exceeds this.
     public var imageDeltaE: Double
     /// Images: the figure fails when more than this fraction of pixels differ.
@@ -24,13 +27,14 @@ public struct ComparisonRules: Sendable, Equatable {
 
     public init(cellZ: Double = 3, shiftZ: Double = 3, figureFalseAlarm: Double = 1e-3,
                 continuousCellFloor: Double = 0.02, continuousShiftFloor: Double = 0.01,
-                rateShiftFloorTrials: Double = 2, imageDeltaE: Double = 10, imageFraction: Double = 0.005) {
+                rateShiftFloorTrials: Double = 2, boundaryFalseAlarm: Double = 1e-3, imageDeltaE: Double = 10, imageFraction: Double = 0.005) {
         self.cellZ = cellZ
         self.shiftZ = shiftZ
         self.figureFalseAlarm = figureFalseAlarm
         self.continuousCellFloor = continuousCellFloor
         self.continuousShiftFloor = continuousShiftFloor
         self.rateShiftFloorTrials = rateShiftFloorTrials
+        self.boundaryFalseAlarm = boundaryFalseAlarm
         self.imageDeltaE = imageDeltaE
         self.imageFraction = imageFraction
     }
@@ -62,12 +66,21 @@ public struct ArrayComparison: Sendable, Equatable {
     public var shift: Double
     /// |shift| above this fails.
     public var shiftTolerance: Double
+    /// Rates: per d column, Σ over n of (new − baseline). For a rate rising along n this is how far
+    /// the column's transition moved, in n steps (negative: to larger n). NaN for a column
+    /// without compared cells; empty for continuous arrays.
+    public var columnShifts: [Double] = []
+    /// Rates: Σ over columns of (column shift / its standard deviation)², χ² under "no
+    /// regression", and the value above which the boundary is judged moved.
+    public var boundaryStatistic: Double = 0
+    public var boundaryLimit: Double = .infinity
     /// Structural failures: grid, trials, kind, NaN pattern, values that are not 0/1.
     public var problems: [String]
     /// True when every value equals its baseline (NaN equal to NaN).
     public var identical: Bool = false
 
     public var shiftExceeded: Bool { abs(shift) > shiftTolerance }
+    public var boundaryMoved: Bool { boundaryStatistic > boundaryLimit }
 }
 
 /// The verdict on one figure: its data (and, once the driver has compared them, its image).
@@ -163,6 +176,11 @@ public func compareFigure(baseline: FigureData, regenerated: FigureData,
         if array.shiftExceeded {
             verdict.problems.append("\(array.name): systematic shift \(signed(array.shift)) beyond ±\(format(array.shiftTolerance, 3))")
         }
+        if array.boundaryMoved {
+            let columns = array.columnShifts.map { $0.isNaN ? "-" : String(format: "%+.1f", $0) }.joined(separator: " ")
+            verdict.problems.append("\(array.name): boundary moved (χ² \(format(array.boundaryStatistic, 1)) > "
+                + "\(format(array.boundaryLimit, 1)); shift per d column in n steps: \(columns))")
+        }
     }
     if verdict.cellsOff > verdict.allowedCellsOff {
         verdict.problems.append("\(verdict.cellsOff) cells off, at most \(verdict.allowedCellsOff) expected from noise")
@@ -208,6 +226,9 @@ func compareArrays(baseline old: TrialArray, regenerated new: TrialArray, rules:
     let width = range.upperBound - range.lowerBound
     let z = rules.cellZ
     var sumDifference = 0.0, sumVariance = 0.0
+    let dCount = new.dValues.count
+    var columnDifference = [Double](repeating: 0, count: dCount), columnVariance = columnDifference
+    var columnCompared = [Int](repeating: 0, count: dCount)
     var nanChanged: [Int] = []
     for cell in 0..<new.cellCount {
         let a = old.trialValues(cell: cell).filter { !$0.isNaN }.map { min(max($0, range.lowerBound), range.upperBound) }
@@ -244,6 +265,9 @@ func compareArrays(baseline old: TrialArray, regenerated new: TrialArray, rules:
         }
         sumDifference += difference
         sumVariance += variance
+        columnDifference[cell % dCount] += difference
+        columnVariance[cell % dCount] += variance
+        columnCompared[cell % dCount] += 1
     }
     if !nanChanged.isEmpty {
         result.problems.append("skipped (NaN) cells changed in \(nanChanged.count) cell(s), first at \(gridCell(new, nanChanged[0]))")
@@ -255,6 +279,11 @@ func compareArrays(baseline old: TrialArray, regenerated new: TrialArray, rules:
     case .rate:
         let floor = rules.rateShiftFloorTrials / Double(max(1, new.trials))
         result.shiftTolerance = max(rules.shiftZ * sumVariance.squareRoot(), floor) / count
+        result.columnShifts = (0..<dCount).map { columnCompared[$0] > 0 ? columnDifference[$0] : .nan }
+        // Columns with zero pooled variance have identical cells and carry no information.
+        let informative = (0..<dCount).filter { columnVariance[$0] > 0 }
+        result.boundaryStatistic = informative.reduce(0) { $0 + columnDifference[$1] * columnDifference[$1] / columnVariance[$1] }
+        result.boundaryLimit = chiSquareQuantile(degrees: informative.count, upperTail: rules.boundaryFalseAlarm)
     case .continuous:
         result.shiftTolerance = rules.shiftZ * sumVariance.squareRoot() / count + rules.continuousShiftFloor * width
     }

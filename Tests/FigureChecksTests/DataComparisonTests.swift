@@ -55,6 +55,17 @@ private func figure(_ arrays: TrialArray...) -> FigureData {
         #expect(detections >= 36, "detected \(detections) of 40 one-step shifts")
     }
 
+    /// A boundary that turns (n = 2.2 d − 14.5 instead of 1.5 d + 10, the same at d = 35) keeps
+    /// the mean; the per-column test sees the columns move in opposite directions.
+    @Test func rotatedBoundaryFails() {
+        let rotated = Synthetic.recovery(ratio: 2.2, offset: -14.5)
+        let verdict = compareFigure(baseline: figure(baseline), regenerated: figure(rotated))
+        #expect(!verdict.arrays[0].shiftExceeded)
+        #expect(!verdict.dataPassed && verdict.arrays[0].boundaryMoved, "\(verdict)")
+        let columns = verdict.arrays[0].columnShifts
+        #expect(columns.first! > 1 && columns.last! < -1)
+    }
+
     @Test func metricReplacedByADistanceFails() {
         let distance = Synthetic.distance()
         let verdict = compareFigure(baseline: figure(baseline), regenerated: figure(distance))
