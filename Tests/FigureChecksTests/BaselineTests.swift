@@ -158,6 +158,10 @@ import Testing
         #expect(!redrawn.allPassed && redrawn.verdicts[0].dataPassed && !redrawn.verdicts[0].imagePassed, "\(redrawn)")
         let diff = try #require(redrawn.verdicts[0].diffImage)
         #expect(try RasterImage(contentsOfPNG: diff).width > 0)
+        if let keep = ProcessInfo.processInfo.environment["NEUREC_CHECKS_DEMO"] {
+            print(redrawn)
+            try? FileManager.default.copyItem(at: diff, to: URL(fileURLWithPath: keep).appendingPathComponent("diff-drawing.png"))
+        }
     }
 
     @Test func staleBaselineFailsAndUpdateRemovesIt() throws {
