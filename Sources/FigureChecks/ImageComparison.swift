@@ -134,11 +134,16 @@ public struct ImageComparison: Sendable {
         put(baseline, panel: 0) { $1 }
         put(regenerated, panel: 1) { $1 }
         if panels == 3 {
+            // Differing pixels in red, darker where the new image is darker, so the shapes of a
+            // large difference stay readable; the rest is the baseline faded to light grey.
             let grown = grow(differing, width: baseline.width, height: baseline.height)
             put(baseline, panel: 2) { index, rgb in
-                if grown[index] { return 0xFF_E0_00_00 }
-                let luma = (299 * ((rgb >> 16) & 0xFF) + 587 * ((rgb >> 8) & 0xFF) + 114 * (rgb & 0xFF)) / 1000
-                let faded = 185 + luma * 70 / 255
+                if grown[index] {
+                    let newLuma = luma(opaqueRGB(regenerated.pixels[index]))
+                    let shade = newLuma * 110 / 255
+                    return 0xFF00_0000 | ((145 + newLuma * 110 / 255) << 16) | (shade / 3 << 8) | shade / 3
+                }
+                let faded = 185 + luma(rgb) * 70 / 255
                 return 0xFF00_0000 | (faded << 16) | (faded << 8) | faded
             }
         }
@@ -199,6 +204,11 @@ private func lab(_ r: UInt32, _ g: UInt32, _ b: UInt32) -> (Double, Double, Doub
     func f(_ t: Double) -> Double { t > 216.0 / 24389 ? cbrt(t) : (24389.0 / 27 * t + 16) / 116 }
     let fx = f(x), fy = f(y), fz = f(z)
     return (116 * fy - 16, 500 * (fx - fy), 200 * (fy - fz))
+}
+
+/// Rec. 601 luma of an 0xFFRRGGBB pixel, 0–255.
+private func luma(_ rgb: UInt32) -> UInt32 {
+    (299 * ((rgb >> 16) & 0xFF) + 587 * ((rgb >> 8) & 0xFF) + 114 * (rgb & 0xFF)) / 1000
 }
 
 /// The mask grown by one pixel in every direction.
