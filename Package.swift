@@ -23,11 +23,11 @@ let package = Package(
                        providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]),
 
         .target(name: "LinearAlgebra", dependencies: ["COpenBLAS"]),
-        .target(name: "NumpyFiles"),
+        .target(name: "NumpyFiles", exclude: ["README.md"]),
         .target(name: "Instances", dependencies: ["LinearAlgebra"]),
         .target(name: "Solver", dependencies: ["LinearAlgebra", "Instances"]),
         .target(name: "Training", dependencies: ["LinearAlgebra", "Instances"]),
-        .target(name: "Figures", dependencies: ["CCairo", "NumpyFiles"]),
+        .target(name: "Figures", dependencies: ["CCairo", "NumpyFiles"], exclude: ["README.md"]),
         .target(name: "Experiments", dependencies: ["LinearAlgebra", "Instances", "Solver", "Training", "NumpyFiles"]),
         .target(name: "Reports", dependencies: [
             "Experiments", "Figures", "NumpyFiles", "CCmarkGFM", "CCairo",
@@ -43,7 +43,7 @@ let package = Package(
         .testTarget(name: "InstancesTests", dependencies: ["Instances", "LinearAlgebra"]),
         .testTarget(name: "SolverTests", dependencies: ["Solver", "Instances", "LinearAlgebra"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Instances", "LinearAlgebra"]),
-        .testTarget(name: "FiguresTests", dependencies: ["Figures", "NumpyFiles"]),
+        .testTarget(name: "FiguresTests", dependencies: ["Figures", "NumpyFiles"], exclude: ["Golden"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Instances", "NumpyFiles"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Experiments", "Figures"]),
     ]

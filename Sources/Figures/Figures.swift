@@ -1,1 +1,0 @@
-// Figures module: see README.md in this folder.

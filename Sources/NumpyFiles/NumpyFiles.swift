@@ -1,1 +1,0 @@
-// NumpyFiles module: see README.md in this folder.
