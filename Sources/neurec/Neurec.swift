@@ -7,7 +7,7 @@ struct Neurec: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "neurec",
         abstract: "Phase-transition experiments of 'Overparameterized ReLU Neural Networks Learn the Simplest Model', as reports.",
-        subcommands: [InstanceCommand.self, InfoCommand.self, Plot.self])
+        subcommands: [InstanceCommand.self, InfoCommand.self, Plot.self, Run.self])
 
     static func main() {
         restartWithFasterBLASKernelIfNeeded()
