@@ -252,7 +252,7 @@ struct DirectiveParser {
             if kind != .grid, options.kind != .line { throw r.fail(k, "a \(kind.rawValue) block draws a line plot: use 'figure.kind: line'") }
         }
         if let b = m["boundary"] {
-            if b.bool == false || b.null != nil { options.boundary = nil } else {
+            if b.bool == false || b.null != nil || b.string == "none" { options.boundary = nil } else {
                 let v = try r.double(b, "boundary")
                 guard v > 0, v < 1e6 else { throw r.fail(b, "'boundary' must be a positive level") }
                 options.boundary = v
