@@ -180,7 +180,9 @@ public final class ReportBuilder {
                     for (k, (kind, table)) in tables.enumerated() {
                         let number = tableNumbers[directive.id]! + k
                         let defaultCaption = kind == .boundary
-                            ? "Phase-transition boundary of @\(directive.id): for each d, the smallest n where the mean over trials reaches the boundary level, and the ratio n/d."
+                            ? (directive.runs.count > 1
+                                ? "Phase-transition boundary of @\(directive.id): for each $d$ and panel, the smallest $n$ where the mean over trials reaches the boundary level, and in parentheses the ratio $n/d$."
+                                : "Phase-transition boundary of @\(directive.id): for each $d$, the smallest $n$ where the mean over trials reaches the boundary level, and the ratio $n/d$.")
                             : "Runs of block `\(directive.id)`: grid, trials, instances and wall time."
                         let captionText = (k == 0 ? directive.tableCaption : nil) ?? defaultCaption
                         let caption = try resolver.resolveText(captionText, line: directive.line)

@@ -80,31 +80,39 @@ enum BlockPresentation {
 
     static func cell(_ s: String) -> [Inline] { [.text(s)] }
 
+    /// Single run: d, smallest n, n/d. Several panels: d, then "n (n/d)" per panel.
     static func boundaryTable(_ outcome: BlockOutcome) -> TableContent {
         let level = outcome.directive.figure?.boundary ?? 0.9
-        var header: [[Inline]] = [[.math(.identifier("d", .italic), source: "d")]]
         var columns: [[(d: Int, n: Int?)]] = []
+        var titles: [String] = []
+        var label = "value"
+        var relation = "≥"
         for (k, result) in outcome.results.enumerated() {
             guard let metric = result.spec.metrics.first, let array = result.arrays[metric] else { continue }
             columns.append(BlockSummary.boundary(array, metric: metric, level: level))
-            let title = outcome.directive.panelTitles[k].map { " (\($0))" } ?? ""
-            let relation = BlockSummary.isRate(metric) ? "≥" : "≤"
-            header.append(cell("smallest n with \(metricLabel(metric)) \(relation) \(BlockSummary.format(level))\(title)"))
-            header.append(cell("n/d\(title)"))
+            titles.append(outcome.directive.panelTitles[k] ?? "panel \(k + 1)")
+            label = metricLabel(metric)
+            relation = BlockSummary.isRate(metric) ? "≥" : "≤"
         }
+        let d: [Inline] = [.math(.identifier("d", .italic), source: "d")]
+        let n: [Inline] = [.math(.identifier("n", .italic), source: "n")]
+        let ratio: [Inline] = [.math(.row([.identifier("n", .italic), .op("/"), .identifier("d", .italic)]), source: "n/d")]
         let dValues = columns.first?.map(\.d) ?? []
-        let rows: [[[Inline]]] = dValues.indices.map { j in
-            var row = [cell(String(dValues[j]))]
-            for column in columns {
-                if let n = column[j].n {
-                    row.append(cell(String(n)))
-                    row.append(cell(BlockSummary.format(Double(n) / Double(column[j].d))))
-                } else {
-                    row.append(cell("—"))
-                    row.append(cell("—"))
-                }
+        if columns.count == 1 {
+            let header: [[Inline]] = [d, [.text("smallest ")] + n + [.text(" with \(label) \(relation) \(BlockSummary.format(level))")], ratio]
+            let rows: [[[Inline]]] = dValues.indices.map { j in
+                let hit = columns[0][j].n
+                return [cell(String(dValues[j])), cell(hit.map(String.init) ?? "—"),
+                        cell(hit.map { BlockSummary.format(Double($0) / Double(dValues[j])) } ?? "—")]
             }
-            return row
+            return TableContent(alignments: [.right, .right, .right], header: header, rows: rows)
+        }
+        let header: [[Inline]] = [d] + titles.map { cell($0) }
+        let rows: [[[Inline]]] = dValues.indices.map { j in
+            [cell(String(dValues[j]))] + columns.map { column in
+                guard let hit = column[j].n else { return cell("—") }
+                return cell("\(hit) (\(BlockSummary.format(Double(hit) / Double(dValues[j]))))")
+            }
         }
         return TableContent(alignments: Array(repeating: .right, count: header.count), header: header, rows: rows)
     }

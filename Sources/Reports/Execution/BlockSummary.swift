@@ -87,6 +87,11 @@ enum BlockSummary {
         if x == x.rounded(), abs(x) < 1e15 { return String(Int(x)) }
         let magnitude = abs(x)
         let decimals = magnitude >= 100 ? 0 : magnitude >= 10 ? 1 : magnitude >= 1 ? 2 : 3
-        return String(format: "%.\(decimals)f", x)
+        var text = String(format: "%.\(decimals)f", x)
+        if text.contains(".") {
+            while text.hasSuffix("0") { text.removeLast() }
+            if text.hasSuffix(".") { text.removeLast() }
+        }
+        return text
     }
 }

@@ -21,7 +21,7 @@ public enum MathML {
     }
 
     static func doubleStruck(_ s: String) -> String {
-        let special: [Character: String] = ["R": "ℝ", "N": "ℕ", "Z": "ℤ", "Q": "ℚ", "C": "ℂ", "P": "ℙ", "E": "𝔼", "H": "ℍ"]
+        let special: [Character: String] = ["R": "ℝ", "N": "ℕ", "Z": "ℤ", "Q": "ℚ", "C": "ℂ", "P": "ℙ", "E": "𝔼", "H": "ℍ", "1": "𝟙"]
         return String(s.flatMap { c -> String in special[c] ?? String(c) })
     }
 

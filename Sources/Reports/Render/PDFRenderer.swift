@@ -146,7 +146,8 @@ final class Typesetter {
             let title = (number.isEmpty ? "" : number + "  ") + Inline.plainText(content)
             outline.append((level, title, anchor))
             var paragraph = Paragraph(setter: self, font: Self.sans, size: size, width: width)
-            paragraph.markup += "<b>" + (number.isEmpty ? "" : escape(number) + "   ")
+            paragraph.markup += "<b>"
+            if !number.isEmpty { paragraph.text(number + "\u{2002}") }
             paragraph.add(content)
             paragraph.markup += "</b>"
             var item = paragraph.item(justify: false, spaceBefore: level <= 1 ? 16 : 11, keepWithNext: true, spaceAfter: 3)
@@ -218,7 +219,10 @@ final class Typesetter {
             let anchor = label.map { "tbl-" + $0.replacingOccurrences(of: "-table", with: "") }
             if let number {
                 var paragraph = Paragraph(setter: self, font: Self.serif, size: 9, width: width)
-                paragraph.markup += "<b>Table \(number).</b> "
+                paragraph.markup += "<b>"
+                paragraph.text("Table \(number).")
+                paragraph.markup += "</b>"
+                paragraph.text(" ")
                 paragraph.add(caption)
                 var item = paragraph.item(justify: true, spaceBefore: 10, keepWithNext: true, spaceAfter: 3)
                 if let anchor {
@@ -322,7 +326,10 @@ final class Typesetter {
 
     func figureItem(_ figure: FigureContent, width: Double) -> FlowItem {
         var paragraph = Paragraph(setter: self, font: Self.serif, size: 9, width: width)
-        paragraph.markup += "<b>Figure \(figure.number).</b> "
+        paragraph.markup += "<b>"
+        paragraph.text("Figure \(figure.number).")
+        paragraph.markup += "</b>"
+        paragraph.text(" ")
         paragraph.add(figure.caption)
         let caption = paragraph.item(justify: true, spaceBefore: 0, keepWithNext: false)
         let captionHeight = caption.metrics.height

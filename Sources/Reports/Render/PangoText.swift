@@ -33,7 +33,7 @@ final class PangoText {
 
     func wrap(width: Double, justify: Bool = false, alignment: PangoAlignment = PANGO_ALIGN_LEFT) {
         pango_layout_set_width(layout, Self.units(width))
-        pango_layout_set_wrap(layout, PANGO_WRAP_WORD_CHAR)
+        pango_layout_set_wrap(layout, PANGO_WRAP_WORD)
         pango_layout_set_justify(layout, justify ? 1 : 0)
         pango_layout_set_alignment(layout, alignment)
     }
