@@ -20,6 +20,19 @@ public enum MathML {
         return out
     }
 
+    /// Mathematical bold letters and digits (MathML Core styles letters by code point).
+    static func bold(_ s: String) -> String {
+        String(String.UnicodeScalarView(s.unicodeScalars.map { u -> Unicode.Scalar in
+            let v = u.value
+            switch v {
+            case 0x41...0x5A: return Unicode.Scalar(0x1D400 + v - 0x41)!
+            case 0x61...0x7A: return Unicode.Scalar(0x1D41A + v - 0x61)!
+            case 0x30...0x39: return Unicode.Scalar(0x1D7CE + v - 0x30)!
+            default: return u
+            }
+        }))
+    }
+
     static func doubleStruck(_ s: String) -> String {
         let special: [Character: String] = ["R": "ℝ", "N": "ℕ", "Z": "ℤ", "Q": "ℚ", "C": "ℂ", "P": "ℙ", "E": "𝔼", "H": "ℍ", "1": "𝟙"]
         return String(s.flatMap { c -> String in special[c] ?? String(c) })
@@ -33,7 +46,7 @@ public enum MathML {
             switch variant {
             case .italic: return s.count == 1 ? "<mi>\(escape(s))</mi>" : "<mi mathvariant=\"italic\">\(escape(s))</mi>"
             case .normal: return s.count == 1 ? "<mi mathvariant=\"normal\">\(escape(s))</mi>" : "<mi>\(escape(s))</mi>"
-            case .bold: return "<mi mathvariant=\"bold\" style=\"font-weight:bold;font-style:normal\">\(escape(s))</mi>"
+            case .bold: return "<mi>\(escape(bold(s)))</mi>"
             case .doubleStruck: return "<mi mathvariant=\"normal\">\(escape(doubleStruck(s)))</mi>"
             }
         case .number(let s):

@@ -35,7 +35,7 @@ public enum HTMLRenderer {
     body { font-family: "DejaVu Serif", Georgia, serif; max-width: 46em; margin: 2em auto; padding: 0 1em; line-height: 1.5; color: #111; }
     header { text-align: center; margin-bottom: 2em; }
     h1.title { font-size: 1.8em; margin-bottom: 0.2em; }
-    .authors, .meta { margin: 0.2em; color: #444; }
+    header p.authors, header p.meta { margin: 0.2em; color: #444; text-align: center; }
     h2, h3, h4 { font-family: "DejaVu Sans", Helvetica, sans-serif; }
     .secnum { margin-right: 0.5em; color: #555; }
     p { text-align: justify; hyphens: auto; }
