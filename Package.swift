@@ -1,7 +1,8 @@
 // swift-tools-version:6.0
 // The module graph is the architecture; each module depends only on the ones above it here:
 //   COpenBLAS → LinearAlgebra → Instances → Solver, Training → Experiments → Reports → neurec
-// NumpyFiles (.npy I/O), Figures (Cairo + Pango) and CCmarkGFM are leaves used where needed.
+// NumpyFiles (.npy I/O), Figures (Cairo + Pango), FigureChecks (baseline comparison) and CCmarkGFM
+// are leaves used where needed.
 import PackageDescription
 
 let package = Package(
@@ -22,19 +23,22 @@ let package = Package(
         .systemLibrary(name: "CCmarkGFM", pkgConfig: "libcmark-gfm",
                        providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]),
 
-        .target(name: "LinearAlgebra", dependencies: ["COpenBLAS"]),
+        // Each module's README.md states what it promises; it is documentation, not a resource.
+        .target(name: "LinearAlgebra", dependencies: ["COpenBLAS"], exclude: ["README.md"]),
         .target(name: "NumpyFiles", exclude: ["README.md"]),
         .target(name: "Instances", dependencies: ["LinearAlgebra"]),
-        .target(name: "Solver", dependencies: ["LinearAlgebra", "Instances"]),
-        .target(name: "Training", dependencies: ["LinearAlgebra", "Instances"]),
+        .target(name: "Solver", dependencies: ["LinearAlgebra", "Instances"], exclude: ["README.md"]),
+        .target(name: "Training", dependencies: ["LinearAlgebra", "Instances"], exclude: ["README.md"]),
         .target(name: "Figures", dependencies: ["CCairo", "NumpyFiles"], exclude: ["README.md"]),
         .target(name: "Experiments", dependencies: ["LinearAlgebra", "Instances", "Solver", "Training", "NumpyFiles"]),
         .target(name: "Reports", dependencies: [
             "Experiments", "Figures", "NumpyFiles", "CCmarkGFM", "CCairo",
             .product(name: "Yams", package: "Yams"),
         ]),
+        .target(name: "FigureChecks", dependencies: ["Figures", "NumpyFiles", "CCairo"]),
         .executableTarget(name: "neurec", dependencies: [
             "LinearAlgebra", "NumpyFiles", "Instances", "Solver", "Training", "Figures", "Experiments", "Reports",
+            "FigureChecks",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -46,5 +50,6 @@ let package = Package(
         .testTarget(name: "FiguresTests", dependencies: ["Figures", "NumpyFiles"], exclude: ["Golden"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Instances", "NumpyFiles"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Experiments", "Figures"]),
+        .testTarget(name: "FigureChecksTests", dependencies: ["FigureChecks", "Figures", "NumpyFiles"]),
     ]
 )

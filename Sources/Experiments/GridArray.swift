@@ -36,14 +36,17 @@ public struct GridArray: Sendable, Equatable, Codable {
 public struct ExperimentResult: Sendable {
     public let spec: ExperimentSpec
     public let arrays: [Metric: GridArray]
-    /// Instances solved (cached cells count too) and wall time of this run.
+    /// Trials in this run (cached ones count too), those computed afresh, and the wall time.
     public let instanceCount: Int
+    public let computedCount: Int
     public let seconds: Double
 
-    public init(spec: ExperimentSpec, arrays: [Metric: GridArray], instanceCount: Int, seconds: Double) {
+    public init(spec: ExperimentSpec, arrays: [Metric: GridArray], instanceCount: Int, computedCount: Int = 0,
+                seconds: Double) {
         self.spec = spec
         self.arrays = arrays
         self.instanceCount = instanceCount
+        self.computedCount = computedCount
         self.seconds = seconds
     }
 }

@@ -281,8 +281,6 @@ struct Colorbar {
     var colors: [RGBColor]
     var label: String?
 
-    private var tickValues: [Double] { levels }
-
     private func labels(forHeight height: Double, _ cr: OpaquePointer) -> [String?] {
         let all = Ticks.labels(levels)
         let lineHeight = TextBlock(cr, "0", .tick).size.height

@@ -192,7 +192,8 @@ public struct PhaseDiagram: Figure {
         let top = Threshold(levels[levels.count - 1], inclusive: false)
         cairo_set_antialias(cr, CAIRO_ANTIALIAS_GOOD)
         for k in 0..<levels.count - 1 {
-            let polygons = Contouring.region(z, lower: Threshold(levels[k], inclusive: k == 0), upper: top)
+            let polygons = Self.mergingWholeCells(
+                Contouring.region(z, lower: Threshold(levels[k], inclusive: k == 0), upper: top))
             guard !polygons.isEmpty else { continue }
             for polygon in polygons {
                 for (m, p) in polygon.points.enumerated() {
@@ -243,6 +244,34 @@ public struct PhaseDiagram: Figure {
         }
         cairo_stroke(cr)
         cairo_restore(cr)
+    }
+
+    /// Joins whole-cell rectangles stacked in a column into one rectangle: the same area with far
+    /// fewer path elements, which keeps PDF and SVG files small.
+    static func mergingWholeCells(_ polygons: [Polygon]) -> [Polygon] {
+        var others: [Polygon] = []
+        var rectangles: [(x0: Double, x1: Double, y0: Double, y1: Double)] = []
+        for polygon in polygons {
+            let p = polygon.points
+            if p.count == 4, p[0].y == p[1].y, p[1].x == p[2].x, p[2].y == p[3].y, p[3].x == p[0].x,
+               p[0].x < p[1].x, p[1].y < p[2].y {
+                rectangles.append((p[0].x, p[1].x, p[0].y, p[2].y))
+            } else {
+                others.append(polygon)
+            }
+        }
+        rectangles.sort { ($0.x0, $0.y0) < ($1.x0, $1.y0) }
+        var merged: [(x0: Double, x1: Double, y0: Double, y1: Double)] = []
+        for r in rectangles {
+            if let last = merged.last, last.x0 == r.x0, last.x1 == r.x1, last.y1 == r.y0 {
+                merged[merged.count - 1].y1 = r.y1
+            } else {
+                merged.append(r)
+            }
+        }
+        return merged.map { r in
+            Polygon(points: [Point(r.x0, r.y0), Point(r.x1, r.y0), Point(r.x1, r.y1), Point(r.x0, r.y1)])
+        } + others
     }
 
     private func fillCells(_ cr: OpaquePointer, plot: Rect, axes: AxesDecoration) {

@@ -94,8 +94,7 @@ final class TextBlock {
                     height: Double(logical.height) / Double(PANGO_SCALE))
     }
 
-    /// Draws the text with the anchor point at `point`, optionally rotated (radians,
-    /// counter-clockwise on the page, so −π/2 reads bottom to top… see `drawVertical`).
+    /// Draws the text so that the given anchor of its box lies at `point`.
     func draw(_ cr: OpaquePointer, at point: Point, _ h: HorizontalAnchor, _ v: VerticalAnchor) {
         let s = size
         let dx: Double = switch h { case .left: 0; case .center: -s.width / 2; case .right: -s.width }

@@ -6,10 +6,14 @@ import LinearAlgebra
 public struct InstanceDraws: Sendable {
     public let experiment: OriginalExperiment
     public let parameters: InstanceParameters
+    /// Planted ReLU neurons label through a normalization layer (the originals) or plainly,
+    /// y = Σ_j (X w_j)_+ (the generalization of SPEC §8); the draws are the same.
+    public let normalizedReLULabels: Bool
 
-    public init(experiment: OriginalExperiment, parameters: InstanceParameters) {
+    public init(experiment: OriginalExperiment, parameters: InstanceParameters, normalizedReLULabels: Bool = true) {
         self.experiment = experiment
         self.parameters = parameters
+        self.normalizedReLULabels = normalizedReLULabels
     }
 
     /// Draws one trial's instance, or returns nil without drawing for a cell the original skips.
@@ -24,7 +28,7 @@ public struct InstanceDraws: Sendable {
             while true {
                 x = drawData(n: n, d: d, from: &stream)
                 planted = drawReLUNeurons(d: d, from: &stream)
-                if let labels = PlantedLabels.normalizedReLU(x, planted) { y = labels; break }
+                if let labels = PlantedLabels.normalizedReLU(x, planted, normalized: normalizedReLULabels) { y = labels; break }
             }
         } else {
             x = drawData(n: n, d: d, from: &stream)
@@ -57,7 +61,7 @@ public struct InstanceDraws: Sendable {
             if materialize {
                 testX = xt
                 testY = experiment.plantsReLUNeurons
-                    ? PlantedLabels.normalizedReLU(xt, planted) ?? [Double](repeating: 0, count: n)
+                    ? PlantedLabels.normalizedReLU(xt, planted, normalized: normalizedReLULabels) ?? [Double](repeating: 0, count: n)
                     : PlantedLabels.linear(xt, planted.column(0))
             }
         }

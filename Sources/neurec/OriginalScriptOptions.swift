@@ -11,8 +11,8 @@ struct OriginalScriptOptions: ParsableArguments {
     var sample: Int = 5
     @Option(help: "Seed of the random streams.")
     var seed: UInt32 = 97_006_855
-    @Option(help: "Planted weights: skip 0 Gaussian, 1 smallest right singular vector; normalization 0 Gaussian, 1 basis vectors, 2 u and −u (--neu 2).")
-    var optw: Int = 0
+    @Option(help: "Planted weights: skip 0 Gaussian, 1 smallest right singular vector (default); normalization 0 Gaussian (default), 1 basis vectors, 2 u and −u (--neu 2).")
+    var optw: Int?
     @Option(help: "Data law: 0 Gaussian, 1 cubic, 2 whitened, 3 cubic then whitened.")
     var optx: Int = 0
     @Option(help: "Label noise level σ ≥ 0.")
@@ -22,19 +22,24 @@ struct OriginalScriptOptions: ParsableArguments {
 
     var grid: InstanceGrid { InstanceGrid(maxN: n, maxD: d, trials: sample) }
 
-    func parameters() throws -> InstanceParameters {
+    /// The original skip scripts plant the smallest right singular vector unless told otherwise.
+    func plantedOption(for experiment: OriginalExperiment) -> Int {
+        optw ?? (experiment.plantsReLUNeurons ? 0 : 1)
+    }
+
+    func parameters(for experiment: OriginalExperiment) throws -> InstanceParameters {
         guard let law = DataLaw(rawValue: optx) else {
             throw ValidationError("--optx must be 0 (Gaussian), 1 (cubic), 2 (whitened) or 3 (cubic then whitened), got \(optx)")
         }
-        return InstanceParameters(dataLaw: law, plantedOption: optw, neurons: neu, sigma: sigma)
+        return InstanceParameters(dataLaw: law, plantedOption: plantedOption(for: experiment), neurons: neu, sigma: sigma)
     }
 
     func validate(for experiment: OriginalExperiment) throws {
         if n < 10 { throw ValidationError("--n must be at least 10 (the grid starts at n = 10), got \(n)") }
         if d < 10 { throw ValidationError("--d must be at least 10 (the grid starts at d = 10), got \(d)") }
         if sample < 1 { throw ValidationError("--sample must be at least 1, got \(sample)") }
-        if let reason = try parameters().invalidity(for: experiment) { throw ValidationError(reason) }
-        if experiment.plantsReLUNeurons && optw == 1 && neu > 10 {
+        if let reason = try parameters(for: experiment).invalidity(for: experiment) { throw ValidationError(reason) }
+        if experiment.plantsReLUNeurons && plantedOption(for: experiment) == 1 && neu > 10 {
             throw ValidationError("--optw 1 plants the first k basis vectors, so --neu must be at most 10 (the smallest d), got \(neu)")
         }
     }

@@ -33,9 +33,7 @@ struct Run: ParsableCommand {
     @Flag(help: "Render a failing block as an error box in place and carry on.")
     var keepGoing = false
 
-    /// Makes the executor that runs experiments. The experiments layer sets this to its cached,
-    /// parallel `ExperimentRunner`; until then `neurec run` reports that it cannot run experiments.
-    nonisolated(unsafe) static var makeExecutor: () -> any ExperimentExecuting = { UnavailableExecutor() }
+    @OptionGroup var runOptions: RunOptions
 
     func validate() throws {
         guard ["a4", "letter"].contains(paper.lowercased()) else {
@@ -44,7 +42,7 @@ struct Run: ParsableCommand {
     }
 
     func run() throws {
-        let builder = ReportBuilder(executor: Self.makeExecutor())
+        let builder = ReportBuilder(executor: RunnerExecutor(runner: try runOptions.runner()))
         let outputDirectory = URL(fileURLWithPath: out)
         let start = Date()
         do {
@@ -61,11 +59,9 @@ struct Run: ParsableCommand {
     }
 }
 
-/// Stands in until the experiments layer's runner is wired in.
-struct UnavailableExecutor: ExperimentExecuting {
-    struct NotAvailable: Error, CustomStringConvertible {
-        var description: String { "the experiment runner is not available in this build" }
-    }
-    func run(_ spec: ExperimentSpec) throws -> ExperimentResult { throw NotAvailable() }
-    func runCluster(_ spec: ClusterSpec) throws -> ClusterResult { throw NotAvailable() }
+/// The experiments layer's cached, parallel runner behind the report layer's protocol.
+struct RunnerExecutor: ExperimentExecuting {
+    let runner: ExperimentRunner
+    func run(_ spec: ExperimentSpec) throws -> ExperimentResult { try runner.run(spec, label: nil) }
+    func runCluster(_ spec: ClusterSpec) throws -> ClusterResult { try runner.runCluster(spec) }
 }

@@ -238,6 +238,10 @@ struct DirectiveParser {
             spec.seed = UInt32(v)
         }
         if let g = e["rng"] { spec.rng = StreamMode(rawValue: try r.choice(g, "rng", StreamMode.allCases.map(\.rawValue)))! }
+        do { try spec.validate() } catch {
+            // The experiments layer's own check (metric defined for this network and form, …).
+            throw r.fail(e["metric"] ?? e["metrics"] ?? e["form"] ?? e["learned"] ?? e["planted"] ?? e.values.first, "\(error)")
+        }
         return spec
     }
 

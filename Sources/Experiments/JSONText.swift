@@ -1,6 +1,8 @@
+import Foundation
+
 /// A JSON value written with every double's shortest round-tripping digits (so printed instances
 /// reproduce the bits), NaN and infinities as null.
-enum JSONText {
+public enum JSONText: Sendable {
     case number(Double)
     case integer(Int)
     case bool(Bool)
@@ -9,10 +11,10 @@ enum JSONText {
     case object([(String, JSONText)])
     case null
 
-    static func vector(_ values: [Double]) -> JSONText { .array(values.map(JSONText.number)) }
-    static func rows(_ rows: [[Double]]) -> JSONText { .array(rows.map(vector)) }
+    public static func vector(_ values: [Double]) -> JSONText { .array(values.map(JSONText.number)) }
+    public static func rows(_ rows: [[Double]]) -> JSONText { .array(rows.map(vector)) }
 
-    var text: String {
+    public var text: String {
         switch self {
         case .number(let v): return v.isFinite ? "\(v)" : "null"
         case .integer(let v): return "\(v)"
@@ -40,5 +42,3 @@ enum JSONText {
         return out + "\""
     }
 }
-
-import Foundation

@@ -1,0 +1,59 @@
+import Foundation
+import Instances
+import LinearAlgebra
+
+/// The cluster pattern probability of SPEC §6 (the original's ReLU/prob script): how often the
+/// direction u = μ₁/‖μ₁‖ − μ₂/‖μ₂‖ separates two clusters of 50 points, 1[Xu ≥ 0] being 1 on the
+/// first and 0 on the second.
+extension ExperimentRunner {
+    public func runCluster(_ spec: ClusterSpec) throws -> ClusterResult {
+        guard (1...3).contains(spec.option) else {
+            throw ExperimentSpecError("option must be 1 (μ₁ = 1, μ₂ = −1), 2 (Gaussian μ) or 3 (Gaussian μ of unit norm), got \(spec.option)")
+        }
+        guard spec.trials >= 1, !spec.dValues.isEmpty, !spec.sigmas.isEmpty,
+              spec.dValues.allSatisfy({ $0 >= 1 }), spec.sigmas.allSatisfy({ $0 > 0 && $0.isFinite }) else {
+            throw ExperimentSpecError("cluster: needs trials ≥ 1, dimensions ≥ 1 and noise levels σ > 0")
+        }
+        let cells = spec.dValues.indices.flatMap { i in spec.sigmas.indices.map { (i, $0) } }
+        let table = RecordTable()
+        let reporter = ProgressReporter(label: "cluster option \(spec.option)", total: cells.count, style: progress)
+        parallelForEach(cells.count, jobs: jobs) { k in
+            let (i, j) = cells[k]
+            // One stream per (d, σ) cell, RandomState([seed, d, σ index]): independent of the list lengths.
+            var stream = NumpyRandomState(key: [spec.seed, UInt32(spec.dValues[i]), UInt32(j)])
+            var hits = 0
+            for _ in 0..<spec.trials where Self.clusterSeparated(d: spec.dValues[i], sigma: spec.sigmas[j],
+                                                                 option: spec.option, stream: &stream) {
+                hits += 1
+            }
+            table.set([.recovery: Double(hits) / Double(spec.trials)], at: k)
+            reporter.advance()
+        }
+        reporter.finish()
+        let probability = spec.dValues.indices.map { i in
+            spec.sigmas.indices.map { j in table.get(i * spec.sigmas.count + j)?[.recovery] ?? .nan }
+        }
+        return ClusterResult(spec: spec, probability: probability)
+    }
+
+    static func clusterSeparated(d: Int, sigma: Double, option: Int, stream: inout NumpyRandomState) -> Bool {
+        var mu1: [Double], mu2: [Double]
+        switch option {
+        case 1:
+            mu1 = [Double](repeating: 1, count: d)
+            mu2 = [Double](repeating: -1, count: d)
+        default:
+            mu1 = stream.randn(d)
+            mu2 = stream.randn(d)
+            if option == 3 {
+                mu1.scale(by: 1 / mu1.norm)
+                mu2.scale(by: 1 / mu2.norm)
+            }
+        }
+        let u = mu1.scaled(by: 1 / mu1.norm).adding(mu2, scaledBy: -1 / mu2.norm)
+        // Rows μ + g/σ: (μ + g/σ)·u = μ·u + (g·u)/σ, so one product of the noise with u suffices.
+        let noise1 = stream.randn(50, d).times(u), noise2 = stream.randn(50, d).times(u)
+        let center1 = mu1.dot(u), center2 = mu2.dot(u)
+        return noise1.allSatisfy { center1 + $0 / sigma >= 0 } && noise2.allSatisfy { center2 + $0 / sigma < 0 }
+    }
+}

@@ -1,0 +1,88 @@
+import Instances
+
+/// Why a spec cannot run, as one line naming the setting and the valid choices.
+public struct ExperimentSpecError: Error, CustomStringConvertible, Sendable {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}
+
+extension Metric {
+    /// Metrics that need the fitted network (a solve or a training run).
+    var needsFit: Bool {
+        switch self {
+        case .nicL, .irrepresentability, .allOnes: return false
+        default: return true
+        }
+    }
+
+    /// Metrics that are 0/1 per trial, so a skipped cell counts as 0 (SPEC §3), not NaN.
+    public var isProbability: Bool {
+        switch self {
+        case .recovery, .nicL, .irrepresentability, .allOnes: return true
+        default: return false
+        }
+    }
+}
+
+extension ExperimentSpec {
+    /// Which original script's draw order (SPEC §3) the instances follow. The original scripts map
+    /// onto themselves; the generalizations take the nearest one that draws what they need.
+    public var drawOrder: OriginalExperiment {
+        let onlyRecoveryLike = metrics.allSatisfy { [.recovery, .nicL, .irrepresentability, .allOnes, .cosine,
+                                                     .offPlantedNorm, .seconds, .iterations].contains($0) }
+        let quiet = onlyRecoveryLike && parameters.sigma == 0
+        if planted == .linear {
+            switch fitting {
+            case .train: return .ncvxTrainSkip
+            case .approx: return .cvxTrainSkip
+            default: return quiet ? .recRateSkip : .minnrmSkip
+            }
+        }
+        if fitting == .train { return .ncvxTrainNormal }
+        if metrics.contains(.irrepresentability) { return .irrCondNormal }
+        if fitting == .approx { return .cvxTrainNormal }
+        return quiet ? .recRateNormal : .minnrmNormal
+    }
+
+    /// The instance draws of this spec.
+    public var draws: InstanceDraws {
+        InstanceDraws(experiment: drawOrder, parameters: parameters, normalizedReLULabels: planted != .plain)
+    }
+
+    /// Whether any requested metric needs the network fitted.
+    public var needsFit: Bool { metrics.contains { $0.needsFit } }
+
+    /// Checks the combination before any work; the message names the setting and the valid choices.
+    public func validate() throws {
+        if metrics.isEmpty { throw ExperimentSpecError("metric: name at least one of \(Metric.allCases.map(\.rawValue).joined(separator: ", "))") }
+        if grid.nValues.isEmpty || grid.dValues.isEmpty || grid.trials < 1 {
+            throw ExperimentSpecError("grid: needs at least one n, one d and one trial")
+        }
+        if let bad = (grid.nValues + grid.dValues).first(where: { $0 < 1 }) {
+            throw ExperimentSpecError("grid: n and d must be positive, got \(bad)")
+        }
+        if let reason = parameters.invalidity(for: drawOrder) { throw ExperimentSpecError(reason) }
+        let recoverable = (planted == .linear && learned == .skip) || (planted == .normalized && learned == .normalized)
+        for metric in metrics {
+            switch metric {
+            case .recovery where !recoverable || fitting == .train:
+                throw ExperimentSpecError("metric recovery: defined for planted linear with learned skip, or planted normalized with learned normalized, fitted by a convex program (relaxed, exact or approx)")
+            case .disAbs where !recoverable:
+                throw ExperimentSpecError("metric dis_abs: defined for planted linear with learned skip, or planted normalized with learned normalized")
+            case .disAbs where fitting == .train && planted != .linear:
+                throw ExperimentSpecError("metric dis_abs: for trained networks only the skip network's ‖α₀w₀ − w*‖ is defined; use dis_test")
+            case .cosine where !(planted == .linear && learned == .skip):
+                throw ExperimentSpecError("metric cosine: defined for planted linear with learned skip")
+            case .nicL where planted != .linear:
+                throw ExperimentSpecError("metric nic_l: defined for a planted linear neuron (planted linear)")
+            case .irrepresentability where planted == .linear:
+                throw ExperimentSpecError("metric irr: defined for planted ReLU neurons (planted normalized or plain)")
+            case .disTest where !drawOrder.hasTestSet:
+                throw ExperimentSpecError("metric dis_test: needs a test set, which the convex normalization experiments do not draw (SPEC §3); use dis_abs, or fitting train")
+            case .iterations where fitting == .train:
+                throw ExperimentSpecError("metric iterations: counts interior-point iterations; training has none")
+            default: break
+            }
+        }
+    }
+}

@@ -1,0 +1,39 @@
+import Instances
+import LinearAlgebra
+import Solver
+
+/// The conditions of SPEC §6 under which the convex programs provably recover the planted model.
+enum NeuralIsometry {
+    /// NIC-L: max_i ‖Xᵀ D_i X (XᵀX)⁻¹ w*‖ < 1 over the patterns. With q = X (XᵀX)⁻¹ w*, the vectors
+    /// Xᵀ D_i q for all i are the columns of one product Xᵀ · (diag(q) D).
+    static func nicLHolds(_ instance: Instance) -> Bool {
+        guard let patterns = instance.patterns, let gram = try? instance.x.gram(.transpose).cholesky() else {
+            return false  // XᵀX singular (n < d): the condition is undefined, so it does not hold
+        }
+        let q = instance.x.times(gram.solve(instance.planted.column(0)))
+        let images = Matrix.product(instance.x, patterns.matrix.scalingRows(by: q), transA: .transpose)
+        return (0..<images.columns).allSatisfy { images.column($0).norm < 1 }
+    }
+
+    /// Irrepresentability for k planted ReLU neurons: λ = U_S (U_SᵀU_S)^† u with u = [ŵ_1; …; ŵ_k];
+    /// holds iff ‖U_iᵀλ‖ < 1 + 1e-10 for every pattern no planted neuron produced.
+    static func irrepresentabilityHolds(_ instance: Instance) -> Bool {
+        guard let patterns = instance.patterns else { return false }
+        let program = ConvexProgram(architecture: .normalized, form: .relaxed, X: instance.x, y: instance.y,
+                                    patterns: patterns.matrix)
+        guard let factors = try? program.patternFactors() else { return false }
+        var us = Matrix<Double>(rows: instance.n, columns: 0)
+        var u: [Double] = []
+        for (j, s) in patterns.plantedPatterns.enumerated() {
+            guard let w = factors[s].normalizedCoordinates(of: instance.planted.column(j)) else { return false }
+            us = us.appendingColumns(factors[s].u)
+            u += w
+        }
+        guard let inverse = try? us.gram(.transpose).pseudoInverse() else { return false }
+        let lambda = us.times(inverse.times(u))
+        let planted = Set(patterns.plantedPatterns)
+        return factors.indices.allSatisfy { i in
+            planted.contains(i) || factors[i].u.times(lambda, .transpose).norm < 1 + 1e-10
+        }
+    }
+}

@@ -1,0 +1,105 @@
+import Foundation
+import Instances
+
+/// Per-trial records on disk, one small JSON file per (experiment, cell, trial).
+///
+/// An atomic file layout rather than a database: every record is written to a temporary file and
+/// renamed into place, so a run killed at any moment leaves either the whole record or none; shards
+/// running as separate processes (or Slurm array tasks on a shared file system) write disjoint files
+/// with no locking; and a record can be inspected or deleted by hand.
+///
+/// Layout: `DIR/<key>/spec.json` (what the key stands for) and `DIR/<key>/n<N>_d<D>_t<T>.json`.
+public struct ResultCache: Sendable {
+    /// Bump when a change to the solver, the training or the metrics changes recorded numbers:
+    /// records of other versions are then ignored.
+    public static let evaluationVersion = "solver-1 training-1 metrics-1"
+
+    public let directory: URL
+
+    public init(directory: URL) { self.directory = directory }
+
+    /// `--cache`, else `$NEUREC_CACHE`, else `.neurec-cache` in the working directory.
+    public static func defaultDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL {
+        URL(fileURLWithPath: environment["NEUREC_CACHE"] ?? ".neurec-cache")
+    }
+
+    /// Everything that determines a trial's record. In cell mode an instance does not depend on the
+    /// grid, so the grid stays out of the key and an extended grid reuses every computed cell; in
+    /// numpy mode the shared stream makes every instance depend on the whole grid.
+    struct Key: Codable {
+        let planted: PlantedModel
+        let learned: LearnedNetwork
+        let fitting: Fitting
+        let parameters: InstanceParameters
+        let seed: UInt32
+        let rng: StreamMode
+        let drawOrder: OriginalExperiment
+        let fits: Bool
+        let grid: InstanceGrid?
+        let version: String
+    }
+
+    static func key(for spec: ExperimentSpec) -> Key {
+        Key(planted: spec.planted, learned: spec.learned, fitting: spec.fitting, parameters: spec.parameters,
+            seed: spec.seed, rng: spec.rng, drawOrder: spec.drawOrder, fits: spec.needsFit,
+            grid: spec.rng == .numpy ? spec.grid : nil, version: evaluationVersion)
+    }
+
+    /// A stable folder name for the key: FNV-1a (64-bit) of its canonical JSON.
+    static func folderName(for spec: ExperimentSpec) -> (name: String, canonical: Data) {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let canonical = (try? encoder.encode(key(for: spec))) ?? Data()
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in canonical { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        return (String(format: "%016llx", hash), canonical)
+    }
+
+    func folder(for spec: ExperimentSpec) -> URL {
+        directory.appendingPathComponent(Self.folderName(for: spec).name)
+    }
+
+    func fileURL(for spec: ExperimentSpec, cell: Cell) -> URL {
+        folder(for: spec).appendingPathComponent("n\(cell.n)_d\(cell.d)_t\(cell.trial).json")
+    }
+
+    /// The stored record, or nil when absent or unreadable (an unreadable file is recomputed).
+    func record(for spec: ExperimentSpec, cell: Cell) -> TrialRecord? {
+        guard let data = try? Data(contentsOf: fileURL(for: spec, cell: cell)),
+              let stored = try? JSONDecoder().decode([String: Double?].self, from: data) else { return nil }
+        var record: TrialRecord = [:]
+        for (name, value) in stored {
+            guard let metric = Metric(rawValue: name) else { return nil }
+            record[metric] = value ?? .nan
+        }
+        return record
+    }
+
+    func store(_ record: TrialRecord, for spec: ExperimentSpec, cell: Cell) throws {
+        let folder = folder(for: spec)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let specFile = folder.appendingPathComponent("spec.json")
+        if !FileManager.default.fileExists(atPath: specFile.path) {
+            try AtomicFile.write(Self.folderName(for: spec).canonical, to: specFile)
+        }
+        let stored = Dictionary(uniqueKeysWithValues: record.map { ($0.key.rawValue, $0.value.isNaN ? nil : $0.value) })
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        try AtomicFile.write(try encoder.encode(stored), to: fileURL(for: spec, cell: cell))
+    }
+}
+
+/// Write to a temporary file in the same folder, then rename: readers never see half a file.
+public enum AtomicFile {
+    public static func write(_ data: Data, to url: URL) throws {
+        let temporary = url.deletingLastPathComponent()
+            .appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).\(UUID().uuidString).tmp")
+        try data.write(to: temporary)
+        if rename(temporary.path, url.path) != 0 {
+            let code = errno
+            try? FileManager.default.removeItem(at: temporary)
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path,
+                                                          NSLocalizedDescriptionKey: String(cString: strerror(code))])
+        }
+    }
+}

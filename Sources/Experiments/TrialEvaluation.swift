@@ -1,0 +1,154 @@
+import Foundation
+import Instances
+import LinearAlgebra
+import Solver
+import Training
+
+/// One trial's numbers: every metric the spec's fit makes available (requested or not — they are
+/// cheap next to the fit, and cached together), keyed by metric.
+public typealias TrialRecord = [Metric: Double]
+
+/// Evaluates one instance for a spec: fits the learned network (a convex program of SPEC §4 or
+/// training of SPEC §5) and measures it (SPEC §6, §7).
+struct TrialEvaluation {
+    let spec: ExperimentSpec
+
+    /// The record of a cell the experiment skips without drawing (normalization, n < d): the
+    /// original saves 0 for probabilities and NaN for distances.
+    func skippedCell() -> TrialRecord {
+        Dictionary(uniqueKeysWithValues: spec.metrics.map { ($0, $0.isProbability ? 0 : .nan) })
+    }
+
+    func evaluate(_ instance: Instance) -> TrialRecord { evaluateWithFit(instance).record }
+
+    /// The record, and the fitted solution as JSON (for `--save_details`).
+    func evaluateWithFit(_ instance: Instance) -> (record: TrialRecord, fit: JSONText) {
+        var record: TrialRecord = [:]
+        var fit = JSONText.null
+        if let patterns = instance.patterns { record[.allOnes] = patterns.hasAllOnes ? 1 : 0 }
+        if spec.metrics.contains(.nicL) { record[.nicL] = NeuralIsometry.nicLHolds(instance) ? 1 : 0 }
+        if spec.metrics.contains(.irrepresentability) {
+            record[.irrepresentability] = NeuralIsometry.irrepresentabilityHolds(instance) ? 1 : 0
+        }
+        guard spec.needsFit else { return (record, fit) }
+        let fitted = spec.fitting == .train ? train(instance) : solve(instance)
+        record.merge(fitted.record) { $1 }
+        fit = fitted.fit
+        return (record, fit)
+    }
+
+    // MARK: Convex programs
+
+    private func solve(_ instance: Instance) -> (record: TrialRecord, fit: JSONText) {
+        guard let patterns = instance.patterns else { return ([:], .null) }
+        let architecture: Architecture = switch spec.learned {
+        case .skip: .skip
+        case .plain: .plain
+        case .normalized: .normalized
+        }
+        let form: ProgramForm = switch spec.fitting {
+        case .exact: .exact
+        case .approx: .approx
+        default: .relaxed
+        }
+        let program = ConvexProgram(architecture: architecture, form: form, X: instance.x, y: instance.y,
+                                    patterns: patterns.matrix)
+        let result = Solver.solve(program)
+        var fit: [(String, JSONText)] = [
+            ("status", .string(result.status.description)), ("objective", .number(result.objective)),
+            ("iterations", .integer(result.iterations)), ("gap", .number(result.dualityGap)),
+            ("residual", .number(result.primalResidual)), ("seconds", .number(result.seconds)),
+        ]
+        if let w0 = result.w0 { fit.append(("w0", .vector(w0))) }
+        fit.append(("w", .rows(result.w)))
+        if let v = result.v { fit.append(("v", .rows(v))) }
+        var record: TrialRecord = [.seconds: result.seconds, .iterations: Double(result.iterations)]
+        guard result.status.isOptimal else {
+            // No trustworthy minimizer: not recovered, distances unknown.
+            record[.recovery] = 0
+            return (record, .object(fit))
+        }
+        let factors = architecture == .normalized ? try? program.patternFactors() : nil
+        if let testX = instance.testX, let testY = instance.testY,
+           let output = try? program.networkOutput(result, on: testX, factors: factors) {
+            record[.disTest] = output.adding(testY, scaledBy: -1).norm
+        }
+        let blocks = netBlocks(result)
+        switch (spec.planted, spec.learned) {
+        case (.linear, .skip):
+            let wStar = instance.planted.column(0)
+            guard let w0 = result.w0 else { break }
+            record[.disAbs] = w0.adding(wStar, scaledBy: -1).norm
+            record[.cosine] = w0.dot(wStar) / (w0.norm * wStar.norm)
+            record[.offPlantedNorm] = blocks.reduce(0) { $0 + $1.norm }
+            let linearRecovered = zip(w0, wStar).allSatisfy { abs($0 - $1) <= 1e-4 + 1e-5 * abs($1) }
+            let reluVanishes = (result.w + (result.v ?? [])).allSatisfy { $0.allSatisfy { abs($0) <= 1e-4 } }
+            record[.recovery] = linearRecovered && reluVanishes ? 1 : 0
+        case (.normalized, .normalized):
+            guard let factors else { break }
+            let targets = plantedTargets(instance, patterns: patterns, factors: factors)
+            var squaredDistance = 0.0, offNorm = 0.0, recovered = true
+            for (i, block) in blocks.enumerated() {
+                if let target = targets[i] {
+                    squaredDistance += pow(block.adding(target, scaledBy: -1).norm, 2)
+                    recovered = recovered && zip(block, target).allSatisfy { abs($0 - $1) <= 1e-4 }
+                } else {
+                    offNorm += block.norm
+                    recovered = recovered && block.allSatisfy { abs($0) <= 1e-4 }
+                }
+            }
+            record[.disAbs] = squaredDistance.squareRoot()
+            record[.offPlantedNorm] = offNorm
+            record[.recovery] = recovered ? 1 : 0
+        default:
+            record[.offPlantedNorm] = blocks.reduce(0) { $0 + $1.norm }
+        }
+        return (record, .object(fit))
+    }
+
+    /// w_i − v_i for the sign-constrained forms, w_i for the relaxed ones (SPEC §7).
+    private func netBlocks(_ result: SolverResult) -> [[Double]] {
+        guard let v = result.v else { return result.w }
+        return zip(result.w, v).map { $0.adding($1, scaledBy: -1) }
+    }
+
+    /// For each pattern that a planted neuron produced, ŵ of SPEC §7 (summed when neurons share a
+    /// pattern: their normalized outputs add).
+    private func plantedTargets(_ instance: Instance, patterns: PatternSet, factors: [PatternFactor]) -> [Int: [Double]] {
+        var targets: [Int: [Double]] = [:]
+        for (j, s) in patterns.plantedPatterns.enumerated() {
+            guard let w = factors[s].normalizedCoordinates(of: instance.planted.column(j)) else { continue }
+            targets[s] = targets[s].map { $0.adding(w) } ?? w
+        }
+        return targets
+    }
+
+    // MARK: Training
+
+    private func train(_ instance: Instance) -> (record: TrialRecord, fit: JSONText) {
+        let kind: NetworkKind = switch spec.learned {
+        case .skip: .skip
+        case .plain: .plain
+        case .normalized: .normalized
+        }
+        let planted = spec.planted == .linear ? [instance.planted.column(0)] : instance.planted.transposed().rowArrays
+        let data = TrainingInstance(X: instance.x, y: instance.y, XTest: instance.testX, yTest: instance.testY,
+                                    planted: planted)
+        // Never the numpy stream: a separate stream per cell keeps every later instance the original's.
+        var rng = CellStreams.initialization(seed: spec.seed, n: instance.n, d: instance.d, trial: instance.trial)
+        let summary = data.train(kind, settings: TrainingSettings(), using: &rng)
+        var record: TrialRecord = [.seconds: summary.seconds]
+        if let distance = summary.testDistance { record[.disTest] = distance }
+        if let distance = summary.absoluteDistance { record[.disAbs] = distance }
+        if let w = summary.linearWeight, spec.planted == .linear {
+            let wStar = instance.planted.column(0)
+            record[.cosine] = w.dot(wStar) / (w.norm * wStar.norm)
+        }
+        var fit: [(String, JSONText)] = [
+            ("train_loss", .number(summary.trainLoss)), ("test_loss", summary.testLoss.map(JSONText.number) ?? .null),
+            ("seconds", .number(summary.seconds)), ("width", .integer(summary.width)),
+        ]
+        if let w = summary.linearWeight { fit.append(("alpha0_w0", .vector(w))) }
+        return (record, .object(fit))
+    }
+}

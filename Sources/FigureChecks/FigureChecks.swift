@@ -1,0 +1,1 @@
+// FigureChecks module: see README.md in this folder.

@@ -1,0 +1,119 @@
+/// The interface every cone of the iteration implements (Clarabel's pattern): the
+/// interior-point loop in InteriorPoint.swift is written once against it.
+///
+/// Each cone object owns a contiguous slice of the slack s and dual z vectors and the
+/// Nesterov–Todd scaling W of that slice (W symmetric, W z = W⁻¹ s = λ).
+protocol Cone: AnyObject {
+    /// Length of the slice.
+    var dimension: Int { get }
+    /// Barrier degree ν (μ = sᵀz / ν summed over cones).
+    var degree: Int { get }
+    /// Sets W from s and z (both strictly interior) and writes λ = W z.
+    func updateScaling(s: UnsafeBufferPointer<Double>, z: UnsafeBufferPointer<Double>, lambda: UnsafeMutableBufferPointer<Double>)
+    /// W = I (the start point's system).
+    func setIdentityScaling()
+    /// out ← W v, or W⁻¹ v.
+    func applyW(_ v: UnsafeBufferPointer<Double>, inverse: Bool, _ out: UnsafeMutableBufferPointer<Double>)
+    /// out ← W² v, or W⁻² v.
+    func applyW2(_ v: UnsafeBufferPointer<Double>, inverse: Bool, _ out: UnsafeMutableBufferPointer<Double>)
+    /// out ← u ∘ v (Jordan product).
+    func jordanProduct(_ u: UnsafeBufferPointer<Double>, _ v: UnsafeBufferPointer<Double>, _ out: UnsafeMutableBufferPointer<Double>)
+    /// out ← λ ⋄ u, the solution x of λ ∘ x = u.
+    func inverseProduct(_ lambda: UnsafeBufferPointer<Double>, _ u: UnsafeBufferPointer<Double>, _ out: UnsafeMutableBufferPointer<Double>)
+    /// x ← x + alpha·e, e the cone's identity element.
+    func addIdentity(_ alpha: Double, _ x: UnsafeMutableBufferPointer<Double>)
+    /// The largest α ≤ αmax with x + α dx in the cone (x interior).
+    func maxStep(_ x: UnsafeBufferPointer<Double>, _ dx: UnsafeBufferPointer<Double>) -> Double
+    /// The smallest α with x + α e in the (closed) cone: minus the smallest "eigenvalue".
+    func interiorShift(_ x: UnsafeBufferPointer<Double>) -> Double
+}
+
+/// The product cone K of a program: the second-order cones first, then the orthant, each
+/// applied to its slice of an m-vector.
+final class ConeSet {
+    let soc: SecondOrderCones
+    let nn: NonnegativeCone
+    var cones: [any Cone] { [soc, nn] }
+    var dimension: Int { soc.dimension + nn.dimension }
+    var degree: Int { soc.degree + nn.degree }
+
+    init(socSizes: [Int], nonnegative: Int) {
+        soc = SecondOrderCones(sizes: socSizes)
+        nn = NonnegativeCone(dimension: nonnegative)
+    }
+
+    private func each(_ body: (any Cone, Int) -> Void) {
+        body(soc, 0)
+        body(nn, soc.dimension)
+    }
+
+    private func unary(_ v: [Double], _ op: (any Cone, UnsafeBufferPointer<Double>, UnsafeMutableBufferPointer<Double>) -> Void) -> [Double] {
+        var out = [Double](repeating: 0, count: dimension)
+        v.withUnsafeBufferPointer { v in
+            out.withUnsafeMutableBufferPointer { o in
+                each { cone, off in
+                    op(cone, UnsafeBufferPointer(rebasing: v[off..<(off + cone.dimension)]),
+                       UnsafeMutableBufferPointer(rebasing: o[off..<(off + cone.dimension)]))
+                }
+            }
+        }
+        return out
+    }
+
+    private func binary(_ u: [Double], _ v: [Double],
+                        _ op: (any Cone, UnsafeBufferPointer<Double>, UnsafeBufferPointer<Double>, UnsafeMutableBufferPointer<Double>) -> Void) -> [Double] {
+        var out = [Double](repeating: 0, count: dimension)
+        u.withUnsafeBufferPointer { u in
+            v.withUnsafeBufferPointer { v in
+                out.withUnsafeMutableBufferPointer { o in
+                    each { cone, off in
+                        let r = off..<(off + cone.dimension)
+                        op(cone, UnsafeBufferPointer(rebasing: u[r]), UnsafeBufferPointer(rebasing: v[r]), UnsafeMutableBufferPointer(rebasing: o[r]))
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    /// Updates every W from (s, z) and returns λ = W z.
+    func updateScaling(s: [Double], z: [Double]) -> [Double] {
+        binary(s, z) { cone, s, z, l in cone.updateScaling(s: s, z: z, lambda: l) }
+    }
+
+    func setIdentityScaling() { soc.setIdentityScaling(); nn.setIdentityScaling() }
+    func W(_ v: [Double], inverse: Bool = false) -> [Double] { unary(v) { $0.applyW($1, inverse: inverse, $2) } }
+    func W2(_ v: [Double], inverse: Bool = false) -> [Double] { unary(v) { $0.applyW2($1, inverse: inverse, $2) } }
+    func jordan(_ u: [Double], _ v: [Double]) -> [Double] { binary(u, v) { $0.jordanProduct($1, $2, $3) } }
+    func inverseProduct(_ lambda: [Double], _ u: [Double]) -> [Double] { binary(lambda, u) { $0.inverseProduct($1, $2, $3) } }
+
+    func addIdentity(_ alpha: Double, to x: inout [Double]) {
+        x.withUnsafeMutableBufferPointer { x in
+            each { cone, off in cone.addIdentity(alpha, UnsafeMutableBufferPointer(rebasing: x[off..<(off + cone.dimension)])) }
+        }
+    }
+
+    func maxStep(_ x: [Double], _ dx: [Double]) -> Double {
+        var alpha = Double.infinity
+        x.withUnsafeBufferPointer { x in
+            dx.withUnsafeBufferPointer { dx in
+                each { cone, off in
+                    let r = off..<(off + cone.dimension)
+                    alpha = min(alpha, cone.maxStep(UnsafeBufferPointer(rebasing: x[r]), UnsafeBufferPointer(rebasing: dx[r])))
+                }
+            }
+        }
+        return alpha
+    }
+
+    func interiorShift(_ x: [Double]) -> Double {
+        var shift = -Double.infinity
+        x.withUnsafeBufferPointer { x in
+            each { cone, off in
+                guard cone.dimension > 0 else { return }
+                shift = max(shift, cone.interiorShift(UnsafeBufferPointer(rebasing: x[off..<(off + cone.dimension)])))
+            }
+        }
+        return shift
+    }
+}

@@ -1,0 +1,220 @@
+import Foundation
+import LinearAlgebra
+
+/// A SPEC §4 program in the conic form the iteration solves:
+///
+///     min cᵀx + ½ xᵀPx   s.t.   A x = y,   G x + s = 0,   s ∈ K.
+///
+/// x stacks one block (t_j, w_j) per norm term, t_j its epigraph variable, and for approx forms
+/// a free residual r ∈ Rⁿ last. Every block's matrix is A_j = σ_j D_j X M_j with σ_j = ±1 (−1 for
+/// the v_i of exact/approx forms), D_j = I for the skip weight w₀, and M_j = I except for
+/// normalized programs, where M_j = V_j Σ_j⁻¹ so that A_j = ±U_j. The n rows of A x = y are the
+/// only coupling between blocks: Σ_j A_j w_j (− r) = y.
+///
+/// K is one second-order cone per block (s = (t_j, w_j), so G = −I there) followed by the
+/// nonnegative orthant of the sign constraints S_j w_j ≥ 0, S_j = (2D_j − I) X M_j (n rows per
+/// signed block, G = −S_j). Approx forms are scaled by 1/β so the objective is O(1):
+/// (1/β)‖r‖² + Σ t_j, with r = √β r̃ so that P = 2I on r̃.
+final class ConicForm {
+    enum Role: Equatable { case skip, w(Int), v(Int) }
+
+    let n: Int, d: Int
+    let X: Matrix<Double>
+    let y: [Double]
+    let roles: [Role]
+    /// r_j, the length of w_j.
+    let ranks: [Int]
+    let sign: [Double]
+    let signed: [Bool]
+    /// Index of D_j among the patterns, −1 for w₀.
+    let patternIndex: [Int]
+    /// M_j = V_j Σ_j⁻¹ (d×r_j) for normalized blocks.
+    let basis: [Matrix<Double>?]
+    /// U_j = D_j X M_j (n×r_j) for normalized blocks.
+    let uBlocks: [Matrix<Double>?]
+    let approx: Bool
+    let beta: Double
+    /// The residual is stored as r̃ = r/√β, so that P = 2I is as well scaled as the rest (the
+    /// objective (1/β)‖r‖² + Σt = ‖r̃‖² + Σt); A has −√β on r̃.
+    var rScale: Double { beta.squareRoot() }
+    /// σ_j D_j (n×B) and (2D_j − 1) for signed blocks, 0 for the others.
+    let aMask: Matrix<Double>
+    let cMask: Matrix<Double>
+
+    let xOffset: [Int]
+    let rOffset: Int
+    let xCount: Int
+    /// Offset of each signed block's n rows inside the nonnegative slice, −1 when unsigned.
+    let nnOffset: [Int]
+    let socSizes: [Int]
+    let mSOC: Int, mNN: Int
+    var m: Int { mSOC + mNN }
+    var blockCount: Int { roles.count }
+    let c: [Double]
+
+    init(program: ConvexProgram, factors: [PatternFactor]?) {
+        n = program.n; d = program.d
+        X = program.X
+        y = program.y
+        approx = program.form == .approx
+        beta = program.beta
+        let signedForm = program.form != .relaxed
+        var roles: [Role] = [], ranks: [Int] = [], sign: [Double] = [], signed: [Bool] = [], pat: [Int] = []
+        var basis: [Matrix<Double>?] = [], us: [Matrix<Double>?] = []
+        if program.architecture == .skip {
+            roles.append(.skip); ranks.append(d); sign.append(1); signed.append(false); pat.append(-1)
+            basis.append(nil); us.append(nil)
+        }
+        for pass in 0..<(signedForm ? 2 : 1) {
+            for i in 0..<program.p {
+                let r = factors?[i].rank ?? d
+                // A normalized pattern with D_i X = 0 contributes nothing; its w_i is empty.
+                if r == 0 { continue }
+                roles.append(pass == 0 ? .w(i) : .v(i)); ranks.append(r); sign.append(pass == 0 ? 1 : -1)
+                signed.append(signedForm); pat.append(i)
+                if let f = factors?[i] {
+                    var m = f.v
+                    for k in 0..<r { m.setColumn(k, to: m.column(k).scaled(by: 1 / f.singularValues[k])) }
+                    basis.append(m); us.append(f.u)
+                } else {
+                    basis.append(nil); us.append(nil)
+                }
+            }
+        }
+        self.roles = roles; self.ranks = ranks; self.sign = sign; self.signed = signed; patternIndex = pat
+        self.basis = basis; uBlocks = us
+        let B = roles.count
+        var am = Matrix<Double>(rows: n, columns: B), cm = Matrix<Double>(rows: n, columns: B)
+        for j in 0..<B {
+            for i in 0..<n {
+                let dij = pat[j] < 0 ? 1.0 : program.patterns[i, pat[j]]
+                am[i, j] = sign[j] * dij
+                if signed[j] { cm[i, j] = 2 * dij - 1 }
+            }
+        }
+        aMask = am; cMask = cm
+        var xo: [Int] = [], total = 0, nno: [Int] = [], nnTotal = 0
+        for j in 0..<B {
+            xo.append(total); total += ranks[j] + 1
+            if signed[j] { nno.append(nnTotal); nnTotal += n } else { nno.append(-1) }
+        }
+        xOffset = xo
+        rOffset = total
+        xCount = total + (approx ? n : 0)
+        nnOffset = nno
+        socSizes = ranks.map { $0 + 1 }
+        mSOC = socSizes.reduce(0, +)
+        mNN = nnTotal
+        var c = [Double](repeating: 0, count: xCount)
+        for j in 0..<B { c[xo[j]] = 1 }
+        self.c = c
+    }
+
+    /// ½ xᵀPx.
+    func quadratic(_ x: [Double]) -> Double {
+        guard approx else { return 0 }
+        return Array(x[rOffset..<(rOffset + n)]).dot(Array(x[rOffset..<(rOffset + n)]))
+    }
+
+    /// out ← out + alpha·P x.
+    func addP(_ x: [Double], alpha: Double = 1, into out: inout [Double]) {
+        guard approx else { return }
+        for i in 0..<n { out[rOffset + i] += alpha * 2 * x[rOffset + i] }
+    }
+
+    /// The d×B matrix of M_j w_j: each block's neuron in R^d.
+    func neurons(_ x: [Double]) -> Matrix<Double> {
+        var u = Matrix<Double>(rows: d, columns: blockCount, columnMajor: [Double](repeating: 0, count: d * blockCount))
+        x.withUnsafeBufferPointer { xp in
+            u.storage.withUnsafeMutableBufferPointer { up in
+                for j in 0..<blockCount {
+                    let w = xp.baseAddress! + xOffset[j] + 1, out = up.baseAddress! + j * d
+                    if let m = basis[j] {
+                        m.storage.withUnsafeBufferPointer { Double.gemv(false, d, ranks[j], 1, $0.baseAddress!, d, w, 1, 0, out, 1) }
+                    } else {
+                        out.update(from: w, count: d)
+                    }
+                }
+            }
+        }
+        return u
+    }
+
+    /// A x and the sign-constraint values S_j w_j (the nonnegative slice of −G x), from one n×d×B product.
+    func forward(_ x: [Double]) -> (ax: [Double], snn: [Double]) { forwardMasked(x) }
+
+    private func forwardMasked(_ x: [Double]) -> (ax: [Double], snn: [Double]) {
+        let z = product(X, neurons(x))
+        var ax = [Double](repeating: 0, count: n)
+        var snn = [Double](repeating: 0, count: mNN)
+        z.storage.withUnsafeBufferPointer { z in
+            aMask.storage.withUnsafeBufferPointer { a in
+                cMask.storage.withUnsafeBufferPointer { cm in
+                    for j in 0..<blockCount {
+                        let o = j * n
+                        for i in 0..<n { ax[i] += a[o + i] * z[o + i] }
+                        if nnOffset[j] >= 0 { for i in 0..<n { snn[nnOffset[j] + i] = cm[o + i] * z[o + i] } }
+                    }
+                }
+            }
+        }
+        if approx { for i in 0..<n { ax[i] -= rScale * x[rOffset + i] } }
+        return (ax, snn)
+    }
+
+    /// out ← out + Aᵀ v − Σ_j S_jᵀ zNN_j (either part may be absent), from one d×n×B product.
+    func addAdjoint(_ v: [Double]?, _ zNN: [Double]?, into out: inout [Double]) { addAdjointMasked(v, zNN, into: &out) }
+
+    private func addAdjointMasked(_ v: [Double]?, _ zNN: [Double]?, into out: inout [Double]) {
+        var q = Matrix<Double>(rows: n, columns: blockCount, columnMajor: [Double](repeating: 0, count: n * blockCount))
+        q.storage.withUnsafeMutableBufferPointer { q in
+            aMask.storage.withUnsafeBufferPointer { a in
+                cMask.storage.withUnsafeBufferPointer { cm in
+                    for j in 0..<blockCount {
+                        let o = j * n
+                        if let v { for i in 0..<n { q[o + i] = a[o + i] * v[i] } }
+                        if let zNN, nnOffset[j] >= 0 { for i in 0..<n { q[o + i] -= cm[o + i] * zNN[nnOffset[j] + i] } }
+                    }
+                }
+            }
+        }
+        let back = product(X, q, transA: .transpose)
+        back.storage.withUnsafeBufferPointer { bp in
+            out.withUnsafeMutableBufferPointer { op in
+                for j in 0..<blockCount {
+                    let col = bp.baseAddress! + j * d, o = op.baseAddress! + xOffset[j] + 1
+                    if let m = basis[j] {
+                        m.storage.withUnsafeBufferPointer { Double.gemv(true, d, ranks[j], 1, $0.baseAddress!, d, col, 1, 1, o, 1) }
+                    } else {
+                        for k in 0..<d { o[k] += col[k] }
+                    }
+                }
+            }
+        }
+        if approx, let v { for i in 0..<n { out[rOffset + i] -= rScale * v[i] } }
+    }
+
+    /// G x: −(t_j, w_j) on the cone slice, −S_j w_j on the nonnegative slice.
+    func applyG(_ x: [Double], signValues: [Double]? = nil) -> [Double] {
+        var g = [Double](repeating: 0, count: m)
+        // The cone slice has the x layout of the blocks.
+        for k in 0..<mSOC { g[k] = -x[k] }
+        if mNN > 0 {
+            let snn = signValues ?? forwardMasked(x).snn
+            for i in 0..<mNN { g[mSOC + i] = -snn[i] }
+        }
+        return g
+    }
+
+    /// out ← out + Aᵀ v + Gᵀ z, sharing one product for the A part and the sign rows.
+    func addAdjointAndGTranspose(_ v: [Double], _ z: [Double], into out: inout [Double]) {
+        for k in 0..<mSOC { out[k] -= z[k] }
+        addAdjoint(v, mNN > 0 ? Array(z[mSOC...]) : nil, into: &out)
+    }
+
+    /// out ← out + Gᵀ z.
+    func addGTranspose(_ z: [Double], into out: inout [Double]) {
+        for k in 0..<mSOC { out[k] -= z[k] }
+        if mNN > 0 { addAdjoint(nil, Array(z[mSOC...]), into: &out) }
+    }
+}

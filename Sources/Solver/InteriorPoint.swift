@@ -1,0 +1,205 @@
+import Foundation
+import LinearAlgebra
+
+/// Primal–dual interior-point method with Nesterov–Todd scaling and Mehrotra's
+/// predictor–corrector (the scheme of CVXOPT's `coneqp` and of Clarabel without the homogeneous
+/// embedding), for the conic form of ConicForm.swift. One iteration reads top to bottom:
+/// residuals → termination → scaling → affine step → centering → combined step → step length → update.
+///
+/// Infeasible start: the iterates satisfy the cone constraints strictly but the equalities only in
+/// the limit. Without the homogeneous embedding, primal infeasibility shows as a diverging dual
+/// iterate whose direction is a Farkas certificate; it is tested for at every iteration. (Labels
+/// outside the blocks' span are caught before the iteration; the approx forms are always feasible
+/// and their objective is bounded below, so dual infeasibility cannot occur.)
+final class InteriorPoint {
+    let form: ConicForm
+    let cones: ConeSet
+    let kkt: any KKTSolver
+    let settings: SolverSettings
+
+    struct Outcome {
+        var status: SolverStatus
+        var x: [Double], y: [Double], s: [Double], z: [Double]
+        var iterations: Int
+        var primalObjective: Double, dualObjective: Double
+    }
+
+    /// A second KKT solver factored and solved alongside `kkt` on the same right-hand sides (the
+    /// dense reference, in tests); the largest relative difference of their directions is kept.
+    var shadow: (any KKTSolver)?
+    private(set) var shadowDifference = 0.0
+
+    init(form: ConicForm, cones: ConeSet, kkt: any KKTSolver, settings: SolverSettings) {
+        self.form = form
+        self.cones = cones
+        self.kkt = kkt
+        self.settings = settings
+    }
+
+    /// s ← s + (1 + α) e when s is not interior enough (CVXOPT's start).
+    private func pushInside(_ v: inout [Double]) {
+        let shift = cones.interiorShift(v)
+        if shift >= -1e-8 { cones.addIdentity(1 + max(shift, 0), to: &v) }
+    }
+
+    /// NEUREC_SOLVER_TRACE=1 prints one line per iteration to stderr.
+    private let trace = ProcessInfo.processInfo.environment["NEUREC_SOLVER_TRACE"] != nil
+
+    /// kkt.solve followed by iterative refinement on the full Newton system: late iterations have
+    /// W² spanning many orders of magnitude, and the residual of the elimination then matters.
+    private func solveKKT(bx: [Double], by: [Double], bz: [Double], refine: Bool) -> (dx: [Double], dy: [Double], dz: [Double]) {
+        var (dx, dy, dz) = kkt.solve(bx: bx, by: by, bz: bz)
+        if let shadow {
+            let other = shadow.solve(bx: bx, by: by, bz: bz)
+            // dy is compared through Aᵀdy: when the blocks do not span Rⁿ its component in the null
+            // space of Aᵀ is arbitrary (and irrelevant to the iterates).
+            var aty = [Double](repeating: 0, count: dx.count), atyOther = aty
+            form.addAdjoint(dy, nil, into: &aty)
+            form.addAdjoint(other.dy, nil, into: &atyOther)
+            let diff = max(minus(dx, other.dx).norm, minus(aty, atyOther).norm, minus(dz, other.dz).norm)
+            let size = max(other.dx.norm, atyOther.norm, other.dz.norm, 1e-300)
+            shadowDifference = max(shadowDifference, diff / size)
+            if trace { FileHandle.standardError.write(Data("shadow: dx \(minus(dx, other.dx).norm) aty \(minus(aty, atyOther).norm) dz \(minus(dz, other.dz).norm) size \(size)\n".utf8)) }
+        }
+        let scale = max(bx.norm, by.norm, bz.norm, 1e-300)
+        var last = Double.infinity
+        for _ in 0..<(refine ? settings.kktRefinementSteps : 0) {
+            var ex = bx
+            form.addP(dx, alpha: -1, into: &ex)
+            form.addAdjointAndGTranspose(dy.scaled(by: -1), dz.scaled(by: -1), into: &ex)
+            let f = form.forward(dx)
+            let ey = minus(by, f.ax)
+            let ez = minus(bz, minus(form.applyG(dx, signValues: f.snn), cones.W2(dz)))
+            let err = max(ex.norm, ey.norm, ez.norm)
+            if trace { FileHandle.standardError.write(Data(String(format: "    refine err %.2e\n", err / scale).utf8)) }
+            if !(err > settings.refinementTolerance * scale) || !(err < 0.5 * last) { break }
+            last = err
+            let c = kkt.solve(bx: ex, by: ey, bz: ez)
+            dx.add(c.dx); dy.add(c.dy); dz.add(c.dz)
+        }
+        return (dx, dy, dz)
+    }
+
+    func run() -> Outcome {
+        let N = form.xCount, n = form.n, m = form.m
+        let b = form.y, c = form.c
+        let nu = Double(cones.degree)
+        let bNorm = b.norm, cNorm = c.norm
+
+        // Start: the least-norm solution of the system with W = I.
+        cones.setIdentityScaling()
+        if let shadow, !shadow.factor() { self.shadow = nil }
+        guard kkt.factor() else {
+            return Outcome(status: .numericalError("the initial KKT system is singular"), x: [Double](repeating: 0, count: N),
+                           y: [Double](repeating: 0, count: n), s: [], z: [], iterations: 0, primalObjective: .nan, dualObjective: .nan)
+        }
+        let start = kkt.solve(bx: c.scaled(by: -1), by: b, bz: [Double](repeating: 0, count: m))
+        var x = start.dx, y = start.dy, z = start.dz
+        var s = z.scaled(by: -1)
+        pushInside(&s)
+        pushInside(&z)
+
+        var status: SolverStatus = .maxIterations
+        var pobj = Double.nan, dobj = Double.nan
+        var iteration = 0
+        var best: (x: [Double], y: [Double], s: [Double], z: [Double], merit: Double, pobj: Double, dobj: Double)?
+        while true {
+            // Residuals.
+            let fx = form.forward(x)
+            let ry = minus(fx.ax, b)
+            let gx = form.applyG(x, signValues: fx.snn)
+            let rz = plus(gx, s)
+            var rx = c
+            form.addP(x, into: &rx)
+            form.addAdjointAndGTranspose(y, z, into: &rx)
+            let gap = s.dot(z)
+            pobj = c.dot(x) + form.quadratic(x)
+            dobj = pobj + y.dot(ry) + z.dot(gx)
+            let pres = max(ry.norm / (1 + bNorm), rz.norm)
+            let dres = rx.norm / (1 + cNorm)
+            let relGap = max(gap, abs(pobj - dobj)) / max(1, abs(pobj))
+
+            if trace {
+                FileHandle.standardError.write(Data(String(format: "%3d pobj %.10e dobj %.10e pres %.2e dres %.2e gap %.2e\n", iteration, pobj, dobj, pres, dres, relGap).utf8))
+            }
+            // Termination.
+            // Approx forms have no equality to meet (r is a variable) and need 1e-4 on an O(β)
+            // objective: a tenfold looser stop saves the last, least stable iterations.
+            let loosen = form.approx ? 10.0 : 1.0
+            if pres <= loosen * settings.feasibilityTolerance && dres <= loosen * settings.feasibilityTolerance
+                && relGap <= loosen * settings.gapTolerance {
+                status = .optimal
+                break
+            }
+            let merit = max(pres, dres, relGap)
+            if best == nil || merit < best!.merit { best = (x, y, s, z, merit, pobj, dobj) }
+            // Rounding has taken over: the iterates moved away from an already acceptable point.
+            if let best, best.merit <= settings.reducedTolerance, merit > 100 * best.merit {
+                status = .numericalError("the iterates lost accuracy after reaching \(best.merit)")
+                break
+            }
+            if !form.approx {
+                // Farkas: λ = −y, zᵀ·0 … with Aᵀy + Gᵀz ≈ 0 and −bᵀy > 0 proves Ax = b, Gx + s = 0, s ∈ K empty.
+                let rayObjective = -b.dot(y)
+                if rayObjective > 0 {
+                    // Aᵀy + Gᵀz = r_x − c (P = 0 for equality forms).
+                    let dual = minus(rx, c)
+                    if dual.norm <= settings.infeasibilityTolerance * rayObjective {
+                        status = .primalInfeasible("a dual ray certifies that no weights meet the constraints (sign constraints and labels are incompatible)")
+                        break
+                    }
+                }
+            }
+            if iteration >= settings.maxIterations { status = .maxIterations; break }
+            iteration += 1
+
+            // Far from the optimum the elimination's rounding (≤ 1e-11 relative) is far below what the
+            // step needs; refinement pays off only once residuals and gap are small.
+            let refine = merit <= settings.refinementStart
+            // Scaling and factorization.
+            let lambda = cones.updateScaling(s: s, z: z)
+            guard kkt.factor() else { status = .numericalError("the KKT system lost definiteness"); break }
+            if let shadow, !shadow.factor() { self.shadow = nil }
+
+            // Affine (predictor) direction: bs = −λ∘λ, so λ⋄bs = −λ and W(λ⋄bs) = −s.
+            let lambdaSq = cones.jordan(lambda, lambda)
+            let affine = solveKKT(bx: rx.scaled(by: -1), by: ry.scaled(by: -1), bz: minus(s, rz), refine: refine)
+            let dsAffine = minus(s.scaled(by: -1), cones.W2(affine.dz))
+            let alphaAffine = min(1, cones.maxStep(s, dsAffine), cones.maxStep(z, affine.dz))
+
+            // Centering (Mehrotra): σ = (gap after the affine step / gap)³.
+            let mu = gap / nu
+            var sA = s, zA = z
+            sA.add(dsAffine, scaledBy: alphaAffine)
+            zA.add(affine.dz, scaledBy: alphaAffine)
+            let sigma = pow(max(0, min(1, sA.dot(zA) / gap)), 3)
+
+            // Combined direction: bs = −λ∘λ − (W⁻¹Δs_a)∘(WΔz_a) + σμe.
+            var bs = minus(lambdaSq.scaled(by: -1), cones.jordan(cones.W(dsAffine, inverse: true), cones.W(affine.dz)))
+            cones.addIdentity(sigma * mu, to: &bs)
+            let wInvBs = cones.W(cones.inverseProduct(lambda, bs))
+            let f = 1 - sigma
+            let dir = solveKKT(bx: rx.scaled(by: -f), by: ry.scaled(by: -f), bz: minus(rz.scaled(by: -f), wInvBs), refine: refine)
+            let ds = minus(wInvBs, cones.W2(dir.dz))
+            guard dir.dx.allSatisfy({ $0.isFinite }) && dir.dy.allSatisfy({ $0.isFinite }) && dir.dz.allSatisfy({ $0.isFinite }) else {
+                status = .numericalError("the Newton direction is not finite"); break
+            }
+
+            // Step length and update.
+            let alphaMax = min(cones.maxStep(s, ds), cones.maxStep(z, dir.dz))
+            let alpha = min(1, settings.stepFraction * alphaMax)
+            if trace { FileHandle.standardError.write(Data(String(format: "    α_aff %.3f σ %.3g α %.3f\n", alphaAffine, sigma, alpha).utf8)) }
+            if alpha < 1e-10 { status = .numericalError("the step length vanished"); break }
+            x.add(dir.dx, scaledBy: alpha)
+            y.add(dir.dy, scaledBy: alpha)
+            s.add(ds, scaledBy: alpha)
+            z.add(dir.dz, scaledBy: alpha)
+        }
+        if status != .optimal, case .primalInfeasible = status {} else if status != .optimal, let best {
+            // Stalled or out of iterations: keep the best iterate, and accept it when it meets the reduced tolerances.
+            x = best.x; y = best.y; s = best.s; z = best.z; pobj = best.pobj; dobj = best.dobj
+            if best.merit <= settings.reducedTolerance { status = .optimal }
+        }
+        return Outcome(status: status, x: x, y: y, s: s, z: z, iterations: iteration, primalObjective: pobj, dualObjective: dobj)
+    }
+}

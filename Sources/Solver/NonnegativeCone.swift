@@ -1,0 +1,69 @@
+import Foundation
+
+/// The nonnegative orthant R^m_+ of the sign constraints (2D_i − I) X w_i ≥ 0 (SPEC §4):
+/// W = diag(√(s/z)), λ = √(s z), products are elementwise.
+final class NonnegativeCone: Cone {
+    let dimension: Int
+    var degree: Int { dimension }
+    /// The diagonal of W.
+    private(set) var w: [Double]
+
+    init(dimension: Int) {
+        self.dimension = dimension
+        w = [Double](repeating: 1, count: dimension)
+    }
+
+    func updateScaling(s: UnsafeBufferPointer<Double>, z: UnsafeBufferPointer<Double>, lambda: UnsafeMutableBufferPointer<Double>) {
+        w.withUnsafeMutableBufferPointer { w in
+            for i in 0..<dimension {
+                w[i] = (s[i] / z[i]).squareRoot()
+                lambda[i] = (s[i] * z[i]).squareRoot()
+            }
+        }
+    }
+
+    func setIdentityScaling() {
+        for i in 0..<dimension { w[i] = 1 }
+    }
+
+    /// W⁻² = diag(z/s): the weights of Xᵀ Λ X in the block matrices of the sign-constrained forms.
+    func inverseSquaredScaling(_ out: UnsafeMutablePointer<Double>) {
+        w.withUnsafeBufferPointer { w in for i in 0..<dimension { out[i] = 1 / (w[i] * w[i]) } }
+    }
+
+    func applyW(_ v: UnsafeBufferPointer<Double>, inverse: Bool, _ out: UnsafeMutableBufferPointer<Double>) {
+        w.withUnsafeBufferPointer { w in
+            if inverse { for i in 0..<dimension { out[i] = v[i] / w[i] } } else { for i in 0..<dimension { out[i] = v[i] * w[i] } }
+        }
+    }
+
+    func applyW2(_ v: UnsafeBufferPointer<Double>, inverse: Bool, _ out: UnsafeMutableBufferPointer<Double>) {
+        w.withUnsafeBufferPointer { w in
+            if inverse { for i in 0..<dimension { out[i] = v[i] / (w[i] * w[i]) } } else { for i in 0..<dimension { out[i] = v[i] * w[i] * w[i] } }
+        }
+    }
+
+    func jordanProduct(_ u: UnsafeBufferPointer<Double>, _ v: UnsafeBufferPointer<Double>, _ out: UnsafeMutableBufferPointer<Double>) {
+        for i in 0..<dimension { out[i] = u[i] * v[i] }
+    }
+
+    func inverseProduct(_ lambda: UnsafeBufferPointer<Double>, _ u: UnsafeBufferPointer<Double>, _ out: UnsafeMutableBufferPointer<Double>) {
+        for i in 0..<dimension { out[i] = u[i] / lambda[i] }
+    }
+
+    func addIdentity(_ alpha: Double, _ x: UnsafeMutableBufferPointer<Double>) {
+        for i in 0..<dimension { x[i] += alpha }
+    }
+
+    func maxStep(_ x: UnsafeBufferPointer<Double>, _ dx: UnsafeBufferPointer<Double>) -> Double {
+        var alpha = Double.infinity
+        for i in 0..<dimension where dx[i] < 0 { alpha = min(alpha, -x[i] / dx[i]) }
+        return alpha
+    }
+
+    func interiorShift(_ x: UnsafeBufferPointer<Double>) -> Double {
+        var shift = -Double.infinity
+        for i in 0..<dimension { shift = max(shift, -x[i]) }
+        return shift
+    }
+}

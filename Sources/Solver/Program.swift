@@ -1,0 +1,139 @@
+import Foundation
+import LinearAlgebra
+
+/// The three networks of SPEC §1 whose convex equivalents (SPEC §4) the solver handles.
+public enum Architecture: String, Sendable, CaseIterable {
+    /// ReLU with a linear skip connection: blocks w₀ (A = X) and w_i (A = D_i X).
+    case skip
+    /// Plain ReLU: the skip programs without w₀.
+    case plain
+    /// ReLU with normalization: blocks w_i in the U_i basis of D_i X = U_i Σ_i V_iᵀ.
+    case normalized
+}
+
+/// The three forms of each program (SPEC §4).
+public enum ProgramForm: String, Sendable, CaseIterable {
+    /// Equality-constrained, no sign constraints: min Σ‖w‖ s.t. Σ A_i w_i = y.
+    case relaxed
+    /// Equality-constrained with the cone (2D_i − I)X w_i ≥ 0 on every w_i and v_i.
+    case exact
+    /// The exact form with the equality replaced by the loss ‖·‖² and the norms weighted by β.
+    case approx
+}
+
+/// The compact SVD D_i X = U_i Σ_i V_iᵀ truncated to its numerical rank r_i (SPEC §4, normalization).
+public struct PatternFactor: Sendable {
+    /// n×r_i, orthonormal columns; rows outside the pattern are zero.
+    public let u: Matrix<Double>
+    /// Σ_i, r_i values, largest first.
+    public let singularValues: [Double]
+    /// d×r_i, orthonormal columns (V_i, not V_iᵀ).
+    public let v: Matrix<Double>
+    public var rank: Int { singularValues.count }
+
+    /// ŵ of SPEC §7 for a planted neuron w (d numbers): Σ Vᵀ w / ‖Σ Vᵀ w‖, so U ŵ is the neuron's
+    /// normalized output on X. Nil when Σ Vᵀ w vanishes.
+    public func normalizedCoordinates(of neuron: [Double]) -> [Double]? {
+        var c = v.times(neuron, .transpose)
+        for k in c.indices { c[k] *= singularValues[k] }
+        let norm = c.norm
+        return norm > 0 ? c.scaled(by: 1 / norm) : nil
+    }
+}
+
+/// One convex program of SPEC §4, as the experiments build it.
+public struct ConvexProgram: Sendable {
+    public let architecture: Architecture
+    public let form: ProgramForm
+    /// n×d data, rows are samples.
+    public let X: Matrix<Double>
+    /// n labels.
+    public let y: [Double]
+    /// n×p of zeros and ones: column i is the diagonal of D_i.
+    public let patterns: Matrix<Double>
+    /// Weight of the norms in the approx form (SPEC §4 default 1e-6); ignored otherwise.
+    public let beta: Double
+
+    public init(architecture: Architecture, form: ProgramForm, X: Matrix<Double>, y: [Double],
+                patterns: Matrix<Double>, beta: Double = 1e-6) {
+        self.architecture = architecture
+        self.form = form
+        self.X = X
+        self.y = y
+        self.patterns = patterns
+        self.beta = beta
+    }
+
+    public var n: Int { X.rows }
+    public var d: Int { X.columns }
+    public var p: Int { patterns.columns }
+
+    /// Why the data cannot define a program, or nil. `solve` reports this as `.invalidInput`.
+    public var validationError: String? {
+        if n == 0 || d == 0 { return "X is empty (\(n)×\(d))" }
+        if y.count != n { return "y has \(y.count) entries but X has \(n) rows" }
+        if p == 0 { return "the pattern set D is empty" }
+        if patterns.rows != n { return "patterns have \(patterns.rows) rows but X has \(n) rows" }
+        if !X.storage.allSatisfy({ $0.isFinite }) { return "X has a NaN or infinite entry" }
+        if !y.allSatisfy({ $0.isFinite }) { return "y has a NaN or infinite entry" }
+        if !patterns.storage.allSatisfy({ $0 == 0 || $0 == 1 }) { return "D has an entry other than 0 or 1" }
+        if form == .approx && !(beta > 0 && beta.isFinite) { return "beta must be positive and finite, is \(beta)" }
+        return nil
+    }
+
+    /// The factors (U_i, Σ_i, V_i) of every pattern, truncated to numerical rank (numpy's
+    /// `matrix_rank` rule, as the fixtures' `ranks`). For `normalized` programs these define the
+    /// coordinates of the returned w_i.
+    public func patternFactors() throws -> [PatternFactor] {
+        let n = self.n, d = self.d
+        return try (0..<p).map { i in
+            // The SVD of the pattern's rows only (the other rows of D_i X are zero); U gets them back.
+            let rows = (0..<n).filter { patterns.storage[i * n + $0] != 0 }
+            var compact = [Double](repeating: 0, count: rows.count * d)
+            for a in 0..<d { for (k, row) in rows.enumerated() { compact[a * rows.count + k] = X.storage[a * n + row] } }
+            let f = try SVD(Matrix(rows: rows.count, columns: d, columnMajor: compact))
+            // numpy's matrix_rank rule for the full n×d matrix D_i X.
+            let r = f.rank(tolerance: (f.singularValues.first ?? 0) * Double(max(n, d)) * Double.ulpOfOne)
+            var u = [Double](repeating: 0, count: n * r)
+            for a in 0..<r { for (k, row) in rows.enumerated() { u[a * n + row] = f.u.storage[a * rows.count + k] } }
+            var v = [Double](repeating: 0, count: d * r)
+            for a in 0..<r { for b in 0..<d { v[a * d + b] = f.vt.storage[a + b * f.vt.rows] } }
+            return PatternFactor(u: Matrix(rows: n, columns: r, columnMajor: u), singularValues: Array(f.singularValues.prefix(r)),
+                                 v: Matrix(rows: d, columns: r, columnMajor: v))
+        }
+    }
+
+    /// The network of SPEC §4 "Mapping a solution back" evaluated on new data (rows of `xTest`):
+    /// skip/plain: X w₀ + Σ[(X w_i)_+ − (X v_i)_+]. For `normalized` each block is the neuron
+    /// u_i = V_i Σ_i⁻¹ w_i with output weight ‖w_i‖ behind a normalization layer evaluated on
+    /// `xTest` itself: Σ ‖w_i‖ (X u_i)_+ / ‖(X u_i)_+‖ − (the same for v_i); on the training X this
+    /// reproduces Σ U_i (w_i − v_i) whenever the cones hold.
+    public func networkOutput(_ result: SolverResult, on xTest: Matrix<Double>,
+                              factors: [PatternFactor]? = nil) throws -> [Double] {
+        precondition(xTest.columns == d, "test data must have d = \(d) columns")
+        var out = [Double](repeating: 0, count: xTest.rows)
+        if let w0 = result.w0 { out.add(xTest.times(w0)) }
+        let fs = architecture == .normalized ? try (factors ?? patternFactors()) : nil
+        func addNeurons(_ blocks: [[Double]], sign: Double) {
+            for (i, wi) in blocks.enumerated() where !wi.isEmpty {
+                var u = wi
+                if let f = fs?[i] {
+                    for k in u.indices { u[k] /= f.singularValues[k] }
+                    u = f.v.times(u)
+                }
+                var z = xTest.times(u)
+                for k in z.indices { z[k] = max(z[k], 0) }
+                var weight = sign
+                if fs != nil {
+                    let nz = z.norm
+                    guard nz > 0 else { continue }
+                    weight *= wi.norm / nz
+                }
+                out.add(z, scaledBy: weight)
+            }
+        }
+        addNeurons(result.w, sign: 1)
+        if let v = result.v { addNeurons(v, sign: -1) }
+        return out
+    }
+}

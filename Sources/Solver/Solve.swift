@@ -1,0 +1,128 @@
+import Foundation
+import LinearAlgebra
+
+/// Solves one program of SPEC §4. Never traps on bad data: invalid input, labels outside the
+/// span of the blocks (equality forms) and numerical failures come back as a status with a reason.
+public func solve(_ program: ConvexProgram, settings: SolverSettings = SolverSettings()) -> SolverResult {
+    let start = DispatchTime.now().uptimeNanoseconds
+    func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9 }
+    if let reason = program.validationError { return SolverResult(status: .invalidInput(reason), seconds: elapsed()) }
+    var factors: [PatternFactor]?
+    if program.architecture == .normalized {
+        do { factors = try program.patternFactors() } catch {
+            return SolverResult(status: .numericalError("SVD of D_i X failed: \(error)"), seconds: elapsed())
+        }
+    }
+    let factorsDone = elapsed()
+    let form = ConicForm(program: program, factors: factors)
+    let formDone = elapsed()
+    if form.blockCount == 0 {
+        return SolverResult(status: .invalidInput("every pattern gives D_i X = 0: no block to fit y with"), seconds: elapsed())
+    }
+    if program.form != .approx, let reason = labelsOutsideSpan(form) {
+        var r = SolverResult(status: .primalInfeasible(reason), seconds: elapsed())
+        r.iterations = 0
+        return r
+    }
+    let setupDone = elapsed()
+    let cones = ConeSet(socSizes: form.socSizes, nonnegative: form.mNN)
+    let kkt: any KKTSolver = settings.denseReferenceKKT
+        ? DenseReferenceKKT(form: form, cones: cones)
+        : StructuredNormalEquations(form: form, cones: cones, settings: settings)
+    let kktDone = elapsed()
+    let outcome = InteriorPoint(form: form, cones: cones, kkt: kkt, settings: settings).run()
+    if ProcessInfo.processInfo.environment["NEUREC_SOLVER_TRACE"] != nil {
+        FileHandle.standardError.write(Data(String(format: "factors %.4f s, form %.4f s, span %.4f s, KKT setup %.4f s, iterations %.4f s\n", factorsDone, formDone - factorsDone, setupDone - formDone, kktDone - setupDone, elapsed() - kktDone).utf8))
+    }
+    var result = extract(outcome, form: form, program: program, factors: factors)
+    result.seconds = elapsed()
+    result.normalMatrixSeconds = kkt.formationSeconds
+    result.normalMatrixFlops = kkt.formationFlops
+    return result
+}
+
+/// Nil when y lies in the span of the blocks' columns (X, D_i X or U_i), else the reason. The
+/// span is that of K = Σ_j A_j A_jᵀ, formed like the normal matrix (G ∘ (D Dᵀ) plus Σ U_j U_jᵀ).
+func labelsOutsideSpan(_ form: ConicForm) -> String? {
+    let n = form.n
+    let masked = (0..<form.blockCount).filter { form.basis[$0] == nil && form.sign[$0] > 0 }
+    let normalized = (0..<form.blockCount).filter { form.basis[$0] != nil && form.sign[$0] > 0 }
+    var k = Matrix<Double>(rows: n, columns: n)
+    if !masked.isEmpty {
+        k = form.aMask.columns(masked).gram(.none)
+        let g = form.X.gram(.none)
+        for i in 0..<(n * n) { k.storage[i] *= g.storage[i] }
+    }
+    if !normalized.isEmpty {
+        let stacked = normalized.flatMap { form.uBlocks[$0]!.storage }
+        let u = Matrix(rows: n, columns: stacked.count / n, columnMajor: stacked)
+        k = k + u.gram(.none)
+    }
+    guard let eig = try? k.symmetricEigen() else { return nil }
+    let top = eig.values.last ?? 0
+    let cutoff = top * Double(max(n, 1)) * 1e-13
+    var projected = [Double](repeating: 0, count: n)
+    for col in 0..<n where eig.values[col] > cutoff {
+        let q = eig.vectors.column(col)
+        projected.add(q, scaledBy: q.dot(form.y))
+    }
+    let residual = minus(form.y, projected).norm
+    if residual > 1e-7 * max(form.y.norm, 1e-300) && residual > 1e-12 {
+        return String(format: "y is outside the span of the blocks (distance %.3g relative to ‖y‖): the equality constraints cannot hold", residual / form.y.norm)
+    }
+    return nil
+}
+
+private func extract(_ o: InteriorPoint.Outcome, form: ConicForm, program: ConvexProgram, factors: [PatternFactor]?) -> SolverResult {
+    let x = o.x
+    var w0: [Double]?
+    var w = [[Double]](repeating: [], count: program.p)
+    var v: [[Double]]? = program.form == .relaxed ? nil : [[Double]](repeating: [], count: program.p)
+    var norms = 0.0
+    for j in 0..<form.blockCount {
+        let block = Array(x[(form.xOffset[j] + 1)..<(form.xOffset[j] + 1 + form.ranks[j])])
+        norms += block.norm
+        switch form.roles[j] {
+        case .skip: w0 = block
+        case .w(let i): w[i] = block
+        case .v(let i): v?[i] = block
+        }
+    }
+    if let f = factors {
+        // Blocks left out for D_i X = 0 still get a vector of their (zero) rank.
+        for i in 0..<program.p where f[i].rank == 0 { w[i] = []; v?[i] = [] }
+    }
+    // Objective and residuals of the returned weights themselves, not of the solver's epigraph variables.
+    var wx = x
+    if form.approx { for i in 0..<form.n { wx[form.rOffset + i] = 0 } }
+    let fx = form.forward(wx)
+    let fit = minus(fx.ax, form.y)
+    let signViolation = fx.snn.reduce(0.0) { max($0, -$1) }
+    let scale = form.approx ? form.beta : 1
+    let objective = form.approx ? fit.dot(fit) + form.beta * norms : norms
+    let residual = form.approx ? signViolation : max(fit.norm, signViolation)
+    var status = o.status
+    if status == .optimal && !(objective.isFinite && residual.isFinite) { status = .numericalError("non-finite solution") }
+    return SolverResult(status: status, objective: objective, primalResidual: residual,
+                        dualityGap: max(o.s.dot(o.z), abs(o.primalObjective - o.dualObjective)) * scale,
+                        iterations: o.iterations, w0: w0, w: w, v: v, lambda: o.y.scaled(by: -1))
+}
+
+/// Runs the iteration with the structured normal equations and, on every Newton system it meets
+/// (first `iterations` iterations), also solves it with the dense reference KKT (no structure
+/// used). Returns the largest difference of the two directions relative to their size. For
+/// tests on small problems: the dense solve costs O((#variables)³).
+public func structuredKKTDeviation(_ program: ConvexProgram, iterations: Int = 10) -> Double? {
+    guard program.validationError == nil else { return nil }
+    let factors = program.architecture == .normalized ? try? program.patternFactors() : nil
+    if program.architecture == .normalized && factors == nil { return nil }
+    let form = ConicForm(program: program, factors: factors)
+    guard form.blockCount > 0 else { return nil }
+    var settings = SolverSettings()
+    settings.maxIterations = iterations
+    let cones = ConeSet(socSizes: form.socSizes, nonnegative: form.mNN)
+    let ipm = InteriorPoint(form: form, cones: cones, kkt: StructuredNormalEquations(form: form, cones: cones, settings: settings), settings: settings)
+    ipm.shadow = DenseReferenceKKT(form: form, cones: cones)
+    _ = ipm.run()
+    return ipm.shadow == nil ? nil : ipm.shadowDifference
+}

@@ -1,1 +1,0 @@
-// Solver module: see README.md in this folder.

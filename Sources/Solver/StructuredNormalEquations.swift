@@ -1,0 +1,361 @@
+import Foundation
+import LinearAlgebra
+
+/// The Newton system reduced to n×n normal equations (SPEC §4 "Structure worth exploiting").
+///
+/// Eliminating dz = W⁻²(G dx − bz) leaves the block-diagonal H = P + GᵀW⁻²G with one block H_j
+/// per norm term (plus (2/β)I on the residual r of approx forms), so the only coupled system is
+///
+///     M dy = A H⁻¹ (bx + GᵀW⁻²bz) − by,    M = A H⁻¹ Aᵀ = Σ_j A_j (H_j⁻¹)_ww A_jᵀ (+ (β/2) I),
+///
+/// and never a matrix of size p·d. How each block enters M:
+///
+/// * Blocks without sign constraints (w₀; every w_i of relaxed forms): H_j = W_j⁻², so
+///   (H_j⁻¹)_ww = η_j²(I + 2 w̄₁w̄₁ᵀ). For skip/plain the identity parts sum to
+///   Σ_j η_j² D_j G D_j = G ∘ (D diag(η²) Dᵀ), G = XXᵀ: one n×p×n syrk and a Hadamard product
+///   per iteration. The rank-one parts √2 η_j D_j X w̄₁ are columns of one matrix R. For normalized
+///   blocks (A_j = U_j differs per block) the columns η_j U_j go into R as well.
+/// * Sign-constrained blocks (exact and approx forms): H_j = W_j⁻² + [0 0; 0 M_jᵀXᵀΛ_jXM_j],
+///   Λ_j = diag(z/s) of its n sign rows; (2D_j − I)² = I is why D_j drops out. Chosen scheme:
+///   batched elimination. All Xᵀ Λ_j X come from one gemm, (X ⊙ X)ᵀ [Λ_1 … Λ_q], with X ⊙ X the
+///   n × d(d+1)/2 row-wise Khatri–Rao product (precomputed once), then each (1+r_j)² block is
+///   Cholesky-factored and its columns [0 | A_j] L_j⁻ᵀ (n×(1+r_j), one trsm) go into R. The
+///   alternative, keeping the n·q sign rows in the coupled system, would make it (n + n·q)-sized;
+///   eliminating them per block keeps everything dense, BLAS-3 and of size n.
+///
+/// M = G∘(…) + R Rᵀ (one syrk) + (β/2)I is then factored by Cholesky with a tiny static
+/// regularization, and two steps of iterative refinement against the unregularized M recover
+/// the accuracy the regularization costs. A zero mode of M (labels outside the blocks' span)
+/// is excluded before the iteration starts (`solve` checks y ∈ span).
+final class StructuredNormalEquations: KKTSolver {
+    let form: ConicForm
+    let cones: ConeSet
+    let settings: SolverSettings
+    private let n: Int
+    /// G = X Xᵀ (SPEC §4).
+    private let gram: Matrix<Double>
+    /// Row-wise Khatri–Rao product X ⊙ X: column (a, b), a ≤ b, is X[:, a] ∘ X[:, b].
+    private let khatriRao: Matrix<Double>
+    private let unsignedMasked: [Int]
+    private let unsignedNormalized: [Int]
+    private let signedBlocks: [Int]
+    /// Offset of each signed block's (1+r)² Cholesky factor in `hFactors`.
+    private var hOffset: [Int]
+    private var hFactors: [Double]
+    private var mExact: [Double]
+    private var mFactor: [Double]
+    /// Column offset of each block's columns in R.
+    private let rColumns: Int
+    /// Rows i with D_i = 1 of each pattern, increasing.
+    private let patternRows: [[Int]]
+    /// Those rows of X M_j (U_j for normalized) for each signed block, stored once per pattern.
+    private let compressed: [Double]
+    private let compressedOffset: [Int]
+    private var scratchE: [Double]
+    /// P_j = U_j U_jᵀ on the pattern's rows (lower triangle), normalized unsigned blocks.
+    private let projectors: [Double]
+    private let projectorOffset: [Int]
+    private var scratchC: [Double]
+    private var rStack: Matrix<Double>
+    var formationSeconds = 0.0
+    var formationFlops = 0.0
+
+    init(form: ConicForm, cones: ConeSet, settings: SolverSettings) {
+        self.form = form
+        self.cones = cones
+        self.settings = settings
+        n = form.n
+        gram = form.X.gram(.none)
+        var um: [Int] = [], un: [Int] = [], sb: [Int] = []
+        for j in 0..<form.blockCount {
+            if form.signed[j] { sb.append(j) } else if form.basis[j] != nil { un.append(j) } else { um.append(j) }
+        }
+        unsignedMasked = um; unsignedNormalized = un; signedBlocks = sb
+        let d = form.d
+        if !sb.isEmpty {
+            var kr = Matrix<Double>(rows: n, columns: d * (d + 1) / 2)
+            var col = 0
+            for b in 0..<d {
+                for a in 0...b {
+                    for i in 0..<n { kr[i, col] = form.X[i, a] * form.X[i, b] }
+                    col += 1
+                }
+            }
+            khatriRao = kr
+        } else {
+            khatriRao = Matrix(rows: 0, columns: 0)
+        }
+        var ho: [Int] = [], total = 0
+        for j in sb { ho.append(total); total += (form.ranks[j] + 1) * (form.ranks[j] + 1) }
+        hOffset = ho
+        hFactors = [Double](repeating: 0, count: total)
+        mExact = [Double](repeating: 0, count: n * n)
+        mFactor = mExact
+        rColumns = um.count + un.count
+        rStack = Matrix(rows: n, columns: rColumns, columnMajor: [Double](repeating: 0, count: n * rColumns))
+        // Rows of each pattern, and for each signed block the compressed rows of X M_j (U_j for normalized).
+        var pr: [[Int]] = []
+        let n = form.n
+        for i in 0..<(form.patternIndex.max().map { $0 + 1 } ?? 0) {
+            if let j = form.patternIndex.firstIndex(of: i) {
+                pr.append((0..<n).filter { form.aMask.storage[j * n + $0] != 0 })
+            } else { pr.append([]) }
+        }
+        patternRows = pr
+        var co = [Int](repeating: -1, count: form.blockCount), buf: [Double] = [], firstOf: [Int: Int] = [:], maxRows = 0
+        for j in sb {
+            let pat = form.patternIndex[j], rows = pr[pat], r = form.ranks[j]
+            maxRows = max(maxRows, rows.count * (r + 1))
+            if let shared = firstOf[pat] { co[j] = shared; continue }
+            co[j] = buf.count
+            firstOf[pat] = buf.count
+            let full = form.uBlocks[j] ?? form.X
+            for a in 0..<r { for i in rows { buf.append(full.storage[a * n + i]) } }
+        }
+        compressedOffset = co
+        compressed = buf
+        var po = [Int](repeating: -1, count: form.blockCount), proj: [Double] = []
+        for j in un {
+            let rows = pr[form.patternIndex[j]], nj = rows.count, r = form.ranks[j]
+            po[j] = proj.count
+            var e = Matrix<Double>(rows: nj, columns: r, columnMajor: [Double](repeating: 0, count: nj * r))
+            for a in 0..<r { for (k, i) in rows.enumerated() { e.storage[a * nj + k] = form.uBlocks[j]!.storage[a * n + i] } }
+            var c = [Double](repeating: 0, count: nj * nj)
+            if nj > 0 && r > 0 { Double.syrk(false, nj, r, 1, e.storage, nj, 0, &c, nj) }
+            proj += c
+        }
+        projectorOffset = po
+        projectors = proj
+        scratchE = [Double](repeating: 0, count: maxRows)
+        let maxNj = sb.map { pr[form.patternIndex[$0]].count }.max() ?? 0
+        scratchC = [Double](repeating: 0, count: maxNj * maxNj)
+    }
+
+    func factor() -> Bool {
+        let start = DispatchTime.now().uptimeNanoseconds
+        var flops = 0.0
+        let d = form.d
+        let soc = cones.soc
+        var m = Matrix<Double>(rows: n, columns: n, columnMajor: [Double](repeating: 0, count: n * n))
+        // Identity parts of the masked unsigned blocks: G ∘ (D diag(η²) Dᵀ).
+        if !unsignedMasked.isEmpty {
+            var dEta = Matrix<Double>(rows: n, columns: unsignedMasked.count, columnMajor: [Double](repeating: 0, count: n * unsignedMasked.count))
+            for (k, j) in unsignedMasked.enumerated() {
+                let eta = soc.scalingParts(cone: j).eta
+                for i in 0..<n { dEta.storage[k * n + i] = form.aMask.storage[j * n + i] * eta }
+            }
+            // Lower triangle only: the upper one is filled once at the end.
+            m.storage.withUnsafeMutableBufferPointer { mm in
+                dEta.storage.withUnsafeBufferPointer { de in
+                    Double.syrk(false, n, unsignedMasked.count, 1, de.baseAddress!, n, 0, mm.baseAddress!, n)
+                }
+                gram.storage.withUnsafeBufferPointer { g in for j in 0..<n { for i in j..<n { mm[i + j * n] *= g[i + j * n] } } }
+            }
+            flops += Double(n * n * unsignedMasked.count) + Double(n * n)
+        }
+        var col = 0
+        // Rank-one parts √2 η_j D_j X w̄₁ of the masked unsigned blocks, from one n×d×q product.
+        if !unsignedMasked.isEmpty {
+            var w1 = Matrix<Double>(rows: d, columns: unsignedMasked.count)
+            for (k, j) in unsignedMasked.enumerated() {
+                let part = soc.scalingParts(cone: j).w1
+                for a in 0..<d { w1.storage[k * d + a] = part[part.startIndex + a] }
+            }
+            let xw = product(form.X, w1)
+            flops += 2 * Double(n * d * unsignedMasked.count)
+            rStack.storage.withUnsafeMutableBufferPointer { rs in
+                form.aMask.storage.withUnsafeBufferPointer { am in
+                    xw.storage.withUnsafeBufferPointer { xp in
+                        for (k, j) in unsignedMasked.enumerated() {
+                            let f = 2.squareRoot() * soc.scalingParts(cone: j).eta
+                            for i in 0..<n { rs[col * n + i] = f * am[j * n + i] * xp[k * n + i] }
+                            col += 1
+                        }
+                    }
+                }
+            }
+        }
+        // Normalized unsigned blocks: η_j² P_j with the projector P_j = U_j U_jᵀ precomputed on the
+        // pattern's rows (a scatter, no product), and the rank-one columns √2 η_j U_j w̄₁ into R.
+        if !unsignedNormalized.isEmpty {
+            var w1s = [Double](repeating: 0, count: d * unsignedNormalized.count)
+            m.storage.withUnsafeMutableBufferPointer { mm in
+                projectors.withUnsafeBufferPointer { pp in
+                    rStack.storage.withUnsafeMutableBufferPointer { rs in
+                        for j in unsignedNormalized {
+                            let (eta, w1) = soc.scalingParts(cone: j)
+                            let r = form.ranks[j], rows = patternRows[form.patternIndex[j]], nj = rows.count
+                            let e2 = eta * eta, base = pp.baseAddress! + projectorOffset[j]
+                            for b in 0..<nj {
+                                let col = rows[b] * n
+                                for a in b..<nj { mm[rows[a] + col] += e2 * base[a + b * nj] }
+                            }
+                            for a in 0..<r { w1s[a] = 2.squareRoot() * eta * w1[w1.startIndex + a] }
+                            form.uBlocks[j]!.storage.withUnsafeBufferPointer { up in
+                                Double.gemv(false, n, r, 1, up.baseAddress!, n, w1s, 1, 0, rs.baseAddress! + col * n, 1)
+                            }
+                            flops += Double(nj * nj) + 2 * Double(n * r)
+                            col += 1
+                        }
+                    }
+                }
+            }
+        }
+        // Sign-constrained blocks: batched Xᵀ Λ_j X, per-block Cholesky, then the block's n_j×n_j
+        // contribution E_j L_j⁻ᵀ (E_j L_j⁻ᵀ)ᵀ on its pattern's rows only (E_j = [0 | (X M_j) rows of D_j]).
+        if !signedBlocks.isEmpty {
+            let q = signedBlocks.count
+            var lambda = Matrix<Double>(rows: n, columns: q, columnMajor: [Double](repeating: 0, count: n * q))
+            lambda.storage.withUnsafeMutableBufferPointer { l in
+                var full = [Double](repeating: 0, count: cones.nn.dimension)
+                full.withUnsafeMutableBufferPointer { cones.nn.inverseSquaredScaling($0.baseAddress!) }
+                for (k, j) in signedBlocks.enumerated() { for i in 0..<n { l[k * n + i] = full[form.nnOffset[j] + i] } }
+            }
+            let packed = product(khatriRao, lambda, transA: .transpose)
+            flops += 2 * Double(n * khatriRao.columns * q)
+            var ok = true
+            var xlx = [Double](repeating: 0, count: d * d)
+            var tmp = [Double](repeating: 0, count: d * d)
+            let maxRank = signedBlocks.map { form.ranks[$0] }.max() ?? 0
+            var proj = [Double](repeating: 0, count: maxRank * maxRank)
+            hFactors.withUnsafeMutableBufferPointer { hf in
+              m.storage.withUnsafeMutableBufferPointer { mm in
+                packed.storage.withUnsafeBufferPointer { pk in
+                  compressed.withUnsafeBufferPointer { cp in
+                    scratchE.withUnsafeMutableBufferPointer { ep in
+                      scratchC.withUnsafeMutableBufferPointer { cc in
+                      for (k, j) in signedBlocks.enumerated() {
+                        let r = form.ranks[j], ld = r + 1, h = hf.baseAddress! + hOffset[k]
+                        soc.writeInverseSquared(cone: j, into: h, ld: ld)
+                        // Unpack Xᵀ Λ_j X (upper triangle packed by columns).
+                        var p = k * packed.rows
+                        for b in 0..<d { for a in 0...b { xlx[a + b * d] = pk[p]; xlx[b + a * d] = pk[p]; p += 1 } }
+                        if let basis = form.basis[j] {
+                            // M_jᵀ (Xᵀ Λ_j X) M_j.
+                            basis.storage.withUnsafeBufferPointer { bp in
+                                Double.gemm(false, false, d, r, d, 1, xlx, d, bp.baseAddress!, d, 0, &tmp, d)
+                                Double.gemm(true, false, r, r, d, 1, bp.baseAddress!, d, tmp, d, 0, &proj, r)
+                            }
+                            flops += 2 * Double(d * d * r + d * r * r)
+                        } else {
+                            for b in 0..<r { for a in 0..<r { proj[a + b * r] = xlx[a + b * d] } }
+                        }
+                        for b in 0..<r { for a in 0..<r { h[(a + 1) + (b + 1) * ld] += proj[a + b * r] } }
+                        if PointerKernels.cholesky(h, n: ld, lda: ld) != 0 {
+                            // Lost definiteness to rounding late in the iteration: refactor with a small shift.
+                            soc.writeInverseSquared(cone: j, into: h, ld: ld)
+                            for b in 0..<r { for a in 0..<r { h[(a + 1) + (b + 1) * ld] += proj[a + b * r] } }
+                            var maxDiag = 0.0
+                            for a in 0..<ld { maxDiag = max(maxDiag, h[a + a * ld]) }
+                            for a in 0..<ld { h[a + a * ld] += 1e-12 * maxDiag }
+                            if PointerKernels.cholesky(h, n: ld, lda: ld) != 0 { ok = false }
+                        }
+                        flops += Double(ld * ld * ld) / 3
+                        // E_j = [0 | rows of X M_j in the pattern] (the sign σ_j cancels in E Eᵀ), then E_j L_j⁻ᵀ.
+                        let pat = form.patternIndex[j], rows = patternRows[pat], nj = rows.count
+                        guard nj > 0 else { continue }
+                        let e = ep.baseAddress!
+                        for i in 0..<nj { e[i] = 0 }
+                        (e + nj).update(from: cp.baseAddress! + compressedOffset[j], count: nj * r)
+                        PointerKernels.solveRightLowerTransposed(h, n: ld, ldl: ld, e, rows: nj, ldb: nj)
+                        Double.syrk(false, nj, ld, 1, e, nj, 0, cc.baseAddress!, nj)
+                        flops += Double(nj * ld * ld) + Double(nj * nj * ld)
+                        // Scatter the lower triangle (rows are increasing, so it lands in M's lower triangle).
+                        for b in 0..<nj {
+                            let col = rows[b] * n
+                            for a in b..<nj { mm[rows[a] + col] += cc[a + b * nj] }
+                        }
+                      }
+                      }
+                    }
+                  }
+                }
+              }
+            }
+            if !ok { return false }
+        }
+        // M += R Rᵀ.
+        if rColumns > 0 {
+            rStack.storage.withUnsafeBufferPointer { r in
+                m.storage.withUnsafeMutableBufferPointer { mm in
+                    Double.syrk(false, n, rColumns, 1, r.baseAddress!, n, 1, mm.baseAddress!, n)
+                }
+            }
+            flops += Double(n * n * rColumns)
+        }
+        if form.approx { for i in 0..<n { m.storage[i * n + i] += form.beta / 2 } }
+        m.storage.withUnsafeMutableBufferPointer { mm in for j in 0..<n { for i in 0..<j { mm[i + j * n] = mm[j + i * n] } } }
+        mExact = m.storage
+        var maxDiag = 0.0
+        for i in 0..<n { maxDiag = max(maxDiag, m.storage[i * n + i]) }
+        // Late in the iteration M is PD only in exact arithmetic (inactive blocks have η → 0); raise the
+        // shift until Cholesky succeeds, iterative refinement against mExact removes its effect.
+        var shift = settings.normalRegularization
+        var info = 0
+        repeat {
+            mFactor = m.storage
+            for i in 0..<n { mFactor[i * n + i] += shift * max(maxDiag, 1e-300) }
+            info = mFactor.withUnsafeMutableBufferPointer { PointerKernels.cholesky($0.baseAddress!, n: n, lda: n) }
+            flops += Double(n * n * n) / 3
+            shift *= 100
+        } while info != 0 && shift < 1e-3
+        formationFlops += flops
+        formationSeconds += Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
+        return info == 0
+    }
+
+    /// x ← H⁻¹ x, block by block.
+    private func applyHInverse(_ v: [Double]) -> [Double] {
+        var out = v
+        let socPart = cones.soc.dimension
+        // Every cone block first as if unsigned (W², the cone slice shares the x layout) …
+        var w2 = [Double](repeating: 0, count: socPart)
+        v.withUnsafeBufferPointer { vp in
+            w2.withUnsafeMutableBufferPointer { cones.soc.applyW2(UnsafeBufferPointer(rebasing: vp[0..<socPart]), inverse: false, $0) }
+        }
+        out.replaceSubrange(0..<socPart, with: w2)
+        // … then the sign-constrained blocks through their Cholesky factors.
+        hFactors.withUnsafeBufferPointer { hf in
+            out.withUnsafeMutableBufferPointer { o in
+                for (k, j) in signedBlocks.enumerated() {
+                    let off = form.xOffset[j], ld = form.ranks[j] + 1
+                    for a in 0..<ld { o[off + a] = v[off + a] }
+                    PointerKernels.choleskySolve(hf.baseAddress! + hOffset[k], n: ld, ldl: ld, o.baseAddress! + off)
+                }
+            }
+        }
+        if form.approx { for i in 0..<n { out[form.rOffset + i] = v[form.rOffset + i] / 2 } }
+        return out
+    }
+
+    private func solveNormal(_ rhs: [Double]) -> [Double] {
+        func once(_ b: [Double]) -> [Double] {
+            var x = b
+            mFactor.withUnsafeBufferPointer { f in x.withUnsafeMutableBufferPointer { PointerKernels.choleskySolve(f.baseAddress!, n: n, ldl: n, $0.baseAddress!) } }
+            return x
+        }
+        var x = once(rhs)
+        for _ in 0..<settings.refinementSteps {
+            var r = rhs
+            mExact.withUnsafeBufferPointer { m in
+                x.withUnsafeBufferPointer { xp in
+                    r.withUnsafeMutableBufferPointer { PointerKernels.symmetricMultiply(m.baseAddress!, n: n, lda: n, xp.baseAddress!, alpha: -1, beta: 1, $0.baseAddress!) }
+                }
+            }
+            x.add(once(r))
+        }
+        return x
+    }
+
+    func solve(bx: [Double], by: [Double], bz: [Double]) -> (dx: [Double], dy: [Double], dz: [Double]) {
+        let wz = cones.W2(bz, inverse: true)
+        var q = bx
+        form.addGTranspose(wz, into: &q)
+        let g = applyHInverse(q)
+        let dy = solveNormal(minus(form.forward(g).ax, by))
+        form.addAdjoint(dy.scaled(by: -1), nil, into: &q)
+        let dx = applyHInverse(q)
+        let dz = cones.W2(minus(form.applyG(dx), bz), inverse: true)
+        return (dx, dy, dz)
+    }
+}

@@ -1,0 +1,54 @@
+/// The three two-layer networks of SPEC §1.
+public enum NetworkKind: String, CaseIterable, Sendable, Codable {
+    /// f = (X W)_+ a.
+    case plain
+    /// f = X w₀ α₀ + (X W)_+ a.
+    case skip
+    /// f = Σ_i a_i γ_i (X w_i)_+ / max(‖(X w_i)_+‖, 1e-12).
+    case normalized
+}
+
+/// How AdamW's moments live across epochs (SPEC §5).
+public enum OptimizerMode: String, CaseIterable, Sendable, Codable {
+    /// The original's behaviour: a fresh optimizer every epoch, so every update is the first
+    /// AdamW step, θ ← θ(1 − lr·wd) − lr·g/(|g| + eps). Produced the paper's figures.
+    case reset
+    /// Ordinary AdamW: moments and the step count persist over the whole run.
+    case persistent
+}
+
+/// Every number that shapes a training run, with the original's values as defaults.
+public struct TrainingSettings: Sendable, Equatable {
+    /// Full-batch epochs; one optimizer step each.
+    public var epochs: Int = 400
+    public var learningRate: Double = 2e-3
+    /// Decoupled weight decay, applied to every parameter (γ and α₀ too).
+    public var weightDecay: Double = 1e-6
+    /// Hidden width m; `nil` means n + 1 (the original's choice).
+    public var width: Int? = nil
+    public var optimizer: OptimizerMode = .reset
+    public var beta1: Double = 0.9
+    public var beta2: Double = 0.999
+    /// Added to the bias-corrected √v̂ (PyTorch's placement).
+    public var epsilon: Double = 1e-8
+    /// Threads for the elementwise passes (ReLU, masks, AdamW); nil: as many as OpenBLAS uses for the
+    /// products. Results do not depend on it.
+    public var elementwiseThreads: Int? = nil
+
+    public init(epochs: Int = 400, learningRate: Double = 2e-3, weightDecay: Double = 1e-6, width: Int? = nil,
+                optimizer: OptimizerMode = .reset, beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-8,
+                elementwiseThreads: Int? = nil) {
+        self.epochs = epochs
+        self.learningRate = learningRate
+        self.weightDecay = weightDecay
+        self.width = width
+        self.optimizer = optimizer
+        self.beta1 = beta1
+        self.beta2 = beta2
+        self.epsilon = epsilon
+        self.elementwiseThreads = elementwiseThreads
+    }
+
+    /// The width used for `n` training samples.
+    public func resolvedWidth(samples n: Int) -> Int { width ?? (n + 1) }
+}

@@ -1,0 +1,64 @@
+import LinearAlgebra
+
+/// The arithmetic a run trains in.
+public enum TrainingPrecision: String, CaseIterable, Sendable, Codable {
+    /// Float32 through sgemm, as the original (PyTorch float32).
+    case float
+    /// Float64 through dgemm, for checking.
+    case double
+}
+
+/// One run's metrics in Double whatever the precision it trained in: what the experiments record.
+public struct TrainingSummary: Sendable {
+    public var kind: NetworkKind
+    public var width: Int
+    /// Wall time of initialization and training (not of reading or converting the data).
+    public var seconds: Double
+    /// ‖f(X) − y‖² at the trained parameters.
+    public var trainLoss: Double
+    /// ‖f(X_test) − y_test‖² at the trained parameters; nil without a test set.
+    public var testLoss: Double?
+    /// Skip network with one planted linear neuron w*: ‖α₀w₀ − w*‖ (`dis_abs`); else nil.
+    public var absoluteDistance: Double?
+    /// √testLoss (`dis_test`).
+    public var testDistance: Double?
+    /// Per-epoch losses as the original records them (see `TrainingResult`).
+    public var trainCurve: [Double]
+    public var testCurve: [Double]
+    /// α₀w₀ for a skip network, else nil.
+    public var linearWeight: [Double]?
+}
+
+extension TrainingInstance {
+    /// Trains `kind` on this instance (initialization drawn from `rng`) and returns its metrics.
+    public func train(_ kind: NetworkKind, settings: TrainingSettings = TrainingSettings(),
+                      precision: TrainingPrecision = .float,
+                      using rng: inout some RandomNumberGenerator) -> TrainingSummary {
+        switch precision {
+        case .float: return summary(Float.self, kind, settings, &rng)
+        case .double: return summary(Double.self, kind, settings, &rng)
+        }
+    }
+
+    private func summary<Scalar: BLASScalar>(_: Scalar.Type, _ kind: NetworkKind, _ settings: TrainingSettings,
+                                             _ rng: inout some RandomNumberGenerator) -> TrainingSummary {
+        func convert(_ m: Matrix<Double>) -> Matrix<Scalar> {
+            Matrix(rows: m.rows, columns: m.columns, columnMajor: m.storage.map { Scalar($0) })
+        }
+        let X = convert(self.X), y = self.y.map { Scalar($0) }
+        let XTest = self.XTest.map(convert), yTest = self.yTest.map { $0.map { Scalar($0) } }
+        let clock = ContinuousClock()
+        let start = clock.now
+        let result = Training.train(kind: kind, X: X, y: y, XTest: XTest, yTest: yTest, settings: settings, using: &rng)
+        let elapsed = clock.now - start
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        let wStar = plantedLinearWeight.map { $0.map { Scalar($0) } }
+        return TrainingSummary(
+            kind: kind, width: result.parameters.width, seconds: seconds, trainLoss: Double(result.trainLoss),
+            testLoss: result.testLoss.map { Double($0) },
+            absoluteDistance: wStar.flatMap { result.absoluteDistance(to: $0) }.map { Double($0) },
+            testDistance: result.testDistance.map { Double($0) },
+            trainCurve: result.trainCurve.map { Double($0) }, testCurve: result.testCurve.map { Double($0) },
+            linearWeight: kind == .skip ? result.parameters.effectiveLinearWeight.map { Double($0) } : nil)
+    }
+}

@@ -1,0 +1,250 @@
+import ArgumentParser
+import Foundation
+import Instances
+import LinearAlgebra
+import Training
+
+struct BenchTraining: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench-training",
+        abstract: "Time the original's training work (float32, m = n + 1, a test loss every epoch) against PyTorch.",
+        discussion: """
+        For each size and network, draws one instance (Gaussian X/√n with a test set of the same law; \
+        skip: a planted unit linear neuron, normalized: two planted Gaussian ReLU neurons), trains on \
+        it, and reports the best of --repeats wall times. When `python3 -c "import torch"` works, runs \
+        --torch-script on the same instance with torch.set_num_threads(--threads) and prints the ratio; \
+        otherwise prints neurec's times alone. Set OPENBLAS_NUM_THREADS to the same thread count for a \
+        fair comparison.
+        """)
+
+    @Option(help: "Comma-separated sizes n×d.")
+    var sizes: String = "200x50,400x100"
+
+    @Option(help: "Comma-separated networks.")
+    var nets: String = "skip,normalized"
+
+    @Option(help: "Epochs per run.")
+    var epochs: Int = 400
+
+    @Option(help: "Runs per measurement; the fastest counts.")
+    var repeats: Int = 3
+
+    @Option(help: "Threads for PyTorch (torch.set_num_threads).")
+    var threads: Int = 2
+
+    @Option(help: "The PyTorch script doing the original's work.")
+    var torchScript: String = "bench/torch_train.py"
+
+    @Option(help: "Threads for neurec's elementwise passes (default: OpenBLAS's thread count).")
+    var elementwiseThreads: Int?
+
+    @Flag(help: "Skip PyTorch even when it is installed.")
+    var noTorch = false
+
+    @Option(help: "Also train on this many instances per size and network (trials 0..<N of the cell streams) and compare the mean and spread of dis_test with PyTorch's.")
+    var distanceTrials: Int = 0
+
+    @Option(help: "Seed of the instances and initializations (the project's cell streams).")
+    var seed: UInt32 = 97_006_855
+
+    func validate() throws {
+        _ = try parsedSizes()
+        _ = try parsedNets()
+        guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
+        guard repeats >= 1 else { throw ValidationError("--repeats must be at least 1, got \(repeats)") }
+        guard threads >= 1 else { throw ValidationError("--threads must be at least 1, got \(threads)") }
+        if let elementwiseThreads, elementwiseThreads < 1 {
+            throw ValidationError("--elementwise-threads must be at least 1, got \(elementwiseThreads)")
+        }
+        guard distanceTrials >= 0 else {
+            throw ValidationError("--distance-trials must be a non-negative integer, got \(distanceTrials)")
+        }
+    }
+
+    func parsedSizes() throws -> [(n: Int, d: Int)] {
+        try sizes.split(separator: ",").map { part in
+            let pieces = part.lowercased().split(separator: "x").compactMap { Int($0) }
+            guard pieces.count == 2, pieces[0] > 0, pieces[1] > 0 else {
+                throw ValidationError("--sizes expects comma-separated n×d such as 200x50, got '\(part)'")
+            }
+            return (pieces[0], pieces[1])
+        }
+    }
+
+    func parsedNets() throws -> [NetworkKind] {
+        try nets.split(separator: ",").map { name in
+            guard let kind = NetworkKind(rawValue: String(name)) else {
+                let choices = NetworkKind.allCases.map(\.rawValue).joined(separator: ", ")
+                throw ValidationError("--nets expects networks among \(choices), got '\(name)'")
+            }
+            return kind
+        }
+    }
+
+    func run() throws {
+        let torch = !noTorch && Self.torchAvailable()
+        if !torch {
+            print(noTorch ? "PyTorch skipped (--no-torch)." : "PyTorch not installed: neurec's own times only.")
+        }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("neurec-bench-\(getpid())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+
+        let load = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").first ?? "?"
+        print("OpenBLAS kernels: \(BLASRuntime.coreName); threads: \(BLASRuntime.threadCount); load average: \(load)"
+              + " (times are wall clock: other work on the machine inflates them)")
+        print("network     n    d  epochs  neurec (s)  cpu (s)" + (torch ? "  pytorch (s)  speed-up" : ""))
+        for (n, d) in try parsedSizes() {
+            for kind in try parsedNets() {
+                var stream = CellStreams.instance(seed: seed, n: n, d: d, trial: 0)
+                let instance = Self.instance(kind: kind, n: n, d: d, using: &stream)
+                var rng = CellStreams.initialization(seed: seed, n: n, d: d, trial: 0)
+                var settings = TrainingSettings()
+                settings.epochs = epochs
+                settings.elementwiseThreads = elementwiseThreads
+                var best = Double.infinity, bestCPU = Double.infinity
+                for _ in 0..<repeats {
+                    let cpuStart = Self.processCPUSeconds()
+                    let report = instance.train(kind, settings: settings, precision: .float, using: &rng)
+                    bestCPU = min(bestCPU, Self.processCPUSeconds() - cpuStart)
+                    best = min(best, report.seconds)
+                }
+                var line = "\(kind.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0))"
+                    + String(format: " %4d %4d  %6d  %10.4f  %7.4f", n, d, epochs, best, bestCPU)
+                if torch {
+                    let file = directory.appendingPathComponent("\(kind.rawValue)_\(n)_\(d).json")
+                    try Data(Self.json(instance).utf8).write(to: file)
+                    if let seconds = (try runTorch(file: file.path, kind: kind, repeats: repeats, seed: 0)?["seconds"]
+                                      as? NSNumber)?.doubleValue {
+                        line += String(format: "  %11.4f  %7.1f×", seconds, seconds / best)
+                    } else {
+                        line += "  (PyTorch run failed)"
+                    }
+                }
+                print(line)
+            }
+        }
+        if distanceTrials > 0 { try compareDistances(torch: torch, directory: directory) }
+    }
+
+    /// Mean ± standard deviation over trials of dis_test, each trial its own instance and initialization.
+    private func compareDistances(torch: Bool, directory: URL) throws {
+        print("\nnetwork     n    d  trials  neurec dis_test" + (torch ? "      pytorch dis_test" : ""))
+        var settings = TrainingSettings()
+        settings.epochs = epochs
+        for (n, d) in try parsedSizes() {
+            for kind in try parsedNets() {
+                var ours: [Double] = [], theirs: [Double] = []
+                for trial in 0..<distanceTrials {
+                    var stream = CellStreams.instance(seed: seed, n: n, d: d, trial: trial)
+                    let instance = Self.instance(kind: kind, n: n, d: d, using: &stream)
+                    var rng = CellStreams.initialization(seed: seed, n: n, d: d, trial: trial)
+                    let summary = instance.train(kind, settings: settings, precision: .float, using: &rng)
+                    if let distance = summary.testDistance { ours.append(distance) }
+                    if torch {
+                        let file = directory.appendingPathComponent("\(kind.rawValue)_\(n)_\(d)_\(trial).json")
+                        try Data(Self.json(instance).utf8).write(to: file)
+                        if let distance = (try runTorch(file: file.path, kind: kind, repeats: 1, seed: trial)?["dis_test"]
+                                           as? NSNumber)?.doubleValue {
+                            theirs.append(distance)
+                        }
+                    }
+                }
+                var line = "\(kind.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0))"
+                    + String(format: " %4d %4d  %6d  ", n, d, distanceTrials) + Self.meanAndSpread(ours)
+                if torch { line += "  " + Self.meanAndSpread(theirs) }
+                print(line)
+            }
+        }
+    }
+
+    private static func meanAndSpread(_ values: [Double]) -> String {
+        guard !values.isEmpty else { return String(repeating: " ", count: 11) + "n/a" }
+        let mean = values.reduce(0, +) / Double(values.count)
+        let variance = values.count > 1
+            ? values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(values.count - 1) : 0
+        return String(format: "%8.4f ± %-8.4f", mean, variance.squareRoot())
+    }
+
+    /// CPU time of all the process's threads (OpenBLAS's too): less sensitive than wall time to other
+    /// work on the machine; with one thread it is what the wall time would be on an idle machine.
+    private static func processCPUSeconds() -> Double {
+        var spec = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &spec)
+        return Double(spec.tv_sec) + Double(spec.tv_nsec) * 1e-9
+    }
+
+    private static func torchAvailable() -> Bool {
+        (try? runProcess(["python3", "-c", "import torch"]))?.status == 0
+    }
+
+    /// The PyTorch script's JSON line, or nil when it failed.
+    private func runTorch(file: String, kind: NetworkKind, repeats: Int, seed: Int) throws -> [String: Any]? {
+        let result = try Self.runProcess(["python3", torchScript, file, "--net", kind.rawValue, "--epochs", "\(epochs)",
+                                          "--repeats", "\(repeats)", "--threads", "\(threads)", "--seed", "\(seed)"])
+        guard result.status == 0 else { return nil }
+        return try? JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any]
+    }
+
+    private static func runProcess(_ arguments: [String]) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    /// A benchmark instance of the training experiments' law (SPEC §2), drawn from `rng`.
+    static func instance(kind: NetworkKind, n: Int, d: Int, using rng: inout NumpyRandomState) -> TrainingInstance {
+        func data() -> Matrix<Double> {
+            var X = rng.randn(n, d)
+            X.scale(by: 1 / Double(n).squareRoot())
+            return X
+        }
+        func unit() -> [Double] {
+            var w = rng.randn(d)
+            w.scale(by: 1 / w.norm)
+            return w
+        }
+        switch kind {
+        case .skip, .plain:
+            let X = data(), XTest = data(), w = unit()
+            return TrainingInstance(X: X, y: X.times(w), XTest: XTest, yTest: XTest.times(w), planted: [w])
+        case .normalized:
+            let planted = [unit(), unit()]
+            func labels(_ X: Matrix<Double>) -> [Double]? {
+                var y = [Double](repeating: 0, count: n)
+                for w in planted {
+                    let h = X.times(w).map { max($0, 0) }
+                    guard h.norm >= 1e-10 else { return nil }
+                    y.add(h, scaledBy: 1 / h.norm)
+                }
+                return y
+            }
+            while true {
+                let X = data(), XTest = data()
+                if let y = labels(X), let yTest = labels(XTest) {
+                    return TrainingInstance(X: X, y: y, XTest: XTest, yTest: yTest, planted: planted)
+                }
+            }
+        }
+    }
+
+    static func json(_ instance: TrainingInstance) -> String {
+        func list(_ v: [Double]) -> String { "[" + v.map { "\($0)" }.joined(separator: ", ") + "]" }
+        func rows(_ m: Matrix<Double>) -> String { "[" + m.rowArrays.map(list).joined(separator: ", ") + "]" }
+        var parts = ["\"X\": \(rows(instance.X))", "\"y\": \(list(instance.y))"]
+        if let XTest = instance.XTest, let yTest = instance.yTest {
+            parts += ["\"X_test\": \(rows(XTest))", "\"y_test\": \(list(yTest))"]
+        }
+        if let planted = instance.planted {
+            parts.append("\"w\": " + (planted.count == 1 ? list(planted[0]) : "[" + planted.map(list).joined(separator: ", ") + "]"))
+        }
+        return "{" + parts.joined(separator: ", ") + "}"
+    }
+}

@@ -1,0 +1,149 @@
+import ArgumentParser
+import Experiments
+import Foundation
+import Instances
+import NumpyFiles
+
+extension PlantedModel: ExpressibleByArgument {}
+extension LearnedNetwork: ExpressibleByArgument {}
+extension Fitting: ExpressibleByArgument {}
+extension Metric: ExpressibleByArgument {}
+
+/// `neurec experiment`: any planted model × learned network × fitting, over the original grid.
+struct ExperimentCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "experiment",
+        abstract: "Run any planted model × learned network × form over the (n, d) grid and save one .npy per metric.",
+        discussion: """
+            Metrics: \(Metric.allCases.map(\.rawValue).joined(separator: ", ")). Every array is [n index, d index, trial];
+            the file names are <metric>_<planted>_<learned>_<form>_n{N}_d{D}_w{optw}_X{optx}_sig{σ}_neu{k}_sample{S}.npy.
+            """)
+
+    @Option(help: "Planted model: linear, plain or normalized.")
+    var planted: PlantedModel = .linear
+    @Option(help: "Learned network: plain, skip or normalized.")
+    var learned: LearnedNetwork = .skip
+    @Option(help: "relaxed, exact or approx convex program, or train (nonconvex training).")
+    var form: Fitting = .relaxed
+    @Option(parsing: .upToNextOption, help: "Metrics to record (one or more).")
+    var metric: [Metric] = [.recovery]
+    @OptionGroup var script: OriginalScriptOptions
+    @OptionGroup var running: RunOptions
+    @Option(name: .customLong("save_folder"), help: "Folder for the .npy results.")
+    var saveFolder: String = "./results/"
+    @Option(help: "Random streams: numpy (one shared stream, in the draw order of the nearest original script) or cell.")
+    var rng: StreamMode = .cell
+
+    func spec() throws -> ExperimentSpec {
+        let provisional = ExperimentSpec(planted: planted, learned: learned, fitting: form, grid: script.grid,
+                                         seed: script.seed, rng: rng, metrics: metric)
+        var spec = provisional
+        spec.parameters = try script.parameters(for: provisional.drawOrder)
+        return spec
+    }
+
+    func validate() throws {
+        let spec = try spec()
+        try script.validate(for: spec.drawOrder)
+        do { try spec.validate() } catch { throw ValidationError("\(error)") }
+        try RunOptions.checkWritable(URL(fileURLWithPath: saveFolder), flag: "--save_folder")
+    }
+
+    func run() throws {
+        let spec = try spec()
+        let result = try running.runner().run(spec)
+        guard running.shard == nil, (try? Shard.fromSlurm()) == nil else {
+            print("shard computed into the cache; run again without --shard to assemble the arrays")
+            return
+        }
+        let p = spec.parameters
+        let suffix = "\(planted.rawValue)_\(learned.rawValue)_\(form.rawValue)_n\(script.n)_d\(script.d)_w\(p.plantedOption)"
+            + "_X\(p.dataLaw.rawValue)_sig\(p.sigma)_neu\(p.neurons)_sample\(script.sample).npy"
+        let files = metric.map { (metric: $0, name: "\($0.rawValue)_\(suffix)") }
+        for path in try result.save(files, in: URL(fileURLWithPath: saveFolder)) { print(path.path) }
+        for m in metric {
+            let means = result.arrays[m]!.trialMeans.flatMap { $0 }.filter { !$0.isNaN }
+            let overall = means.isEmpty ? Double.nan : means.reduce(0, +) / Double(means.count)
+            print("\(m.rawValue): mean over the grid \(String(format: "%.4g", overall))")
+        }
+    }
+}
+
+/// `neurec nic`: how often the neural isometry conditions of SPEC §6 hold over the grid.
+struct NICCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "nic",
+        abstract: "Probability that the neural isometry conditions hold (NIC-L for a planted linear neuron, irrepresentability for planted ReLU neurons), with the all-ones pattern rate beside them.")
+
+    @Option(help: "linear (NIC-L, skip network) or normalized (irrepresentability, normalization network).")
+    var planted: PlantedModel = .linear
+    @OptionGroup var script: OriginalScriptOptions
+    @OptionGroup var running: RunOptions
+    @Option(name: .customLong("save_folder"), help: "Folder for the .npy results.")
+    var saveFolder: String = "./results/"
+    @Option(help: "Random streams: numpy or cell.")
+    var rng: StreamMode = .cell
+
+    var condition: Metric { planted == .linear ? .nicL : .irrepresentability }
+
+    func spec() throws -> ExperimentSpec {
+        var spec = ExperimentSpec(planted: planted, learned: planted == .linear ? .skip : .normalized, fitting: .relaxed,
+                                  grid: script.grid, seed: script.seed, rng: rng, metrics: [condition, .allOnes])
+        spec.parameters = try script.parameters(for: spec.drawOrder)
+        return spec
+    }
+
+    func validate() throws {
+        let spec = try spec()
+        try script.validate(for: spec.drawOrder)
+        do { try spec.validate() } catch { throw ValidationError("\(error)") }
+        try RunOptions.checkWritable(URL(fileURLWithPath: saveFolder), flag: "--save_folder")
+    }
+
+    func run() throws {
+        let spec = try spec()
+        let result = try running.runner().run(spec, label: "nic \(condition.rawValue)")
+        let p = spec.parameters
+        let suffix = "n\(script.n)_d\(script.d)_w\(p.plantedOption)_X\(p.dataLaw.rawValue)_sample\(script.sample).npy"
+        let files = [(metric: condition, name: "\(condition.rawValue)_\(suffix)"), (metric: Metric.allOnes, name: "all_ones_\(suffix)")]
+        for path in try result.save(files, in: URL(fileURLWithPath: saveFolder)) { print(path.path) }
+        let means = result.arrays[condition]!.trialMeans
+        print("P(\(condition.rawValue) holds) by n (rows) and d (columns):")
+        print("n\\d\t" + script.grid.dValues.map(String.init).joined(separator: "\t"))
+        for (i, n) in script.grid.nValues.enumerated() {
+            print("\(n)\t" + means[i].map { $0.isNaN ? "nan" : String(format: "%.2f", $0) }.joined(separator: "\t"))
+        }
+    }
+}
+
+/// `neurec relu_prob`: the cluster pattern probability (the original ReLU/prob script).
+struct ReLUProbCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "relu_prob",
+        abstract: "Cluster pattern probability (SPEC §6): saves ReLU_prob{opt}.npy, [d index, σ index].")
+
+    @Option(help: "1: μ₁ = 1, μ₂ = −1; 2: Gaussian μ; 3: Gaussian μ of unit norm.")
+    var opt: Int = 3
+    @Option(help: "Trials per (d, σ).")
+    var sample: Int = 5000
+    @Option(help: "Seed.")
+    var seed: UInt32 = 18_116_275
+    @OptionGroup var running: RunOptions
+    @Option(name: .customLong("save_folder"), help: "Folder for the .npy result.")
+    var saveFolder: String = "./results/"
+
+    func validate() throws {
+        guard (1...3).contains(opt) else { throw ValidationError("--opt must be 1 (μ₁ = 1, μ₂ = −1), 2 (Gaussian μ) or 3 (unit-norm Gaussian μ), got \(opt)") }
+        guard sample >= 1 else { throw ValidationError("--sample must be at least 1, got \(sample)") }
+        try RunOptions.checkWritable(URL(fileURLWithPath: saveFolder), flag: "--save_folder")
+    }
+
+    func run() throws {
+        let spec = ClusterSpec(option: opt, trials: sample, seed: seed)
+        let result = try running.runner().runCluster(spec)
+        let array = NumpyArray(shape: [spec.dValues.count, spec.sigmas.count], values: result.probability.flatMap { $0 })
+        let url = URL(fileURLWithPath: saveFolder).appendingPathComponent("ReLU_prob\(opt).npy")
+        try array.write(to: url)
+        print(url.path)
+    }
+}

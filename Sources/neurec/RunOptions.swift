@@ -1,0 +1,52 @@
+import ArgumentParser
+import Experiments
+import Foundation
+import Instances
+
+/// How experiments run: shared by every command that runs them.
+struct RunOptions: ParsableArguments {
+    @Option(help: "Worker threads (default: all cores). Results do not depend on it.")
+    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+    @Option(help: "Cache folder of per-trial results (default: $NEUREC_CACHE or ./.neurec-cache).")
+    var cache: String?
+    @Flag(help: "Compute everything afresh and store nothing.")
+    var noCache = false
+    @Option(help: "Compute only shard K of N (K/N, 1-based) into the cache; a run without --shard assembles. Also read from SLURM_ARRAY_TASK_ID/COUNT.")
+    var shard: String?
+    @Flag(help: "No progress on stderr.")
+    var quiet = false
+
+    func validate() throws {
+        if jobs < 1 { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
+        _ = try parsedShard()
+        if let cache, !noCache { try Self.checkWritable(URL(fileURLWithPath: cache), flag: "--cache") }
+    }
+
+    func parsedShard() throws -> Shard? {
+        guard let shard else {
+            do { return try Shard.fromSlurm() } catch { throw ValidationError("\(error) (from SLURM_ARRAY_TASK_ID/COUNT)") }
+        }
+        let parts = shard.split(separator: "/").map { Int($0) }
+        guard parts.count == 2, let k = parts[0], let n = parts[1] else {
+            throw ValidationError("--shard must be K/N, e.g. 2/8, got '\(shard)'")
+        }
+        do { return try Shard(index: k, count: n) } catch { throw ValidationError("\(error)") }
+    }
+
+    func runner(details: URL? = nil) throws -> ExperimentRunner {
+        let cacheStore = noCache ? nil : ResultCache(directory: cache.map { URL(fileURLWithPath: $0) } ?? ResultCache.defaultDirectory())
+        return ExperimentRunner(cache: cacheStore, jobs: jobs, shard: try parsedShard(), progress: quiet ? .quiet : .automatic,
+                                details: details)
+    }
+
+    /// A folder we can create and write into, checked before any work starts.
+    static func checkWritable(_ folder: URL, flag: String) throws {
+        let manager = FileManager.default
+        do { try manager.createDirectory(at: folder, withIntermediateDirectories: true) } catch {
+            throw ValidationError("\(flag) \(folder.path): cannot create the folder (\(error.localizedDescription))")
+        }
+        guard manager.isWritableFile(atPath: folder.path) else {
+            throw ValidationError("\(flag) \(folder.path): the folder is not writable")
+        }
+    }
+}

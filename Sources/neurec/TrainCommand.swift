@@ -1,0 +1,123 @@
+import ArgumentParser
+import Foundation
+import Instances
+import LinearAlgebra
+import Training
+
+extension NetworkKind: ExpressibleByArgument {}
+extension OptimizerMode: ExpressibleByArgument {}
+
+extension TrainingPrecision: ExpressibleByArgument {}
+
+/// The training flags shared by `train` and `bench-training`.
+struct TrainingOptions: ParsableArguments {
+    @Option(help: "Full-batch epochs (one AdamW step each).")
+    var epochs: Int = 400
+
+    @Option(help: "reset: a fresh AdamW every epoch, as the original (sign-like steps); persistent: ordinary AdamW.")
+    var optimizer: OptimizerMode = .reset
+
+    @Option(name: .customLong("lr"), help: "AdamW learning rate.")
+    var learningRate: Double = 2e-3
+
+    @Option(help: "Decoupled weight decay, applied to every parameter.")
+    var weightDecay: Double = 1e-6
+
+    @Option(help: "Hidden width m (default: n + 1).")
+    var width: Int?
+
+    @Option(help: "float: float32 through sgemm, as the original; double: for checking.")
+    var precision: TrainingPrecision = .float
+
+    @Option(help: "Seed of the project's streams: the initialization is drawn from the cell stream (seed, n, d, trial).")
+    var seed: UInt32 = 97_006_855
+
+    @Option(help: "Trial index of the initialization stream (default: the file's `trial`, else 0).")
+    var trial: Int?
+
+    func validate() throws {
+        guard epochs >= 0 else { throw ValidationError("--epochs must be a non-negative integer, got \(epochs)") }
+        guard learningRate > 0, learningRate.isFinite else {
+            throw ValidationError("--lr must be a positive number, got \(learningRate)")
+        }
+        guard weightDecay >= 0, weightDecay.isFinite else {
+            throw ValidationError("--weight-decay must be a non-negative number, got \(weightDecay)")
+        }
+        if let width, width < 1 { throw ValidationError("--width must be at least 1, got \(width)") }
+        if let trial, trial < 0 { throw ValidationError("--trial must be a non-negative integer, got \(trial)") }
+    }
+
+    var settings: TrainingSettings {
+        TrainingSettings(epochs: epochs, learningRate: learningRate, weightDecay: weightDecay, width: width,
+                         optimizer: optimizer)
+    }
+}
+
+struct Train: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Train a two-layer ReLU network on an instance and print losses and distances as JSON.",
+        discussion: """
+        FILE is an instance as `neurec instance` prints it: X (n rows of d numbers), y, and optionally \
+        X_test, y_test and the planted weights w. Training follows SPEC §5: PyTorch's initialization, \
+        loss ‖f(X) − y‖², full batch, AdamW (lr 2e-3, weight decay 1e-6), the test loss evaluated after \
+        every step. Prints seconds, train_loss, test_loss, dis_abs (skip: ‖α₀w₀ − w*‖), dis_test \
+        (√ final test loss); null where the instance lacks what a metric needs.
+        """)
+
+    @Argument(help: "The instance JSON file.")
+    var file: String
+
+    @Option(name: .customLong("net"), help: "Network: plain, skip or normalized.")
+    var network: NetworkKind
+
+    @OptionGroup var options: TrainingOptions
+
+    @Flag(help: "Also print the per-epoch training and test losses.")
+    var curves = false
+
+    func run() throws {
+        let instance: TrainingInstance
+        do { instance = try TrainingInstance(contentsOf: file) } catch {
+            FileHandle.standardError.write(Data("\(error)\n".utf8))
+            throw ExitCode(1)
+        }
+        let trial = options.trial ?? instance.trial ?? 0
+        var rng = CellStreams.initialization(seed: options.seed, n: instance.X.rows, d: instance.X.columns, trial: trial)
+        let report = instance.train(network, settings: options.settings, precision: options.precision, using: &rng)
+        var fields: [(String, String)] = [
+            ("network", json(network.rawValue)), ("optimizer", json(options.optimizer.rawValue)),
+            ("precision", json(options.precision.rawValue)),
+            ("n", "\(instance.X.rows)"), ("d", "\(instance.X.columns)"), ("width", "\(report.width)"),
+            ("epochs", "\(options.epochs)"), ("seed", "\(options.seed)"), ("trial", "\(trial)"),
+            ("seconds", json(report.seconds)), ("train_loss", json(report.trainLoss)),
+            ("test_loss", json(report.testLoss)), ("dis_abs", json(report.absoluteDistance)),
+            ("dis_test", json(report.testDistance)),
+        ]
+        if curves {
+            fields.append(("train_curve", "[" + report.trainCurve.map(json).joined(separator: ", ") + "]"))
+            fields.append(("test_curve", "[" + report.testCurve.map(json).joined(separator: ", ") + "]"))
+        }
+        print("{" + fields.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}")
+    }
+}
+
+func json(_ text: String) -> String {
+    var escaped = ""
+    for scalar in text.unicodeScalars {
+        switch scalar {
+        case "\"": escaped += "\\\""
+        case "\\": escaped += "\\\\"
+        case "\n": escaped += "\\n"
+        default: escaped.unicodeScalars.append(scalar)
+        }
+    }
+    return "\"" + escaped + "\""
+}
+
+/// A number as JSON: shortest round-trip decimal, null for nil, NaN and infinities.
+func json(_ value: Double?) -> String {
+    guard let value, value.isFinite else { return "null" }
+    return "\(value)"
+}
+func json(_ value: Double) -> String { json(Optional(value)) }

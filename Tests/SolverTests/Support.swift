@@ -1,0 +1,78 @@
+import Foundation
+import LinearAlgebra
+import Solver
+
+/// ../shared/fixtures relative to the package root (fixtures are read in place, never copied).
+let fixturesDirectory: URL = URL(fileURLWithPath: #filePath)
+    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().appendingPathComponent("shared/fixtures")
+
+func solverFixtureNames() -> [String] {
+    let dir = fixturesDirectory.appendingPathComponent("solver")
+    return ((try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []).filter { $0.hasSuffix(".json") }.sorted()
+}
+
+func loadFixture(_ name: String) throws -> ProgramFile {
+    try ProgramFile.load(path: fixturesDirectory.appendingPathComponent("solver").appendingPathComponent(name).path)
+}
+
+func fixtureJSON(_ name: String) throws -> [String: Any] {
+    let data = try Data(contentsOf: fixturesDirectory.appendingPathComponent("solver").appendingPathComponent(name))
+    return try JSONSerialization.jsonObject(with: data) as! [String: Any]
+}
+
+/// A small deterministic generator for test instances (SplitMix64 + Box–Muller).
+struct TestRandom {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+    mutating func uniform() -> Double { Double(next() >> 11) / Double(1 << 53) }
+    mutating func gaussian() -> Double {
+        let u = max(uniform(), 1e-300), v = uniform()
+        return (-2 * log(u)).squareRoot() * cos(2 * .pi * v)
+    }
+    mutating func matrix(_ r: Int, _ c: Int, scale: Double = 1) -> Matrix<Double> {
+        Matrix(rows: r, columns: c, columnMajor: (0..<(r * c)).map { _ in gaussian() * scale })
+    }
+}
+
+/// A skip-style random instance: X ~ N(0,1)/√n, a planted unit w*, y = X w*, patterns the
+/// distinct columns of 1[X H ≥ 0] for `directions` Gaussian directions (SPEC §2, §4).
+func randomInstance(n: Int, d: Int, directions: Int, seed: UInt64, planted: Architecture = .skip) -> (X: Matrix<Double>, y: [Double], patterns: Matrix<Double>) {
+    var rng = TestRandom(state: seed)
+    let x = rng.matrix(n, d, scale: 1 / Double(n).squareRoot())
+    var w = (0..<d).map { _ in rng.gaussian() }
+    w.scale(by: 1 / w.norm)
+    let h = rng.matrix(d, directions)
+    let xh = Matrix.product(x, h)
+    var seen = Set<[Double]>(), cols: [[Double]] = []
+    for j in 0..<directions {
+        let col = xh.column(j).map { $0 >= 0 ? 1.0 : 0.0 }
+        if seen.insert(col).inserted { cols.append(col) }
+    }
+    var y = x.times(w)
+    if planted == .normalized {
+        let z = y.map { max($0, 0) }
+        y = z.scaled(by: 1 / z.norm)
+        let pat = y.map { $0 > 0 ? 1.0 : 0.0 }
+        if seen.insert(pat).inserted { cols.append(pat) }
+    }
+    return (x, y, Matrix(rows: n, columns: cols.count, columnMajor: cols.flatMap { $0 }))
+}
+
+/// The blocks' matrices A_i of a program (X, D_i X; U_i for normalized), for certificate checks.
+func blockMatrices(_ p: ConvexProgram) throws -> [Matrix<Double>] {
+    var out: [Matrix<Double>] = []
+    if p.architecture == .skip { out.append(p.X) }
+    if p.architecture == .normalized {
+        out += try p.patternFactors().map(\.u)
+    } else {
+        for i in 0..<p.p { out.append(p.X.scalingRows(by: p.patterns.column(i))) }
+    }
+    return out
+}

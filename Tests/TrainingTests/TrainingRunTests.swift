@@ -1,0 +1,97 @@
+import LinearAlgebra
+import Testing
+import Training
+
+/// Planted linear neuron (SPEC §2, skip): y = X w*, with a test set from the same law.
+private func skipInstance(n: Int, d: Int, seed: UInt64) -> (X: Matrix<Double>, y: [Double], XT: Matrix<Double>, yT: [Double], w: [Double]) {
+    var rng = SplitMix64(seed: seed)
+    let X = rng.data(n, d)
+    var w = rng.gaussians(d)
+    w.scale(by: 1 / w.norm)
+    let XT = rng.data(n, d)
+    return (X, X.times(w), XT, XT.times(w), w)
+}
+
+@Test(arguments: [NetworkKind.skip, .plain, .normalized])
+func trainingReducesTheLoss(kind: NetworkKind) {
+    let data = skipInstance(n: 20, d: 5, seed: 17)
+    var rng = SplitMix64(seed: 18)
+    let result = train(kind: kind, X: data.X.singlePrecision, y: data.y.map { Float($0) },
+                       XTest: data.XT.singlePrecision, yTest: data.yT.map { Float($0) },
+                       settings: TrainingSettings(epochs: 400), using: &rng)
+    #expect(result.trainCurve.count == 401 && result.testCurve.count == 401)
+    #expect(result.trainLoss < 0.2 * result.trainCurve[0], "loss \(result.trainCurve[0]) → \(result.trainLoss)")
+    #expect(result.testLoss == result.testCurve.last)
+    #expect(result.testDistance! == result.testLoss!.squareRoot())
+    if kind == .skip {
+        // dis_abs is ‖α₀w₀ − w*‖.
+        let w = data.w.map { Float($0) }, p = result.parameters
+        let direct = (0..<5).map { p.alpha0 * p.w0[$0] - w[$0] }.reduce(Float(0)) { $0 + $1 * $1 }.squareRoot()
+        #expect(abs(result.absoluteDistance(to: w)! - direct) <= 1e-6 * direct)
+    } else {
+        #expect(result.absoluteDistance(to: data.w.map { Float($0) }) == nil)
+    }
+}
+
+@Test func persistentAdamWAlsoTrains() {
+    let data = skipInstance(n: 15, d: 4, seed: 21)
+    var rng = SplitMix64(seed: 22)
+    let result = train(kind: .skip, X: data.X, y: data.y, settings: TrainingSettings(epochs: 300, optimizer: .persistent),
+                       using: &rng)
+    #expect(result.trainLoss < 0.2 * result.trainCurve[0])
+}
+
+/// Entry t of the curves is the loss of the parameters after step t (entry 0: initialization).
+@Test func testCurveIsTheLossAfterEachStep() {
+    let data = skipInstance(n: 12, d: 3, seed: 31)
+    var rng = SplitMix64(seed: 32)
+    let initial = NetworkParameters<Double>.pytorchInitialized(kind: .normalized, inputDimension: 3, width: 13, using: &rng)
+    let two = train(from: initial, X: data.X, y: data.y, XTest: data.XT, yTest: data.yT, settings: TrainingSettings(epochs: 2))
+    let one = train(from: initial, X: data.X, y: data.y, XTest: data.XT, yTest: data.yT, settings: TrainingSettings(epochs: 1))
+    #expect(two.testCurve.count == 3 && two.trainCurve.count == 3)
+    #expect(abs(two.testCurve[0] - initial.loss(data.XT, data.yT)) <= 1e-12 * two.testCurve[0])
+    #expect(abs(two.trainCurve[0] - initial.loss(data.X, data.y)) <= 1e-12 * two.trainCurve[0])
+    #expect(abs(two.testCurve[1] - one.parameters.loss(data.XT, data.yT)) <= 1e-12 * two.testCurve[1])
+    #expect(abs(two.trainCurve[1] - one.parameters.loss(data.X, data.y)) <= 1e-12 * two.trainCurve[1])
+    #expect(two.testLoss == two.parameters.loss(data.XT, data.yT) || abs(two.testLoss! - two.parameters.loss(data.XT, data.yT)) < 1e-12)
+}
+
+/// The instance-level entry point reports the same numbers as the generic one, in Double.
+@Test func summaryOfAnInstanceRun() {
+    let data = skipInstance(n: 10, d: 4, seed: 41)
+    let instance = TrainingInstance(X: data.X, y: data.y, XTest: data.XT, yTest: data.yT, planted: [data.w])
+    var r1 = SplitMix64(seed: 42), r2 = SplitMix64(seed: 42)
+    let settings = TrainingSettings(epochs: 50)
+    let summary = instance.train(.skip, settings: settings, precision: .double, using: &r1)
+    let direct = train(kind: .skip, X: data.X, y: data.y, XTest: data.XT, yTest: data.yT, settings: settings, using: &r2)
+    #expect(summary.trainLoss == direct.trainLoss && summary.testLoss == direct.testLoss)
+    #expect(summary.testDistance == direct.testDistance && summary.width == 11)
+    #expect(summary.absoluteDistance == direct.absoluteDistance(to: data.w))
+    #expect(summary.linearWeight == direct.parameters.effectiveLinearWeight)
+    #expect(summary.trainCurve == direct.trainCurve && summary.testCurve.count == 51)
+    var r3 = SplitMix64(seed: 42)
+    let single = instance.train(.skip, settings: settings, precision: .float, using: &r3)
+    #expect(abs(single.testLoss! - summary.testLoss!) <= 1e-3 * summary.testLoss! + 1e-6)
+}
+
+/// Splitting the elementwise passes over threads changes no result (the invariant of STYLE's tests).
+@Test(arguments: [NetworkKind.skip, .normalized])
+func threadCountDoesNotChangeResults(kind: NetworkKind) {
+    // 200 × 201 activations per pass: above the split threshold, so two threads really split.
+    let data = skipInstance(n: 200, d: 20, seed: 51)
+    var rng = SplitMix64(seed: 52)
+    let initial = NetworkParameters<Float>.pytorchInitialized(kind: kind, inputDimension: 20, width: 201, using: &rng)
+    let X = data.X.singlePrecision, y = data.y.map { Float($0) }
+    let XT = data.XT.singlePrecision, yT = data.yT.map { Float($0) }
+    let one = train(from: initial, X: X, y: y, XTest: XT, yTest: yT,
+                    settings: TrainingSettings(epochs: 20, elementwiseThreads: 1))
+    for mode in OptimizerMode.allCases {
+        let serial = train(from: initial, X: X, y: y, XTest: XT, yTest: yT,
+                           settings: TrainingSettings(epochs: 20, optimizer: mode, elementwiseThreads: 1))
+        let split = train(from: initial, X: X, y: y, XTest: XT, yTest: yT,
+                          settings: TrainingSettings(epochs: 20, optimizer: mode, elementwiseThreads: 2))
+        #expect(serial.parameters == split.parameters)
+        #expect(serial.trainCurve == split.trainCurve && serial.testCurve == split.testCurve)
+    }
+    #expect(one.trainLoss < one.trainCurve[0])
+}
