@@ -23,6 +23,21 @@ import Testing
     }
 }
 
+@Test func floatingFiguresLetTextFillThePage() {
+    let paragraph = FlowMetrics(lineHeights: Array(repeating: 12, count: 50), minimumLines: 2)
+    let figure = FlowMetrics(lineHeights: [300], spaceBefore: 12, floats: true)
+    let figure2 = FlowMetrics(lineHeights: [200], spaceBefore: 12, floats: true)
+    let text = FlowMetrics(lineHeights: Array(repeating: 12, count: 5), spaceBefore: 6, minimumLines: 2)
+    let short = FlowMetrics(lineHeights: [12, 12], spaceBefore: 6, minimumLines: 2)
+    let pages = Paginator.paginate([paragraph, figure, text, figure2, short], pageHeight: 700)
+    // The text after the figure fills page 1; both figures open page 2 in their order.
+    #expect(pages[0].map(\.item) == [0, 2, 4])
+    #expect(pages[1].map(\.item) == [1, 3])
+    #expect(pages[1][0].top == 0 && pages[1][1].top == 312)
+    let whole = pages.flatMap { $0 }
+    #expect(Set(whole.map(\.item)) == [0, 1, 2, 3, 4])
+}
+
 @Test func paginatorAvoidsOrphansAndKeepsHeadingsWithText() {
     let filler = FlowMetrics(lineHeights: [680])
     let heading = FlowMetrics(lineHeights: [16], spaceBefore: 10, keepWithNext: true)
@@ -90,6 +105,12 @@ let longTemplate = sampleTemplate + "\n\n# Long\n\n" + (1...40).map { "Paragraph
     #expect(text.contains("\n\(pages)\n") || text.hasSuffix("\(pages)\n\u{0C}") || text.contains("\(pages)\n\u{0C}"))
     let images = try runTool(pdfimages, ["-list", pdf]).output
     #expect(images.split(separator: "\n").count == 2, "raster images in the PDF:\n\(images)")
+    // Bookmarks of the headings and clickable references to figures and tables.
+    let raw = String(decoding: try Data(contentsOf: urls[0]), as: UTF8.self)
+    #expect(raw.contains("/Outlines"))
+    #expect(raw.contains("/Title (1.1 Details)"))
+    #expect(raw.contains("/Subtype /Link"))
+    #expect(raw.contains("/Dest (fig-two)") && raw.contains("/Dest (tbl-one)"))
     // The formula of the introduction is typeset (its glyphs are text in the PDF).
     #expect(text.contains("Θ") && text.contains("β"))
 }

@@ -143,7 +143,7 @@ final class Typesetter {
         switch block {
         case let .heading(level, number, anchor, content):
             let size = level <= 1 ? 14.0 : level == 2 ? 12.0 : 10.5
-            let title = (number.isEmpty ? "" : number + "  ") + Inline.plainText(content)
+            let title = (number.isEmpty ? "" : number + " ") + Inline.plainText(content)
             outline.append((level, title, anchor))
             var paragraph = Paragraph(setter: self, font: Self.sans, size: size, width: width)
             paragraph.markup += "<b>"
@@ -343,7 +343,7 @@ final class Typesetter {
         }
         let total = h + 6 + captionHeight
         let anchor = "fig-\(figure.label)"
-        return FlowItem(metrics: FlowMetrics(lineHeights: [total], spaceBefore: 12)) { cr, x, top, placement in
+        return FlowItem(metrics: FlowMetrics(lineHeights: [total], spaceBefore: 12, floats: true)) { cr, x, top, placement in
             Typesetter.destination(cr, anchor, x: x, y: top)
             cairo_save(cr)
             drawFigure(figure.figure, into: cr, rect: Rect(x: x + (width - w) / 2, y: top, width: w, height: h))

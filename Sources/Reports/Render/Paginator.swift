@@ -12,14 +12,18 @@ public struct FlowMetrics: Sendable, Equatable {
     public var repeatedHeader: Double
     /// Orphan and widow control: at least this many parts at the end and start of a page.
     public var minimumLines: Int
+    /// A float (a figure): when it does not fit in what is left of a page, the text after it
+    /// fills the page and the float goes to the top of the next one (floats keep their order).
+    public var floats: Bool
 
     public init(lineHeights: [Double], spaceBefore: Double = 0, keepWithNext: Bool = false,
-                repeatedHeader: Double = 0, minimumLines: Int = 1) {
+                repeatedHeader: Double = 0, minimumLines: Int = 1, floats: Bool = false) {
         self.lineHeights = lineHeights
         self.spaceBefore = spaceBefore
         self.keepWithNext = keepWithNext
         self.repeatedHeader = repeatedHeader
         self.minimumLines = minimumLines
+        self.floats = floats
     }
 
     public var height: Double { lineHeights.reduce(0, +) }
@@ -44,13 +48,31 @@ public enum Paginator {
         var pages: [[Placement]] = [[]]
         var y = 0.0
         let eps = 1e-6
-        func newPage() {
+        var deferred: [Int] = []
+        func plainNewPage() {
             if !(pages.last?.isEmpty ?? true) { pages.append([]) }
             y = 0
+        }
+        /// Puts waiting floats at the top of the fresh page (and on further pages if need be).
+        func newPage() {
+            plainNewPage()
+            while let index = deferred.first {
+                let item = items[index]
+                let top = y == 0 ? 0 : y + item.spaceBefore
+                if y > 0, top + item.height > pageHeight + eps { plainNewPage(); continue }
+                pages[pages.count - 1].append(Placement(item: index, lines: 0..<item.lineHeights.count, top: top,
+                                                        continuation: false, height: item.height))
+                y = top + item.height
+                deferred.removeFirst()
+            }
         }
         for (index, item) in items.enumerated() {
             let count = item.lineHeights.count
             guard count > 0 else { continue }
+            if item.floats, y > 0, !deferred.isEmpty || y + item.spaceBefore + item.height > pageHeight + eps {
+                deferred.append(index)
+                continue
+            }
             var line = 0
             let splittable = count > 1
             while line < count {
@@ -69,7 +91,10 @@ public enum Paginator {
                     // Orphans: too few parts at the bottom of this page.
                     if k - line < minimum, !atTop { k = line }
                     // Widows: leave at least `minimum` parts for the next page.
-                    if k > line, count - k < minimum { k = max(line, count - minimum) }
+                    if k > line, count - k < minimum {
+                        k = max(line, count - minimum)
+                        if k - line < minimum, !atTop { k = line }
+                    }
                     if k == line, atTop { k = min(count, line + 1) }
                 } else if k < count {
                     k = line
@@ -98,6 +123,7 @@ public enum Paginator {
                 if line < count { newPage() }
             }
         }
+        if !deferred.isEmpty { newPage() }
         return pages
     }
 }
