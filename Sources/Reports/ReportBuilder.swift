@@ -130,7 +130,8 @@ public final class ReportBuilder {
         var outcomes: [String: Result<BlockOutcome, ReportError>] = [:]
         for directive in parsed.directives {
             do {
-                let outcome = try run(directive, file: file)
+                let outcome = try run(directive, file: file,
+                                      cacheFolder: options.outputDirectory.appendingPathComponent("figures").appendingPathComponent(".cache"))
                 outcomes[directive.id] = .success(outcome)
                 for (key, value) in outcome.values { resolver.values["\(directive.id).\(key)"] = value }
             } catch let error as ReportError {
@@ -196,7 +197,29 @@ public final class ReportBuilder {
         return ReportDocument(name: name, title: front.title, authors: front.authors, date: front.date, scale: parsed.scale, blocks: blocks)
     }
 
-    func run(_ directive: Directive, file: String) throws -> BlockOutcome {
+    /// The experiment runner caches grid trials itself; cluster results are kept here, keyed by
+    /// their spec, so a re-run with nothing changed stays fast.
+    func cachedCluster(_ spec: ClusterSpec, directive: Directive, folder: URL?) throws -> ClusterResult {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let key = String(stableHash(String(decoding: try encoder.encode(spec), as: UTF8.self)), radix: 16)
+        let url = folder?.appendingPathComponent("cluster-\(key).json")
+        if let url, let data = try? Data(contentsOf: url),
+           let probability = try? JSONDecoder().decode([[Double]].self, from: data),
+           probability.count == spec.dValues.count, probability.allSatisfy({ $0.count == spec.sigmas.count }) {
+            log("neurec: block \(directive.id): cluster probability (cached)")
+            return ClusterResult(spec: spec, probability: probability)
+        }
+        log("neurec: block \(directive.id): cluster probability, \(spec.trials) trials")
+        let result = try executor.runCluster(spec)
+        if let url {
+            try? FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try? encoder.encode(result.probability).write(to: url, options: .atomic)
+        }
+        return result
+    }
+
+    func run(_ directive: Directive, file: String, cacheFolder: URL? = nil) throws -> BlockOutcome {
         var results: [ExperimentResult] = []
         var cluster: ClusterResult? = nil
         for run in directive.runs {
@@ -206,8 +229,7 @@ public final class ReportBuilder {
                     log("neurec: block \(directive.id): \(spec.learned.rawValue) \(spec.fitting.rawValue), \(spec.grid.cells.count) instances")
                     results.append(try executor.run(spec))
                 case .cluster(let spec):
-                    log("neurec: block \(directive.id): cluster probability, \(spec.trials) trials")
-                    cluster = try executor.runCluster(spec)
+                    cluster = try cachedCluster(spec, directive: directive, folder: cacheFolder)
                 }
             } catch let error as ReportError {
                 throw error

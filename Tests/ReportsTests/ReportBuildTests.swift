@@ -184,14 +184,18 @@ func expectDirectiveError(_ old: String, _ new: String, line: Int, _ fragment: S
     #expect(html.contains("id=\"fig-two\""))
 }
 
-@Test func rerunSkipsUnchangedFigures() throws {
+@Test func rerunSkipsUnchangedFiguresAndClusterRuns() throws {
     let out = temporaryFolder("rerun")
-    let builder = ReportBuilder(executor: DemoExecutor(), log: { _ in })
-    _ = try builder.build(text: sampleTemplate, file: "sample.md", options: ReportOptions(outputDirectory: out))
+    let executor = DemoExecutor()
+    let builder = ReportBuilder(executor: executor, log: { _ in })
+    let text = sampleTemplate + "\n```neurec\nid: cl\nexperiment: {kind: cluster, d: [20, 40], sigma: [1, 2, 3], trials: 50}\n```\n"
+    _ = try builder.build(text: text, file: "sample.md", options: ReportOptions(outputDirectory: out))
+    #expect(executor.clusterRuns.count == 1)
     let png = out.appendingPathComponent("figures/sample/one.png")
     let first = try FileManager.default.attributesOfItem(atPath: png.path)[.modificationDate] as! Date
     Thread.sleep(forTimeInterval: 0.05)
-    _ = try builder.build(text: sampleTemplate, file: "sample.md", options: ReportOptions(outputDirectory: out))
+    _ = try builder.build(text: text, file: "sample.md", options: ReportOptions(outputDirectory: out))
+    #expect(executor.clusterRuns.count == 1)
     let second = try FileManager.default.attributesOfItem(atPath: png.path)[.modificationDate] as! Date
     #expect(first == second)
 }
