@@ -36,6 +36,11 @@ import Testing
     #expect(pages[1][0].top == 0 && pages[1][1].top == 312)
     let whole = pages.flatMap { $0 }
     #expect(Set(whole.map(\.item)) == [0, 1, 2, 3, 4])
+    // A heading does not overtake a waiting figure: the figure closes its section.
+    let heading = FlowMetrics(lineHeights: [16], spaceBefore: 10, keepWithNext: true, isFloatBarrier: true)
+    let sectioned = Paginator.paginate([paragraph, figure, short, heading, short], pageHeight: 700)
+    #expect(sectioned[0].map(\.item) == [0, 2])
+    #expect(sectioned[1].map(\.item) == [1, 3, 4])
 }
 
 @Test func paginatorAvoidsOrphansAndKeepsHeadingsWithText() {

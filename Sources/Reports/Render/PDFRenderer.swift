@@ -151,6 +151,7 @@ final class Typesetter {
             paragraph.add(content)
             paragraph.markup += "</b>"
             var item = paragraph.item(justify: false, spaceBefore: level <= 1 ? 16 : 11, keepWithNext: true, spaceAfter: 3)
+            item.metrics.isFloatBarrier = true
             let inner = item.draw
             item.draw = { cr, x, top, placement in
                 Typesetter.destination(cr, anchor, x: x, y: top)

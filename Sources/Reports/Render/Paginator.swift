@@ -15,15 +15,18 @@ public struct FlowMetrics: Sendable, Equatable {
     /// A float (a figure): when it does not fit in what is left of a page, the text after it
     /// fills the page and the float goes to the top of the next one (floats keep their order).
     public var floats: Bool
+    /// Waiting floats are placed before this item (a section heading: figures stay in their section).
+    public var isFloatBarrier: Bool
 
     public init(lineHeights: [Double], spaceBefore: Double = 0, keepWithNext: Bool = false,
-                repeatedHeader: Double = 0, minimumLines: Int = 1, floats: Bool = false) {
+                repeatedHeader: Double = 0, minimumLines: Int = 1, floats: Bool = false, isFloatBarrier: Bool = false) {
         self.lineHeights = lineHeights
         self.spaceBefore = spaceBefore
         self.keepWithNext = keepWithNext
         self.repeatedHeader = repeatedHeader
         self.minimumLines = minimumLines
         self.floats = floats
+        self.isFloatBarrier = isFloatBarrier
     }
 
     public var height: Double { lineHeights.reduce(0, +) }
@@ -73,6 +76,7 @@ public enum Paginator {
                 deferred.append(index)
                 continue
             }
+            if item.isFloatBarrier, !deferred.isEmpty { newPage() }
             var line = 0
             let splittable = count > 1
             while line < count {
