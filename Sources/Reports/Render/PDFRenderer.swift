@@ -335,7 +335,7 @@ final class Typesetter {
         let caption = paragraph.item(justify: true, spaceBefore: 0, keepWithNext: false)
         let captionHeight = caption.metrics.height
         let natural = figure.figure.size
-        var w = min(width, natural.width * 1.45)
+        var w = min(width, natural.width * 1.3)
         var h = natural.height * w / natural.width
         let maximum = textHeight * 0.62 - captionHeight
         if h > maximum {
