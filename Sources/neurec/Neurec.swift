@@ -23,6 +23,7 @@ struct Neurec: ParsableCommand {
             InstanceCommand.self,
             Solve.self,
             Plot.self,
+            Run.self,
             Train.self,
             Bench.self,
             BenchTraining.self,

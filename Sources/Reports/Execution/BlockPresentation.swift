@@ -1,0 +1,135 @@
+import Experiments
+import Figures
+import Foundation
+import Instances
+
+/// Turns a block's results into its figure (a `Figures` value) and its tables.
+enum BlockPresentation {
+    static func metricLabel(_ metric: Metric) -> String {
+        switch metric {
+        case .recovery: return "recovery rate"
+        case .disAbs: return "absolute distance"
+        case .disTest: return "test distance"
+        case .cosine: return "cosine similarity"
+        case .offPlantedNorm: return "off-planted norm"
+        case .nicL: return "P(NIC-L holds)"
+        case .irrepresentability: return "P(irrepresentable)"
+        case .allOnes: return "P(all-ones pattern)"
+        case .seconds: return "seconds"
+        case .iterations: return "iterations"
+        }
+    }
+
+    static func grid(_ array: GridArray) -> ScalarGrid {
+        ScalarGrid(xValues: array.nValues.map(Double.init), yValues: array.dValues.map(Double.init),
+                   values: array.trialMeans.flatMap { $0 })
+    }
+
+    static func figure(for outcome: BlockOutcome) -> (any Figure)? {
+        guard let options = outcome.directive.figure else { return nil }
+        let directive = outcome.directive
+        switch directive.kind {
+        case .grid:
+            let colormap = Colormap.named(options.colormap) ?? .jet
+            var diagrams: [PhaseDiagram] = []
+            var label = "value"
+            for (k, result) in outcome.results.enumerated() {
+                guard let metric = result.spec.metrics.first, let array = result.arrays[metric] else { continue }
+                label = metricLabel(metric)
+                let title = directive.panelTitles[k].map { Markup.escape($0) }
+                diagrams.append(PhaseDiagram(grid: grid(array), kind: options.kind == .heatmap ? .heatmap : .contour,
+                                             levels: options.levels ?? PhaseDiagram.defaultLevels, colormap: colormap,
+                                             boundaryLevel: options.boundary, referenceLines: options.ratios.map(ReferenceLine.ratio),
+                                             title: title, colorbarLabel: label))
+            }
+            if diagrams.count == 1 { return diagrams[0] }
+            guard !diagrams.isEmpty else { return nil }
+            return PanelFigure(panels: diagrams, columns: options.columns, colorbarLabel: label)
+        case .wendel:
+            guard let result = outcome.results.first, let array = result.arrays[.allOnes] else { return nil }
+            let means = array.trialMeans
+            var series: [LinePlot.Series] = []
+            for (j, d) in array.dValues.enumerated() {
+                let color = LinePlot.palette[j % LinePlot.palette.count]
+                let n = array.nValues.map(Double.init)
+                series.append(.init(label: "empirical, <i>d</i> = \(d)", x: n, y: array.nValues.indices.map { means[$0][j] },
+                                    color: color, marker: .circle, dashed: false, lineWidth: 0))
+                let fine = Array(stride(from: array.nValues.min()!, through: array.nValues.max()!, by: 1))
+                series.append(.init(label: "Wendel, <i>d</i> = \(d)", x: fine.map(Double.init),
+                                    y: fine.map { AllOnesPattern.wendelProbability(n: $0, d: d) },
+                                    color: color, marker: LinePlot.Marker.none, dashed: true))
+            }
+            return LinePlot(series: series, xLabel: "<i>n</i>", yLabel: "P(all-ones pattern)", yRange: -0.02...1.02, legend: .topRight)
+        case .cluster:
+            guard let cluster = outcome.clusterResult else { return nil }
+            let series = cluster.spec.dValues.enumerated().map { j, d in
+                LinePlot.Series(label: "<i>d</i> = \(d)", x: cluster.spec.sigmas, y: cluster.probability[j])
+            }
+            return LinePlot(series: series, xLabel: "<i>σ</i>", yLabel: "probability", yRange: -0.02...1.02, legend: .best)
+        }
+    }
+
+    static func tables(for outcome: BlockOutcome) -> [(TableKind, TableContent)] {
+        outcome.directive.tables.map { kind in
+            switch kind {
+            case .boundary: return (kind, boundaryTable(outcome))
+            case .runs: return (kind, runsTable(outcome))
+            }
+        }
+    }
+
+    static func cell(_ s: String) -> [Inline] { [.text(s)] }
+
+    /// Single run: d, smallest n, n/d. Several panels: d, then "n (n/d)" per panel.
+    static func boundaryTable(_ outcome: BlockOutcome) -> TableContent {
+        let level = outcome.directive.figure?.boundary ?? 0.9
+        var columns: [[(d: Int, n: Int?)]] = []
+        var titles: [String] = []
+        var label = "value"
+        var relation = "≥"
+        for (k, result) in outcome.results.enumerated() {
+            guard let metric = result.spec.metrics.first, let array = result.arrays[metric] else { continue }
+            columns.append(BlockSummary.boundary(array, metric: metric, level: level))
+            titles.append(outcome.directive.panelTitles[k] ?? "panel \(k + 1)")
+            label = metricLabel(metric)
+            relation = BlockSummary.isRate(metric) ? "≥" : "≤"
+        }
+        let d: [Inline] = [.math(.identifier("d", .italic), source: "d")]
+        let n: [Inline] = [.math(.identifier("n", .italic), source: "n")]
+        let ratio: [Inline] = [.math(.row([.identifier("n", .italic), .op("/"), .identifier("d", .italic)]), source: "n/d")]
+        let dValues = columns.first?.map(\.d) ?? []
+        if columns.count == 1 {
+            let header: [[Inline]] = [d, [.text("smallest ")] + n + [.text(" with \(label) \(relation) \(BlockSummary.format(level))")], ratio]
+            let rows: [[[Inline]]] = dValues.indices.map { j in
+                let hit = columns[0][j].n
+                return [cell(String(dValues[j])), cell(hit.map(String.init) ?? "—"),
+                        cell(hit.map { BlockSummary.format(Double($0) / Double(dValues[j])) } ?? "—")]
+            }
+            return TableContent(alignments: [.right, .right, .right], header: header, rows: rows)
+        }
+        let header: [[Inline]] = [d] + titles.map { cell($0) }
+        let rows: [[[Inline]]] = dValues.indices.map { j in
+            [cell(String(dValues[j]))] + columns.map { column in
+                guard let hit = column[j].n else { return cell("—") }
+                return cell("\(hit) (\(BlockSummary.format(Double(hit) / Double(dValues[j]))))")
+            }
+        }
+        return TableContent(alignments: Array(repeating: .right, count: header.count), header: header, rows: rows)
+    }
+
+    static func runsTable(_ outcome: BlockOutcome) -> TableContent {
+        let header = [cell("run"), cell("grid"), cell("trials"), cell("instances"), cell("seconds")]
+        var rows: [[[Inline]]] = []
+        for (k, result) in outcome.results.enumerated() {
+            let g = result.spec.grid
+            let name = outcome.directive.panelTitles[k] ?? "\(result.spec.learned.rawValue) \(result.spec.fitting.rawValue)"
+            rows.append([cell(name), cell("n ≤ \(g.nValues.max() ?? 0), d ≤ \(g.dValues.max() ?? 0)"), cell(String(g.trials)),
+                         cell(String(result.instanceCount)), cell(String(format: "%.1f", result.seconds))])
+        }
+        if let cluster = outcome.clusterResult {
+            rows.append([cell("cluster, option \(cluster.spec.option)"), cell("d ∈ {\(cluster.spec.dValues.map(String.init).joined(separator: ", "))}"),
+                         cell(String(cluster.spec.trials)), cell(String(cluster.spec.trials * cluster.spec.dValues.count * cluster.spec.sigmas.count)), cell("—")])
+        }
+        return TableContent(alignments: [.left, .left, .right, .right, .right], header: header, rows: rows)
+    }
+}

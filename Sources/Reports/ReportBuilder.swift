@@ -1,0 +1,271 @@
+import Experiments
+import Figures
+import Foundation
+
+/// How to build a report.
+public struct ReportOptions: Sendable {
+    /// Scale name from the front matter; nil for its default.
+    public var scale: String?
+    /// Where `NAME.md`, `NAME.html`, `NAME.pdf` and `figures/NAME/` go.
+    public var outputDirectory: URL
+    /// Render a failing directive as an error box and carry on instead of stopping.
+    public var keepGoing: Bool
+
+    public init(scale: String? = nil, outputDirectory: URL, keepGoing: Bool = false) {
+        self.scale = scale
+        self.outputDirectory = outputDirectory
+        self.keepGoing = keepGoing
+    }
+}
+
+/// A template read and validated, before anything runs.
+public struct ParsedTemplate: Sendable {
+    public var name: String
+    public var frontMatter: FrontMatter
+    public var scale: String
+    /// The directives in document order (invalid ones are absent; see `errors`).
+    public var directives: [Directive]
+    /// Problems found under `--keep-going` (without it the first one is thrown).
+    public var errors: [ReportError]
+    var items: [ParsedItem]
+    var source: SourceText
+}
+
+enum ParsedItem: Sendable {
+    case markdown(Block, line: Int)
+    case directive(Directive)
+    case failed(ReportError)
+}
+
+extension SourceText: @unchecked Sendable {}
+
+/// Builds the document model: parse the template, run each block through the experiments layer,
+/// draw its figure and tables, number figures, tables and sections, and resolve math, values and
+/// cross-references. Renderers then only read the model.
+public final class ReportBuilder {
+    let executor: any ExperimentExecuting
+    let log: (String) -> Void
+
+    public init(executor: any ExperimentExecuting, log: @escaping (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }) {
+        self.executor = executor
+        self.log = log
+    }
+
+    /// Reads a template: front matter, Markdown, directives (validated for `scale`).
+    public static func parse(text: String, file: String, scale: String?, keepGoing: Bool = false) throws -> ParsedTemplate {
+        let source = SourceText(text)
+        let front = try FrontMatter.parse(source.frontMatter, file: file, firstLine: source.frontMatterLine)
+        let scaleName = scale ?? front.defaultScale
+        guard let settings = front.scales[scaleName] else {
+            throw ReportError(file: file, line: 1, message: "unknown scale '\(scaleName)' (valid: \(front.scales.keys.sorted().joined(separator: ", ")))")
+        }
+        let parser = DirectiveParser(file: file, scaleName: scaleName, scale: settings, scaleNames: Array(front.scales.keys))
+        var items: [ParsedItem] = []
+        var directives: [Directive] = []
+        var errors: [ReportError] = []
+        var seen: Set<String> = []
+        for item in MarkdownReader.read(source) {
+            switch item {
+            case let .markdown(block, line):
+                items.append(.markdown(block, line: line))
+            case let .directive(yaml, line):
+                do {
+                    let directive = try parser.parse(yaml: yaml, line: line)
+                    guard seen.insert(directive.id).inserted else {
+                        throw ReportError(file: file, line: line, message: "duplicate block id '\(directive.id)'")
+                    }
+                    directives.append(directive)
+                    items.append(.directive(directive))
+                } catch let error as ReportError {
+                    if !keepGoing { throw error }
+                    errors.append(error)
+                    items.append(.failed(error))
+                }
+            }
+        }
+        let name = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
+        return ParsedTemplate(name: name, frontMatter: front, scale: scaleName, directives: directives, errors: errors,
+                              items: items, source: source)
+    }
+
+    /// Builds the finished document from the template at `url`; figures are rendered to
+    /// `outputDirectory/figures/NAME/ID.{png,pdf}` (skipped when unchanged).
+    public func build(templateAt url: URL, options: ReportOptions) throws -> ReportDocument {
+        let text: String
+        do { text = try String(contentsOf: url, encoding: .utf8) } catch {
+            throw ReportError(file: url.path, line: 0, message: "cannot read the template: \(error.localizedDescription)")
+        }
+        return try build(text: text, file: displayPath(url), options: options)
+    }
+
+    func displayPath(_ url: URL) -> String {
+        let cwd = FileManager.default.currentDirectoryPath + "/"
+        return url.path.hasPrefix(cwd) ? String(url.path.dropFirst(cwd.count)) : url.path
+    }
+
+    public func build(text: String, file: String, options: ReportOptions) throws -> ReportDocument {
+        let parsed = try Self.parse(text: text, file: file, scale: options.scale, keepGoing: options.keepGoing)
+        let name = parsed.name
+        let figureFolder = options.outputDirectory.appendingPathComponent("figures").appendingPathComponent(name)
+        try FileManager.default.createDirectory(at: figureFolder, withIntermediateDirectories: true)
+
+        // Numbers first, so references to later figures resolve.
+        var figureNumbers: [String: Int] = [:]
+        var tableNumbers: [String: Int] = [:]
+        var tableCount = 0
+        for directive in parsed.directives {
+            if directive.figure != nil { figureNumbers[directive.id] = figureNumbers.count + 1 }
+            if !directive.tables.isEmpty {
+                tableNumbers[directive.id] = tableCount + 1
+                tableCount += directive.tables.count
+            }
+        }
+
+        var resolver = InlineResolver(file: file, source: parsed.source, keepGoing: options.keepGoing,
+                                      figureNumbers: figureNumbers, tableNumbers: tableNumbers, values: [:],
+                                      frontValues: ["scale.N": Double(parsed.frontMatter.scales[parsed.scale]!.maxN),
+                                                    "scale.D": Double(parsed.frontMatter.scales[parsed.scale]!.maxD),
+                                                    "scale.trials": Double(parsed.frontMatter.scales[parsed.scale]!.trials)])
+        // Run every block first: values may be used in prose before the block.
+        var outcomes: [String: Result<BlockOutcome, ReportError>] = [:]
+        for directive in parsed.directives {
+            do {
+                let outcome = try run(directive, file: file,
+                                      cacheFolder: options.outputDirectory.appendingPathComponent("figures").appendingPathComponent(".cache"))
+                outcomes[directive.id] = .success(outcome)
+                for (key, value) in outcome.values { resolver.values["\(directive.id).\(key)"] = value }
+            } catch let error as ReportError {
+                if !options.keepGoing { throw error }
+                outcomes[directive.id] = .failure(error)
+            }
+        }
+
+        var blocks: [Block] = []
+        var headingCounters: [Int] = []
+        let minLevel = parsed.items.compactMap { item -> Int? in
+            if case .markdown(.heading(let level, _, _, _), _) = item { return level } else { return nil }
+        }.min() ?? 1
+        for item in parsed.items {
+            switch item {
+            case let .markdown(block, line):
+                if case let .heading(level, _, _, content) = block {
+                    let depth = level - minLevel
+                    if headingCounters.count <= depth { headingCounters += Array(repeating: 0, count: depth + 1 - headingCounters.count) }
+                    headingCounters[depth] += 1
+                    headingCounters.removeLast(headingCounters.count - depth - 1)
+                    let number = headingCounters.map(String.init).joined(separator: ".")
+                    let resolved = try resolver.resolve(content, line: line)
+                    let anchor = "sec-" + number.replacingOccurrences(of: ".", with: "-")
+                    blocks.append(.heading(level: level, number: number, anchor: anchor, content: resolved))
+                } else {
+                    blocks.append(try resolver.resolve(block, line: line))
+                }
+            case .failed(let error):
+                blocks.append(.error(error.description))
+            case .directive(let directive):
+                switch outcomes[directive.id]! {
+                case .failure(let error):
+                    blocks.append(.error(error.description))
+                case .success(let outcome):
+                    if let options = directive.figure, let figure = BlockPresentation.figure(for: outcome) {
+                        let png = figureFolder.appendingPathComponent("\(directive.id).png")
+                        let pdf = figureFolder.appendingPathComponent("\(directive.id).pdf")
+                        try renderIfChanged(figure, png: png, pdf: pdf, file: file, line: directive.line)
+                        let caption = try resolver.resolveText(options.caption, line: directive.line)
+                        blocks.append(.figure(FigureContent(label: directive.id, number: figureNumbers[directive.id]!,
+                                                            caption: caption, figure: figure,
+                                                            pngPath: "figures/\(name)/\(directive.id).png",
+                                                            pdfPath: "figures/\(name)/\(directive.id).pdf")))
+                    }
+                    let tables = BlockPresentation.tables(for: outcome)
+                    for (k, (kind, table)) in tables.enumerated() {
+                        let number = tableNumbers[directive.id]! + k
+                        let defaultCaption = kind == .boundary
+                            ? (directive.runs.count > 1
+                                ? "Phase-transition boundary of @\(directive.id): for each $d$ and panel, the smallest $n$ where the mean over trials reaches the boundary level, and in parentheses the ratio $n/d$."
+                                : "Phase-transition boundary of @\(directive.id): for each $d$, the smallest $n$ where the mean over trials reaches the boundary level, and the ratio $n/d$.")
+                            : "Runs of block `\(directive.id)`: grid, trials, instances and wall time."
+                        let captionText = (k == 0 ? directive.tableCaption : nil) ?? defaultCaption
+                        let caption = try resolver.resolveText(captionText, line: directive.line)
+                        blocks.append(.table(table, label: k == 0 ? "\(directive.id)-table" : "\(directive.id)-table\(k + 1)",
+                                             number: number, caption: caption))
+                    }
+                }
+            }
+        }
+        let front = parsed.frontMatter
+        return ReportDocument(name: name, title: front.title, authors: front.authors, date: front.date, scale: parsed.scale, blocks: blocks)
+    }
+
+    /// The experiment runner caches grid trials itself; cluster results are kept here, keyed by
+    /// their spec, so a re-run with nothing changed stays fast.
+    func cachedCluster(_ spec: ClusterSpec, directive: Directive, folder: URL?) throws -> ClusterResult {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let key = String(stableHash(String(decoding: try encoder.encode(spec), as: UTF8.self)), radix: 16)
+        let url = folder?.appendingPathComponent("cluster-\(key).json")
+        if let url, let data = try? Data(contentsOf: url),
+           let probability = try? JSONDecoder().decode([[Double]].self, from: data),
+           probability.count == spec.dValues.count, probability.allSatisfy({ $0.count == spec.sigmas.count }) {
+            log("neurec: block \(directive.id): cluster probability (cached)")
+            return ClusterResult(spec: spec, probability: probability)
+        }
+        log("neurec: block \(directive.id): cluster probability, \(spec.trials) trials")
+        let result = try executor.runCluster(spec)
+        if let url {
+            try? FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try? encoder.encode(result.probability).write(to: url, options: .atomic)
+        }
+        return result
+    }
+
+    func run(_ directive: Directive, file: String, cacheFolder: URL? = nil) throws -> BlockOutcome {
+        var results: [ExperimentResult] = []
+        var cluster: ClusterResult? = nil
+        for run in directive.runs {
+            do {
+                switch run {
+                case .grid(let spec):
+                    log("neurec: block \(directive.id): \(spec.learned.rawValue) \(spec.fitting.rawValue), \(spec.grid.cells.count) instances")
+                    results.append(try executor.run(spec))
+                case .cluster(let spec):
+                    cluster = try cachedCluster(spec, directive: directive, folder: cacheFolder)
+                }
+            } catch let error as ReportError {
+                throw error
+            } catch {
+                throw ReportError(file: file, line: directive.line, message: "block '\(directive.id)' failed: \(error)")
+            }
+        }
+        let values = BlockSummary.values(for: directive, results: results, cluster: cluster)
+        return BlockOutcome(directive: directive, results: results, clusterResult: cluster, values: values)
+    }
+
+    /// Renders PNG and PDF unless both exist with the same data and style (hash stored beside them).
+    func renderIfChanged(_ figure: any Figure, png: URL, pdf: URL, file: String, line: Int) throws {
+        let key = String(stableHash("figure-v1 " + String(reflecting: figure)), radix: 16)
+        let hashFile = png.deletingPathExtension().appendingPathExtension("hash")
+        let fm = FileManager.default
+        if fm.fileExists(atPath: png.path), fm.fileExists(atPath: pdf.path),
+           (try? String(contentsOf: hashFile, encoding: .utf8)) == key {
+            return
+        }
+        do {
+            try figure.render(to: png)
+            try figure.render(to: pdf)
+            try key.write(to: hashFile, atomically: true, encoding: .utf8)
+        } catch {
+            throw ReportError(file: file, line: line, message: "cannot render figure: \(error)")
+        }
+    }
+}
+
+/// FNV-1a, stable across runs (Swift's Hasher is seeded per process).
+func stableHash(_ text: String) -> UInt64 {
+    var h: UInt64 = 0xcbf2_9ce4_8422_2325
+    for byte in text.utf8 {
+        h ^= UInt64(byte)
+        h = h &* 0x100_0000_01b3
+    }
+    return h
+}

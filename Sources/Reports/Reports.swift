@@ -1,1 +1,0 @@
-// Reports module: see README.md in this folder.

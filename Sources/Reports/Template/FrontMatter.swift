@@ -1,0 +1,82 @@
+import Yams
+
+/// Grid sizes and trial counts of one named scale (`ci`, `paper`), from the front matter.
+public struct ScaleSettings: Sendable, Equatable {
+    /// n ∈ {step, 2·step, …, N}, d ∈ {step, …, D}.
+    public var maxN: Int
+    public var maxD: Int
+    public var trials: Int
+    public var step: Int
+    /// Trials of the cluster experiment and of the Wendel curve at this scale.
+    public var clusterTrials: Int
+    public var wendelTrials: Int
+
+    public init(maxN: Int, maxD: Int, trials: Int, step: Int = 10, clusterTrials: Int = 5000, wendelTrials: Int = 200) {
+        self.maxN = maxN
+        self.maxD = maxD
+        self.trials = trials
+        self.step = step
+        self.clusterTrials = clusterTrials
+        self.wendelTrials = wendelTrials
+    }
+}
+
+/// The report's YAML front matter: title block and named scales.
+public struct FrontMatter: Sendable, Equatable {
+    public var title: String
+    public var authors: [String]
+    public var date: String?
+    public var scales: [String: ScaleSettings]
+    /// Scale used without `--scale`: `default_scale`, else `ci` if present, else the first.
+    public var defaultScale: String
+
+    static let keys = ["title", "authors", "author", "date", "scales", "default_scale"]
+    static let scaleKeys = ["N", "D", "trials", "step", "cluster_trials", "wendel_trials"]
+
+    static func parse(_ yaml: String?, file: String, firstLine: Int) throws -> FrontMatter {
+        var result = FrontMatter(title: "Untitled report", authors: [], date: nil,
+                                 scales: ["ci": ScaleSettings(maxN: 60, maxD: 30, trials: 3, clusterTrials: 500, wendelTrials: 50)],
+                                 defaultScale: "ci")
+        guard let yaml, !yaml.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return result }
+        let reader = YAMLReader(file: file, firstLine: firstLine)
+        guard let root = try reader.compose(yaml) else { return result }
+        let m = try reader.mapping(root, "the front matter", allowed: keys)
+        if let t = m["title"] { result.title = try reader.string(t, "title") }
+        if let a = m["authors"] ?? m["author"] {
+            result.authors = try a.sequence.map { try $0.map { try reader.string($0, "authors") } } ?? [reader.string(a, "authors")]
+        }
+        if let d = m["date"] { result.date = try reader.string(d, "date") }
+        if let s = m["scales"] {
+            guard let mapping = s.mapping, !mapping.isEmpty else { throw reader.fail(s, "'scales' must map scale names to {N, D, trials}") }
+            result.scales = [:]
+            var first: String? = nil
+            for (key, value) in mapping {
+                guard let name = key.string else { throw reader.fail(key, "scale names must be strings") }
+                first = first ?? name
+                let v = try reader.mapping(value, "scale '\(name)'", allowed: scaleKeys)
+                guard let n = v["N"], let d = v["D"], let t = v["trials"] else {
+                    throw reader.fail(value, "scale '\(name)' needs N, D and trials")
+                }
+                var settings = ScaleSettings(maxN: try reader.int(n, "N"), maxD: try reader.int(d, "D"), trials: try reader.int(t, "trials"))
+                if let st = v["step"] { settings.step = try reader.int(st, "step") }
+                if let c = v["cluster_trials"] { settings.clusterTrials = try reader.int(c, "cluster_trials") }
+                if let w = v["wendel_trials"] { settings.wendelTrials = try reader.int(w, "wendel_trials") }
+                guard settings.step > 0, settings.maxN >= settings.step, settings.maxD >= settings.step, settings.trials > 0 else {
+                    throw reader.fail(value, "scale '\(name)' must have N, D ≥ step > 0 and trials > 0")
+                }
+                result.scales[name] = settings
+            }
+            result.defaultScale = result.scales["ci"] != nil ? "ci" : first!
+        }
+        if let d = m["default_scale"] {
+            let name = try reader.string(d, "default_scale")
+            guard result.scales[name] != nil else {
+                throw reader.fail(d, "default_scale '\(name)' is not a scale (valid: \(result.scales.keys.sorted().joined(separator: ", ")))")
+            }
+            result.defaultScale = name
+        }
+        return result
+    }
+}
+
+import Foundation

@@ -1,0 +1,67 @@
+import ArgumentParser
+import Experiments
+import Foundation
+import Reports
+
+extension ReportFormat: ExpressibleByArgument {}
+
+struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run a report template: execute its experiments, draw its figures, write Markdown, HTML and PDF.",
+        discussion: """
+        TEMPLATE is a Markdown file with a YAML front matter and ```neurec blocks (see reports/README.md). \
+        Figures go to DIR/figures/NAME/ID.png and .pdf; the report to DIR/NAME.md, DIR/NAME.html and DIR/NAME.pdf. \
+        Results are cached, so a re-run with nothing changed takes seconds.
+        """)
+
+    @Argument(help: "The report template, e.g. reports/paper.md.")
+    var template: String
+
+    @Option(help: "Named scale from the front matter (e.g. ci or paper); default: the template's default scale.")
+    var scale: String?
+
+    @Option(help: "Output folder.")
+    var out: String = "out"
+
+    @Option(help: "Output format (repeatable): md, html or pdf; default: all three.")
+    var format: [ReportFormat] = []
+
+    @Option(help: "PDF paper size: a4 or letter.")
+    var paper: String = "a4"
+
+    @Flag(help: "Render a failing block as an error box in place and carry on.")
+    var keepGoing = false
+
+    @OptionGroup var runOptions: RunOptions
+
+    func validate() throws {
+        guard ["a4", "letter"].contains(paper.lowercased()) else {
+            throw ValidationError("--paper must be a4 or letter, got '\(paper)'")
+        }
+    }
+
+    func run() throws {
+        let builder = ReportBuilder(executor: RunnerExecutor(runner: try runOptions.runner()))
+        let outputDirectory = URL(fileURLWithPath: out)
+        let start = Date()
+        do {
+            let document = try builder.build(templateAt: URL(fileURLWithPath: template),
+                                             options: ReportOptions(scale: scale, outputDirectory: outputDirectory, keepGoing: keepGoing))
+            let written = try ReportWriter.write(document, to: outputDirectory, formats: format.isEmpty ? ReportFormat.allCases : format,
+                                                 paper: paper.lowercased() == "letter" ? .letter : .a4)
+            for url in written { print("wrote \(url.path)") }
+            FileHandle.standardError.write(Data(String(format: "neurec: report done in %.1f s\n", Date().timeIntervalSince(start)).utf8))
+        } catch let error as ReportError {
+            FileHandle.standardError.write(Data("\(error.description)\n".utf8))
+            throw ExitCode.failure
+        }
+    }
+}
+
+/// The experiments layer's cached, parallel runner behind the report layer's protocol.
+struct RunnerExecutor: ExperimentExecuting {
+    let runner: ExperimentRunner
+    func run(_ spec: ExperimentSpec) throws -> ExperimentResult { try runner.run(spec, label: nil) }
+    func runCluster(_ spec: ClusterSpec) throws -> ClusterResult { try runner.runCluster(spec) }
+}
