@@ -86,3 +86,22 @@ import Testing
 }
 
 func minus(_ a: [Double], _ b: [Double]) -> [Double] { var c = a; c.add(b, scaledBy: -1); return c }
+
+/// No hidden state: the same program solved again, and from two threads at once as the
+/// experiment runner does, gives the same answer (to rounding: OpenBLAS may split a product
+/// differently when another call is running).
+@Suite struct DeterminismTests {
+    @Test func repeatedAndConcurrentSolvesAgree() async throws {
+        let program = try loadFixture("skip_exact_n30_d8.json").program
+        let first = solve(program)
+        async let a = Task.detached { solve(program) }.value
+        async let b = Task.detached { solve(program) }.value
+        let (ra, rb) = await (a, b)
+        for r in [ra, rb] {
+            #expect(r.status == .optimal)
+            #expect(abs(r.objective - first.objective) <= 1e-9)
+            #expect(minus(r.w0!, first.w0!).norm <= 1e-6)
+            for (x, y) in zip(r.w + r.v!, first.w + first.v!) { #expect(minus(x, y).norm <= 1e-6) }
+        }
+    }
+}
