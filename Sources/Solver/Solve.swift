@@ -37,6 +37,7 @@ public func solve(_ program: ConvexProgram, settings: SolverSettings = SolverSet
     if program.form != .approx && !result.status.isOptimal, let reason = labelsOutsideSpan(form) {
         result.status = .primalInfeasible(reason)
     }
+    result.patternFactors = factors
     result.seconds = elapsed()
     result.normalMatrixSeconds = kkt.formationSeconds
     result.normalMatrixFlops = kkt.formationFlops
