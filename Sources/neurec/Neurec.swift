@@ -24,6 +24,7 @@ struct Neurec: ParsableCommand {
             Solve.self,
             Plot.self,
             Run.self,
+            Check.self,
             Train.self,
             Bench.self,
             BenchTraining.self,
