@@ -40,11 +40,12 @@ public struct CheckReport: Sendable, CustomStringConvertible {
     public var allPassed: Bool { verdicts.allSatisfy(\.passed) }
     public var failures: [FigureVerdict] { verdicts.filter { !$0.passed } }
 
-    /// One line per figure, then a summary line.
+    /// One line per figure, then a summary in the plain "figures: N passed, N failed" form that
+    /// test-result readers recognise.
     public var description: String {
         let failed = failures.count, updated = verdicts.filter(\.updated).count
-        var summary = "\(verdicts.count) figure(s): \(verdicts.count - failed - updated) passed, \(failed) failed"
-        if updated > 0 { summary += ", \(updated) baseline(s) updated" }
+        var summary = "figures: \(verdicts.count - failed - updated) passed, \(failed) failed"
+        if updated > 0 { summary += " (\(updated) baselines updated)" }
         return (verdicts.map(\.description) + [summary]).joined(separator: "\n")
     }
 }
