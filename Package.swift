@@ -35,7 +35,7 @@ let package = Package(
             "Experiments", "Figures", "NumpyFiles", "CCmarkGFM", "CCairo",
             .product(name: "Yams", package: "Yams"),
         ]),
-        .target(name: "FigureChecks", dependencies: ["Figures", "NumpyFiles", "CCairo"]),
+        .target(name: "FigureChecks", dependencies: ["Figures", "NumpyFiles", "CCairo"], exclude: ["README.md"]),
         .executableTarget(name: "neurec", dependencies: [
             "LinearAlgebra", "NumpyFiles", "Instances", "Solver", "Training", "Figures", "Experiments", "Reports",
             "FigureChecks",

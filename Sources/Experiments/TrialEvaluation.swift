@@ -68,7 +68,7 @@ struct TrialEvaluation {
             record[.recovery] = 0
             return (record, .object(fit))
         }
-        let factors = architecture == .normalized ? try? program.patternFactors() : nil
+        let factors = architecture == .normalized ? (result.patternFactors ?? (try? program.patternFactors())) : nil
         if let testX = instance.testX, let testY = instance.testY,
            let output = try? program.networkOutput(result, on: testX, factors: factors) {
             record[.disTest] = output.adding(testY, scaledBy: -1).norm

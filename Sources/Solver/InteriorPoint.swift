@@ -36,10 +36,20 @@ final class InteriorPoint {
         self.settings = settings
     }
 
-    /// s ← s + (1 + α) e when s is not interior enough (CVXOPT's start).
+    /// Moves v into the interior cone by cone: a cone that is not interior enough gets
+    /// v₀ += 1 + (its own shift) (an orthant entry becomes 1). CVXOPT shifts every cone by the
+    /// largest shift; with hundreds of blocks that inflates all t_j by the worst one and cost
+    /// 15–30 % more iterations on exact and approx programs.
     private func pushInside(_ v: inout [Double]) {
-        let shift = cones.interiorShift(v)
-        if shift >= -1e-8 { cones.addIdentity(1 + max(shift, 0), to: &v) }
+        let soc = cones.soc
+        for c in 0..<soc.sizes.count {
+            let o = soc.offsets[c], k = soc.sizes[c]
+            var q = 0.0
+            for i in 1..<k { q += v[o + i] * v[o + i] }
+            let shift = q.squareRoot() - v[o]
+            if shift >= -1e-8 { v[o] += 1 + max(shift, 0) }
+        }
+        for i in soc.dimension..<v.count where v[i] <= 1e-8 { v[i] = 1 }
     }
 
     /// NEUREC_SOLVER_TRACE=1 prints one line per iteration to stderr.

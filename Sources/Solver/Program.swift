@@ -91,16 +91,47 @@ public struct ConvexProgram: Sendable {
             let rows = (0..<n).filter { patterns.storage[i * n + $0] != 0 }
             var compact = [Double](repeating: 0, count: rows.count * d)
             for a in 0..<d { for (k, row) in rows.enumerated() { compact[a * rows.count + k] = X.storage[a * n + row] } }
-            let f = try SVD(Matrix(rows: rows.count, columns: d, columnMajor: compact))
-            // numpy's matrix_rank rule for the full n×d matrix D_i X.
-            let r = f.rank(tolerance: (f.singularValues.first ?? 0) * Double(max(n, d)) * Double.ulpOfOne)
+            let m = rows.count
+            let a = Matrix(rows: m, columns: d, columnMajor: compact)
+            let uc: Matrix<Double>, sv: [Double], vc: Matrix<Double>
+            if let fast = Self.wellConditionedFactors(a) {
+                (uc, sv, vc) = fast
+            } else {
+                let f = try SVD(a)
+                // numpy's matrix_rank rule for the full n×d matrix D_i X.
+                let r = f.rank(tolerance: (f.singularValues.first ?? 0) * Double(max(n, d)) * Double.ulpOfOne)
+                var v = [Double](repeating: 0, count: d * r)
+                for k in 0..<r { for b in 0..<d { v[k * d + b] = f.vt.storage[k + b * f.vt.rows] } }
+                (uc, sv, vc) = (Matrix(rows: m, columns: r, columnMajor: Array(f.u.storage.prefix(m * r))),
+                                Array(f.singularValues.prefix(r)), Matrix(rows: d, columns: r, columnMajor: v))
+            }
+            let r = sv.count
             var u = [Double](repeating: 0, count: n * r)
-            for a in 0..<r { for (k, row) in rows.enumerated() { u[a * n + row] = f.u.storage[a * rows.count + k] } }
-            var v = [Double](repeating: 0, count: d * r)
-            for a in 0..<r { for b in 0..<d { v[a * d + b] = f.vt.storage[a + b * f.vt.rows] } }
-            return PatternFactor(u: Matrix(rows: n, columns: r, columnMajor: u), singularValues: Array(f.singularValues.prefix(r)),
-                                 v: Matrix(rows: d, columns: r, columnMajor: v))
+            for k in 0..<r { for (kk, row) in rows.enumerated() { u[k * n + row] = uc.storage[k * m + kk] } }
+            return PatternFactor(u: Matrix(rows: n, columns: r, columnMajor: u), singularValues: sv, v: vc)
         }
+    }
+
+    /// The thin SVD of a full-rank, well-conditioned A (m×d) from the eigendecomposition of its
+    /// smaller Gram matrix, or nil when cond(A) > 100, where squaring the condition number would
+    /// cost accuracy (and where the rank decision needs the SVD). U (or V) = A V Σ⁻¹ (Aᵀ U Σ⁻¹) then
+    /// has orthonormal columns to ~ε·cond² ≤ 1e-12.
+    static func wellConditionedFactors(_ a: Matrix<Double>) -> (u: Matrix<Double>, singularValues: [Double], v: Matrix<Double>)? {
+        let m = a.rows, d = a.columns, k = min(m, d)
+        guard k > 0, let eig = try? a.gram(m >= d ? .transpose : .none).symmetricEigen() else { return nil }
+        let top = eig.values.last ?? 0, bottom = eig.values.first ?? 0
+        guard top > 0, bottom > 0, bottom * 1e4 >= top else { return nil }
+        // Eigenvalues ascending: reverse to the SVD's order.
+        let sigma = eig.values.reversed().map { $0.squareRoot() }
+        var q = [Double](repeating: 0, count: k * k)
+        for c in 0..<k { for i in 0..<k { q[c * k + i] = eig.vectors.storage[(k - 1 - c) * k + i] } }
+        let basis = Matrix(rows: k, columns: k, columnMajor: q)
+        var other = m >= d ? Matrix.product(a, basis) : Matrix.product(a, basis, transA: .transpose)
+        let rows = other.rows
+        other.storage.withUnsafeMutableBufferPointer { o in
+            for c in 0..<k { for i in 0..<rows { o[c * rows + i] /= sigma[c] } }
+        }
+        return m >= d ? (other, sigma, basis) : (basis, sigma, other)
     }
 
     /// The network of SPEC §4 "Mapping a solution back" evaluated on new data (rows of `xTest`):

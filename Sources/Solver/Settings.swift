@@ -90,6 +90,9 @@ public struct SolverResult: Sendable {
     public var lambda: [Double]?
     /// Time and floating-point operations spent forming and factoring the n×n normal matrix
     /// (the benchmark's GFLOP/s).
+    /// For normalized programs: the (U_i, Σ_i, V_i) the solve used (the basis of `w` and `v`), so
+    /// callers need not factor D_i X again (same values as `ConvexProgram.patternFactors()`).
+    public var patternFactors: [PatternFactor]?
     public var normalMatrixSeconds: Double = 0
     public var normalMatrixFlops: Double = 0
 

@@ -67,6 +67,7 @@ import Testing
         let planted = (json["planted_patterns"] as! [Int])[0]
         let wTrue = (json["w_true"] as! [[Double]])[0]
         let factors = try program.patternFactors()
+        #expect(result.patternFactors?.map(\.singularValues) == factors.map(\.singularValues))
         let wHat = try #require(factors[planted].normalizedCoordinates(of: wTrue))
         #expect(minus(wHat, result.w[planted]).norm <= 1e-4)
     }
@@ -86,3 +87,22 @@ import Testing
 }
 
 func minus(_ a: [Double], _ b: [Double]) -> [Double] { var c = a; c.add(b, scaledBy: -1); return c }
+
+/// No hidden state: the same program solved again, and from two threads at once as the
+/// experiment runner does, gives the same answer (to rounding: OpenBLAS may split a product
+/// differently when another call is running).
+@Suite struct DeterminismTests {
+    @Test func repeatedAndConcurrentSolvesAgree() async throws {
+        let program = try loadFixture("skip_exact_n30_d8.json").program
+        let first = solve(program)
+        async let a = Task.detached { solve(program) }.value
+        async let b = Task.detached { solve(program) }.value
+        let (ra, rb) = await (a, b)
+        for r in [ra, rb] {
+            #expect(r.status == .optimal)
+            #expect(abs(r.objective - first.objective) <= 1e-9)
+            #expect(minus(r.w0!, first.w0!).norm <= 1e-6)
+            for (x, y) in zip(r.w + r.v!, first.w + first.v!) { #expect(minus(x, y).norm <= 1e-6) }
+        }
+    }
+}

@@ -23,7 +23,7 @@ import Testing
         #expect(abs(a.objective - b.objective) <= tol, "\(arch) \(form): \(a.objective) vs \(b.objective)")
         // The Newton directions themselves, at the iterates of the structured path, while the
         // system is still well conditioned (near the optimum both are only as good as its condition).
-        let deviation = try #require(structuredKKTDeviation(program, iterations: 5))
+        let deviation = try #require(structuredKKTDeviation(program, iterations: 3))
         #expect(deviation <= 1e-8, "\(arch) \(form): structured and dense directions differ by \(deviation)")
     }
 }

@@ -1,1 +1,0 @@
-// FigureChecks module: see README.md in this folder.
