@@ -31,8 +31,21 @@ import Testing
     }
     #expect(jet > 5000, "figure pixels: \(jet)")
     #expect(dark > 2000, "text pixels: \(dark)")
-    // MathML: a fraction renders as two rows of text, so the formula's paragraph is taller than
-    // one line; checked through Chromium's own dump of the layout.
-    let dom = try runTool(chromium, ["--headless", "--no-sandbox", "--disable-gpu", "--dump-dom", html.absoluteString])
-    #expect(dom.output.contains("<mfrac>"))
+    // MathML is laid out, not shown as plain text: the renderer's fraction, alone and large,
+    // stacks numerator over denominator (taller than wide), where plain text would be one line.
+    let fraction = MathML.render(try TeXParser.parse("\\frac{a}{b}"), display: true)
+    let page = out.appendingPathComponent("fraction.html")
+    try "<!DOCTYPE html><html><body style=\"margin:0;font-size:64px\">\(fraction)</body></html>".write(to: page, atomically: true, encoding: .utf8)
+    let fractionShot = out.appendingPathComponent("fraction.png")
+    _ = try runTool(chromium, ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--window-size=400,400",
+                               "--screenshot=\(fractionShot.path)", page.absoluteString])
+    let f = try RasterImage(contentsOfPNG: fractionShot)
+    var minX = Int.max, maxX = -1, minY = Int.max, maxY = -1
+    for y in 0..<f.height {
+        for x in 0..<f.width where f[x, y].red < 128 {
+            minX = min(minX, x); maxX = max(maxX, x); minY = min(minY, y); maxY = max(maxY, y)
+        }
+    }
+    #expect(maxY >= 0, "nothing drawn")
+    #expect(maxY - minY > 2 * (maxX - minX) / 3 && maxY - minY > 80, "fraction ink \(maxX - minX) × \(maxY - minY)")
 }

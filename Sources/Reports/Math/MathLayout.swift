@@ -261,7 +261,8 @@ public struct MathLayout {
         let normal = glyphs(text, Self.serif, style)
         let ink = max(normal.height, 0.01)
         let wanted = max(top - bottom, minimum)
-        guard wanted > ink * 1.02 else { return normal }
+        // Ordinary content (letters with small scripts) keeps the normal glyph, as in TeX.
+        guard wanted > ink * 1.2 else { return normal }
         let scale = wanted / ink
         // After scaling about the glyph's baseline, its ink spans [-scale·descent, scale·ascent].
         let baselineY = top - scale * normal.ascent

@@ -51,6 +51,7 @@ public enum HTMLRenderer {
     code { font-family: "DejaVu Sans Mono", monospace; font-size: 0.9em; }
     blockquote { border-left: 3px solid #bbb; margin-left: 0; padding-left: 1em; color: #333; }
     .error { border: 2px solid #c00; background: #fee; color: #700; padding: 0.6em; font-family: monospace; white-space: pre-wrap; }
+    math { font-family: "DejaVu Math TeX Gyre", "STIX Two Math", "Latin Modern Math", math; }
     math[display="block"] { margin: 0.8em 0; }
     a { color: #0645ad; text-decoration: none; }
     """

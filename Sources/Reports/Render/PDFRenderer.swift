@@ -315,10 +315,10 @@ final class Typesetter {
     func displayMath(_ node: MathNode, width: Double) -> FlowItem {
         let box = MathLayout.layout(node, display: true, size: Self.bodySize, measurer: measurer)
         let scale = box.width > width ? width / box.width : 1
-        let height = box.height * scale + 10
+        let height = box.height * scale + 14
         return FlowItem(metrics: FlowMetrics(lineHeights: [height], spaceBefore: 4)) { cr, x, top, _ in
             cairo_save(cr)
-            cairo_translate(cr, x + (width - box.width * scale) / 2, top + 5 + box.ascent * scale)
+            cairo_translate(cr, x + (width - box.width * scale) / 2, top + 7 + box.ascent * scale)
             cairo_scale(cr, scale, scale)
             MathPainter.draw(box, into: cr, x: 0, baseline: 0)
             cairo_restore(cr)
