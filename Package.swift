@@ -42,14 +42,16 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
-        .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
+        // Shared by the test targets: fixtures, a seeded generator, the built executable.
+        .target(name: "TestSupport", dependencies: ["LinearAlgebra"], path: "Tests/TestSupport"),
+        .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra", "TestSupport"]),
         .testTarget(name: "NumpyFilesTests", dependencies: ["NumpyFiles"]),
-        .testTarget(name: "InstancesTests", dependencies: ["Instances", "LinearAlgebra"]),
-        .testTarget(name: "SolverTests", dependencies: ["Solver", "Instances", "LinearAlgebra"]),
-        .testTarget(name: "TrainingTests", dependencies: ["Training", "Instances", "LinearAlgebra"]),
-        .testTarget(name: "FiguresTests", dependencies: ["Figures", "NumpyFiles"], exclude: ["Golden"]),
-        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Instances", "NumpyFiles"]),
+        .testTarget(name: "InstancesTests", dependencies: ["Instances", "LinearAlgebra", "TestSupport"]),
+        .testTarget(name: "SolverTests", dependencies: ["Solver", "Instances", "LinearAlgebra", "TestSupport"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "Instances", "LinearAlgebra", "TestSupport"]),
+        .testTarget(name: "FiguresTests", dependencies: ["Figures", "NumpyFiles", "TestSupport"], exclude: ["Golden"]),
+        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Instances", "NumpyFiles", "TestSupport"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Experiments", "Figures"]),
-        .testTarget(name: "FigureChecksTests", dependencies: ["FigureChecks", "Figures", "NumpyFiles"]),
+        .testTarget(name: "FigureChecksTests", dependencies: ["FigureChecks", "Figures", "NumpyFiles", "TestSupport"]),
     ]
 )

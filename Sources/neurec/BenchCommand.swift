@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Instances
 import LinearAlgebra
 import Solver
 
@@ -65,8 +66,8 @@ struct BenchSolver: ParsableCommand {
     /// Best of three 1000³ dgemm calls, in GFLOP/s.
     func dgemmRate() -> Double {
         let n = 1000
-        var rng = BenchRandom(state: 7)
-        let a = Matrix(rows: n, columns: n, columnMajor: (0..<(n * n)).map { _ in rng.gaussian() })
+        var stream = NumpyRandomState(seed: 7)
+        let a = stream.randn(n, n)
         var c = Matrix<Double>(rows: n, columns: n)
         var best = Double.infinity
         for _ in 0..<3 {
@@ -78,51 +79,16 @@ struct BenchSolver: ParsableCommand {
     }
 }
 
-/// The benchmark's instances (SPEC §2, §4): X with N(0,1)/√n entries; skip: y = X w* for a unit
-/// Gaussian w*; normalized: y = Σ_j (X w_j)_+/‖(X w_j)_+‖ for k = 2 unit Gaussian neurons,
-/// prepended to the directions; patterns the distinct columns of 1[X H ≥ 0] for max(n, 50)
-/// Gaussian directions H. (A local generator: the Instances module's streams are not needed for timing.)
+/// The benchmark's instances, drawn as the experiments draw them (SPEC §2–§4) from the cell
+/// stream `seed`: skip programs from `rec_rate_skip` instances (unit Gaussian w*), normalized ones
+/// from `rec_rate_normal` instances with k = 2 unit Gaussian neurons; patterns from max(n, 50)
+/// directions, planted neurons prepended.
 func benchInstance(_ arch: Architecture, _ form: ProgramForm, n: Int, d: Int, seed: UInt64) -> ConvexProgram {
-    var rng = BenchRandom(state: seed)
-    let x = Matrix(rows: n, columns: d, columnMajor: (0..<(n * d)).map { _ in rng.gaussian() / Double(n).squareRoot() })
-    func unit() -> [Double] { let w = (0..<d).map { _ in rng.gaussian() }; return w.scaled(by: 1 / w.norm) }
-    var planted: [[Double]] = []
-    var y: [Double]
-    if arch == .normalized {
-        planted = [unit(), unit()]
-        y = [Double](repeating: 0, count: n)
-        for w in planted {
-            let z = x.times(w).map { max($0, 0) }
-            y.add(z, scaledBy: 1 / z.norm)
-        }
-    } else {
-        y = x.times(unit())
-    }
-    let h = max(n, 50)
-    var directions = planted.flatMap { $0 }
-    directions += (0..<(d * h)).map { _ in rng.gaussian() }
-    let xh = Matrix.product(x, Matrix(rows: d, columns: planted.count + h, columnMajor: directions))
-    var seen = Set<[Double]>(), columns: [Double] = [], p = 0
-    for j in 0..<xh.columns {
-        let col = xh.column(j).map { $0 >= 0 ? 1.0 : 0.0 }
-        if seen.insert(col).inserted { columns += col; p += 1 }
-    }
-    return ConvexProgram(architecture: arch, form: form, X: x, y: y,
-                         patterns: Matrix(rows: n, columns: p, columnMajor: columns), beta: 1e-6)
-}
-
-/// SplitMix64 with Box–Muller normals.
-struct BenchRandom {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func gaussian() -> Double {
-        let u = max(Double(next() >> 11) / Double(1 << 53), 1e-300), v = Double(next() >> 11) / Double(1 << 53)
-        return (-2 * log(u)).squareRoot() * cos(2 * .pi * v)
-    }
+    let draws = arch == .normalized
+        ? InstanceDraws(experiment: .recRateNormal, parameters: InstanceParameters(plantedOption: 0, neurons: 2))
+        : InstanceDraws(experiment: .recRateSkip, parameters: InstanceParameters(plantedOption: 0))
+    var stream = CellStreams.instance(seed: UInt32(truncatingIfNeeded: seed), n: n, d: d, trial: 0)
+    let instance = draws.draw(n: n, d: d, trial: 0, from: &stream)!
+    return ConvexProgram(architecture: arch, form: form, X: instance.x, y: instance.y,
+                         patterns: instance.patterns!.matrix, beta: 1e-6)
 }

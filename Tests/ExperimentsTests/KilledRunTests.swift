@@ -1,17 +1,9 @@
 import Foundation
 import NumpyFiles
+import TestSupport
 import Testing
 
-/// The `neurec` executable built beside the test bundle (swift test builds every product).
-private let neurec: URL? = {
-    var folder = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
-    for _ in 0..<3 {
-        let candidate = folder.appendingPathComponent("neurec")
-        if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-        folder = folder.deletingLastPathComponent()
-    }
-    return nil
-}()
+private let neurec = neurecExecutable
 
 @Suite(.enabled(if: neurec != nil, "the neurec executable was not built beside the tests"))
 struct KilledRunTests {

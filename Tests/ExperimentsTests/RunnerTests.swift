@@ -1,6 +1,7 @@
 import Experiments
 import Foundation
 import Instances
+import TestSupport
 import Testing
 
 /// A fresh cache folder per test.

@@ -2,6 +2,7 @@ import FigureChecks
 import Figures
 import Foundation
 import NumpyFiles
+import TestSupport
 
 /// Synthetic results shaped like the experiments' [n, d, trial] arrays: Bernoulli draws from a
 /// logistic phase transition around n = 1.5 d + 10, on n ∈ {10,…,120}, d ∈ {10,…,60}, 5 trials.
@@ -12,22 +13,6 @@ enum Synthetic {
     static let d = stride(from: 10, through: 60, by: 10).map(Double.init)
     static let trials = 5
 
-    /// SplitMix64: deterministic on every platform.
-    struct Generator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func uniform() -> Double { Double(next() >> 11) / Double(1 << 53) }
-        mutating func normal() -> Double {
-            let u = max(uniform(), 1e-300), v = uniform()
-            return (-2 * log(u)).squareRoot() * cos(2 * Double.pi * v)
-        }
-    }
 
     /// Probability of recovery at (n, d) with the transition moved right by `shift` in n.
     static func probability(n: Double, d: Double, shift: Double = 0, ratio: Double = 1.5, offset: Double = 10) -> Double {
@@ -35,13 +20,13 @@ enum Synthetic {
     }
 
     static func uniforms(seed: UInt64) -> [Double] {
-        var generator = Generator(state: seed)
+        var generator = SplitMix64(seed: seed)
         return (0..<(n.count * d.count * trials)).map { _ in generator.uniform() }
     }
 
     static func recovery(seed: UInt64 = 1, shift: Double = 0, ratio: Double = 1.5, offset: Double = 10,
                          name: String = "recovery", nValues: [Double] = n, dValues: [Double] = d) -> TrialArray {
-        var generator = Generator(state: seed)
+        var generator = SplitMix64(seed: seed)
         var values: [Double] = []
         for x in nValues {
             for y in dValues {
@@ -56,14 +41,14 @@ enum Synthetic {
     /// A distance: large (saturated above 1) before the transition, small after it, with
     /// trial-to-trial spread 0.05; cells with n < d are skipped (NaN), as some experiments do.
     static func distance(seed: UInt64 = 2, offset: Double = 0, noise: Double = 0, noiseSeed: UInt64 = 99) -> TrialArray {
-        var generator = Generator(state: seed), perturbation = Generator(state: noiseSeed)
+        var generator = SplitMix64(seed: seed), perturbation = SplitMix64(seed: noiseSeed)
         var values: [Double] = []
         for x in n {
             for y in d {
                 let p = probability(n: x, d: y)
                 for _ in 0..<trials {
-                    let base = max(0, 1.4 * (1 - p) + 0.05 * generator.normal())
-                    let value = base + offset + noise * perturbation.normal()
+                    let base = max(0, 1.4 * (1 - p) + 0.05 * generator.gaussian())
+                    let value = base + offset + noise * perturbation.gaussian()
                     values.append(x < y ? .nan : value)
                 }
             }

@@ -1,19 +1,10 @@
 import Figures
 import Foundation
 import NumpyFiles
+import TestSupport
 import Testing
 
-/// The `neurec` executable built beside the test bundle (swift test builds every product).
-private let neurec: URL? = {
-    let here = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-    var folder = here.deletingLastPathComponent()
-    for _ in 0..<3 {
-        let candidate = folder.appendingPathComponent("neurec")
-        if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-        folder = folder.deletingLastPathComponent()
-    }
-    return nil
-}()
+private let neurec = neurecExecutable
 
 @Suite(.enabled(if: neurec != nil, "the neurec executable was not built beside the tests"))
 struct PlotCommand {

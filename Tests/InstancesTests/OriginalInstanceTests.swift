@@ -1,6 +1,7 @@
 import Foundation
 import Instances
 import LinearAlgebra
+import TestSupport
 import Testing
 
 /// Instances drawn in numpy mode against the ones the original script drew (fixtures/instances).

@@ -1,5 +1,6 @@
 import Foundation
 import Instances
+import TestSupport
 import Testing
 
 /// numpy's legacy RandomState, checked against vectors numpy printed (fixtures/rng.txt).

@@ -1,19 +1,9 @@
 import LinearAlgebra
+import TestSupport
 
-/// Deterministic test matrices from a SplitMix64 stream, independent of the project's own generators.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
+/// Deterministic test matrices from SplitMix64, independent of the project's own generators.
 func randomMatrix(_ rows: Int, _ columns: Int, seed: UInt64) -> Matrix<Double> {
-    var g = SplitMix64(state: seed)
+    var g = SplitMix64(seed: seed)
     return Matrix(rows: rows, columns: columns, columnMajor: (0..<(rows * columns)).map { _ in Double.random(in: -1...1, using: &g) })
 }
 

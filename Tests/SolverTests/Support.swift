@@ -1,11 +1,10 @@
 import Foundation
 import LinearAlgebra
 import Solver
+import TestSupport
 
 /// ../shared/fixtures relative to the package root (fixtures are read in place, never copied).
-let fixturesDirectory: URL = URL(fileURLWithPath: #filePath)
-    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent().appendingPathComponent("shared/fixtures")
+let fixturesDirectory: URL = Fixtures.directory
 
 func solverFixtureNames() -> [String] {
     let dir = fixturesDirectory.appendingPathComponent("solver")
@@ -21,30 +20,10 @@ func fixtureJSON(_ name: String) throws -> [String: Any] {
     return try JSONSerialization.jsonObject(with: data) as! [String: Any]
 }
 
-/// A small deterministic generator for test instances (SplitMix64 + Box–Muller).
-struct TestRandom {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func uniform() -> Double { Double(next() >> 11) / Double(1 << 53) }
-    mutating func gaussian() -> Double {
-        let u = max(uniform(), 1e-300), v = uniform()
-        return (-2 * log(u)).squareRoot() * cos(2 * .pi * v)
-    }
-    mutating func matrix(_ r: Int, _ c: Int, scale: Double = 1) -> Matrix<Double> {
-        Matrix(rows: r, columns: c, columnMajor: (0..<(r * c)).map { _ in gaussian() * scale })
-    }
-}
-
 /// A skip-style random instance: X ~ N(0,1)/√n, a planted unit w*, y = X w*, patterns the
 /// distinct columns of 1[X H ≥ 0] for `directions` Gaussian directions (SPEC §2, §4).
 func randomInstance(n: Int, d: Int, directions: Int, seed: UInt64, planted: Architecture = .skip) -> (X: Matrix<Double>, y: [Double], patterns: Matrix<Double>) {
-    var rng = TestRandom(state: seed)
+    var rng = SplitMix64(seed: seed)
     let x = rng.matrix(n, d, scale: 1 / Double(n).squareRoot())
     var w = (0..<d).map { _ in rng.gaussian() }
     w.scale(by: 1 / w.norm)

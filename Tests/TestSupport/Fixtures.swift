@@ -1,38 +1,38 @@
 import Foundation
 
 /// `../shared/fixtures` beside the package root (never copied into the project).
-enum Fixtures {
-    static let directory = URL(fileURLWithPath: #filePath)
+public enum Fixtures {
+    public static let directory = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("shared/fixtures")
 
     /// Parsed with JSONDecoder, which reads every double exactly (Foundation's JSONSerialization on
     /// Linux can be off by an ulp, which would defeat bit-for-bit comparisons).
-    static func json(_ relativePath: String) throws -> FixtureObject {
+    public static func json(_ relativePath: String) throws -> FixtureObject {
         let data = try Data(contentsOf: directory.appendingPathComponent(relativePath))
         return try JSONDecoder().decode(FixtureObject.self, from: data)
     }
 
-    static func text(_ relativePath: String) throws -> String {
+    public static func text(_ relativePath: String) throws -> String {
         try String(contentsOf: directory.appendingPathComponent(relativePath), encoding: .utf8)
     }
 }
 
 /// A JSON object whose values are decoded on demand as numbers, lists or flags.
-struct FixtureObject: Decodable {
+public struct FixtureObject: Decodable {
     private let values: [String: JSONValue]
 
-    init(from decoder: Decoder) throws { values = try [String: JSONValue](from: decoder) }
+    public init(from decoder: Decoder) throws { values = try [String: JSONValue](from: decoder) }
 
-    func doubles(_ key: String) -> [Double] { values[key]!.array!.map { $0.number! } }
-    func rows(_ key: String) -> [[Double]] { values[key]!.array!.map { $0.array!.map { $0.number! } } }
-    func bool(_ key: String) -> Bool { values[key]!.bool! }
+    public func doubles(_ key: String) -> [Double] { values[key]!.array!.map { $0.number! } }
+    public func rows(_ key: String) -> [[Double]] { values[key]!.array!.map { $0.array!.map { $0.number! } } }
+    public func bool(_ key: String) -> Bool { values[key]!.bool! }
 }
 
-enum JSONValue: Decodable {
+public enum JSONValue: Decodable, Sendable {
     case number(Double), bool(Bool), string(String), array([JSONValue]), object([String: JSONValue]), null
 
-    init(from decoder: Decoder) throws {
+    public init(from decoder: Decoder) throws {
         let c = try decoder.singleValueContainer()
         if c.decodeNil() { self = .null }
         else if let b = try? c.decode(Bool.self) { self = .bool(b) }
@@ -42,7 +42,7 @@ enum JSONValue: Decodable {
         else { self = .object(try c.decode([String: JSONValue].self)) }
     }
 
-    var number: Double? { if case .number(let v) = self { return v }; return nil }
-    var bool: Bool? { if case .bool(let v) = self { return v }; return nil }
-    var array: [JSONValue]? { if case .array(let v) = self { return v }; return nil }
+    public var number: Double? { if case .number(let v) = self { return v }; return nil }
+    public var bool: Bool? { if case .bool(let v) = self { return v }; return nil }
+    public var array: [JSONValue]? { if case .array(let v) = self { return v }; return nil }
 }
