@@ -1,6 +1,4 @@
 import Dispatch
-import Foundation
-import LinearAlgebra
 
 /// Splits the elementwise passes (ReLU, masks, AdamW) over the threads a run may use, so they do not
 /// stay serial while OpenBLAS runs the products on several cores. Each chunk writes disjoint entries
@@ -10,11 +8,6 @@ struct ElementwiseThreads: Sendable {
     static let minimumChunk = 16_384
 
     let count: Int
-
-    /// OpenBLAS's thread count (1 when the caller parallelises over instances), capped by the cores.
-    static var `default`: ElementwiseThreads {
-        ElementwiseThreads(max(1, min(BLASRuntime.threadCount, ProcessInfo.processInfo.activeProcessorCount)))
-    }
 
     init(_ count: Int) { self.count = max(1, count) }
 

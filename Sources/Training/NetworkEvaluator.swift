@@ -58,9 +58,16 @@ final class NetworkEvaluator<Scalar: BLASScalar> {
         precondition(nTrain > 0 && d > 0 && m > 0, "empty training problem")
 
         x = [Scalar](repeating: 0, count: rows * d)
-        for j in 0..<d {
-            for i in 0..<nTrain { x[i + j * rows] = X.storage[i + j * nTrain] }
-            if let XTest { for i in 0..<nTest { x[nTrain + i + j * rows] = XTest.storage[i + j * nTest] } }
+        let (nTrain, nTest, rows, d) = (nTrain, nTest, rows, d)
+        x.withUnsafeMutableBufferPointer { stacked in
+            X.storage.withUnsafeBufferPointer {
+                Scalar.omatcopy(false, nTrain, d, 1, $0.baseAddress!, nTrain, stacked.baseAddress!, rows)
+            }
+            if let XTest, nTest > 0 {
+                XTest.storage.withUnsafeBufferPointer {
+                    Scalar.omatcopy(false, nTest, d, 1, $0.baseAddress!, nTest, stacked.baseAddress! + nTrain, rows)
+                }
+            }
         }
         var stacked = y
         stacked.append(contentsOf: yTest ?? [])

@@ -52,7 +52,7 @@ public func train<Scalar: BLASScalar>(from initial: NetworkParameters<Scalar>, X
     var theta = initial.values
     var gradient = [Scalar](repeating: 0, count: theta.count)
     var optimizer = AdamW<Scalar>(parameterCount: theta.count, settings: settings)
-    let threads = settings.elementwiseThreads.map(ElementwiseThreads.init) ?? .default
+    let threads = ElementwiseThreads(settings.elementwiseThreads ?? 1)
     evaluator.threads = threads
     optimizer.threads = threads
     var trainCurve = [Scalar](), testCurve = [Scalar]()

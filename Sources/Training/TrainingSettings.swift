@@ -31,8 +31,9 @@ public struct TrainingSettings: Sendable, Equatable {
     public var beta2: Double = 0.999
     /// Added to the bias-corrected √v̂ (PyTorch's placement).
     public var epsilon: Double = 1e-8
-    /// Threads for the elementwise passes (ReLU, masks, AdamW); nil: as many as OpenBLAS uses for the
-    /// products. Results do not depend on it.
+    /// Threads for the elementwise passes (ReLU, masks, AdamW); nil: one. Splitting can help only on
+    /// an idle machine with OpenBLAS itself on several threads, and measured no gain on a shared one,
+    /// so it is opt-in. Results do not depend on it.
     public var elementwiseThreads: Int? = nil
 
     public init(epochs: Int = 400, learningRate: Double = 2e-3, weightDecay: Double = 1e-6, width: Int? = nil,

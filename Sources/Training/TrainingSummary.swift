@@ -58,7 +58,12 @@ extension TrainingInstance {
             testLoss: result.testLoss.map { Double($0) },
             absoluteDistance: wStar.flatMap { result.absoluteDistance(to: $0) }.map { Double($0) },
             testDistance: result.testDistance.map { Double($0) },
-            trainCurve: result.trainCurve.map { Double($0) }, testCurve: result.testCurve.map { Double($0) },
-            linearWeight: kind == .skip ? result.parameters.effectiveLinearWeight.map { Double($0) } : nil)
+            trainCurve: doubles(result.trainCurve), testCurve: doubles(result.testCurve),
+            linearWeight: kind == .skip ? doubles(result.parameters.effectiveLinearWeight) : nil)
     }
 }
+
+/// Widening conversion compiled for the concrete type (unspecialized, it boxes every element).
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
+private func doubles<Scalar: BLASScalar>(_ values: [Scalar]) -> [Double] { values.map { Double($0) } }

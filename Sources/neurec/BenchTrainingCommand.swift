@@ -13,8 +13,9 @@ struct BenchTraining: ParsableCommand {
         skip: a planted unit linear neuron, normalized: two planted Gaussian ReLU neurons), trains on \
         it, and reports the best of --repeats wall times. When `python3 -c "import torch"` works, runs \
         --torch-script on the same instance with torch.set_num_threads(--threads) and prints the ratio; \
-        otherwise prints neurec's times alone. Set OPENBLAS_NUM_THREADS to the same thread count for a \
-        fair comparison.
+        otherwise prints neurec's times alone. OPENBLAS_NUM_THREADS sets neurec's threads (try 1 and 2: \
+        on a loaded machine one is often faster). The cpu column is the process CPU time, a steadier \
+        figure than wall time on a shared machine.
         """)
 
     @Option(help: "Comma-separated sizes n×d.")
@@ -35,7 +36,7 @@ struct BenchTraining: ParsableCommand {
     @Option(help: "The PyTorch script doing the original's work.")
     var torchScript: String = "bench/torch_train.py"
 
-    @Option(help: "Threads for neurec's elementwise passes (default: OpenBLAS's thread count).")
+    @Option(help: "Threads for neurec's elementwise passes (default 1).")
     var elementwiseThreads: Int?
 
     @Flag(help: "Skip PyTorch even when it is installed.")
