@@ -1,4 +1,5 @@
 import LinearAlgebra
+import TestSupport
 import Testing
 import Training
 
