@@ -5,14 +5,16 @@ import Solver
 /// The conditions of SPEC §6 under which the convex programs provably recover the planted model.
 enum NeuralIsometry {
     /// NIC-L: max_i ‖Xᵀ D_i X (XᵀX)⁻¹ w*‖ < 1 over the patterns. With q = X (XᵀX)⁻¹ w*, the vectors
-    /// Xᵀ D_i q for all i are the columns of one product Xᵀ · (diag(q) D).
+    /// Xᵀ D_i q for all i are the columns of one product Xᵀ · (diag(q) D). The all-ones pattern gives
+    /// exactly ‖w*‖ = 1, which rounding can put a hair below 1: the strict inequality is tested with
+    /// a margin of 1e-9.
     static func nicLHolds(_ instance: Instance) -> Bool {
         guard let patterns = instance.patterns, let gram = try? instance.x.gram(.transpose).cholesky() else {
             return false  // XᵀX singular (n < d): the condition is undefined, so it does not hold
         }
         let q = instance.x.times(gram.solve(instance.planted.column(0)))
         let images = Matrix.product(instance.x, patterns.matrix.scalingRows(by: q), transA: .transpose)
-        return (0..<images.columns).allSatisfy { images.column($0).norm < 1 }
+        return (0..<images.columns).allSatisfy { images.column($0).norm < 1 - 1e-9 }
     }
 
     /// Irrepresentability for k planted ReLU neurons: λ = U_S (U_SᵀU_S)^† u with u = [ŵ_1; …; ŵ_k];
