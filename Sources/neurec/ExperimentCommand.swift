@@ -9,8 +9,31 @@ extension LearnedNetwork: ExpressibleByArgument {}
 extension Fitting: ExpressibleByArgument {}
 extension Metric: ExpressibleByArgument {}
 
+/// A command running one spec over the original grid flags.
+protocol GridExperimentCommand: ParsableCommand {
+    var script: OriginalScriptOptions { get }
+    var saveFolder: String { get }
+    /// The spec without the flags' instance parameters, which depend on its draw order.
+    func specSkeleton() -> ExperimentSpec
+}
+
+extension GridExperimentCommand {
+    func spec() throws -> ExperimentSpec {
+        var spec = specSkeleton()
+        spec.parameters = try script.parameters(for: spec.drawOrder)
+        return spec
+    }
+
+    func validate() throws {
+        let spec = try spec()
+        try script.validate(for: spec.drawOrder)
+        do { try spec.validate() } catch { throw ValidationError("\(error)") }
+        try RunOptions.checkWritable(URL(fileURLWithPath: saveFolder), flag: "--save_folder")
+    }
+}
+
 /// `neurec experiment`: any planted model × learned network × fitting, over the original grid.
-struct ExperimentCommand: ParsableCommand {
+struct ExperimentCommand: GridExperimentCommand {
     static let configuration = CommandConfiguration(
         commandName: "experiment",
         abstract: "Run any planted model × learned network × form over the (n, d) grid and save one .npy per metric.",
@@ -34,28 +57,15 @@ struct ExperimentCommand: ParsableCommand {
     @Option(help: "Random streams: numpy (one shared stream, in the draw order of the nearest original script) or cell.")
     var rng: StreamMode = .cell
 
-    func spec() throws -> ExperimentSpec {
-        let provisional = ExperimentSpec(planted: planted, learned: learned, fitting: form, grid: script.grid,
-                                         seed: script.seed, rng: rng, metrics: metric)
-        var spec = provisional
-        spec.parameters = try script.parameters(for: provisional.drawOrder)
-        return spec
-    }
-
-    func validate() throws {
-        let spec = try spec()
-        try script.validate(for: spec.drawOrder)
-        do { try spec.validate() } catch { throw ValidationError("\(error)") }
-        try RunOptions.checkWritable(URL(fileURLWithPath: saveFolder), flag: "--save_folder")
+    func specSkeleton() -> ExperimentSpec {
+        ExperimentSpec(planted: planted, learned: learned, fitting: form, grid: script.grid, seed: script.seed, rng: rng,
+                       metrics: metric)
     }
 
     func run() throws {
         let spec = try spec()
         let result = try running.runner().run(spec)
-        guard running.shard == nil, (try? Shard.fromSlurm()) == nil else {
-            print("shard computed into the cache; run again without --shard to assemble the arrays")
-            return
-        }
+        if running.reportedShard(result) { return }
         let p = spec.parameters
         let suffix = "\(planted.rawValue)_\(learned.rawValue)_\(form.rawValue)_n\(script.n)_d\(script.d)_w\(p.plantedOption)"
             + "_X\(p.dataLaw.rawValue)_sig\(p.sigma)_neu\(p.neurons)_sample\(script.sample).npy"
@@ -70,7 +80,7 @@ struct ExperimentCommand: ParsableCommand {
 }
 
 /// `neurec nic`: how often the neural isometry conditions of SPEC §6 hold over the grid.
-struct NICCommand: ParsableCommand {
+struct NICCommand: GridExperimentCommand {
     static let configuration = CommandConfiguration(
         commandName: "nic",
         abstract: "Probability that the neural isometry conditions hold (NIC-L for a planted linear neuron, irrepresentability for planted ReLU neurons), with the all-ones pattern rate beside them.")
@@ -86,23 +96,15 @@ struct NICCommand: ParsableCommand {
 
     var condition: Metric { planted == .linear ? .nicL : .irrepresentability }
 
-    func spec() throws -> ExperimentSpec {
-        var spec = ExperimentSpec(planted: planted, learned: planted == .linear ? .skip : .normalized, fitting: .relaxed,
-                                  grid: script.grid, seed: script.seed, rng: rng, metrics: [condition, .allOnes])
-        spec.parameters = try script.parameters(for: spec.drawOrder)
-        return spec
-    }
-
-    func validate() throws {
-        let spec = try spec()
-        try script.validate(for: spec.drawOrder)
-        do { try spec.validate() } catch { throw ValidationError("\(error)") }
-        try RunOptions.checkWritable(URL(fileURLWithPath: saveFolder), flag: "--save_folder")
+    func specSkeleton() -> ExperimentSpec {
+        ExperimentSpec(planted: planted, learned: planted == .linear ? .skip : .normalized, fitting: .relaxed,
+                       grid: script.grid, seed: script.seed, rng: rng, metrics: [condition, .allOnes])
     }
 
     func run() throws {
         let spec = try spec()
         let result = try running.runner().run(spec, label: "nic \(condition.rawValue)")
+        if running.reportedShard(result) { return }
         let p = spec.parameters
         let suffix = "n\(script.n)_d\(script.d)_w\(p.plantedOption)_X\(p.dataLaw.rawValue)_sample\(script.sample).npy"
         let files = [(metric: condition, name: "\(condition.rawValue)_\(suffix)"), (metric: Metric.allOnes, name: "all_ones_\(suffix)")]

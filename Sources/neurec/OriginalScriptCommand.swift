@@ -61,10 +61,7 @@ struct OriginalScriptCommand<Script: OriginalScriptIdentity>: ParsableCommand {
         let original = try original()
         let details = saveDetails ? URL(fileURLWithPath: saveFolder).appendingPathComponent("details") : nil
         let result = try running.runner(details: details).run(original.spec, label: Script.experiment.rawValue)
-        if running.shard != nil || (try? Shard.fromSlurm()) != nil {
-            print("\(Script.experiment.rawValue): shard computed into the cache in \(String(format: "%.1f", result.seconds)) s; run again without --shard to assemble the arrays")
-            return
-        }
+        if running.reportedShard(result) { return }
         let paths = try result.save(original.outputFiles, in: URL(fileURLWithPath: saveFolder))
         for path in paths { print(path.path) }
     }

@@ -33,6 +33,14 @@ struct RunOptions: ParsableArguments {
         do { return try Shard(index: k, count: n) } catch { throw ValidationError("\(error)") }
     }
 
+    /// After a sharded run: says so and returns true (the arrays are assembled by a plain run).
+    func reportedShard(_ result: ExperimentResult) -> Bool {
+        guard (try? parsedShard()) ?? nil != nil else { return false }
+        print(String(format: "shard computed into the cache (%d trials, %.1f s); run again without --shard to assemble the arrays",
+                     result.computedCount, result.seconds))
+        return true
+    }
+
     func runner(details: URL? = nil) throws -> ExperimentRunner {
         let cacheStore = noCache ? nil : ResultCache(directory: cache.map { URL(fileURLWithPath: $0) } ?? ResultCache.defaultDirectory())
         return ExperimentRunner(cache: cacheStore, jobs: jobs, shard: try parsedShard(), progress: quiet ? .quiet : .automatic,
