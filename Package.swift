@@ -26,15 +26,16 @@ let package = Package(
         // Each module's README.md states what it promises; it is documentation, not a resource.
         .target(name: "LinearAlgebra", dependencies: ["COpenBLAS"], exclude: ["README.md"]),
         .target(name: "NumpyFiles", exclude: ["README.md"]),
-        .target(name: "Instances", dependencies: ["LinearAlgebra"]),
+        .target(name: "Instances", dependencies: ["LinearAlgebra"], exclude: ["README.md"]),
         .target(name: "Solver", dependencies: ["LinearAlgebra", "Instances"], exclude: ["README.md"]),
         .target(name: "Training", dependencies: ["LinearAlgebra", "Instances"], exclude: ["README.md"]),
         .target(name: "Figures", dependencies: ["CCairo", "NumpyFiles"], exclude: ["README.md"]),
-        .target(name: "Experiments", dependencies: ["LinearAlgebra", "Instances", "Solver", "Training", "NumpyFiles"]),
+        .target(name: "Experiments", dependencies: ["LinearAlgebra", "Instances", "Solver", "Training", "NumpyFiles"],
+                exclude: ["README.md"]),
         .target(name: "Reports", dependencies: [
             "Experiments", "Figures", "NumpyFiles", "CCmarkGFM", "CCairo",
             .product(name: "Yams", package: "Yams"),
-        ]),
+        ], exclude: ["README.md"]),
         .target(name: "FigureChecks", dependencies: ["Figures", "NumpyFiles", "CCairo"], exclude: ["README.md"]),
         .executableTarget(name: "neurec", dependencies: [
             "LinearAlgebra", "NumpyFiles", "Instances", "Solver", "Training", "Figures", "Experiments", "Reports",

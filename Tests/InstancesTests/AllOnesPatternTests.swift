@@ -35,4 +35,14 @@ import Testing
         let rate = Double(hits) / Double(trials)
         #expect(abs(rate - p) <= 4 * standardError + 1e-12, "n \(n), d \(d): rate \(rate), Wendel \(p)")
     }
+
+    /// The certificates (alternating projections) and the LP must agree wherever both decide.
+    @Test(arguments: [(20, 10), (36, 12), (60, 30), (50, 20)])
+    func certificatesAgreeWithTheLinearProgram(n: Int, d: Int) {
+        var stream = NumpyRandomState(seed: UInt32(7 * n + d))
+        for _ in 0..<60 {
+            let x = stream.randn(n, d)
+            #expect(AllOnesPattern.exists(for: x) == AllOnesPattern.existsByLinearProgram(x))
+        }
+    }
 }

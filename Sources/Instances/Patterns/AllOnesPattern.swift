@@ -4,14 +4,45 @@ import LinearAlgebra
 /// Does the all-ones pattern D = I belong to the arrangement of X, i.e. is there u ≠ 0 with X·u ≥ 0
 /// (SPEC §4)? Decided exactly, where the original used a heuristic local solver.
 public enum AllOnesPattern {
-    /// Always true when rank X < d (a null vector); otherwise the LP
-    /// max 1ᵀX·u s.t. X·u ≥ 0, −1 ≤ u ≤ 1 has a positive optimum iff such u exists (X·u ≠ 0 when X has
-    /// full column rank, and a nonzero X·u ≥ 0 has 1ᵀX·u > 0).
+    /// Always true when rank X < d (a null vector). Otherwise certificates settle almost every case
+    /// without an LP, by Stiemke's alternative — exactly one holds: some u has X·u ≥ 0, X·u ≠ 0; or
+    /// some y > 0 has Xᵀy = 0:
+    /// - a vector v = X·u in range X with v > 0 proves the pattern exists;
+    /// - a vector y in null Xᵀ with y > 0 proves it does not.
+    /// Both are searched for by alternating projections between the subspace and the shifted orthant
+    /// {z ≥ 1} (each step two products with the thin U of X), which converge when the cone they
+    /// look for has an interior. When neither is found, the LP max 1ᵀX·u s.t. X·u ≥ 0, −1 ≤ u ≤ 1 has
+    /// a positive optimum iff such u exists (X·u ≠ 0 for full column rank, and a nonzero X·u ≥ 0 has
+    /// 1ᵀX·u > 0).
     public static func exists(for x: Matrix<Double>) -> Bool {
         let n = x.rows, d = x.columns
         guard n > 0 && d > 0 else { return d > 0 }
         if d > n { return true }
-        if let rank = try? x.numericalRank(), rank < d { return true }
+        guard let f = try? x.svd() else { return existsByLinearProgram(x) }
+        if f.rank() < d { return true }
+        if positiveVector(inRangeOf: f.u, complement: false) { return true }
+        if positiveVector(inRangeOf: f.u, complement: true) { return false }
+        return existsByLinearProgram(x)
+    }
+
+    /// Looks for z > 0 in range U (or, with `complement`, in its orthogonal complement null Uᵀ) by
+    /// alternating projections onto the subspace and onto {z ≥ 1}.
+    static func positiveVector(inRangeOf u: Matrix<Double>, complement: Bool, iterations: Int = 1000) -> Bool {
+        var z = [Double](repeating: 1, count: u.rows)
+        for _ in 0..<iterations {
+            // Projection onto range U is U Uᵀ z; onto its complement, z − U Uᵀ z.
+            let inRange = u.times(u.times(z, .transpose))
+            let projected = complement ? z.adding(inRange, scaledBy: -1) : inRange
+            let scale = projected.map(abs).max() ?? 0
+            if scale > 0 && projected.allSatisfy({ $0 > 1e-9 * scale }) { return true }
+            z = projected.map { max($0, 1) }
+        }
+        return false
+    }
+
+    /// The decision by the LP alone (for a full-column-rank X), without the certificates.
+    public static func existsByLinearProgram(_ x: Matrix<Double>) -> Bool {
+        let n = x.rows, d = x.columns
         // u = p − q with 0 ≤ p, q ≤ 1 puts the LP in the form max cᵀz, A·z ≤ b, z ≥ 0, b ≥ 0.
         var a = Matrix<Double>(rows: n + 2 * d, columns: 2 * d)
         for j in 0..<d {
