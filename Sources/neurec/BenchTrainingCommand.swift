@@ -1,4 +1,5 @@
 import ArgumentParser
+import Experiments
 import Foundation
 import Instances
 import LinearAlgebra
@@ -236,16 +237,15 @@ struct BenchTraining: ParsableCommand {
         }
     }
 
+    /// The instance as `neurec instance` writes one, for the PyTorch script.
     static func json(_ instance: TrainingInstance) -> String {
-        func list(_ v: [Double]) -> String { "[" + v.map { "\($0)" }.joined(separator: ", ") + "]" }
-        func rows(_ m: Matrix<Double>) -> String { "[" + m.rowArrays.map(list).joined(separator: ", ") + "]" }
-        var parts = ["\"X\": \(rows(instance.X))", "\"y\": \(list(instance.y))"]
+        var pairs: [(String, JSONText)] = [("X", .rows(instance.X.rowArrays)), ("y", .vector(instance.y))]
         if let XTest = instance.XTest, let yTest = instance.yTest {
-            parts += ["\"X_test\": \(rows(XTest))", "\"y_test\": \(list(yTest))"]
+            pairs += [("X_test", .rows(XTest.rowArrays)), ("y_test", .vector(yTest))]
         }
         if let planted = instance.planted {
-            parts.append("\"w\": " + (planted.count == 1 ? list(planted[0]) : "[" + planted.map(list).joined(separator: ", ") + "]"))
+            pairs.append(("w", planted.count == 1 ? .vector(planted[0]) : .rows(planted)))
         }
-        return "{" + parts.joined(separator: ", ") + "}"
+        return JSONText.object(pairs).text
     }
 }

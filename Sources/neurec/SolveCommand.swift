@@ -1,4 +1,5 @@
 import ArgumentParser
+import Experiments
 import Foundation
 import Solver
 
@@ -28,27 +29,20 @@ struct Solve: ParsableCommand {
         var settings = SolverSettings()
         settings.maxIterations = maxIterations
         let result = Solver.solve(instance.program, settings: settings)
-        var out: [String: Any] = [
-            "status": result.status.name,
-            "objective": json(result.objective),
-            "iterations": result.iterations,
-            "gap": json(result.dualityGap),
-            "residual": json(result.primalResidual),
-            "seconds": result.seconds,
+        var out: [(String, JSONText)] = [
+            ("status", .string(result.status.name)), ("objective", .number(result.objective)),
+            ("iterations", .integer(result.iterations)), ("gap", .number(result.dualityGap)),
+            ("residual", .number(result.primalResidual)), ("seconds", .number(result.seconds)),
         ]
-        if let m = result.status.message { out["message"] = m }
-        if let ref = instance.referenceObjective { out["reference_objective"] = ref }
+        if let m = result.status.message { out.append(("message", .string(m))) }
+        if let ref = instance.referenceObjective { out.append(("reference_objective", .number(ref))) }
         if solution {
-            if let w0 = result.w0 { out["w0"] = w0.map(json) }
-            out["W"] = result.w.map { $0.map(json) }
-            if let v = result.v { out["V"] = v.map { $0.map(json) } }
-            if let l = result.lambda { out["lambda"] = l.map(json) }
+            if let w0 = result.w0 { out.append(("w0", .vector(w0))) }
+            out.append(("W", .rows(result.w)))
+            if let v = result.v { out.append(("V", .rows(v))) }
+            if let l = result.lambda { out.append(("lambda", .vector(l))) }
         }
-        let data = try JSONSerialization.data(withJSONObject: out, options: [.sortedKeys])
-        print(String(decoding: data, as: UTF8.self))
+        print(JSONText.object(out).text)
         if !result.status.isOptimal { throw ExitCode(1) }
     }
 }
-
-/// JSON has no NaN or infinity: those become null.
-func json(_ x: Double) -> Any { x.isFinite ? x : NSNull() }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Experiments
 import Foundation
 import Instances
 import LinearAlgebra
@@ -85,39 +86,20 @@ struct Train: ParsableCommand {
         let trial = options.trial ?? instance.trial ?? 0
         var rng = CellStreams.initialization(seed: options.seed, n: instance.X.rows, d: instance.X.columns, trial: trial)
         let report = instance.train(network, settings: options.settings, precision: options.precision, using: &rng)
-        var fields: [(String, String)] = [
-            ("network", json(network.rawValue)), ("optimizer", json(options.optimizer.rawValue)),
-            ("precision", json(options.precision.rawValue)),
-            ("n", "\(instance.X.rows)"), ("d", "\(instance.X.columns)"), ("width", "\(report.width)"),
-            ("epochs", "\(options.epochs)"), ("seed", "\(options.seed)"), ("trial", "\(trial)"),
-            ("seconds", json(report.seconds)), ("train_loss", json(report.trainLoss)),
-            ("test_loss", json(report.testLoss)), ("dis_abs", json(report.absoluteDistance)),
-            ("dis_test", json(report.testDistance)),
+        func number(_ value: Double?) -> JSONText { value.map(JSONText.number) ?? .null }
+        var fields: [(String, JSONText)] = [
+            ("network", .string(network.rawValue)), ("optimizer", .string(options.optimizer.rawValue)),
+            ("precision", .string(options.precision.rawValue)),
+            ("n", .integer(instance.X.rows)), ("d", .integer(instance.X.columns)), ("width", .integer(report.width)),
+            ("epochs", .integer(options.epochs)), ("seed", .integer(Int(options.seed))), ("trial", .integer(trial)),
+            ("seconds", .number(report.seconds)), ("train_loss", .number(report.trainLoss)),
+            ("test_loss", number(report.testLoss)), ("dis_abs", number(report.absoluteDistance)),
+            ("dis_test", number(report.testDistance)),
         ]
         if curves {
-            fields.append(("train_curve", "[" + report.trainCurve.map(json).joined(separator: ", ") + "]"))
-            fields.append(("test_curve", "[" + report.testCurve.map(json).joined(separator: ", ") + "]"))
+            fields.append(("train_curve", .vector(report.trainCurve)))
+            fields.append(("test_curve", .vector(report.testCurve)))
         }
-        print("{" + fields.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}")
+        print(JSONText.object(fields).text)
     }
 }
-
-func json(_ text: String) -> String {
-    var escaped = ""
-    for scalar in text.unicodeScalars {
-        switch scalar {
-        case "\"": escaped += "\\\""
-        case "\\": escaped += "\\\\"
-        case "\n": escaped += "\\n"
-        default: escaped.unicodeScalars.append(scalar)
-        }
-    }
-    return "\"" + escaped + "\""
-}
-
-/// A number as JSON: shortest round-trip decimal, null for nil, NaN and infinities.
-func json(_ value: Double?) -> String {
-    guard let value, value.isFinite else { return "null" }
-    return "\(value)"
-}
-func json(_ value: Double) -> String { json(Optional(value)) }

@@ -1,5 +1,6 @@
 import Foundation
 import Figures
+import TestSupport
 import Testing
 
 private func totalArea(_ polygons: [Polygon]) -> Double { polygons.reduce(0) { $0 + $1.area } }

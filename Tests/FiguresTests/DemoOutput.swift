@@ -1,5 +1,6 @@
 import Figures
 import Foundation
+import TestSupport
 import Testing
 
 /// Writes every demo figure as PNG, PDF and SVG when NEUREC_FIGURE_DEMO names a folder; a way to

@@ -1,5 +1,6 @@
 import Figures
 import Foundation
+import TestSupport
 import Testing
 
 /// Reference PNGs beside this file. Regenerate after an intended visual change with

@@ -1,6 +1,7 @@
 import Figures
 import Foundation
 import NumpyFiles
+import TestSupport
 import Testing
 
 private let levels = PhaseDiagram.defaultLevels
