@@ -40,6 +40,26 @@ struct TextStyle: Sendable {
     static let legend = TextStyle(size: 7.5)
 }
 
+/// A Pango layout for `cr` at 72 dpi with hinting off, so that sizes in points come out the same on
+/// PNG, PDF and SVG surfaces and at any pixel density; `font` is a Pango font description such as
+/// "DejaVu Sans 9". The caller releases it with `g_object_unref`. The report typesetter uses it too.
+public func makePointLayout(_ cr: OpaquePointer, font: String) -> OpaquePointer {
+    let layout = pango_cairo_create_layout(cr)!
+    let context = pango_layout_get_context(layout)
+    pango_cairo_context_set_resolution(context, 72)
+    let options = cairo_font_options_create()
+    cairo_font_options_set_hint_style(options, CAIRO_HINT_STYLE_NONE)
+    cairo_font_options_set_hint_metrics(options, CAIRO_HINT_METRICS_OFF)
+    cairo_font_options_set_antialias(options, CAIRO_ANTIALIAS_GRAY)
+    pango_cairo_context_set_font_options(context, options)
+    cairo_font_options_destroy(options)
+    pango_layout_context_changed(layout)
+    let description = pango_font_description_from_string(font)
+    pango_layout_set_font_description(layout, description)
+    pango_font_description_free(description)
+    return layout
+}
+
 enum HorizontalAnchor { case left, center, right }
 enum VerticalAnchor { case top, center, bottom }
 
@@ -51,21 +71,7 @@ final class TextBlock {
 
     init(_ cr: OpaquePointer, _ markup: String, _ style: TextStyle) {
         self.style = style
-        layout = pango_cairo_create_layout(cr)
-        let context = pango_layout_get_context(layout)
-        pango_cairo_context_set_resolution(context, 72)
-        let options = cairo_font_options_create()
-        cairo_font_options_set_hint_style(options, CAIRO_HINT_STYLE_NONE)
-        cairo_font_options_set_hint_metrics(options, CAIRO_HINT_METRICS_OFF)
-        cairo_font_options_set_antialias(options, CAIRO_ANTIALIAS_GRAY)
-        pango_cairo_context_set_font_options(context, options)
-        cairo_font_options_destroy(options)
-        pango_layout_context_changed(layout)
-
-        let description = pango_font_description_from_string(
-            "\(style.family)\(style.bold ? " Bold" : "") \(style.size)")
-        pango_layout_set_font_description(layout, description)
-        pango_font_description_free(description)
+        layout = makePointLayout(cr, font: "\(style.family)\(style.bold ? " Bold" : "") \(style.size)")
         if Markup.isValid(markup) {
             pango_layout_set_markup(layout, Self.explicitScripts(markup, size: style.size), -1)
         } else {

@@ -1,3 +1,5 @@
+import Figures
+
 /// Writes a math tree as MathML Core (rendered natively by browsers, no JavaScript).
 public enum MathML {
     public static func render(_ node: MathNode, display: Bool) -> String {
@@ -6,19 +8,7 @@ public enum MathML {
         return "<math\(attributes)>\(body)</math>"
     }
 
-    static func escape(_ s: String) -> String {
-        var out = ""
-        for c in s {
-            switch c {
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "&": out += "&amp;"
-            case "\"": out += "&quot;"
-            default: out.append(c)
-            }
-        }
-        return out
-    }
+    static func escape(_ s: String) -> String { Markup.escape(s) }
 
     /// Mathematical bold letters and digits (MathML Core styles letters by code point).
     static func bold(_ s: String) -> String {

@@ -1,4 +1,5 @@
 import CCairo
+import Figures
 import Foundation
 
 /// Pango layouts for the PDF typesetter: 72 dpi, hinting off (sizes in points on every surface),
@@ -7,19 +8,9 @@ final class PangoText {
     let layout: OpaquePointer
 
     init(_ cr: OpaquePointer, font: String, size: Double) {
-        layout = pango_cairo_create_layout(cr)
-        let context = pango_layout_get_context(layout)
-        pango_cairo_context_set_resolution(context, 72)
-        let options = cairo_font_options_create()
-        cairo_font_options_set_hint_style(options, CAIRO_HINT_STYLE_NONE)
-        cairo_font_options_set_hint_metrics(options, CAIRO_HINT_METRICS_OFF)
-        pango_cairo_context_set_font_options(context, options)
-        cairo_font_options_destroy(options)
-        pango_context_set_language(context, pango_language_from_string("en-us"))
+        layout = makePointLayout(cr, font: "\(font) \(size)")
+        pango_context_set_language(pango_layout_get_context(layout), pango_language_from_string("en-us"))
         pango_layout_context_changed(layout)
-        let description = pango_font_description_from_string("\(font) \(size)")
-        pango_layout_set_font_description(layout, description)
-        pango_font_description_free(description)
     }
 
     deinit { g_object_unref(UnsafeMutableRawPointer(layout)) }
