@@ -14,6 +14,9 @@ extension ExperimentRunner {
               spec.dValues.allSatisfy({ $0 >= 1 }), spec.sigmas.allSatisfy({ $0 > 0 && $0.isFinite }) else {
             throw ExperimentSpecError("cluster: needs trials ≥ 1, dimensions ≥ 1 and noise levels σ > 0")
         }
+        if let probability = cache?.clusterProbability(for: spec) {
+            return ClusterResult(spec: spec, probability: probability)
+        }
         let cells = spec.dValues.indices.flatMap { i in spec.sigmas.indices.map { (i, $0) } }
         let table = RecordTable()
         let reporter = ProgressReporter(label: "cluster option \(spec.option)", total: cells.count, style: progress)
@@ -33,6 +36,7 @@ extension ExperimentRunner {
         let probability = spec.dValues.indices.map { i in
             spec.sigmas.indices.map { j in table.get(i * spec.sigmas.count + j)?[.recovery] ?? .nan }
         }
+        try cache?.storeClusterProbability(probability, for: spec)
         return ClusterResult(spec: spec, probability: probability)
     }
 

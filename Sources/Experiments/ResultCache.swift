@@ -50,9 +50,7 @@ public struct ResultCache: Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let canonical = (try? encoder.encode(key(for: spec))) ?? Data()
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in canonical { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-        return (String(format: "%016llx", hash), canonical)
+        return (String(format: "%016llx", stableHash(canonical)), canonical)
     }
 
     func folder(for spec: ExperimentSpec) -> URL {
@@ -86,6 +84,30 @@ public struct ResultCache: Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         try AtomicFile.write(try encoder.encode(stored), to: fileURL(for: spec, cell: cell))
+    }
+}
+
+extension ResultCache {
+    /// The cluster experiment's probabilities live in `DIR/cluster-<hash of spec and version>.json`.
+    func clusterURL(for spec: ClusterSpec) -> URL {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let canonical = ((try? encoder.encode(spec)) ?? Data()) + Data(Self.evaluationVersion.utf8)
+        return directory.appendingPathComponent(String(format: "cluster-%016llx.json", stableHash(canonical)))
+    }
+
+    /// The stored probabilities [d index][σ index], or nil when absent, unreadable or misshapen.
+    func clusterProbability(for spec: ClusterSpec) -> [[Double]]? {
+        guard let data = try? Data(contentsOf: clusterURL(for: spec)),
+              let probability = try? JSONDecoder().decode([[Double]].self, from: data),
+              probability.count == spec.dValues.count,
+              probability.allSatisfy({ $0.count == spec.sigmas.count }) else { return nil }
+        return probability
+    }
+
+    func storeClusterProbability(_ probability: [[Double]], for spec: ClusterSpec) throws {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try AtomicFile.write(try JSONEncoder().encode(probability), to: clusterURL(for: spec))
     }
 }
 

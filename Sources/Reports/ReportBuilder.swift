@@ -130,8 +130,7 @@ public final class ReportBuilder {
         var outcomes: [String: Result<BlockOutcome, ReportError>] = [:]
         for directive in parsed.directives {
             do {
-                let outcome = try run(directive, file: file,
-                                      cacheFolder: options.outputDirectory.appendingPathComponent("figures").appendingPathComponent(".cache"))
+                let outcome = try run(directive, file: file)
                 outcomes[directive.id] = .success(outcome)
                 for (key, value) in outcome.values { resolver.values["\(directive.id).\(key)"] = value }
             } catch let error as ReportError {
@@ -197,29 +196,8 @@ public final class ReportBuilder {
         return ReportDocument(name: name, title: front.title, authors: front.authors, date: front.date, scale: parsed.scale, blocks: blocks)
     }
 
-    /// The experiment runner caches grid trials itself; cluster results are kept here, keyed by
-    /// their spec, so a re-run with nothing changed stays fast.
-    func cachedCluster(_ spec: ClusterSpec, directive: Directive, folder: URL?) throws -> ClusterResult {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let key = String(stableHash(String(decoding: try encoder.encode(spec), as: UTF8.self)), radix: 16)
-        let url = folder?.appendingPathComponent("cluster-\(key).json")
-        if let url, let data = try? Data(contentsOf: url),
-           let probability = try? JSONDecoder().decode([[Double]].self, from: data),
-           probability.count == spec.dValues.count, probability.allSatisfy({ $0.count == spec.sigmas.count }) {
-            log("neurec: block \(directive.id): cluster probability (cached)")
-            return ClusterResult(spec: spec, probability: probability)
-        }
-        log("neurec: block \(directive.id): cluster probability, \(spec.trials) trials")
-        let result = try executor.runCluster(spec)
-        if let url {
-            try? FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try? encoder.encode(result.probability).write(to: url, options: .atomic)
-        }
-        return result
-    }
-
-    func run(_ directive: Directive, file: String, cacheFolder: URL? = nil) throws -> BlockOutcome {
+    /// Runs a block's experiments through the executor (which caches them).
+    func run(_ directive: Directive, file: String) throws -> BlockOutcome {
         var results: [ExperimentResult] = []
         var cluster: ClusterResult? = nil
         for run in directive.runs {
@@ -229,7 +207,8 @@ public final class ReportBuilder {
                     log("neurec: block \(directive.id): \(spec.learned.rawValue) \(spec.fitting.rawValue), \(spec.grid.cells.count) instances")
                     results.append(try executor.run(spec))
                 case .cluster(let spec):
-                    cluster = try cachedCluster(spec, directive: directive, folder: cacheFolder)
+                    log("neurec: block \(directive.id): cluster probability, \(spec.trials) trials")
+                    cluster = try executor.runCluster(spec)
                 }
             } catch let error as ReportError {
                 throw error
@@ -261,11 +240,3 @@ public final class ReportBuilder {
 }
 
 /// FNV-1a, stable across runs (Swift's Hasher is seeded per process).
-func stableHash(_ text: String) -> UInt64 {
-    var h: UInt64 = 0xcbf2_9ce4_8422_2325
-    for byte in text.utf8 {
-        h ^= UInt64(byte)
-        h = h &* 0x100_0000_01b3
-    }
-    return h
-}

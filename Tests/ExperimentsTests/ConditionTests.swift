@@ -30,4 +30,18 @@ import Testing
         #expect(result.probability[0][0] < 0.05)
         #expect(result.probability[0][1] > 0.95)
     }
+
+    @Test func clusterResultsAreCached() throws {
+        let cache = temporaryCache()
+        let spec = ClusterSpec(option: 1, dValues: [5, 10], sigmas: [2, 4], trials: 50, seed: 3)
+        let first = try ExperimentRunner(cache: cache, progress: .quiet).runCluster(spec)
+        let stored = try FileManager.default.contentsOfDirectory(atPath: cache.directory.path)
+        #expect(stored.count == 1 && stored[0].hasPrefix("cluster-"))
+        let again = try ExperimentRunner(cache: cache, progress: .quiet).runCluster(spec)
+        #expect(again.probability == first.probability)
+        var other = spec
+        other.trials = 60
+        _ = try ExperimentRunner(cache: cache, progress: .quiet).runCluster(other)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: cache.directory.path).count == 2)
+    }
 }
