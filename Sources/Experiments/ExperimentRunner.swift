@@ -72,13 +72,16 @@ public final class ExperimentRunner: Sendable {
             try compute(spec, cells: cells, missing: missing, into: records, reporter: reporter)
             reporter.finish()
         }
-        var arrays: [Metric: GridArray] = [:]
+        // With a shard, cells of other shards already in the cache fill in too.
         let grid = spec.grid
+        let allRecords = cells.enumerated().map { position, cell in
+            records.get(position) ?? (shard == nil ? nil : cache?.record(for: spec, cell: cell))
+        }
+        var arrays: [Metric: GridArray] = [:]
         for metric in spec.metrics {
             var array = GridArray(nValues: grid.nValues, dValues: grid.dValues, trials: grid.trials)
-            for (position, cell) in cells.enumerated() {
-                guard let record = records.get(position) ?? (shard == nil ? nil : cache?.record(for: spec, cell: cell))
-                else { continue }
+            for (cell, record) in zip(cells, allRecords) {
+                guard let record else { continue }
                 array[grid.nValues.firstIndex(of: cell.n)!, grid.dValues.firstIndex(of: cell.d)!, cell.trial] =
                     record[metric] ?? .nan
             }
@@ -91,7 +94,6 @@ public final class ExperimentRunner: Sendable {
     private func compute(_ spec: ExperimentSpec, cells: [Cell], missing: [Int], into records: RecordTable,
                          reporter: ProgressReporter) throws {
         let evaluation = TrialEvaluation(spec: spec)
-        let draws = spec.draws
         let failures = RecordTable.Failures()
         if let details { try FileManager.default.createDirectory(at: details, withIntermediateDirectories: true) }
         // Parallelism is over instances; nested BLAS threads would only contend for the same cores.
@@ -119,19 +121,17 @@ public final class ExperimentRunner: Sendable {
             reporter.advance()
         }
 
+        let source = InstanceSource(draws: spec.draws, grid: spec.grid, mode: spec.rng, seed: spec.seed)
         switch spec.rng {
         case .cell:
             // Each cell draws from its own stream: the whole job is one parallel loop.
             parallelForEach(missing.count, jobs: jobs) { k in
-                let cell = cells[missing[k]]
-                var stream = CellStreams.instance(seed: spec.seed, n: cell.n, d: cell.d, trial: cell.trial)
-                finish(draws.draw(n: cell.n, d: cell.d, trial: cell.trial, from: &stream), at: missing[k])
+                finish(source.instance(at: cells[missing[k]]), at: missing[k])
             }
         case .numpy:
             // One shared stream: draw in grid order on this thread (cells already known only advance
             // the stream), and evaluate batches of drawn instances in parallel.
             let needed = Set(missing)
-            var stream = NumpyRandomState(seed: spec.seed)
             var batch: [(position: Int, instance: Instance?)] = []
             func flush() {
                 let current = batch
@@ -140,11 +140,8 @@ public final class ExperimentRunner: Sendable {
                 }
                 batch.removeAll(keepingCapacity: true)
             }
-            for position in 0...(missing.max() ?? -1) {
-                let cell = cells[position]
-                let isNeeded = needed.contains(position)
-                let instance = draws.draw(n: cell.n, d: cell.d, trial: cell.trial, from: &stream, materialize: isNeeded)
-                if isNeeded { batch.append((position, instance)) }
+            source.forEachInstance(through: missing.max(), materializing: needed.contains) { position, _, instance in
+                batch.append((position, instance))
                 if batch.count >= 4 * jobs { flush() }
             }
             flush()

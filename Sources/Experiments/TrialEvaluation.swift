@@ -19,8 +19,6 @@ struct TrialEvaluation {
         Dictionary(uniqueKeysWithValues: spec.metrics.map { ($0, $0.isProbability ? 0 : .nan) })
     }
 
-    func evaluate(_ instance: Instance) -> TrialRecord { evaluateWithFit(instance).record }
-
     /// The record, and the fitted solution as JSON (for `--save_details`).
     func evaluateWithFit(_ instance: Instance) -> (record: TrialRecord, fit: JSONText) {
         var record: TrialRecord = [:]

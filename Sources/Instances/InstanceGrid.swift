@@ -64,25 +64,29 @@ public struct InstanceSource: Sendable {
             var stream = CellStreams.instance(seed: seed, n: cell.n, d: cell.d, trial: cell.trial)
             return draws.draw(n: cell.n, d: cell.d, trial: cell.trial, from: &stream)
         case .numpy:
-            var stream = NumpyRandomState(seed: seed)
-            for earlier in grid.cells {
-                if earlier == cell { break }
-                _ = draws.draw(n: earlier.n, d: earlier.d, trial: earlier.trial, from: &stream, materialize: false)
-            }
-            return draws.draw(n: cell.n, d: cell.d, trial: cell.trial, from: &stream)
+            guard let position = grid.cells.firstIndex(of: cell) else { return nil }
+            var found: Instance?
+            forEachInstance(through: position, materializing: { $0 == position }) { _, _, instance in found = instance }
+            return found
         }
     }
 
-    /// Every cell's instance, in stream order, handed to `body` one at a time (numpy mode draws them
-    /// in order from one stream; cell mode draws each from its own). Skipped cells give nil.
-    public func forEachInstance(_ body: (Cell, Instance?) throws -> Void) rethrows {
+    /// The instances of the cells at stream positions 0...`last` (the whole grid by default) for which
+    /// `materializing` holds, in stream order, handed to `body` with their position; skipped cells give
+    /// nil. Numpy mode draws every earlier cell from the one shared stream (cells not materialized
+    /// only advance it); cell mode draws each wanted cell from its own stream.
+    public func forEachInstance(through last: Int? = nil, materializing: (Int) -> Bool = { _ in true },
+                                _ body: (Int, Cell, Instance?) throws -> Void) rethrows {
+        let cells = grid.cells
         var shared = NumpyRandomState(seed: seed)
-        for cell in grid.cells {
+        for position in 0..<min(cells.count, (last ?? cells.count - 1) + 1) {
+            let cell = cells[position], wanted = materializing(position)
             switch mode {
             case .numpy:
-                try body(cell, draws.draw(n: cell.n, d: cell.d, trial: cell.trial, from: &shared))
+                let instance = draws.draw(n: cell.n, d: cell.d, trial: cell.trial, from: &shared, materialize: wanted)
+                if wanted { try body(position, cell, instance) }
             case .cell:
-                try body(cell, instance(at: cell))
+                if wanted { try body(position, cell, instance(at: cell)) }
             }
         }
     }

@@ -61,15 +61,6 @@ public struct Cholesky: Sendable {
 
     /// A⁻¹·b.
     public func solve(_ b: [Double]) -> [Double] { solve(Matrix(column: b)).storage }
-
-    /// L⁻¹·b (forward substitution), e.g. to whiten a vector.
-    public func solveLower(_ b: [Double]) -> [Double] {
-        factor.solveTriangular(b, lower: true, transpose: .none)
-    }
-
-    public var logDeterminant: Double {
-        (0..<factor.rows).reduce(0) { $0 + 2 * log(factor[$1, $1]) }
-    }
 }
 
 /// Thin singular value decomposition A = U·diag(s)·Vᵀ with k = min(m, n) singular values,

@@ -53,7 +53,7 @@ import Testing
 
     @Test func drawingInOrderEqualsReplayingToACell() throws {
         var sequential: [Cell: Instance] = [:]
-        Self.source.forEachInstance { cell, instance in
+        Self.source.forEachInstance { _, cell, instance in
             if cell.n <= 20 { sequential[cell] = instance }
         }
         let cell = Cell(n: 20, d: 30, trial: 1)
