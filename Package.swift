@@ -7,7 +7,7 @@ import PackageDescription
 
 let package = Package(
     name: "neurec",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "neurec", targets: ["neurec"]),
     ],

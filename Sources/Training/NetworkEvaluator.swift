@@ -11,34 +11,40 @@ public let normalizationFloor: Double = 1e-12
 /// training loss before the following step, both at the same parameters, so one product serves both.
 ///
 /// Notation: Z = X W (n×m), H = Z_+, r = f(X) − y, loss L = ‖r‖² (no ½), so ∂L/∂f = 2r.
-final class NetworkEvaluator<Scalar: BLASScalar> {
+///
+/// The passes come in phases that a `ThreadTeam` runs on disjoint blocks: `activate` and
+/// `backpropagate` on blocks of neurons (each writes only its columns of H, W's gradient, a, γ),
+/// `residuals` on blocks of rows (it reads every column of H, so a barrier separates it from
+/// `activate`). That is why the buffers are raw allocations shared by the team
+/// (`@unchecked Sendable`): Swift arrays would claim exclusive access for every call.
+final class NetworkEvaluator<Scalar: BLASScalar>: @unchecked Sendable {
     let kind: NetworkKind
     let d: Int, m: Int
     let nTrain: Int, nTest: Int
     /// nTrain + nTest: the leading dimension of `x` and `z`.
     let rows: Int
+    /// The fixed blocks every pass works in, whoever runs it (`ThreadTeam.blocks`): neurons, training
+    /// rows, test rows (counted from the set's first row).
+    let neuronBlocks: [Range<Int>], trainBlocks: [Range<Int>], testBlocks: [Range<Int>]
 
     /// [X; X_test], column-major rows×d.
-    private var x: [Scalar]
+    private let x: UnsafeMutablePointer<Scalar>
     /// [y; y_test].
-    private var y: [Scalar]
-    /// Z = X W, then H = Z_+ in place, then (training rows) ∂L/∂Z in place during `backward`.
+    private let y: UnsafeMutablePointer<Scalar>
+    /// Z = X W, then H = Z_+ in place, then (training rows) ∂L/∂Z in place during `backpropagate`.
     /// The ReLU is `max(z, 0)` and the masks multiply by a 0/1 select: both vectorize, where
     /// `z > 0 ? z : 0` in place compiles to a conditional store, one mispredicted branch per entry.
-    private var z: [Scalar]
+    private let z: UnsafeMutablePointer<Scalar>
     /// Outputs, then residuals r = f − y.
-    private var f: [Scalar]
+    private let f: UnsafeMutablePointer<Scalar>
     /// Normalized network: column norms ‖h_j‖ on training and test rows, and the output coefficients
     /// a_j γ_j / max(‖h_j‖, floor) for each.
-    private var normTrain: [Scalar], normTest: [Scalar]
-    private var coefTrain: [Scalar], coefTest: [Scalar]
+    private let normTrain: UnsafeMutablePointer<Scalar>, normTest: UnsafeMutablePointer<Scalar>
+    private let coefTrain: UnsafeMutablePointer<Scalar>, coefTest: UnsafeMutablePointer<Scalar>
     /// Normalized network: p_j = N_jᵀ (2r).
-    private var p: [Scalar]
+    private let p: UnsafeMutablePointer<Scalar>
 
-    /// How the elementwise passes are split over threads.
-    var threads = ElementwiseThreads(1)
-
-    /// Losses of the last `forward`.
+    /// Losses of the last `updateLosses`.
     private(set) var trainLoss: Scalar = 0
     private(set) var testLoss: Scalar = 0
 
@@ -56,157 +62,168 @@ final class NetworkEvaluator<Scalar: BLASScalar> {
         nTest = XTest?.rows ?? 0
         rows = nTrain + nTest
         precondition(nTrain > 0 && d > 0 && m > 0, "empty training problem")
+        neuronBlocks = ThreadTeam.blocks(of: m)
+        trainBlocks = ThreadTeam.blocks(of: nTrain)
+        testBlocks = nTest > 0 ? ThreadTeam.blocks(of: nTest) : []
 
-        x = [Scalar](repeating: 0, count: rows * d)
+        func zeros(_ count: Int) -> UnsafeMutablePointer<Scalar> {
+            let buffer = UnsafeMutablePointer<Scalar>.allocate(capacity: count)
+            buffer.initialize(repeating: 0, count: count)
+            return buffer
+        }
+        let stacked = zeros(rows * d)
         let (nTrain, nTest, rows, d) = (nTrain, nTest, rows, d)
-        x.withUnsafeMutableBufferPointer { stacked in
-            X.storage.withUnsafeBufferPointer {
-                Scalar.omatcopy(false, nTrain, d, 1, $0.baseAddress!, nTrain, stacked.baseAddress!, rows)
-            }
-            if let XTest, nTest > 0 {
-                XTest.storage.withUnsafeBufferPointer {
-                    Scalar.omatcopy(false, nTest, d, 1, $0.baseAddress!, nTest, stacked.baseAddress! + nTrain, rows)
-                }
+        X.storage.withUnsafeBufferPointer {
+            Scalar.omatcopy(false, nTrain, d, 1, $0.baseAddress!, nTrain, stacked, rows)
+        }
+        if let XTest, nTest > 0 {
+            XTest.storage.withUnsafeBufferPointer {
+                Scalar.omatcopy(false, nTest, d, 1, $0.baseAddress!, nTest, stacked + nTrain, rows)
             }
         }
-        var stacked = y
-        stacked.append(contentsOf: yTest ?? [])
-        self.y = stacked
-        z = [Scalar](repeating: 0, count: rows * m)
-        f = [Scalar](repeating: 0, count: rows)
-        normTrain = [Scalar](repeating: 0, count: m)
-        normTest = normTrain
-        coefTrain = normTrain
-        coefTest = normTrain
-        p = normTrain
+        x = stacked
+        self.y = zeros(rows)
+        self.y.update(from: y, count: nTrain)
+        if let yTest { (self.y + nTrain).update(from: yTest, count: nTest) }
+        z = zeros(rows * m)
+        f = zeros(rows)
+        normTrain = zeros(m)
+        normTest = zeros(m)
+        coefTrain = zeros(m)
+        coefTest = zeros(m)
+        p = zeros(m)
     }
+
+    deinit {
+        for buffer in [x, y, z, f, normTrain, normTest, coefTrain, coefTest, p] { buffer.deallocate() }
+    }
+
+    // MARK: Whole passes (one thread)
 
     /// Outputs and losses at `theta` on both sets; leaves H and the residuals for `backward`.
     func forward(_ theta: UnsafePointer<Scalar>) {
-        let rows = rows, m = m, d = d, nTrain = nTrain, nTest = nTest, kind = kind
-        let floor = Scalar(normalizationFloor)
-        x.withUnsafeBufferPointer { xb in
-        z.withUnsafeMutableBufferPointer { zb in
-        f.withUnsafeMutableBufferPointer { fb in
-        y.withUnsafeBufferPointer { yb in
-            let X = xb.baseAddress!, H = zb.baseAddress!, F = fb.baseAddress!, Y = yb.baseAddress!
-            let a = theta + d * m
-            // Z = X W, then H = Z_+ in place.
-            Scalar.gemm(false, false, rows, m, d, 1, X, rows, theta, d, 0, H, rows)
-            nonisolated(unsafe) let activations = H
-            threads.forEachChunk(of: rows * m) { range in
-                for k in range { activations[k] = Swift.max(activations[k], 0) }
-            }
-
-            switch kind {
-            case .plain, .skip:
-                Scalar.gemv(false, rows, m, 1, H, rows, a, 1, 0, F, 1)
-                if kind == .skip {
-                    let w0 = theta + d * m + m, alpha0 = w0[d]
-                    Scalar.gemv(false, rows, d, alpha0, X, rows, w0, 1, 1, F, 1)
-                }
-            case .normalized:
-                let gamma = theta + d * m + m
-                normTrain.withUnsafeMutableBufferPointer { sTr in
-                normTest.withUnsafeMutableBufferPointer { sTe in
-                coefTrain.withUnsafeMutableBufferPointer { cTr in
-                coefTest.withUnsafeMutableBufferPointer { cTe in
-                    // ‖h_j‖ as √(h_jᵀh_j), unscaled as PyTorch's norm (and cheaper than nrm2's scaling);
-                    // squares underflow only for entries below ~1e-19 in Float, whose norm is on the floor anyway.
-                    for j in 0..<m {
-                        let column = H + j * rows
-                        sTr[j] = Scalar.dot(nTrain, column, 1, column, 1).squareRoot()
-                        cTr[j] = a[j] * gamma[j] / max(sTr[j], floor)
-                        if nTest > 0 {
-                            sTe[j] = Scalar.dot(nTest, column + nTrain, 1, column + nTrain, 1).squareRoot()
-                            cTe[j] = a[j] * gamma[j] / max(sTe[j], floor)
-                        }
-                    }
-                    Scalar.gemv(false, nTrain, m, 1, H, rows, cTr.baseAddress!, 1, 0, F, 1)
-                    if nTest > 0 {
-                        Scalar.gemv(false, nTest, m, 1, H + nTrain, rows, cTe.baseAddress!, 1, 0, F + nTrain, 1)
-                    }
-                }}}}
-            }
-            // r = f − y; losses are sums of squares.
-            Scalar.axpy(rows, -1, Y, 1, F, 1)
-            trainLoss = Scalar.dot(nTrain, F, 1, F, 1)
-            testLoss = nTest > 0 ? Scalar.dot(nTest, F + nTrain, 1, F + nTrain, 1) : 0
-        }}}}
+        for J in neuronBlocks { activate(theta, neurons: J) }
+        for block in trainBlocks { residuals(theta, trainRows: block) }
+        for block in testBlocks { residuals(theta, testRows: block) }
+        updateLosses()
     }
 
     /// ∂L/∂θ of the training loss at the `theta` of the last `forward`, written to `grad`.
     /// Overwrites the training rows of H with ∂L/∂Z.
     func backward(_ theta: UnsafePointer<Scalar>, into grad: UnsafeMutablePointer<Scalar>) {
-        let rows = rows, m = m, d = d, nTrain = nTrain, kind = kind
-        let floor = Scalar(normalizationFloor)
-        x.withUnsafeBufferPointer { xb in
-        z.withUnsafeMutableBufferPointer { zb in
-        f.withUnsafeBufferPointer { fb in
-            // H and ∂L/∂Z share the buffer: each entry is read, then overwritten.
-            let X = xb.baseAddress!, G = zb.baseAddress!, H = UnsafePointer(G), R = fb.baseAddress!
-            let a = theta + d * m
-            let gradA = grad + d * m
-            switch kind {
-            case .plain, .skip:
-                // ∂L/∂a = Hᵀ(2r).
-                Scalar.gemv(true, nTrain, m, 2, H, rows, R, 1, 0, gradA, 1)
-                if kind == .skip {
-                    // ∂L/∂w₀ = 2α₀ Xᵀr and ∂L/∂α₀ = 2 w₀ᵀXᵀr.
-                    let w0 = a + m, alpha0 = w0[d], gradW0 = gradA + m
-                    Scalar.gemv(true, nTrain, d, 2, X, rows, R, 1, 0, gradW0, 1)
-                    gradW0[d] = Scalar.dot(d, w0, 1, gradW0, 1)
-                    Scalar.scal(d, alpha0, gradW0, 1)
-                }
-                // ∂L/∂Z = 1[Z > 0] ⊙ (2r aᵀ).
-                nonisolated(unsafe) let (a, H, G, R) = (a, H, G, R)
-                threads.forEachChunk(of: m, entriesPerItem: nTrain) { columns in
-                    for j in columns {
-                        let aj = 2 * a[j], hj = H + j * rows, gj = G + j * rows
-                        // Multiply by a 0/1 select so the loop has no branch (LLVM will not if-convert
-                        // a conditional load of R[i]) and vectorizes.
-                        for i in 0..<nTrain {
-                            let active: Scalar = hj[i] > 0 ? 1 : 0
-                            gj[i] = active * (aj * R[i])
-                        }
-                    }
-                }
-            case .normalized:
-                let gamma = a + m, gradGamma = gradA + m
-                normTrain.withUnsafeBufferPointer { s in
-                coefTrain.withUnsafeBufferPointer { b in
-                p.withUnsafeMutableBufferPointer { pb in
-                    nonisolated(unsafe) let P = pb.baseAddress!
-                    // p_j = N_jᵀ(2r) = h_jᵀ(2r) / c_j.
-                    Scalar.gemv(true, nTrain, m, 2, H, rows, R, 1, 0, P, 1)
-                    nonisolated(unsafe) let (a, gamma, gradA, gradGamma, H, G, R, s, b) =
-                        (a, gamma, gradA, gradGamma, H, G, R, s, b)
-                    threads.forEachChunk(of: m, entriesPerItem: nTrain) { columns in
-                    for j in columns {
-                        let c = max(s[j], floor)
-                        P[j] /= c
-                        gradA[j] = gamma[j] * P[j]
-                        gradGamma[j] = a[j] * P[j]
-                        // ∂L/∂h_j = b_j (2r) − e_j h_j with b_j = a_jγ_j/c_j and, off the floor,
-                        // e_j = b_j p_j / c_j (the norm's own derivative); on the floor max() is
-                        // constant in ‖h_j‖ and e_j = 0.
-                        let bj = 2 * b[j]
-                        let ej = s[j] >= floor ? b[j] * P[j] / c : 0
-                        let hj = H + j * rows, gj = G + j * rows
-                        for i in 0..<nTrain {
-                            let v = hj[i]
-                            let active: Scalar = v > 0 ? 1 : 0
-                            gj[i] = active * (bj * R[i] - ej * v)
-                        }
-                    }
-                    }
-                }}}
-            }
-            // ∂L/∂W = Xᵀ ∂L/∂Z.
-            Scalar.gemm(true, false, d, m, nTrain, 1, X, rows, G, rows, 0, grad, d)
-        }}}
+        for J in neuronBlocks { backpropagate(theta, into: grad, neurons: J) }
+        backpropagateSkipBranch(theta, into: grad)
     }
 
     /// Outputs f(X) (training rows first, then test rows) of the last `forward`.
-    func outputs() -> [Scalar] { f.enumerated().map { $0.element + y[$0.offset] } }
+    func outputs() -> [Scalar] { (0..<rows).map { f[$0] + y[$0] } }
+
+    // MARK: Phases (one block each)
+
+    /// H[:, J] = (X W[:, J])₊ on training and test rows; for the normalized network also the column
+    /// norms and output coefficients of J.
+    func activate(_ theta: UnsafePointer<Scalar>, neurons J: Range<Int>) {
+        guard !J.isEmpty else { return }
+        let H = z + J.lowerBound * rows
+        Scalar.gemm(false, false, rows, J.count, d, 1, x, rows, theta + J.lowerBound * d, d, 0, H, rows)
+        for k in 0..<(rows * J.count) { H[k] = Swift.max(H[k], 0) }
+        guard kind == .normalized else { return }
+        let a = theta + d * m, gamma = a + m
+        let floor = Scalar(normalizationFloor)
+        // ‖h_j‖ as √(h_jᵀh_j), unscaled as PyTorch's norm (and cheaper than nrm2's scaling); squares
+        // underflow only for entries below ~1e-19 in Float, whose norm is on the floor anyway.
+        for j in J {
+            let column = z + j * rows
+            normTrain[j] = Scalar.dot(nTrain, column, 1, column, 1).squareRoot()
+            coefTrain[j] = a[j] * gamma[j] / max(normTrain[j], floor)
+            if nTest > 0 {
+                normTest[j] = Scalar.dot(nTest, column + nTrain, 1, column + nTrain, 1).squareRoot()
+                coefTest[j] = a[j] * gamma[j] / max(normTest[j], floor)
+            }
+        }
+    }
+
+    /// f and r = f − y on the given training rows and test rows (each counted from its set's first
+    /// row). Reads every column of H.
+    func residuals(_ theta: UnsafePointer<Scalar>, trainRows: Range<Int> = 0..<0, testRows: Range<Int> = 0..<0) {
+        let a = theta + d * m
+        // plain, skip: f = H a; normalized: f = H c with the set's own coefficients.
+        func outputs(_ block: Range<Int>, from offset: Int, coefficients: UnsafePointer<Scalar>) {
+            guard !block.isEmpty else { return }
+            let first = offset + block.lowerBound, count = block.count
+            Scalar.gemv(false, count, m, 1, z + first, rows, coefficients, 1, 0, f + first, 1)
+            if kind == .skip {
+                let w0 = a + m, alpha0 = w0[d]
+                Scalar.gemv(false, count, d, alpha0, x + first, rows, w0, 1, 1, f + first, 1)
+            }
+            Scalar.axpy(count, -1, y + first, 1, f + first, 1)
+        }
+        let normalized = kind == .normalized
+        outputs(trainRows, from: 0, coefficients: normalized ? UnsafePointer(coefTrain) : a)
+        outputs(testRows, from: nTrain, coefficients: normalized ? UnsafePointer(coefTest) : a)
+    }
+
+    /// The losses, sums of squares of the residuals, each in one fixed order.
+    func updateLosses() {
+        trainLoss = Scalar.dot(nTrain, f, 1, f, 1)
+        testLoss = nTest > 0 ? Scalar.dot(nTest, f + nTrain, 1, f + nTrain, 1) : 0
+    }
+
+    /// The gradient's entries of neurons J (W[:, J], a_J, and γ_J for the normalized network),
+    /// overwriting H's training rows of J with ∂L/∂Z.
+    func backpropagate(_ theta: UnsafePointer<Scalar>, into grad: UnsafeMutablePointer<Scalar>, neurons J: Range<Int>) {
+        guard !J.isEmpty else { return }
+        let floor = Scalar(normalizationFloor)
+        let a = theta + d * m, gradA = grad + d * m
+        // H and ∂L/∂Z share the buffer: each entry is read, then overwritten.
+        let G = z, H = UnsafePointer(z), R = UnsafePointer(f)
+        switch kind {
+        case .plain, .skip:
+            // ∂L/∂a = Hᵀ(2r).
+            Scalar.gemv(true, nTrain, J.count, 2, H + J.lowerBound * rows, rows, R, 1, 0, gradA + J.lowerBound, 1)
+            // ∂L/∂Z = 1[Z > 0] ⊙ (2r aᵀ).
+            for j in J {
+                let aj = 2 * a[j], hj = H + j * rows, gj = G + j * rows
+                // Multiply by a 0/1 select so the loop has no branch (LLVM will not if-convert a
+                // conditional load of R[i]) and vectorizes.
+                for i in 0..<nTrain {
+                    let active: Scalar = hj[i] > 0 ? 1 : 0
+                    gj[i] = active * (aj * R[i])
+                }
+            }
+        case .normalized:
+            let gamma = a + m, gradGamma = gradA + m
+            // p_j = N_jᵀ(2r) = h_jᵀ(2r) / c_j.
+            Scalar.gemv(true, nTrain, J.count, 2, H + J.lowerBound * rows, rows, R, 1, 0, p + J.lowerBound, 1)
+            for j in J {
+                let c = max(normTrain[j], floor)
+                p[j] /= c
+                gradA[j] = gamma[j] * p[j]
+                gradGamma[j] = a[j] * p[j]
+                // ∂L/∂h_j = b_j (2r) − e_j h_j with b_j = a_jγ_j/c_j and, off the floor, e_j = b_j p_j / c_j
+                // (the norm's own derivative); on the floor max() is constant in ‖h_j‖ and e_j = 0.
+                let bj = 2 * coefTrain[j]
+                let ej = normTrain[j] >= floor ? coefTrain[j] * p[j] / c : 0
+                let hj = H + j * rows, gj = G + j * rows
+                for i in 0..<nTrain {
+                    let v = hj[i]
+                    let active: Scalar = v > 0 ? 1 : 0
+                    gj[i] = active * (bj * R[i] - ej * v)
+                }
+            }
+        }
+        // ∂L/∂W[:, J] = Xᵀ ∂L/∂Z[:, J].
+        Scalar.gemm(true, false, d, J.count, nTrain, 1, x, rows, G + J.lowerBound * rows, rows, 0,
+                    grad + J.lowerBound * d, d)
+    }
+
+    /// The skip branch's gradient entries: ∂L/∂w₀ = 2α₀ Xᵀr and ∂L/∂α₀ = 2 w₀ᵀXᵀr. Nothing for the
+    /// other networks.
+    func backpropagateSkipBranch(_ theta: UnsafePointer<Scalar>, into grad: UnsafeMutablePointer<Scalar>) {
+        guard kind == .skip else { return }
+        let w0 = theta + d * m + m, alpha0 = w0[d], gradW0 = grad + d * m + m
+        Scalar.gemv(true, nTrain, d, 2, x, rows, f, 1, 0, gradW0, 1)
+        gradW0[d] = Scalar.dot(d, w0, 1, gradW0, 1)
+        Scalar.scal(d, alpha0, gradW0, 1)
+    }
 }

@@ -113,6 +113,17 @@ public struct NetworkParameters<Scalar: BLASScalar>: Sendable, Equatable {
     /// α₀ w₀, the linear neuron the skip network learned (compared with w* by `dis_abs`).
     public var effectiveLinearWeight: [Scalar] { w0.scaled(by: alpha0) }
 
+    /// The entries of `values` that belong to neurons J: W's columns J, a_J and (normalized) γ_J.
+    func entries(ofNeurons J: Range<Int>) -> [Range<Int>] {
+        let d = inputDimension
+        var entries = [(J.lowerBound * d)..<(J.upperBound * d), (offsetA + J.lowerBound)..<(offsetA + J.upperBound)]
+        if kind == .normalized { entries.append((offsetB + J.lowerBound)..<(offsetB + J.upperBound)) }
+        return entries
+    }
+
+    /// The skip branch's entries, w₀ then α₀ (empty for the other networks).
+    var skipBranchEntries: Range<Int> { kind == .skip ? offsetB..<values.count : values.count..<values.count }
+
     var offsetA: Int { inputDimension * width }
     /// Start of w₀ (skip) or γ (normalized).
     var offsetB: Int { inputDimension * width + width }

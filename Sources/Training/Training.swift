@@ -52,30 +52,65 @@ public func train<Scalar: BLASScalar>(from initial: NetworkParameters<Scalar>, X
     var theta = initial.values
     var gradient = [Scalar](repeating: 0, count: theta.count)
     var optimizer = AdamW<Scalar>(parameterCount: theta.count, settings: settings)
-    let threads = ElementwiseThreads(settings.elementwiseThreads ?? 1)
-    evaluator.threads = threads
-    optimizer.threads = threads
-    var trainCurve = [Scalar](), testCurve = [Scalar]()
-    trainCurve.reserveCapacity(settings.epochs + 1)
-    testCurve.reserveCapacity(hasTest ? settings.epochs + 1 : 0)
+    let updates = (0..<settings.epochs).map { optimizer.update(afterSteps: $0) }
+    var trainCurve = [Scalar](repeating: 0, count: settings.epochs + 1)
+    var testCurve = [Scalar](repeating: 0, count: hasTest ? settings.epochs + 1 : 0)
+
+    // Neurons and rows are cut into fixed blocks (`NetworkEvaluator`'s); each member owns a share of
+    // the neuron blocks (their columns of W, H and ∂L/∂Z, their a_j and γ_j, their optimizer entries)
+    // and of the row blocks of each set. Member 0 also owns the skip branch (w₀, α₀) and the losses.
+    // More members than blocks would only spin at the barriers.
+    let team = ThreadTeam(min(settings.threads, [evaluator.neuronBlocks, evaluator.trainBlocks, evaluator.testBlocks]
+        .map(\.count).max()!))
+    let shares = (0..<team.size).map { member in
+        func mine(_ blocks: [Range<Int>]) -> [Range<Int>] { team.share(of: blocks.count, member: member).map { blocks[$0] } }
+        let neurons = mine(evaluator.neuronBlocks)
+        var entries = neurons.flatMap(initial.entries(ofNeurons:))
+        if member == 0 { entries.append(initial.skipBranchEntries) }
+        return (neurons: neurons, trainRows: mine(evaluator.trainBlocks), testRows: mine(evaluator.testBlocks),
+                entries: entries)
+    }
 
     // The original's loop: one forward pass at the initialization, then per epoch backward through
     // the last forward pass, one step, and a forward pass at the new parameters whose training loss
     // feeds the next step and whose test loss is recorded (one product gives both).
-    theta.withUnsafeMutableBufferPointer { tb in
+    //
+    // Barriers: `residuals` reads every member's columns of H (and member 0's w₀, α₀), so all of
+    // `activate` (and the previous step) must be done; `backpropagate` reads every row's residual, so
+    // all of `residuals` must be. Between a member's `backpropagate` and its next `activate` it
+    // touches only what it owns, so no barrier is needed there.
+    optimizer.withMoments { M, V in
+        theta.withUnsafeMutableBufferPointer { tb in
         gradient.withUnsafeMutableBufferPointer { gb in
-            let t = tb.baseAddress!, g = gb.baseAddress!
-            evaluator.forward(t)
-            trainCurve.append(evaluator.trainLoss)
-            if hasTest { testCurve.append(evaluator.testLoss) }
-            for _ in 0..<settings.epochs {
-                evaluator.backward(t, into: g)
-                optimizer.step(t, gradient: g)
-                evaluator.forward(t)
-                trainCurve.append(evaluator.trainLoss)
-                if hasTest { testCurve.append(evaluator.testLoss) }
+        trainCurve.withUnsafeMutableBufferPointer { trb in
+        testCurve.withUnsafeMutableBufferPointer { teb in
+            nonisolated(unsafe) let (t, g, M, V) = (tb.baseAddress!, gb.baseAddress!, M, V)
+            nonisolated(unsafe) let (trainCurve, testCurve) = (trb, teb)
+            team.run { member, barrier in
+                let share = shares[member]
+                func forward(recordingAt epoch: Int) {
+                    for J in share.neurons { evaluator.activate(t, neurons: J) }
+                    barrier.wait()
+                    for block in share.trainRows { evaluator.residuals(t, trainRows: block) }
+                    for block in share.testRows { evaluator.residuals(t, testRows: block) }
+                    barrier.wait()
+                    if member == 0 {
+                        evaluator.updateLosses()
+                        trainCurve[epoch] = evaluator.trainLoss
+                        if hasTest { testCurve[epoch] = evaluator.testLoss }
+                    }
+                }
+                forward(recordingAt: 0)
+                for epoch in updates.indices {
+                    for J in share.neurons { evaluator.backpropagate(t, into: g, neurons: J) }
+                    if member == 0 { evaluator.backpropagateSkipBranch(t, into: g) }
+                    for owned in share.entries {
+                        AdamW.apply(updates[epoch], to: t, gradient: g, firstMoment: M, secondMoment: V, entries: owned)
+                    }
+                    forward(recordingAt: epoch + 1)
+                }
             }
-        }
+        }}}}
     }
     var parameters = initial
     parameters.values = theta

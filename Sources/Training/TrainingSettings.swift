@@ -31,14 +31,15 @@ public struct TrainingSettings: Sendable, Equatable {
     public var beta2: Double = 0.999
     /// Added to the bias-corrected √v̂ (PyTorch's placement).
     public var epsilon: Double = 1e-8
-    /// Threads for the elementwise passes (ReLU, masks, AdamW); nil: one. Splitting can help only on
-    /// an idle machine with OpenBLAS itself on several threads, and measured no gain on a shared one,
-    /// so it is opt-in. Results do not depend on it.
-    public var elementwiseThreads: Int? = nil
+    /// Threads that share one run, each taking a block of the neurons (and of the rows) through every
+    /// pass of every epoch (`ThreadTeam`). Results do not depend on it. Each thread calls BLAS, so give
+    /// OpenBLAS one thread of its own (`BLASRuntime.setThreadCount(1)`) when this is above 1; with
+    /// several runs in parallel (the experiments), keep it at 1.
+    public var threads: Int = 1
 
     public init(epochs: Int = 400, learningRate: Double = 2e-3, weightDecay: Double = 1e-6, width: Int? = nil,
                 optimizer: OptimizerMode = .reset, beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-8,
-                elementwiseThreads: Int? = nil) {
+                threads: Int = 1) {
         self.epochs = epochs
         self.learningRate = learningRate
         self.weightDecay = weightDecay
@@ -47,7 +48,8 @@ public struct TrainingSettings: Sendable, Equatable {
         self.beta1 = beta1
         self.beta2 = beta2
         self.epsilon = epsilon
-        self.elementwiseThreads = elementwiseThreads
+        precondition(threads >= 1, "threads must be at least 1")
+        self.threads = threads
     }
 
     /// The width used for `n` training samples.

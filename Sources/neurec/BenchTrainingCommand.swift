@@ -14,9 +14,9 @@ struct BenchTraining: ParsableCommand {
         skip: a planted unit linear neuron, normalized: two planted Gaussian ReLU neurons), trains on \
         it, and reports the best of --repeats wall times. When `python3 -c "import torch"` works, runs \
         --torch-script on the same instance with torch.set_num_threads(--threads) and prints the ratio; \
-        otherwise prints neurec's times alone. OPENBLAS_NUM_THREADS sets neurec's threads (try 1 and 2: \
-        on a loaded machine one is often faster). The cpu column is the process CPU time, a steadier \
-        figure than wall time on a shared machine.
+        otherwise prints neurec's times alone. neurec runs each training on --threads threads too (a \
+        block of neurons each, OpenBLAS on one thread). The cpu column is the process CPU time, a \
+        steadier figure than wall time on a shared machine.
         """)
 
     @Option(help: "Comma-separated sizes n×d.")
@@ -31,14 +31,11 @@ struct BenchTraining: ParsableCommand {
     @Option(help: "Runs per measurement; the fastest counts.")
     var repeats: Int = 3
 
-    @Option(help: "Threads for PyTorch (torch.set_num_threads).")
+    @Option(help: "Threads for each training, neurec's and PyTorch's (torch.set_num_threads).")
     var threads: Int = 2
 
     @Option(help: "The PyTorch script doing the original's work.")
     var torchScript: String = "bench/torch_train.py"
-
-    @Option(help: "Threads for neurec's elementwise passes (default 1).")
-    var elementwiseThreads: Int?
 
     @Flag(help: "Skip PyTorch even when it is installed.")
     var noTorch = false
@@ -55,13 +52,13 @@ struct BenchTraining: ParsableCommand {
         guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
         guard repeats >= 1 else { throw ValidationError("--repeats must be at least 1, got \(repeats)") }
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1, got \(threads)") }
-        if let elementwiseThreads, elementwiseThreads < 1 {
-            throw ValidationError("--elementwise-threads must be at least 1, got \(elementwiseThreads)")
-        }
         guard distanceTrials >= 0 else {
             throw ValidationError("--distance-trials must be a non-negative integer, got \(distanceTrials)")
         }
     }
+
+    /// The original's settings at --epochs, on --threads.
+    var settings: TrainingSettings { TrainingSettings(epochs: epochs, threads: threads) }
 
     func parsedSizes() throws -> [(n: Int, d: Int)] {
         try sizes.split(separator: ",").map { part in
@@ -92,8 +89,10 @@ struct BenchTraining: ParsableCommand {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
 
+        prepareBLAS(forTrainingThreads: threads)
         let load = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").first ?? "?"
-        print("OpenBLAS kernels: \(BLASRuntime.coreName); threads: \(BLASRuntime.threadCount); load average: \(load)"
+        print("OpenBLAS kernels: \(BLASRuntime.coreName); training threads: \(threads) (OpenBLAS: \(BLASRuntime.threadCount));"
+              + " load average: \(load)"
               + " (times are wall clock: other work on the machine inflates them)")
         print("network     n    d  epochs  neurec (s)  cpu (s)" + (torch ? "  pytorch (s)  speed-up" : ""))
         for (n, d) in try parsedSizes() {
@@ -101,9 +100,6 @@ struct BenchTraining: ParsableCommand {
                 var stream = CellStreams.instance(seed: seed, n: n, d: d, trial: 0)
                 let instance = Self.instance(kind: kind, n: n, d: d, using: &stream)
                 var rng = CellStreams.initialization(seed: seed, n: n, d: d, trial: 0)
-                var settings = TrainingSettings()
-                settings.epochs = epochs
-                settings.elementwiseThreads = elementwiseThreads
                 var best = Double.infinity, bestCPU = Double.infinity
                 for _ in 0..<repeats {
                     let cpuStart = Self.processCPUSeconds()
@@ -132,8 +128,6 @@ struct BenchTraining: ParsableCommand {
     /// Mean ± standard deviation over trials of dis_test, each trial its own instance and initialization.
     private func compareDistances(torch: Bool, directory: URL) throws {
         print("\nnetwork     n    d  trials  neurec dis_test" + (torch ? "      pytorch dis_test" : ""))
-        var settings = TrainingSettings()
-        settings.epochs = epochs
         for (n, d) in try parsedSizes() {
             for kind in try parsedNets() {
                 var ours: [Double] = [], theirs: [Double] = []

@@ -36,6 +36,9 @@ struct TrainingOptions: ParsableArguments {
     @Option(help: "Trial index of the initialization stream (default: the file's `trial`, else 0).")
     var trial: Int?
 
+    @Option(help: "Threads sharing the run, each taking a block of the neurons (default: all cores). Results do not depend on it.")
+    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+
     func validate() throws {
         guard epochs >= 0 else { throw ValidationError("--epochs must be a non-negative integer, got \(epochs)") }
         guard learningRate > 0, learningRate.isFinite else {
@@ -46,12 +49,19 @@ struct TrainingOptions: ParsableArguments {
         }
         if let width, width < 1 { throw ValidationError("--width must be at least 1, got \(width)") }
         if let trial, trial < 0 { throw ValidationError("--trial must be a non-negative integer, got \(trial)") }
+        guard threads >= 1 else { throw ValidationError("--threads must be at least 1, got \(threads)") }
     }
 
     var settings: TrainingSettings {
         TrainingSettings(epochs: epochs, learningRate: learningRate, weightDecay: weightDecay, width: width,
-                         optimizer: optimizer)
+                         optimizer: optimizer, threads: threads)
     }
+}
+
+/// Gives the training team the cores: each member calls BLAS on its own block, so OpenBLAS's workers
+/// would only contend with the other members.
+func prepareBLAS(forTrainingThreads threads: Int) {
+    if threads > 1 { BLASRuntime.setThreadCount(1) }
 }
 
 struct Train: ParsableCommand {
@@ -84,6 +94,7 @@ struct Train: ParsableCommand {
             throw ExitCode(1)
         }
         let trial = options.trial ?? instance.trial ?? 0
+        prepareBLAS(forTrainingThreads: options.threads)
         var rng = CellStreams.initialization(seed: options.seed, n: instance.X.rows, d: instance.X.columns, trial: trial)
         let report = instance.train(network, settings: options.settings, precision: options.precision, using: &rng)
         func number(_ value: Double?) -> JSONText { value.map(JSONText.number) ?? .null }
