@@ -97,8 +97,10 @@ public final class ExperimentRunner: Sendable {
         let failures = RecordTable.Failures()
         if let details { try FileManager.default.createDirectory(at: details, withIntermediateDirectories: true) }
         // Parallelism is over instances; nested BLAS threads would only contend for the same cores.
+        // One BLAS thread with jobs = 1 too: OpenBLAS's threaded kernels round some sums differently,
+        // and results must not depend on jobs.
         let blasThreads = BLASRuntime.threadCount
-        if jobs > 1 { BLASRuntime.setThreadCount(1) }
+        BLASRuntime.setThreadCount(1)
         defer { BLASRuntime.setThreadCount(blasThreads) }
 
         let details = self.details

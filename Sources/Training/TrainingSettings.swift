@@ -31,10 +31,11 @@ public struct TrainingSettings: Sendable, Equatable {
     public var beta2: Double = 0.999
     /// Added to the bias-corrected √v̂ (PyTorch's placement).
     public var epsilon: Double = 1e-8
-    /// Threads that share one run, each taking a block of the neurons (and of the rows) through every
-    /// pass of every epoch (`ThreadTeam`). Results do not depend on it. Each thread calls BLAS, so give
-    /// OpenBLAS one thread of its own (`BLASRuntime.setThreadCount(1)`) when this is above 1; with
-    /// several runs in parallel (the experiments), keep it at 1.
+    /// Threads that share one run, each taking a share of the blocks of neurons (and of rows) through
+    /// every pass of every epoch (`ThreadTeam`). Results do not depend on it. Run OpenBLAS on one thread
+    /// (`BLASRuntime.setThreadCount(1)`): its workers would contend with these, and its threaded kernels
+    /// round some sums differently from its single-threaded ones. With several runs in parallel (the
+    /// experiments), keep it at 1.
     public var threads: Int = 1
 
     public init(epochs: Int = 400, learningRate: Double = 2e-3, weightDecay: Double = 1e-6, width: Int? = nil,

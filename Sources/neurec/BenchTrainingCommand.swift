@@ -89,7 +89,7 @@ struct BenchTraining: ParsableCommand {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
 
-        prepareBLAS(forTrainingThreads: threads)
+        useOneBLASThreadForTraining()
         let load = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").first ?? "?"
         print("OpenBLAS kernels: \(BLASRuntime.coreName); training threads: \(threads) (OpenBLAS: \(BLASRuntime.threadCount));"
               + " load average: \(load)"

@@ -58,10 +58,11 @@ struct TrainingOptions: ParsableArguments {
     }
 }
 
-/// Gives the training team the cores: each member calls BLAS on its own block, so OpenBLAS's workers
-/// would only contend with the other members.
-func prepareBLAS(forTrainingThreads threads: Int) {
-    if threads > 1 { BLASRuntime.setThreadCount(1) }
+/// Training parallelises with its own team (`--threads`), each member calling BLAS on its own block,
+/// so OpenBLAS gets one thread: its workers would only contend with the members, and its threaded
+/// kernels round some sums differently, which would make results depend on the thread count.
+func useOneBLASThreadForTraining() {
+    BLASRuntime.setThreadCount(1)
 }
 
 struct Train: ParsableCommand {
@@ -94,7 +95,7 @@ struct Train: ParsableCommand {
             throw ExitCode(1)
         }
         let trial = options.trial ?? instance.trial ?? 0
-        prepareBLAS(forTrainingThreads: options.threads)
+        useOneBLASThreadForTraining()
         var rng = CellStreams.initialization(seed: options.seed, n: instance.X.rows, d: instance.X.columns, trial: trial)
         let report = instance.train(network, settings: options.settings, precision: options.precision, using: &rng)
         func number(_ value: Double?) -> JSONText { value.map(JSONText.number) ?? .null }

@@ -7,10 +7,17 @@ public func which(_ tool: String) -> String? {
 }
 
 /// Runs a command (a path, or a name looked up on PATH) and returns its exit status and combined output.
-public func run(_ tool: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+/// `environment` overrides this process's variables for the command; a nil value removes one.
+public func run(_ tool: String, _ arguments: [String],
+                environment: [String: String?] = [:]) throws -> (status: Int32, output: String) {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: which(tool) ?? tool)
     process.arguments = arguments
+    if !environment.isEmpty {
+        var variables = ProcessInfo.processInfo.environment
+        for (name, value) in environment { variables[name] = value }
+        process.environment = variables
+    }
     let pipe = Pipe()
     process.standardOutput = pipe
     process.standardError = pipe
