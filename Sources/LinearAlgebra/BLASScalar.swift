@@ -14,6 +14,7 @@ public protocol BLASScalar: BinaryFloatingPoint, Sendable where Self.RawSignific
     static func dot(_ n: Int, _ x: UnsafePointer<Self>, _ incx: Int, _ y: UnsafePointer<Self>, _ incy: Int) -> Self
     static func nrm2(_ n: Int, _ x: UnsafePointer<Self>, _ incx: Int) -> Self
     static func axpy(_ n: Int, _ alpha: Self, _ x: UnsafePointer<Self>, _ incx: Int, _ y: UnsafeMutablePointer<Self>, _ incy: Int)
+    static func copy(_ n: Int, _ x: UnsafePointer<Self>, _ incx: Int, _ y: UnsafeMutablePointer<Self>, _ incy: Int)
     static func scal(_ n: Int, _ alpha: Self, _ x: UnsafeMutablePointer<Self>, _ incx: Int)
     /// Out-of-place scaled copy with optional transpose (OpenBLAS's omatcopy extension).
     static func omatcopy(_ trans: Bool, _ rows: Int, _ cols: Int, _ alpha: Self,
@@ -46,6 +47,9 @@ extension Double: BLASScalar {
     public static func axpy(_ n: Int, _ alpha: Double, _ x: UnsafePointer<Double>, _ incx: Int, _ y: UnsafeMutablePointer<Double>, _ incy: Int) {
         cblas_daxpy(i32(n), alpha, x, i32(incx), y, i32(incy))
     }
+    public static func copy(_ n: Int, _ x: UnsafePointer<Double>, _ incx: Int, _ y: UnsafeMutablePointer<Double>, _ incy: Int) {
+        cblas_dcopy(i32(n), x, i32(incx), y, i32(incy))
+    }
     public static func scal(_ n: Int, _ alpha: Double, _ x: UnsafeMutablePointer<Double>, _ incx: Int) {
         cblas_dscal(i32(n), alpha, x, i32(incx))
     }
@@ -77,6 +81,9 @@ extension Float: BLASScalar {
     }
     public static func axpy(_ n: Int, _ alpha: Float, _ x: UnsafePointer<Float>, _ incx: Int, _ y: UnsafeMutablePointer<Float>, _ incy: Int) {
         cblas_saxpy(i32(n), alpha, x, i32(incx), y, i32(incy))
+    }
+    public static func copy(_ n: Int, _ x: UnsafePointer<Float>, _ incx: Int, _ y: UnsafeMutablePointer<Float>, _ incy: Int) {
+        cblas_scopy(i32(n), x, i32(incx), y, i32(incy))
     }
     public static func scal(_ n: Int, _ alpha: Float, _ x: UnsafeMutablePointer<Float>, _ incx: Int) {
         cblas_sscal(i32(n), alpha, x, i32(incx))

@@ -13,9 +13,9 @@ public let normalizationFloor: Double = 1e-12
 /// Notation: Z = X W (n×m), H = Z_+, r = f(X) − y, loss L = ‖r‖² (no ½), so ∂L/∂f = 2r.
 ///
 /// The passes come in phases that a `ThreadTeam` runs on disjoint blocks: `activate` and
-/// `backpropagate` on blocks of neurons (each writes only its columns of H, W's gradient, a, γ),
-/// `residuals` on blocks of rows (it reads every column of H, so a barrier separates it from
-/// `activate`). That is why the buffers are raw allocations shared by the team
+/// `backpropagate` on blocks of neurons (each writes only its columns of H, W's gradient, a, γ and
+/// its share of the outputs), `residuals` on blocks of rows (it reads every block's share, so a
+/// barrier separates it from `activate`). That is why the buffers are raw allocations shared by the team
 /// (`@unchecked Sendable`): Swift arrays would claim exclusive access for every call.
 final class NetworkEvaluator<Scalar: BLASScalar>: @unchecked Sendable {
     let kind: NetworkKind
@@ -37,6 +37,9 @@ final class NetworkEvaluator<Scalar: BLASScalar>: @unchecked Sendable {
     private let z: UnsafeMutablePointer<Scalar>
     /// Outputs, then residuals r = f − y.
     private let f: UnsafeMutablePointer<Scalar>
+    /// Each neuron block's share of the outputs, rows×(number of blocks): the block's member computes
+    /// it while its H is hot in its core's cache, and `residuals` adds the shares in block order.
+    private let partialOutputs: UnsafeMutablePointer<Scalar>
     /// Normalized network: column norms ‖h_j‖ on training and test rows, and the output coefficients
     /// a_j γ_j / max(‖h_j‖, floor) for each.
     private let normTrain: UnsafeMutablePointer<Scalar>, normTest: UnsafeMutablePointer<Scalar>
@@ -87,6 +90,7 @@ final class NetworkEvaluator<Scalar: BLASScalar>: @unchecked Sendable {
         if let yTest { (self.y + nTrain).update(from: yTest, count: nTest) }
         z = zeros(rows * m)
         f = zeros(rows)
+        partialOutputs = zeros(rows * neuronBlocks.count)
         normTrain = zeros(m)
         normTest = zeros(m)
         coefTrain = zeros(m)
@@ -95,14 +99,14 @@ final class NetworkEvaluator<Scalar: BLASScalar>: @unchecked Sendable {
     }
 
     deinit {
-        for buffer in [x, y, z, f, normTrain, normTest, coefTrain, coefTest, p] { buffer.deallocate() }
+        for buffer in [x, y, z, f, partialOutputs, normTrain, normTest, coefTrain, coefTest, p] { buffer.deallocate() }
     }
 
     // MARK: Whole passes (one thread)
 
     /// Outputs and losses at `theta` on both sets; leaves H and the residuals for `backward`.
     func forward(_ theta: UnsafePointer<Scalar>) {
-        for J in neuronBlocks { activate(theta, neurons: J) }
+        for b in neuronBlocks.indices { activate(theta, neuronBlock: b) }
         for block in trainBlocks { residuals(theta, trainRows: block) }
         for block in testBlocks { residuals(theta, testRows: block) }
         updateLosses()
@@ -111,7 +115,7 @@ final class NetworkEvaluator<Scalar: BLASScalar>: @unchecked Sendable {
     /// ∂L/∂θ of the training loss at the `theta` of the last `forward`, written to `grad`.
     /// Overwrites the training rows of H with ∂L/∂Z.
     func backward(_ theta: UnsafePointer<Scalar>, into grad: UnsafeMutablePointer<Scalar>) {
-        for J in neuronBlocks { backpropagate(theta, into: grad, neurons: J) }
+        for b in neuronBlocks.indices { backpropagate(theta, into: grad, neuronBlock: b) }
         backpropagateSkipBranch(theta, into: grad)
     }
 
@@ -120,15 +124,20 @@ final class NetworkEvaluator<Scalar: BLASScalar>: @unchecked Sendable {
 
     // MARK: Phases (one block each)
 
-    /// H[:, J] = (X W[:, J])₊ on training and test rows; for the normalized network also the column
-    /// norms and output coefficients of J.
-    func activate(_ theta: UnsafePointer<Scalar>, neurons J: Range<Int>) {
+    /// For neuron block b = J: H[:, J] = (X W[:, J])₊ on training and test rows; for the normalized
+    /// network the column norms and output coefficients of J; and the block's share of the outputs,
+    /// H[:, J] a_J (normalized: H[:, J] c_J with each set's coefficients).
+    func activate(_ theta: UnsafePointer<Scalar>, neuronBlock b: Int) {
+        let J = neuronBlocks[b]
         guard !J.isEmpty else { return }
-        let H = z + J.lowerBound * rows
+        let H = z + J.lowerBound * rows, a = theta + d * m, share = partialOutputs + b * rows
         Scalar.gemm(false, false, rows, J.count, d, 1, x, rows, theta + J.lowerBound * d, d, 0, H, rows)
         for k in 0..<(rows * J.count) { H[k] = Swift.max(H[k], 0) }
-        guard kind == .normalized else { return }
-        let a = theta + d * m, gamma = a + m
+        guard kind == .normalized else {
+            Scalar.gemv(false, rows, J.count, 1, H, rows, a + J.lowerBound, 1, 0, share, 1)
+            return
+        }
+        let gamma = a + m
         let floor = Scalar(normalizationFloor)
         // ‖h_j‖ as √(h_jᵀh_j), unscaled as PyTorch's norm (and cheaper than nrm2's scaling); squares
         // underflow only for entries below ~1e-19 in Float, whose norm is on the floor anyway.
@@ -141,26 +150,31 @@ final class NetworkEvaluator<Scalar: BLASScalar>: @unchecked Sendable {
                 coefTest[j] = a[j] * gamma[j] / max(normTest[j], floor)
             }
         }
+        Scalar.gemv(false, nTrain, J.count, 1, H, rows, coefTrain + J.lowerBound, 1, 0, share, 1)
+        if nTest > 0 {
+            Scalar.gemv(false, nTest, J.count, 1, H + nTrain, rows, coefTest + J.lowerBound, 1, 0, share + nTrain, 1)
+        }
     }
 
     /// f and r = f − y on the given training rows and test rows (each counted from its set's first
-    /// row). Reads every column of H.
+    /// row): the neuron blocks' shares added in block order, then the skip branch. Reads every block's
+    /// share, so all of `activate` must be done.
     func residuals(_ theta: UnsafePointer<Scalar>, trainRows: Range<Int> = 0..<0, testRows: Range<Int> = 0..<0) {
-        let a = theta + d * m
-        // plain, skip: f = H a; normalized: f = H c with the set's own coefficients.
-        func outputs(_ block: Range<Int>, from offset: Int, coefficients: UnsafePointer<Scalar>) {
+        let w0 = theta + d * m + m
+        func residuals(_ block: Range<Int>, from offset: Int) {
             guard !block.isEmpty else { return }
             let first = offset + block.lowerBound, count = block.count
-            Scalar.gemv(false, count, m, 1, z + first, rows, coefficients, 1, 0, f + first, 1)
+            Scalar.copy(count, partialOutputs + first, 1, f + first, 1)
+            for b in neuronBlocks.indices.dropFirst() {
+                Scalar.axpy(count, 1, partialOutputs + b * rows + first, 1, f + first, 1)
+            }
             if kind == .skip {
-                let w0 = a + m, alpha0 = w0[d]
-                Scalar.gemv(false, count, d, alpha0, x + first, rows, w0, 1, 1, f + first, 1)
+                Scalar.gemv(false, count, d, w0[d], x + first, rows, w0, 1, 1, f + first, 1)
             }
             Scalar.axpy(count, -1, y + first, 1, f + first, 1)
         }
-        let normalized = kind == .normalized
-        outputs(trainRows, from: 0, coefficients: normalized ? UnsafePointer(coefTrain) : a)
-        outputs(testRows, from: nTrain, coefficients: normalized ? UnsafePointer(coefTest) : a)
+        residuals(trainRows, from: 0)
+        residuals(testRows, from: nTrain)
     }
 
     /// The losses, sums of squares of the residuals, each in one fixed order.
@@ -169,9 +183,10 @@ final class NetworkEvaluator<Scalar: BLASScalar>: @unchecked Sendable {
         testLoss = nTest > 0 ? Scalar.dot(nTest, f + nTrain, 1, f + nTrain, 1) : 0
     }
 
-    /// The gradient's entries of neurons J (W[:, J], a_J, and γ_J for the normalized network),
+    /// For neuron block b = J: the gradient's entries of W[:, J], a_J, and γ_J for the normalized network,
     /// overwriting H's training rows of J with ∂L/∂Z.
-    func backpropagate(_ theta: UnsafePointer<Scalar>, into grad: UnsafeMutablePointer<Scalar>, neurons J: Range<Int>) {
+    func backpropagate(_ theta: UnsafePointer<Scalar>, into grad: UnsafeMutablePointer<Scalar>, neuronBlock b: Int) {
+        let J = neuronBlocks[b]
         guard !J.isEmpty else { return }
         let floor = Scalar(normalizationFloor)
         let a = theta + d * m, gradA = grad + d * m

@@ -64,8 +64,8 @@ public func train<Scalar: BLASScalar>(from initial: NetworkParameters<Scalar>, X
         .map(\.count).max()!))
     let shares = (0..<team.size).map { member in
         func mine(_ blocks: [Range<Int>]) -> [Range<Int>] { team.share(of: blocks.count, member: member).map { blocks[$0] } }
-        let neurons = mine(evaluator.neuronBlocks)
-        var entries = neurons.flatMap(initial.entries(ofNeurons:))
+        let neurons = team.share(of: evaluator.neuronBlocks.count, member: member)
+        var entries = neurons.flatMap { initial.entries(ofNeurons: evaluator.neuronBlocks[$0]) }
         if member == 0 { entries.append(initial.skipBranchEntries) }
         return (neurons: neurons, trainRows: mine(evaluator.trainBlocks), testRows: mine(evaluator.testBlocks),
                 entries: entries)
@@ -75,7 +75,7 @@ public func train<Scalar: BLASScalar>(from initial: NetworkParameters<Scalar>, X
     // the last forward pass, one step, and a forward pass at the new parameters whose training loss
     // feeds the next step and whose test loss is recorded (one product gives both).
     //
-    // Barriers: `residuals` reads every member's columns of H (and member 0's w₀, α₀), so all of
+    // Barriers: `residuals` reads every member's share of the outputs (and member 0's w₀, α₀), so all of
     // `activate` (and the previous step) must be done; `backpropagate` reads every row's residual, so
     // all of `residuals` must be. Between a member's `backpropagate` and its next `activate` it
     // touches only what it owns, so no barrier is needed there.
@@ -89,7 +89,7 @@ public func train<Scalar: BLASScalar>(from initial: NetworkParameters<Scalar>, X
             team.run { member, barrier in
                 let share = shares[member]
                 func forward(recordingAt epoch: Int) {
-                    for J in share.neurons { evaluator.activate(t, neurons: J) }
+                    for b in share.neurons { evaluator.activate(t, neuronBlock: b) }
                     barrier.wait()
                     for block in share.trainRows { evaluator.residuals(t, trainRows: block) }
                     for block in share.testRows { evaluator.residuals(t, testRows: block) }
@@ -102,7 +102,7 @@ public func train<Scalar: BLASScalar>(from initial: NetworkParameters<Scalar>, X
                 }
                 forward(recordingAt: 0)
                 for epoch in updates.indices {
-                    for J in share.neurons { evaluator.backpropagate(t, into: g, neurons: J) }
+                    for b in share.neurons { evaluator.backpropagate(t, into: g, neuronBlock: b) }
                     if member == 0 { evaluator.backpropagateSkipBranch(t, into: g) }
                     for owned in share.entries {
                         AdamW.apply(updates[epoch], to: t, gradient: g, firstMoment: M, secondMoment: V, entries: owned)
