@@ -36,8 +36,8 @@ struct TrainingOptions: ParsableArguments {
     @Option(help: "Trial index of the initialization stream (default: the file's `trial`, else 0).")
     var trial: Int?
 
-    @Option(help: "Threads sharing the run, each taking a block of the neurons (default: all cores). Results do not depend on it.")
-    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    @Option(help: "Threads sharing the run, each taking a share of the neurons (default: all cores). Results do not depend on it.")
+    var threads: Int?
 
     func validate() throws {
         guard epochs >= 0 else { throw ValidationError("--epochs must be a non-negative integer, got \(epochs)") }
@@ -49,12 +49,12 @@ struct TrainingOptions: ParsableArguments {
         }
         if let width, width < 1 { throw ValidationError("--width must be at least 1, got \(width)") }
         if let trial, trial < 0 { throw ValidationError("--trial must be a non-negative integer, got \(trial)") }
-        guard threads >= 1 else { throw ValidationError("--threads must be at least 1, got \(threads)") }
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
     }
 
     var settings: TrainingSettings {
         TrainingSettings(epochs: epochs, learningRate: learningRate, weightDecay: weightDecay, width: width,
-                         optimizer: optimizer, threads: threads)
+                         optimizer: optimizer, threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
     }
 }
 
