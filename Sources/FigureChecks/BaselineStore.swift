@@ -154,7 +154,7 @@ public struct BaselineStore: Sendable {
             guard value.isFinite else {
                 throw FigureCheckError.cannotWrite(file: source, reason: "infinite value cannot be stored")
             }
-            return value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : "\(value)"
+            return formatGridValue(value)
         }
         func list(_ values: some Sequence<Double>) throws -> String {
             "[" + (try values.map(number)).joined(separator: ", ") + "]"

@@ -103,10 +103,15 @@ public func checkFigures(_ figures: [RegeneratedFigure], baselines: BaselineStor
             try baselines.write(figure.data, png: figure.png)
             verdict.updated = true
         }
-        // The picture that explains the failure: a drawing change if there is one, else the data's.
-        let explaining = drawing.map { $0.verdict.passed ? nil : $0 } ?? nil
-        if !verdict.passed, let (comparison, label) = explaining.map({ ($0, "new (baseline data, current drawing)") })
-            ?? visual.map({ ($0, "new") }) ?? drawing.map({ ($0, "new (baseline data, current drawing)") }) {
+        // The picture that explains the failure: a drawing change if there is one (or nothing else to
+        // show), else the data's.
+        let explaining: (ImageComparison, String)?
+        if let drawing, !drawing.verdict.passed || visual == nil {
+            explaining = (drawing, "new (baseline data, current drawing)")
+        } else {
+            explaining = visual.map { ($0, "new") }
+        }
+        if !verdict.passed, let (comparison, label) = explaining {
             try FileManager.default.createDirectory(at: diffFolder, withIntermediateDirectories: true)
             try comparison.writeDifferenceImage(to: diffURL, newLabel: label)
             verdict.diffImage = diffURL

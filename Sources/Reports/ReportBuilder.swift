@@ -238,5 +238,3 @@ public final class ReportBuilder {
         }
     }
 }
-
-/// FNV-1a, stable across runs (Swift's Hasher is seeded per process).

@@ -40,14 +40,15 @@ struct Check: ParsableCommand {
         }
         let figures: [RegeneratedFigure]
         do {
-            let builder = ReportBuilder(executor: RunnerExecutor(runner: runner))
+            let executor = RunnerExecutor(runner: runner)
+            let builder = ReportBuilder(executor: executor)
             let document = try builder.build(text: text, file: template,
                                              options: ReportOptions(scale: scale, outputDirectory: outputDirectory))
             try ReportWriter.write(document, to: outputDirectory, formats: [.md], paper: .a4)
-            // The runs are cached by now: asking again only reads the records.
+            // The executor kept every result of the build: asking again computes and reads nothing.
             let parsed = try ReportBuilder.parse(text: text, file: template, scale: scale)
             figures = try parsed.directives.filter { $0.figure != nil }.map { directive in
-                RegeneratedFigure(id: directive.id, arrays: try arrays(of: directive, runner: runner),
+                RegeneratedFigure(id: directive.id, arrays: try arrays(of: directive, executor: executor),
                                   png: outputDirectory.appendingPathComponent("figures/\(name)/\(directive.id).png"))
             }
         } catch let error as ReportError {
@@ -63,12 +64,12 @@ struct Check: ParsableCommand {
 
     /// Every metric of every panel, as per-trial arrays; cluster probabilities as one trial of a
     /// continuous value per (d, σ).
-    private func arrays(of directive: Directive, runner: ExperimentRunner) throws -> [TrialArray] {
+    private func arrays(of directive: Directive, executor: RunnerExecutor) throws -> [TrialArray] {
         try directive.runs.enumerated().flatMap { panel, run -> [TrialArray] in
             let suffix = directive.runs.count > 1 ? "[\(panel + 1)]" : ""
             switch run {
             case .grid(let spec):
-                let result = try runner.run(spec)
+                let result = try executor.run(spec)
                 return spec.metrics.map { metric in
                     let array = result.arrays[metric]!
                     return TrialArray(name: metric.rawValue + suffix, kind: metric.isProbability ? .rate : .continuous,
@@ -76,7 +77,7 @@ struct Check: ParsableCommand {
                                       values: array.numpyArray)
                 }
             case .cluster(let spec):
-                let result = try runner.runCluster(spec)
+                let result = try executor.runCluster(spec)
                 return [TrialArray(name: "cluster_probability" + suffix, kind: .continuous,
                                    nValues: spec.dValues.map(Double.init), dValues: spec.sigmas,
                                    values: NumpyArray(shape: [spec.dValues.count, spec.sigmas.count, 1],

@@ -8,8 +8,6 @@ public enum MathML {
         return "<math\(attributes)>\(body)</math>"
     }
 
-    static func escape(_ s: String) -> String { Markup.escape(s) }
-
     /// Mathematical bold letters and digits (MathML Core styles letters by code point).
     static func bold(_ s: String) -> String {
         String(String.UnicodeScalarView(s.unicodeScalars.map { u -> Unicode.Scalar in
@@ -34,22 +32,22 @@ public enum MathML {
             return "<mrow>" + items.map { element($0, display: display) }.joined() + "</mrow>"
         case let .identifier(s, variant):
             switch variant {
-            case .italic: return s.count == 1 ? "<mi>\(escape(s))</mi>" : "<mi mathvariant=\"italic\">\(escape(s))</mi>"
-            case .normal: return s.count == 1 ? "<mi mathvariant=\"normal\">\(escape(s))</mi>" : "<mi>\(escape(s))</mi>"
-            case .bold: return "<mi>\(escape(bold(s)))</mi>"
-            case .doubleStruck: return "<mi mathvariant=\"normal\">\(escape(doubleStruck(s)))</mi>"
+            case .italic: return s.count == 1 ? "<mi>\(Markup.escape(s))</mi>" : "<mi mathvariant=\"italic\">\(Markup.escape(s))</mi>"
+            case .normal: return s.count == 1 ? "<mi mathvariant=\"normal\">\(Markup.escape(s))</mi>" : "<mi>\(Markup.escape(s))</mi>"
+            case .bold: return "<mi>\(Markup.escape(bold(s)))</mi>"
+            case .doubleStruck: return "<mi mathvariant=\"normal\">\(Markup.escape(doubleStruck(s)))</mi>"
             }
         case .number(let s):
-            return "<mn>\(escape(s))</mn>"
+            return "<mn>\(Markup.escape(s))</mn>"
         case .op(let s):
             let stretch = ["(", ")", "[", "]", "‖", "|", "{", "}", "⟨", "⟩"].contains(s) ? " stretchy=\"false\"" : ""
-            return "<mo\(stretch)>\(escape(s))</mo>"
+            return "<mo\(stretch)>\(Markup.escape(s))</mo>"
         case .namedOperator(let s, _):
-            return "<mo form=\"prefix\" movablelimits=\"true\">\(escape(s))</mo>"
+            return "<mo form=\"prefix\" movablelimits=\"true\">\(Markup.escape(s))</mo>"
         case .largeOperator(let s):
-            return "<mo largeop=\"true\" movablelimits=\"true\">\(escape(s))</mo>"
+            return "<mo largeop=\"true\" movablelimits=\"true\">\(Markup.escape(s))</mo>"
         case .text(let s):
-            return "<mtext>\(escape(s))</mtext>"
+            return "<mtext>\(Markup.escape(s))</mtext>"
         case let .fraction(a, b):
             return "<mfrac>\(element(a, display: display))\(element(b, display: display))</mfrac>"
         case .sqrt(let a):
@@ -71,10 +69,10 @@ public enum MathML {
                 return b
             }
         case let .fenced(open, close, inner):
-            return "<mrow><mo fence=\"true\" stretchy=\"true\" symmetric=\"true\">\(escape(open))</mo>\(element(inner, display: display))<mo fence=\"true\" stretchy=\"true\" symmetric=\"true\">\(escape(close))</mo></mrow>"
+            return "<mrow><mo fence=\"true\" stretchy=\"true\" symmetric=\"true\">\(Markup.escape(open))</mo>\(element(inner, display: display))<mo fence=\"true\" stretchy=\"true\" symmetric=\"true\">\(Markup.escape(close))</mo></mrow>"
         case let .accent(inner, mark):
             let glyph = mark == "^" ? "^" : mark == "~" ? "~" : mark == "˙" ? "˙" : "¯"
-            return "<mover accent=\"true\">\(element(inner, display: display))<mo stretchy=\"true\">\(escape(glyph))</mo></mover>"
+            return "<mover accent=\"true\">\(element(inner, display: display))<mo stretchy=\"true\">\(Markup.escape(glyph))</mo></mover>"
         case .space(let em):
             return "<mspace width=\"\(em)em\"/>"
         }

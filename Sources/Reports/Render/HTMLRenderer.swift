@@ -1,3 +1,4 @@
+import Figures
 import Foundation
 
 /// Renders the document model as one self-contained HTML file: styles inline, figures embedded as
@@ -5,11 +6,11 @@ import Foundation
 public enum HTMLRenderer {
     /// `outputDirectory` is where the figure files named by the model live.
     public static func render(_ document: ReportDocument, outputDirectory: URL) -> String {
-        var body = "<header><h1 class=\"title\">\(escape(document.title))</h1>\n"
-        if !document.authors.isEmpty { body += "<p class=\"authors\">\(escape(document.authors.joined(separator: ", ")))</p>\n" }
+        var body = "<header><h1 class=\"title\">\(Markup.escape(document.title))</h1>\n"
+        if !document.authors.isEmpty { body += "<p class=\"authors\">\(Markup.escape(document.authors.joined(separator: ", ")))</p>\n" }
         var meta: [String] = []
-        if let date = document.date { meta.append(escape(date)) }
-        meta.append("scale <code>\(escape(document.scale))</code>")
+        if let date = document.date { meta.append(Markup.escape(date)) }
+        meta.append("scale <code>\(Markup.escape(document.scale))</code>")
         body += "<p class=\"meta\">\(meta.joined(separator: " · "))</p></header>\n<main>\n"
         for block in document.blocks { body += render(block, outputDirectory: outputDirectory) }
         body += "</main>\n"
@@ -19,7 +20,7 @@ public enum HTMLRenderer {
         <head>
         <meta charset="utf-8">
         <meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>\(escape(document.title))</title>
+        <title>\(Markup.escape(document.title))</title>
         <style>
         \(style)
         </style>
@@ -56,8 +57,6 @@ public enum HTMLRenderer {
     a { color: #0645ad; text-decoration: none; }
     """
 
-    static func escape(_ s: String) -> String { MathML.escape(s) }
-
     static func render(_ block: Block, outputDirectory: URL) -> String {
         switch block {
         case let .heading(level, number, anchor, content):
@@ -84,8 +83,8 @@ public enum HTMLRenderer {
         case .quote(let blocks):
             return "<blockquote>\n" + blocks.map { render($0, outputDirectory: outputDirectory) }.joined() + "</blockquote>\n"
         case let .code(language, text):
-            let cls = language.isEmpty ? "" : " class=\"language-\(escape(language))\""
-            return "<pre><code\(cls)>\(escape(text))</code></pre>\n"
+            let cls = language.isEmpty ? "" : " class=\"language-\(Markup.escape(language))\""
+            return "<pre><code\(cls)>\(Markup.escape(text))</code></pre>\n"
         case .thematicBreak:
             return "<hr>\n"
         case let .table(content, label, number, caption):
@@ -118,26 +117,26 @@ public enum HTMLRenderer {
             let width = Int(f.figure.size.width * 1.6)
             return "<figure id=\"fig-\(f.label)\">\n<img src=\"\(source)\" alt=\"Figure \(f.number)\" style=\"width:\(width)px\">\n<figcaption><b>Figure \(f.number).</b> \(inline(f.caption))</figcaption>\n</figure>\n"
         case .error(let message):
-            return "<div class=\"error\">\(escape(message))</div>\n"
+            return "<div class=\"error\">\(Markup.escape(message))</div>\n"
         }
     }
 
     static func inline(_ content: [Inline]) -> String {
         content.map { item -> String in
             switch item {
-            case .text(let s): return escape(s)
+            case .text(let s): return Markup.escape(s)
             case .emphasis(let c): return "<em>\(inline(c))</em>"
             case .strong(let c): return "<strong>\(inline(c))</strong>"
-            case .code(let s): return "<code>\(escape(s))</code>"
+            case .code(let s): return "<code>\(Markup.escape(s))</code>"
             case let .link(url, c):
                 // Only local links: the page must not reach the network.
                 if url.hasPrefix("http://") || url.hasPrefix("https://") {
-                    return "\(inline(c)) (\(escape(url.replacingOccurrences(of: "https://", with: "").replacingOccurrences(of: "http://", with: ""))))"
+                    return "\(inline(c)) (\(Markup.escape(url.replacingOccurrences(of: "https://", with: "").replacingOccurrences(of: "http://", with: ""))))"
                 }
-                return "<a href=\"\(escape(url))\">\(inline(c))</a>"
-            case let .image(_, alt): return "[\(escape(alt))]"
+                return "<a href=\"\(Markup.escape(url))\">\(inline(c))</a>"
+            case let .image(_, alt): return "[\(Markup.escape(alt))]"
             case .math(let node, _): return MathML.render(node, display: false)
-            case let .reference(text, anchor): return "<a href=\"#\(anchor)\">\(escape(text))</a>"
+            case let .reference(text, anchor): return "<a href=\"#\(anchor)\">\(Markup.escape(text))</a>"
             case .softBreak: return "\n"
             case .lineBreak: return "<br>\n"
             case .html(let s): return s

@@ -123,15 +123,15 @@ final class Typesetter {
 
     func flow(_ document: ReportDocument) -> [FlowItem] {
         var items: [FlowItem] = []
-        items.append(textItem(markup: "<b>\(escape(document.title))</b>", font: Self.sans, size: 17, width: textWidth,
+        items.append(textItem(markup: "<b>\(Markup.escape(document.title))</b>", font: Self.sans, size: 17, width: textWidth,
                               alignment: PANGO_ALIGN_CENTER, spaceBefore: 0, keepWithNext: true))
         if !document.authors.isEmpty {
-            items.append(textItem(markup: escape(document.authors.joined(separator: ", ")), font: Self.serif, size: 11,
+            items.append(textItem(markup: Markup.escape(document.authors.joined(separator: ", ")), font: Self.serif, size: 11,
                                   width: textWidth, alignment: PANGO_ALIGN_CENTER, spaceBefore: 8, keepWithNext: true))
         }
         var meta: [String] = []
-        if let date = document.date { meta.append(escape(date)) }
-        meta.append("scale <tt>\(escape(document.scale))</tt>")
+        if let date = document.date { meta.append(Markup.escape(date)) }
+        meta.append("scale <tt>\(Markup.escape(document.scale))</tt>")
         items.append(textItem(markup: "<i>\(meta.joined(separator: " · "))</i>", font: Self.serif, size: 9.5,
                               width: textWidth, alignment: PANGO_ALIGN_CENTER, spaceBefore: 4, keepWithNext: false))
         items.append(FlowItem(metrics: FlowMetrics(lineHeights: [14]), draw: { _, _, _, _ in }))
@@ -250,8 +250,6 @@ final class Typesetter {
             return [item]
         }
     }
-
-    func escape(_ s: String) -> String { Markup.escape(s) }
 
     /// A named destination at a point (links and outline entries jump there). Given by
     /// coordinates rather than by wrapping the drawing: cairo 1.16 rejects some non-ASCII text
