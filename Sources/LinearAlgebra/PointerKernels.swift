@@ -28,11 +28,4 @@ public enum PointerKernels {
         cblas_dtrsv(CblasColMajor, CblasLower, CblasNoTrans, CblasNonUnit, blasint(n), l, blasint(ldl), x, 1)
         cblas_dtrsv(CblasColMajor, CblasLower, CblasTrans, CblasNonUnit, blasint(n), l, blasint(ldl), x, 1)
     }
-
-    /// y ← alpha·A·x + beta·y for a symmetric A of which only the lower triangle is read (dsymv).
-    public static func symmetricMultiply(_ a: UnsafePointer<Double>, n: Int, lda: Int, _ x: UnsafePointer<Double>,
-                                         alpha: Double = 1, beta: Double = 0, _ y: UnsafeMutablePointer<Double>) {
-        guard n > 0 else { return }
-        cblas_dsymv(CblasColMajor, CblasLower, blasint(n), alpha, a, blasint(lda), x, 1, beta, y, 1)
-    }
 }

@@ -24,8 +24,6 @@ protocol Cone: AnyObject {
     func addIdentity(_ alpha: Double, _ x: UnsafeMutableBufferPointer<Double>)
     /// The largest α ≤ αmax with x + α dx in the cone (x interior).
     func maxStep(_ x: UnsafeBufferPointer<Double>, _ dx: UnsafeBufferPointer<Double>) -> Double
-    /// The smallest α with x + α e in the (closed) cone: minus the smallest "eigenvalue".
-    func interiorShift(_ x: UnsafeBufferPointer<Double>) -> Double
 }
 
 /// The product cone K of a program: the second-order cones first, then the orthant, each
@@ -33,7 +31,6 @@ protocol Cone: AnyObject {
 final class ConeSet {
     let soc: SecondOrderCones
     let nn: NonnegativeCone
-    var cones: [any Cone] { [soc, nn] }
     var dimension: Int { soc.dimension + nn.dimension }
     var degree: Int { soc.degree + nn.degree }
 
@@ -104,16 +101,5 @@ final class ConeSet {
             }
         }
         return alpha
-    }
-
-    func interiorShift(_ x: [Double]) -> Double {
-        var shift = -Double.infinity
-        x.withUnsafeBufferPointer { x in
-            each { cone, off in
-                guard cone.dimension > 0 else { return }
-                shift = max(shift, cone.interiorShift(UnsafeBufferPointer(rebasing: x[off..<(off + cone.dimension)])))
-            }
-        }
-        return shift
     }
 }

@@ -60,10 +60,4 @@ final class NonnegativeCone: Cone {
         for i in 0..<dimension where dx[i] < 0 { alpha = min(alpha, -x[i] / dx[i]) }
         return alpha
     }
-
-    func interiorShift(_ x: UnsafeBufferPointer<Double>) -> Double {
-        var shift = -Double.infinity
-        for i in 0..<dimension { shift = max(shift, -x[i]) }
-        return shift
-    }
 }

@@ -177,15 +177,4 @@ final class SecondOrderCones: Cone {
         }
         return alpha
     }
-
-    func interiorShift(_ x: UnsafeBufferPointer<Double>) -> Double {
-        var shift = -Double.infinity
-        for c in 0..<sizes.count {
-            let o = offsets[c], k = sizes[c]
-            var q = 0.0
-            for i in 1..<k { q += x[o + i] * x[o + i] }
-            shift = max(shift, q.squareRoot() - x[o])
-        }
-        return shift
-    }
 }

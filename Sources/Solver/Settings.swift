@@ -17,9 +17,6 @@ public struct SolverSettings: Sendable {
     public var stepFraction: Double = 0.99
     /// Static regularization added to the n×n normal matrix, relative to its largest diagonal entry.
     public var normalRegularization: Double = 1e-13
-    /// Iterative-refinement passes on the normal equations alone (the full-system refinement below
-    /// already corrects the normal matrix's regularization, so none by default).
-    public var refinementSteps: Int = 0
     /// Iterative-refinement passes on the full Newton system (each costs one more solve, no factorization).
     public var kktRefinementSteps: Int = 3
     /// Refinement stops once the Newton system's residual is below this times its right-hand side.

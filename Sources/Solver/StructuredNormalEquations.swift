@@ -24,8 +24,8 @@ import LinearAlgebra
 ///   eliminating them per block keeps everything dense, BLAS-3 and of size n.
 ///
 /// M = G∘(…) + R Rᵀ (one syrk) + (β/2)I is then factored by Cholesky with a tiny static
-/// regularization, and two steps of iterative refinement against the unregularized M recover
-/// the accuracy the regularization costs. A zero mode of M (labels outside the blocks' span)
+/// regularization (lower triangle only, as every product and factorization here reads it); the
+/// interior-point loop's refinement on the full Newton system recovers the accuracy it costs. A zero mode of M (labels outside the blocks' span)
 /// is excluded before the iteration starts (`solve` checks y ∈ span).
 final class StructuredNormalEquations: KKTSolver {
     let form: ConicForm
@@ -42,7 +42,6 @@ final class StructuredNormalEquations: KKTSolver {
     /// Offset of each signed block's (1+r)² Cholesky factor in `hFactors`.
     private var hOffset: [Int]
     private var hFactors: [Double]
-    private var mExact: [Double]
     private var mFactor: [Double]
     /// Column offset of each block's columns in R.
     private let rColumns: Int
@@ -89,8 +88,7 @@ final class StructuredNormalEquations: KKTSolver {
         for j in sb { ho.append(total); total += (form.ranks[j] + 1) * (form.ranks[j] + 1) }
         hOffset = ho
         hFactors = [Double](repeating: 0, count: total)
-        mExact = [Double](repeating: 0, count: n * n)
-        mFactor = mExact
+        mFactor = [Double](repeating: 0, count: n * n)
         rColumns = um.count + un.count
         rStack = Matrix(rows: n, columns: rColumns, columnMajor: [Double](repeating: 0, count: n * rColumns))
         // Rows of each pattern, and for each signed block the compressed rows of X M_j (U_j for normalized).
@@ -144,7 +142,7 @@ final class StructuredNormalEquations: KKTSolver {
                 let eta = soc.scalingParts(cone: j).eta
                 for i in 0..<n { dEta.storage[k * n + i] = form.aMask.storage[j * n + i] * eta }
             }
-            // Lower triangle only: the upper one is filled once at the end.
+            // Lower triangle only: Cholesky reads nothing else.
             m.storage.withUnsafeMutableBufferPointer { mm in
                 dEta.storage.withUnsafeBufferPointer { de in
                     Double.syrk(false, n, unsignedMasked.count, 1, de.baseAddress!, n, 0, mm.baseAddress!, n)
@@ -284,12 +282,10 @@ final class StructuredNormalEquations: KKTSolver {
             flops += Double(n * n * rColumns)
         }
         if form.approx { for i in 0..<n { m.storage[i * n + i] += form.beta / 2 } }
-        m.storage.withUnsafeMutableBufferPointer { mm in for j in 0..<n { for i in 0..<j { mm[i + j * n] = mm[j + i * n] } } }
-        mExact = m.storage
         var maxDiag = 0.0
         for i in 0..<n { maxDiag = max(maxDiag, m.storage[i * n + i]) }
         // Late in the iteration M is PD only in exact arithmetic (inactive blocks have η → 0); raise the
-        // shift until Cholesky succeeds, iterative refinement against mExact removes its effect.
+        // shift until Cholesky succeeds; the full-system refinement removes its effect.
         var shift = settings.normalRegularization
         var info = 0
         repeat {
@@ -329,21 +325,8 @@ final class StructuredNormalEquations: KKTSolver {
     }
 
     private func solveNormal(_ rhs: [Double]) -> [Double] {
-        func once(_ b: [Double]) -> [Double] {
-            var x = b
-            mFactor.withUnsafeBufferPointer { f in x.withUnsafeMutableBufferPointer { PointerKernels.choleskySolve(f.baseAddress!, n: n, ldl: n, $0.baseAddress!) } }
-            return x
-        }
-        var x = once(rhs)
-        for _ in 0..<settings.refinementSteps {
-            var r = rhs
-            mExact.withUnsafeBufferPointer { m in
-                x.withUnsafeBufferPointer { xp in
-                    r.withUnsafeMutableBufferPointer { PointerKernels.symmetricMultiply(m.baseAddress!, n: n, lda: n, xp.baseAddress!, alpha: -1, beta: 1, $0.baseAddress!) }
-                }
-            }
-            x.add(once(r))
-        }
+        var x = rhs
+        mFactor.withUnsafeBufferPointer { f in x.withUnsafeMutableBufferPointer { PointerKernels.choleskySolve(f.baseAddress!, n: n, ldl: n, $0.baseAddress!) } }
         return x
     }
 
