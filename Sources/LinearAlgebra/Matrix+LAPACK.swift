@@ -101,11 +101,6 @@ public struct SVD: Sendable {
     public var defaultRankTolerance: Double {
         (singularValues.first ?? 0) * Double(max(u.rows, vt.columns)) * Double.ulpOfOne
     }
-
-    /// The factors truncated to the leading `r` singular triplets (the compact SVD of SPEC §4).
-    public func truncated(to r: Int) -> (u: Matrix<Double>, singularValues: [Double], vt: Matrix<Double>) {
-        (u.columns(0..<r), Array(singularValues.prefix(r)), vt.transposed().columns(0..<r).transposed())
-    }
 }
 
 extension Matrix where Scalar == Double {
@@ -123,17 +118,6 @@ extension Matrix where Scalar == Double {
         guard rows > 0 else { return x }
         cblas_dtrsv(CblasColMajor, lower ? CblasLower : CblasUpper, transpose == .transpose ? CblasTrans : CblasNoTrans,
                     CblasNonUnit, blasint(rows), storage, blasint(rows), &x, 1)
-        return x
-    }
-
-    /// op(T)⁻¹·B for a matrix right-hand side (dtrsm).
-    public func solveTriangular(_ b: Matrix<Double>, lower: Bool, transpose: Transpose) -> Matrix<Double> {
-        precondition(rows == columns && b.rows == rows)
-        var x = b
-        guard rows > 0 && b.columns > 0 else { return x }
-        cblas_dtrsm(CblasColMajor, CblasLeft, lower ? CblasLower : CblasUpper,
-                    transpose == .transpose ? CblasTrans : CblasNoTrans, CblasNonUnit,
-                    blasint(rows), blasint(b.columns), 1, storage, blasint(rows), &x.storage, blasint(rows))
         return x
     }
 

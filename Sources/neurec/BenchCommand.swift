@@ -28,12 +28,8 @@ struct BenchSolver: ParsableCommand {
     var writeInstances: String?
 
     func run() throws {
-        let threads = ProcessInfo.processInfo.environment["OPENBLAS_NUM_THREADS"] ?? "all cores"
-        let core = ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"]
-        print("OPENBLAS_NUM_THREADS: \(threads), OPENBLAS_CORETYPE: \(core ?? "unset (autodetected)")")
-        if core == nil {
-            print("note: OpenBLAS 0.3.21 may not recognise recent CPUs and fall back to slow generic kernels; compare with OPENBLAS_CORETYPE=SkylakeX (or Haswell)")
-        }
+        // neurec has already restarted itself with a better kernel when OpenBLAS fell back (BLASRuntime).
+        print("OpenBLAS kernels: \(BLASRuntime.coreName); threads: \(BLASRuntime.threadCount)")
         let gemm = dgemmRate()
         print(String(format: "dgemm 1000×1000×1000: %.1f GFLOP/s", gemm))
         print("")
