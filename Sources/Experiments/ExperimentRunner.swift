@@ -58,9 +58,10 @@ public final class ExperimentRunner: Sendable {
         let cells = spec.grid.cells
         let wanted = cells.indices.filter { shard?.contains(position: $0) ?? true }
         let records = RecordTable()
+        let cached = cache?.entry(for: spec)
         var missing: [Int] = []
         for position in wanted {
-            if details == nil, let record = cache?.record(for: spec, cell: cells[position]),
+            if details == nil, let record = cached?.record(for: cells[position]),
                spec.metrics.allSatisfy({ record[$0] != nil }) {
                 records.set(record, at: position)
             } else {
@@ -69,21 +70,21 @@ public final class ExperimentRunner: Sendable {
         }
         if !missing.isEmpty {
             let reporter = ProgressReporter(label: label ?? describe(spec), total: missing.count, style: progress)
-            try compute(spec, cells: cells, missing: missing, into: records, reporter: reporter)
+            try compute(spec, cells: cells, missing: missing, into: records, cache: cached, reporter: reporter)
             reporter.finish()
         }
         // With a shard, cells of other shards already in the cache fill in too.
         let grid = spec.grid
         let allRecords = cells.enumerated().map { position, cell in
-            records.get(position) ?? (shard == nil ? nil : cache?.record(for: spec, cell: cell))
+            records.get(position) ?? (shard == nil ? nil : cached?.record(for: cell))
         }
         var arrays: [Metric: GridArray] = [:]
         for metric in spec.metrics {
+            // `grid.cells` runs n, d, trial in the order of GridArray's C layout: a cell's position is its index.
             var array = GridArray(nValues: grid.nValues, dValues: grid.dValues, trials: grid.trials)
-            for (cell, record) in zip(cells, allRecords) {
+            for (position, record) in allRecords.enumerated() {
                 guard let record else { continue }
-                array[grid.nValues.firstIndex(of: cell.n)!, grid.dValues.firstIndex(of: cell.d)!, cell.trial] =
-                    record[metric] ?? .nan
+                array.values[position] = record[metric] ?? .nan
             }
             arrays[metric] = array
         }
@@ -92,7 +93,7 @@ public final class ExperimentRunner: Sendable {
     }
 
     private func compute(_ spec: ExperimentSpec, cells: [Cell], missing: [Int], into records: RecordTable,
-                         reporter: ProgressReporter) throws {
+                         cache: ResultCache.Entry?, reporter: ProgressReporter) throws {
         let evaluation = TrialEvaluation(spec: spec)
         let failures = RecordTable.Failures()
         if let details { try FileManager.default.createDirectory(at: details, withIntermediateDirectories: true) }
@@ -119,7 +120,7 @@ public final class ExperimentRunner: Sendable {
                 }
             }
             records.set(record, at: position)
-            do { try cache?.store(record, for: spec, cell: cell) } catch { failures.add(error) }
+            do { try cache?.store(record, for: cell) } catch { failures.add(error) }
             reporter.advance()
         }
 

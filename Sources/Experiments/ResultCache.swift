@@ -45,54 +45,57 @@ public struct ResultCache: Sendable {
             grid: spec.rng == .numpy ? spec.grid : nil, version: evaluationVersion)
     }
 
-    /// A stable folder name for the key: FNV-1a (64-bit) of its canonical JSON.
-    static func folderName(for spec: ExperimentSpec) -> (name: String, canonical: Data) {
+    /// JSON with sorted keys: the same value always gives the same bytes, hence the same hash.
+    static func canonicalJSON(_ value: some Encodable) throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        let canonical = (try? encoder.encode(key(for: spec))) ?? Data()
-        return (String(format: "%016llx", stableHash(canonical)), canonical)
+        return try encoder.encode(value)
     }
 
-    func folder(for spec: ExperimentSpec) -> URL {
-        directory.appendingPathComponent(Self.folderName(for: spec).name)
-    }
+    /// One experiment's folder, its key encoded and hashed once per run rather than per trial.
+    struct Entry: Sendable {
+        /// `DIR/<FNV-1a (64-bit) of the key's canonical JSON>`.
+        let folder: URL
+        let canonicalKey: Data
 
-    func fileURL(for spec: ExperimentSpec, cell: Cell) -> URL {
-        folder(for: spec).appendingPathComponent("n\(cell.n)_d\(cell.d)_t\(cell.trial).json")
-    }
-
-    /// The stored record, or nil when absent or unreadable (an unreadable file is recomputed).
-    func record(for spec: ExperimentSpec, cell: Cell) -> TrialRecord? {
-        guard let data = try? Data(contentsOf: fileURL(for: spec, cell: cell)),
-              let stored = try? JSONDecoder().decode([String: Double?].self, from: data) else { return nil }
-        var record: TrialRecord = [:]
-        for (name, value) in stored {
-            guard let metric = Metric(rawValue: name) else { return nil }
-            record[metric] = value ?? .nan
+        func fileURL(for cell: Cell) -> URL {
+            folder.appendingPathComponent("n\(cell.n)_d\(cell.d)_t\(cell.trial).json")
         }
-        return record
+
+        /// The stored record, or nil when absent or unreadable (an unreadable file is recomputed).
+        func record(for cell: Cell) -> TrialRecord? {
+            guard let data = try? Data(contentsOf: fileURL(for: cell)),
+                  let stored = try? JSONDecoder().decode([String: Double?].self, from: data) else { return nil }
+            var record: TrialRecord = [:]
+            for (name, value) in stored {
+                guard let metric = Metric(rawValue: name) else { return nil }
+                record[metric] = value ?? .nan
+            }
+            return record
+        }
+
+        func store(_ record: TrialRecord, for cell: Cell) throws {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            let specFile = folder.appendingPathComponent("spec.json")
+            if !FileManager.default.fileExists(atPath: specFile.path) {
+                try AtomicFile.write(canonicalKey, to: specFile)
+            }
+            let stored = Dictionary(uniqueKeysWithValues: record.map { ($0.key.rawValue, $0.value.isNaN ? nil : $0.value) })
+            try AtomicFile.write(try ResultCache.canonicalJSON(stored), to: fileURL(for: cell))
+        }
     }
 
-    func store(_ record: TrialRecord, for spec: ExperimentSpec, cell: Cell) throws {
-        let folder = folder(for: spec)
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let specFile = folder.appendingPathComponent("spec.json")
-        if !FileManager.default.fileExists(atPath: specFile.path) {
-            try AtomicFile.write(Self.folderName(for: spec).canonical, to: specFile)
-        }
-        let stored = Dictionary(uniqueKeysWithValues: record.map { ($0.key.rawValue, $0.value.isNaN ? nil : $0.value) })
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        try AtomicFile.write(try encoder.encode(stored), to: fileURL(for: spec, cell: cell))
+    func entry(for spec: ExperimentSpec) -> Entry {
+        let canonical = (try? Self.canonicalJSON(Self.key(for: spec))) ?? Data()
+        return Entry(folder: directory.appendingPathComponent(String(format: "%016llx", stableHash(canonical))),
+                     canonicalKey: canonical)
     }
 }
 
 extension ResultCache {
     /// The cluster experiment's probabilities live in `DIR/cluster-<hash of spec and version>.json`.
     func clusterURL(for spec: ClusterSpec) -> URL {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let canonical = ((try? encoder.encode(spec)) ?? Data()) + Data(Self.evaluationVersion.utf8)
+        let canonical = ((try? Self.canonicalJSON(spec)) ?? Data()) + Data(Self.evaluationVersion.utf8)
         return directory.appendingPathComponent(String(format: "cluster-%016llx.json", stableHash(canonical)))
     }
 
