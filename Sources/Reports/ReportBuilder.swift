@@ -186,7 +186,8 @@ public final class ReportBuilder {
                             : "Runs of block `\(directive.id)`: grid, trials, instances and wall time."
                         let captionText = (k == 0 ? directive.tableCaption : nil) ?? defaultCaption
                         let caption = try resolver.resolveText(captionText, line: directive.line)
-                        blocks.append(.table(table, label: k == 0 ? "\(directive.id)-table" : "\(directive.id)-table\(k + 1)",
+                        // The first table is the one `@id.table` links to.
+                        blocks.append(.table(table, anchor: k == 0 ? "tbl-\(directive.id)" : "tbl-\(directive.id)\(k + 1)",
                                              number: number, caption: caption))
                     }
                 }

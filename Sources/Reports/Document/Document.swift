@@ -67,8 +67,8 @@ public indirect enum Block: Sendable {
     case quote([Block])
     case code(language: String, text: String)
     case thematicBreak
-    /// A table; numbered tables (from experiment blocks) carry a label, number and caption.
-    case table(TableContent, label: String?, number: Int?, caption: [Inline])
+    /// A table; numbered tables (from experiment blocks) carry their link anchor, number and caption.
+    case table(TableContent, anchor: String?, number: Int?, caption: [Inline])
     case figure(FigureContent)
     /// A directive that failed under `--keep-going`: `file:line: message`, shown in place.
     case error(String)

@@ -87,8 +87,8 @@ public enum HTMLRenderer {
             return "<pre><code\(cls)>\(Markup.escape(text))</code></pre>\n"
         case .thematicBreak:
             return "<hr>\n"
-        case let .table(content, label, number, caption):
-            var out = "<div class=\"tablewrap\"\(label.map { " id=\"tbl-\($0.replacingOccurrences(of: "-table", with: ""))\"" } ?? "")>\n<table>\n"
+        case let .table(content, anchor, number, caption):
+            var out = "<div class=\"tablewrap\"\(anchor.map { " id=\"\($0)\"" } ?? "")>\n<table>\n"
             if let number {
                 out += "<caption class=\"caption\"><b>Table \(number).</b> \(inline(caption))</caption>\n"
             }

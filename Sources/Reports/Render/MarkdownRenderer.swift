@@ -48,10 +48,10 @@ public enum MarkdownRenderer {
                 .map { indent + $0 }.joined(separator: "\n").trimmingTrailingNewlines() + "\n\(indent)\(fence)\n"
         case .thematicBreak:
             return "\(indent)---\n"
-        case let .table(content, label, number, caption):
+        case let .table(content, anchor, number, caption):
             var out = ""
-            if let label, let number {
-                out += "\(indent)<a id=\"tbl-\(label.replacingOccurrences(of: "-table", with: ""))\"></a>\n\n"
+            if let anchor, let number {
+                out += "\(indent)<a id=\"\(anchor)\"></a>\n\n"
                 out += "\(indent)**Table \(number).** \(inline(caption))\n\n"
             }
             func row(_ cells: [[Inline]]) -> String {

@@ -102,7 +102,7 @@ final class Typesetter {
             switch block {
             case let .heading(_, _, anchor, _): destinations.insert(anchor)
             case .figure(let f): destinations.insert("fig-\(f.label)")
-            case let .table(_, label?, _, _): destinations.insert("tbl-" + label.replacingOccurrences(of: "-table", with: ""))
+            case let .table(_, anchor?, _, _): destinations.insert(anchor)
             case .list(_, _, _, let items): items.forEach(collectDestinations)
             case .quote(let inner): collectDestinations(inner)
             default: break
@@ -215,9 +215,8 @@ final class Typesetter {
                 cairo_line_to(cr, x + width * 0.7, top + 6)
                 cairo_stroke(cr)
             })]
-        case let .table(content, label, number, caption):
+        case let .table(content, anchor, number, caption):
             var result: [FlowItem] = []
-            let anchor = label.map { "tbl-" + $0.replacingOccurrences(of: "-table", with: "") }
             if let number {
                 var paragraph = Paragraph(setter: self, font: Self.serif, size: 9, width: width)
                 paragraph.markup += "<b>"

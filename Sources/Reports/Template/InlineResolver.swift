@@ -34,10 +34,10 @@ struct InlineResolver {
             return .list(ordered: ordered, start: start, tight: tight, items: try items.map { try $0.map { try resolve($0, line: line) } })
         case .quote(let blocks):
             return .quote(try blocks.map { try resolve($0, line: line) })
-        case let .table(content, label, number, caption):
+        case let .table(content, anchor, number, caption):
             let header = try content.header.map { try resolve($0, line: line, source: source) }
             let rows = try content.rows.map { try $0.map { try resolve($0, line: line, source: source) } }
-            return .table(TableContent(alignments: content.alignments, header: header, rows: rows), label: label, number: number, caption: caption)
+            return .table(TableContent(alignments: content.alignments, header: header, rows: rows), anchor: anchor, number: number, caption: caption)
         default:
             return block
         }

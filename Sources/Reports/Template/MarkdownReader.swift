@@ -113,7 +113,7 @@ enum MarkdownReader {
             let cells = children(row).map(inlines)
             if cmark_gfm_extensions_get_table_row_is_header(row) != 0 { header = cells } else { rows.append(cells) }
         }
-        return .table(TableContent(alignments: alignments, header: header, rows: rows), label: nil, number: nil, caption: [])
+        return .table(TableContent(alignments: alignments, header: header, rows: rows), anchor: nil, number: nil, caption: [])
     }
 
     static func inlines(_ node: OpaquePointer) -> [Inline] {
