@@ -213,18 +213,10 @@ struct BenchTraining: ParsableCommand {
             return TrainingInstance(X: X, y: X.times(w), XTest: XTest, yTest: XTest.times(w), planted: [w])
         case .normalized:
             let planted = [unit(), unit()]
-            func labels(_ X: Matrix<Double>) -> [Double]? {
-                var y = [Double](repeating: 0, count: n)
-                for w in planted {
-                    let h = X.times(w).map { max($0, 0) }
-                    guard h.norm >= 1e-10 else { return nil }
-                    y.add(h, scaledBy: 1 / h.norm)
-                }
-                return y
-            }
+            let W = Matrix(rows: d, columns: 2, columnMajor: Array(planted.joined()))
             while true {
                 let X = data(), XTest = data()
-                if let y = labels(X), let yTest = labels(XTest) {
+                if let y = PlantedLabels.normalizedReLU(X, W), let yTest = PlantedLabels.normalizedReLU(XTest, W) {
                     return TrainingInstance(X: X, y: y, XTest: XTest, yTest: yTest, planted: planted)
                 }
             }
