@@ -20,24 +20,40 @@ public enum AllOnesPattern {
         if d > n { return true }
         guard let f = try? x.svd() else { return existsByLinearProgram(x) }
         if f.rank() < d { return true }
-        if positiveVector(inRangeOf: f.u, complement: false) { return true }
-        if positiveVector(inRangeOf: f.u, complement: true) { return false }
+        // At most one of the two certificates exists, so the searches run side by side and the first to
+        // succeed decides: run one after the other, the hopeless one would spend all its iterations first.
+        var range = PositiveVectorSearch(u: f.u, complement: false)
+        var nullSpace = PositiveVectorSearch(u: f.u, complement: true)
+        for _ in 0..<1000 {
+            if range.step() { return true }
+            if nullSpace.step() { return false }
+        }
         return existsByLinearProgram(x)
     }
 
-    /// Looks for z > 0 in range U (or, with `complement`, in its orthogonal complement null Uᵀ) by
+    /// A search for z > 0 in range U (or, with `complement`, in its orthogonal complement null Uᵀ) by
     /// alternating projections onto the subspace and onto {z ≥ 1}.
-    static func positiveVector(inRangeOf u: Matrix<Double>, complement: Bool, iterations: Int = 1000) -> Bool {
-        var z = [Double](repeating: 1, count: u.rows)
-        for _ in 0..<iterations {
+    struct PositiveVectorSearch {
+        let u: Matrix<Double>
+        let complement: Bool
+        var z: [Double]
+
+        init(u: Matrix<Double>, complement: Bool) {
+            self.u = u
+            self.complement = complement
+            z = [Double](repeating: 1, count: u.rows)
+        }
+
+        /// One round of projections; true when the projection is positive, a certificate.
+        mutating func step() -> Bool {
             // Projection onto range U is U Uᵀ z; onto its complement, z − U Uᵀ z.
             let inRange = u.times(u.times(z, .transpose))
             let projected = complement ? z.adding(inRange, scaledBy: -1) : inRange
             let scale = projected.map(abs).max() ?? 0
             if scale > 0 && projected.allSatisfy({ $0 > 1e-9 * scale }) { return true }
             z = projected.map { max($0, 1) }
+            return false
         }
-        return false
     }
 
     /// The decision by the LP alone (for a full-column-rank X), without the certificates.
