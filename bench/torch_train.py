@@ -1,4 +1,4 @@
-"""The original's nonconvex training (SPEC §5) in PyTorch, for `neurec bench-training`.
+"""The original's nonconvex training (science §5) in PyTorch, for `neurec bench-training`.
 
 Usage: python3 bench/torch_train.py INSTANCE.json --net skip|normalized|plain [--epochs 400]
            [--optimizer reset|persistent] [--repeats 3] [--threads 2] [--seed 0]
@@ -10,7 +10,7 @@ included, import and data loading excluded), and the last run's `train_loss`, `t
 
 The loop is the original's (ncvx_train_*): float32, full batch, loss ||f(X) - y||^2, a new AdamW
 every epoch (lr 2e-3, weight decay 1e-6) unless --optimizer persistent, the test loss evaluated after
-every step. The normalization network follows SPEC §1 (gamma scales each neuron elementwise).
+every step. The normalization network follows science §1 (gamma scales each neuron elementwise).
 """
 import argparse
 import json

@@ -2,7 +2,7 @@ import Foundation
 import Instances
 import LinearAlgebra
 
-/// The cluster pattern probability of SPEC §6 (the original's ReLU/prob script): how often the
+/// The cluster pattern probability of science §6 (the original's ReLU/prob script): how often the
 /// direction u = μ₁/‖μ₁‖ − μ₂/‖μ₂‖ separates two clusters of 50 points, 1[Xu ≥ 0] being 1 on the
 /// first and 0 on the second.
 extension ExperimentRunner {

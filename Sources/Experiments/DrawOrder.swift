@@ -15,7 +15,7 @@ extension Metric {
         }
     }
 
-    /// Metrics that are 0/1 per trial, so a skipped cell counts as 0 (SPEC §3), not NaN.
+    /// Metrics that are 0/1 per trial, so a skipped cell counts as 0 (science §3), not NaN.
     public var isProbability: Bool {
         switch self {
         case .recovery, .nicL, .irrepresentability, .allOnes: return true
@@ -25,7 +25,7 @@ extension Metric {
 }
 
 extension ExperimentSpec {
-    /// Which original script's draw order (SPEC §3) the instances follow. The original scripts map
+    /// Which original script's draw order (science §3) the instances follow. The original scripts map
     /// onto themselves; the generalizations take the nearest one that draws what they need.
     public var drawOrder: OriginalExperiment {
         let onlyRecoveryLike = metrics.allSatisfy { [.recovery, .nicL, .irrepresentability, .allOnes, .cosine,
@@ -78,7 +78,7 @@ extension ExperimentSpec {
             case .irrepresentability where planted == .linear:
                 throw ExperimentSpecError("metric irr: defined for planted ReLU neurons (planted normalized or plain)")
             case .disTest where !drawOrder.hasTestSet:
-                throw ExperimentSpecError("metric dis_test: needs a test set, which the convex normalization experiments do not draw (SPEC §3); use dis_abs, or fitting train")
+                throw ExperimentSpecError("metric dis_test: needs a test set, which the convex normalization experiments do not draw (science §3); use dis_abs, or fitting train")
             case .iterations where fitting == .train:
                 throw ExperimentSpecError("metric iterations: counts interior-point iterations; training has none")
             default: break

@@ -1,6 +1,6 @@
 import Instances
 
-/// The model that generates the labels (SPEC §2, §8).
+/// The model that generates the labels (science §2, §8).
 public enum PlantedModel: String, Sendable, Hashable, Codable, CaseIterable {
     /// One linear neuron y = X w* (the skip experiments).
     case linear
@@ -10,17 +10,17 @@ public enum PlantedModel: String, Sendable, Hashable, Codable, CaseIterable {
     case normalized
 }
 
-/// The network that is fitted (SPEC §1).
+/// The network that is fitted (science §1).
 public enum LearnedNetwork: String, Sendable, Hashable, Codable, CaseIterable {
     case plain, skip, normalized
 }
 
-/// How it is fitted: one of the convex programs of SPEC §4, or nonconvex training (SPEC §5).
+/// How it is fitted: one of the convex programs of science §4, or nonconvex training (science §5).
 public enum Fitting: String, Sendable, Hashable, Codable, CaseIterable {
     case relaxed, exact, approx, train
 }
 
-/// Per-trial quantities an experiment records (SPEC §6, §7). Each becomes one [n, d, trial] array.
+/// Per-trial quantities an experiment records (science §6, §7). Each becomes one [n, d, trial] array.
 public enum Metric: String, Sendable, Hashable, Codable, CaseIterable {
     /// 1 when the planted model is recovered, else 0.
     case recovery
@@ -32,9 +32,9 @@ public enum Metric: String, Sendable, Hashable, Codable, CaseIterable {
     case cosine
     /// Norm of the weights outside the planted blocks.
     case offPlantedNorm = "off_planted_norm"
-    /// 1 when NIC-L holds (SPEC §6).
+    /// 1 when NIC-L holds (science §6).
     case nicL = "nic_l"
-    /// 1 when the irrepresentability condition holds (SPEC §6).
+    /// 1 when the irrepresentability condition holds (science §6).
     case irrepresentability = "irr"
     /// 1 when the all-ones pattern exists (compare Wendel's probability).
     case allOnes = "all_ones"
@@ -68,7 +68,7 @@ public struct ExperimentSpec: Sendable, Hashable, Codable {
     }
 }
 
-/// The cluster pattern probability experiment (SPEC §6): not on the (n, d) grid.
+/// The cluster pattern probability experiment (science §6): not on the (n, d) grid.
 public struct ClusterSpec: Sendable, Hashable, Codable {
     /// 1: μ₁ = 1, μ₂ = −1; 2: unscaled Gaussian; 3: Gaussian scaled to unit norm.
     public var option: Int

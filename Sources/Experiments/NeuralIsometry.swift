@@ -2,7 +2,7 @@ import Instances
 import LinearAlgebra
 import Solver
 
-/// The conditions of SPEC §6 under which the convex programs provably recover the planted model.
+/// The conditions of science §6 under which the convex programs provably recover the planted model.
 enum NeuralIsometry {
     /// NIC-L: max_i ‖Xᵀ D_i X (XᵀX)⁻¹ w*‖ < 1 over the patterns. With q = X (XᵀX)⁻¹ w*, the vectors
     /// Xᵀ D_i q for all i are the columns of one product Xᵀ · (diag(q) D). The all-ones pattern gives

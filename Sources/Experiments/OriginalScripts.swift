@@ -2,7 +2,7 @@ import Foundation
 import Instances
 import NumpyFiles
 
-/// The original scripts (SPEC §8) as specs, with the files they save.
+/// The original scripts (science §8) as specs, with the files they save.
 public struct OriginalScript: Sendable {
     public let experiment: OriginalExperiment
     public let maxN: Int
@@ -36,7 +36,7 @@ public struct OriginalScript: Sendable {
         case .ncvxTrainNormal: (.normalized, .normalized, .train, [.disTest])
         case .irrCondNormal: (.normalized, .normalized, .relaxed, [.irrepresentability])
         }
-        // The recovery and irrepresentability scripts take --sigma but draw no noise (SPEC §3).
+        // The recovery and irrepresentability scripts take --sigma but draw no noise (science §3).
         var effective = parameters
         if !experiment.drawsNoise { effective.sigma = 0 }
         return ExperimentSpec(planted: planted, learned: learned, fitting: fitting,

@@ -8,8 +8,8 @@ import Training
 /// cheap next to the fit, and cached together), keyed by metric.
 public typealias TrialRecord = [Metric: Double]
 
-/// Evaluates one instance for a spec: fits the learned network (a convex program of SPEC §4 or
-/// training of SPEC §5) and measures it (SPEC §6, §7).
+/// Evaluates one instance for a spec: fits the learned network (a convex program of science §4 or
+/// training of science §5) and measures it (science §6, §7).
 struct TrialEvaluation {
     let spec: ExperimentSpec
 
@@ -104,13 +104,13 @@ struct TrialEvaluation {
         return (record, .object(fit))
     }
 
-    /// w_i − v_i for the sign-constrained forms, w_i for the relaxed ones (SPEC §7).
+    /// w_i − v_i for the sign-constrained forms, w_i for the relaxed ones (science §7).
     private func netBlocks(_ result: SolverResult) -> [[Double]] {
         guard let v = result.v else { return result.w }
         return zip(result.w, v).map { $0.adding($1, scaledBy: -1) }
     }
 
-    /// For each pattern that a planted neuron produced, ŵ of SPEC §7 (summed when neurons share a
+    /// For each pattern that a planted neuron produced, ŵ of science §7 (summed when neurons share a
     /// pattern: their normalized outputs add).
     private func plantedTargets(_ instance: Instance, patterns: PatternSet, factors: [PatternFactor]) -> [Int: [Double]] {
         var targets: [Int: [Double]] = [:]

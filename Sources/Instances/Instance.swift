@@ -20,7 +20,7 @@ public struct Instance: Sendable {
     public let patterns: PatternSet?
 }
 
-/// Labels of the planted models (SPEC §2).
+/// Labels of the planted models (science §2).
 public enum PlantedLabels {
     /// y = X·w*, computed as numpy computes `X @ w` on a C-ordered X (gemv on the transpose), so the
     /// bits match the original's.

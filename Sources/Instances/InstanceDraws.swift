@@ -1,13 +1,13 @@
 import Foundation
 import LinearAlgebra
 
-/// Draws instances in exactly the order of SPEC §3, from whatever stream it is handed: the shared numpy
+/// Draws instances in exactly the order of science §3, from whatever stream it is handed: the shared numpy
 /// stream (numpy mode) or a cell's own stream (cell mode) consume the same sequence of calls.
 public struct InstanceDraws: Sendable {
     public let experiment: OriginalExperiment
     public let parameters: InstanceParameters
     /// Planted ReLU neurons label through a normalization layer (the originals) or plainly,
-    /// y = Σ_j (X w_j)_+ (the generalization of SPEC §8); the draws are the same.
+    /// y = Σ_j (X w_j)_+ (the generalization of science §8); the draws are the same.
     public let normalizedReLULabels: Bool
 
     public init(experiment: OriginalExperiment, parameters: InstanceParameters, normalizedReLULabels: Bool = true) {

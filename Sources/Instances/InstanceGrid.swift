@@ -13,7 +13,7 @@ public struct Cell: Hashable, Sendable, Codable, CustomStringConvertible {
     public var description: String { "\(n),\(d),\(trial)" }
 }
 
-/// The original scripts' grid (SPEC §8): n ∈ {10, 20, …, N}, d ∈ {10, 20, …, D}, `sample` trials each,
+/// The original scripts' grid (science §8): n ∈ {10, 20, …, N}, d ∈ {10, 20, …, D}, `sample` trials each,
 /// visited n outer, then d, then trial — the order the numpy stream is consumed in.
 public struct InstanceGrid: Sendable, Hashable, Codable {
     public let nValues: [Int]
@@ -41,7 +41,7 @@ public struct InstanceGrid: Sendable, Hashable, Codable {
     }
 }
 
-/// Where a cell's instance comes from, in either stream mode (SPEC §3).
+/// Where a cell's instance comes from, in either stream mode (science §3).
 public struct InstanceSource: Sendable {
     public let draws: InstanceDraws
     public let grid: InstanceGrid

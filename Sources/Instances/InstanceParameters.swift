@@ -1,10 +1,10 @@
-/// The law of the data matrix X (`--optx`, SPEC §2). Entries start as N(0, 1)/√n.
+/// The law of the data matrix X (`--optx`, science §2). Entries start as N(0, 1)/√n.
 public enum DataLaw: Int, Sendable, CaseIterable, Codable {
     case gaussian = 0
     case cubic = 1
     /// X replaced by the U factor of its thin SVD (n ≥ d) or by Vᵀ (n < d).
     case whitened = 2
-    /// Cubed, then whitened. (The original scripts only cube for 3; SPEC §2 says to whiten too.)
+    /// Cubed, then whitened. (The original scripts only cube for 3; science §2 says to whiten too.)
     case cubicWhitened = 3
 
     var cubes: Bool { self == .cubic || self == .cubicWhitened }

@@ -1,4 +1,4 @@
-/// The original scripts (SPEC §8), and what each draws from the stream, in which order (SPEC §3).
+/// The original scripts (science §8), and what each draws from the stream, in which order (science §3).
 public enum OriginalExperiment: String, Sendable, CaseIterable, Codable {
     case recRateSkip = "rec_rate_skip"
     case minnrmSkip = "minnrm_skip"

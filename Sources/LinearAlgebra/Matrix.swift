@@ -1,7 +1,7 @@
 /// A dense matrix stored column-major, the layout BLAS and LAPACK expect, so every
 /// wrapper hands `storage` to OpenBLAS without copying or transposing.
 ///
-/// `Scalar` is `Double` for the convex programs and `Float` for training (SPEC §5: the
+/// `Scalar` is `Double` for the convex programs and `Float` for training (science §5: the
 /// original trains in float32).
 public struct Matrix<Scalar: BLASScalar>: Sendable, Equatable {
     public let rows: Int
@@ -102,7 +102,7 @@ public struct Matrix<Scalar: BLASScalar>: Sendable, Equatable {
         return m
     }
 
-    /// Each row i multiplied by `weights[i]`: diag(weights) · self, the D_i X of SPEC §4.
+    /// Each row i multiplied by `weights[i]`: diag(weights) · self, the D_i X of science §4.
     public func scalingRows(by weights: [Scalar]) -> Matrix {
         precondition(weights.count == rows)
         var m = self

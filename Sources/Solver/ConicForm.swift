@@ -1,7 +1,7 @@
 import Foundation
 import LinearAlgebra
 
-/// A SPEC §4 program in the conic form the iteration solves:
+/// A science §4 program in the conic form the iteration solves:
 ///
 ///     min cᵀx + ½ xᵀPx   s.t.   A x = y,   G x + s = 0,   s ∈ K.
 ///

@@ -1,6 +1,6 @@
 import Foundation
 
-/// The nonnegative orthant R^m_+ of the sign constraints (2D_i − I) X w_i ≥ 0 (SPEC §4):
+/// The nonnegative orthant R^m_+ of the sign constraints (2D_i − I) X w_i ≥ 0 (science §4):
 /// W = diag(√(s/z)), λ = √(s z), products are elementwise.
 final class NonnegativeCone: Cone {
     let dimension: Int

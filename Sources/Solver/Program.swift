@@ -1,7 +1,7 @@
 import Foundation
 import LinearAlgebra
 
-/// The three networks of SPEC §1 whose convex equivalents (SPEC §4) the solver handles.
+/// The three networks of science §1 whose convex equivalents (science §4) the solver handles.
 public enum Architecture: String, Sendable, CaseIterable {
     /// ReLU with a linear skip connection: blocks w₀ (A = X) and w_i (A = D_i X).
     case skip
@@ -11,7 +11,7 @@ public enum Architecture: String, Sendable, CaseIterable {
     case normalized
 }
 
-/// The three forms of each program (SPEC §4).
+/// The three forms of each program (science §4).
 public enum ProgramForm: String, Sendable, CaseIterable {
     /// Equality-constrained, no sign constraints: min Σ‖w‖ s.t. Σ A_i w_i = y.
     case relaxed
@@ -21,7 +21,7 @@ public enum ProgramForm: String, Sendable, CaseIterable {
     case approx
 }
 
-/// The compact SVD D_i X = U_i Σ_i V_iᵀ truncated to its numerical rank r_i (SPEC §4, normalization).
+/// The compact SVD D_i X = U_i Σ_i V_iᵀ truncated to its numerical rank r_i (science §4, normalization).
 public struct PatternFactor: Sendable {
     /// n×r_i, orthonormal columns; rows outside the pattern are zero.
     public let u: Matrix<Double>
@@ -31,7 +31,7 @@ public struct PatternFactor: Sendable {
     public let v: Matrix<Double>
     public var rank: Int { singularValues.count }
 
-    /// ŵ of SPEC §7 for a planted neuron w (d numbers): Σ Vᵀ w / ‖Σ Vᵀ w‖, so U ŵ is the neuron's
+    /// ŵ of science §7 for a planted neuron w (d numbers): Σ Vᵀ w / ‖Σ Vᵀ w‖, so U ŵ is the neuron's
     /// normalized output on X. Nil when Σ Vᵀ w vanishes.
     public func normalizedCoordinates(of neuron: [Double]) -> [Double]? {
         var c = v.times(neuron, .transpose)
@@ -41,7 +41,7 @@ public struct PatternFactor: Sendable {
     }
 }
 
-/// One convex program of SPEC §4, as the experiments build it.
+/// One convex program of science §4, as the experiments build it.
 public struct ConvexProgram: Sendable {
     public let architecture: Architecture
     public let form: ProgramForm
@@ -51,7 +51,7 @@ public struct ConvexProgram: Sendable {
     public let y: [Double]
     /// n×p of zeros and ones: column i is the diagonal of D_i.
     public let patterns: Matrix<Double>
-    /// Weight of the norms in the approx form (SPEC §4 default 1e-6); ignored otherwise.
+    /// Weight of the norms in the approx form (science §4 default 1e-6); ignored otherwise.
     public let beta: Double
 
     public init(architecture: Architecture, form: ProgramForm, X: Matrix<Double>, y: [Double],
@@ -134,7 +134,7 @@ public struct ConvexProgram: Sendable {
         return m >= d ? (other, sigma, basis) : (basis, sigma, other)
     }
 
-    /// The network of SPEC §4 "Mapping a solution back" evaluated on new data (rows of `xTest`):
+    /// The network of science §4 "Mapping a solution back" evaluated on new data (rows of `xTest`):
     /// skip/plain: X w₀ + Σ[(X w_i)_+ − (X v_i)_+]. For `normalized` each block is the neuron
     /// u_i = V_i Σ_i⁻¹ w_i with output weight ‖w_i‖ behind a normalization layer evaluated on
     /// `xTest` itself: Σ ‖w_i‖ (X u_i)_+ / ‖(X u_i)_+‖ − (the same for v_i); on the training X this

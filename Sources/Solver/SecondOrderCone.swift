@@ -1,7 +1,7 @@
 import Foundation
 
 /// A product of second-order cones {(t, x) : ‖x‖ ≤ t}, one per block (t_i, w_i) of the group
-/// norms (SPEC §4), stored back to back.
+/// norms (science §4), stored back to back.
 ///
 /// Nesterov–Todd scaling of one cone (Vandenberghe's CVXOPT notes): with J = diag(1, −I),
 /// s̄ = s/√(sᵀJs), z̄ = z/√(zᵀJz), γ = √((1 + s̄ᵀz̄)/2), w̄ = (s̄ + J z̄)/(2γ), η = (sᵀJs / zᵀJz)^{1/4},

@@ -1,7 +1,7 @@
 import Foundation
 
 /// Every tolerance and limit of the interior-point iteration, with the defaults the
-/// fixtures are checked against (SPEC §4 programs; fixtures/README.md: objective within
+/// fixtures are checked against (science §4 programs; fixtures/README.md: objective within
 /// 1e-6 relative, constraint residuals ≤ 1e-8).
 public struct SolverSettings: Sendable {
     /// Stop when the scaled primal and dual residuals are below this (relative to 1 + ‖data‖).
@@ -64,10 +64,10 @@ public enum SolverStatus: Sendable, Equatable, CustomStringConvertible {
 }
 
 /// What `solve` returns. Weights are in the program's own coordinates: R^d for skip and
-/// plain, the U_i basis (R^{r_i}) for normalized blocks (SPEC §4).
+/// plain, the U_i basis (R^{r_i}) for normalized blocks (science §4).
 public struct SolverResult: Sendable {
     public var status: SolverStatus
-    /// The program's objective (SPEC §4, unscaled: approx forms include β) at the returned point.
+    /// The program's objective (science §4, unscaled: approx forms include β) at the returned point.
     public var objective: Double
     /// Largest violation of the program's constraints at the returned weights: ‖Σ A_i x_i − y‖ for
     /// equality forms, and the most negative entry of the sign constraints (2D_i − I)X… ≥ 0.
@@ -82,7 +82,7 @@ public struct SolverResult: Sendable {
     public var w: [[Double]]
     /// Second sign block v_i (exact and approx forms).
     public var v: [[Double]]?
-    /// Dual variable of the n coupling rows (SPEC §4: max yᵀλ s.t. ‖A_iᵀλ‖ ≤ 1 for relaxed forms);
+    /// Dual variable of the n coupling rows (science §4: max yᵀλ s.t. ‖A_iᵀλ‖ ≤ 1 for relaxed forms);
     /// for approx forms it equals −2r/β, r the residual.
     public var lambda: [Double]?
     /// Time and floating-point operations spent forming and factoring the n×n normal matrix

@@ -1,7 +1,7 @@
 import Foundation
 import LinearAlgebra
 
-/// Solves one program of SPEC §4. Never traps on bad data: invalid input, labels outside the
+/// Solves one program of science §4. Never traps on bad data: invalid input, labels outside the
 /// span of the blocks (equality forms) and numerical failures come back as a status with a reason.
 public func solve(_ program: ConvexProgram, settings: SolverSettings = SolverSettings()) -> SolverResult {
     let start = DispatchTime.now().uptimeNanoseconds

@@ -1,7 +1,7 @@
 import Foundation
 import LinearAlgebra
 
-/// The Newton system reduced to n×n normal equations (SPEC §4 "Structure worth exploiting").
+/// The Newton system reduced to n×n normal equations (science §4 "Structure worth exploiting").
 ///
 /// Eliminating dz = W⁻²(G dx − bz) leaves the block-diagonal H = P + GᵀW⁻²G with one block H_j
 /// per norm term (plus (2/β)I on the residual r of approx forms), so the only coupled system is
@@ -32,7 +32,7 @@ final class StructuredNormalEquations: KKTSolver {
     let cones: ConeSet
     let settings: SolverSettings
     private let n: Int
-    /// G = X Xᵀ (SPEC §4).
+    /// G = X Xᵀ (science §4).
     private let gram: Matrix<Double>
     /// Row-wise Khatri–Rao product X ⊙ X: column (a, b), a ≤ b, is X[:, a] ∘ X[:, b].
     private let khatriRao: Matrix<Double>

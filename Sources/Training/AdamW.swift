@@ -1,7 +1,7 @@
 import Foundation
 import LinearAlgebra
 
-/// AdamW as PyTorch's single-tensor implementation computes it (SPEC §5), over one flat vector:
+/// AdamW as PyTorch's single-tensor implementation computes it (science §5), over one flat vector:
 ///
 ///     θ ← θ·(1 − lr·wd)                      (decoupled weight decay, every parameter)
 ///     m ← m + (1 − β₁)(g − m)                (PyTorch's lerp)

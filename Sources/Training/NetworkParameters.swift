@@ -60,7 +60,7 @@ public struct NetworkParameters<Scalar: BLASScalar>: Sendable, Equatable {
         self.init(kind: kind, inputDimension: d, width: m, values: values)
     }
 
-    /// PyTorch's `nn.Linear` initialization (every weight uniform on ±1/√fan_in, SPEC §5), drawn
+    /// PyTorch's `nn.Linear` initialization (every weight uniform on ±1/√fan_in, science §5), drawn
     /// from `rng` in this order: W neuron by neuron (fan_in d), a (fan_in m), then for skip w₀
     /// (fan_in d) and α₀ (fan_in 1). γ starts at 1 and draws nothing.
     ///

@@ -14,10 +14,10 @@ public struct TrainingResult<Scalar: BLASScalar>: Sendable {
     public var trainCurve: [Scalar]
     public var testCurve: [Scalar]
 
-    /// √(final test loss): the `dis_test` metric of SPEC §7.
+    /// √(final test loss): the `dis_test` metric of science §7.
     public var testDistance: Scalar? { testLoss.map { $0.squareRoot() } }
 
-    /// ‖α₀ w₀ − w*‖ for a skip network (SPEC §7's training `dis_abs`); nil for the other networks.
+    /// ‖α₀ w₀ − w*‖ for a skip network (science §7's training `dis_abs`); nil for the other networks.
     public func absoluteDistance(to planted: [Scalar]) -> Scalar? {
         guard parameters.kind == .skip else { return nil }
         precondition(planted.count == parameters.inputDimension, "w* must have \(parameters.inputDimension) entries")

@@ -1,4 +1,4 @@
-/// The three two-layer networks of SPEC §1.
+/// The three two-layer networks of science §1.
 public enum NetworkKind: String, CaseIterable, Sendable, Codable {
     /// f = (X W)_+ a.
     case plain
@@ -8,7 +8,7 @@ public enum NetworkKind: String, CaseIterable, Sendable, Codable {
     case normalized
 }
 
-/// How AdamW's moments live across epochs (SPEC §5).
+/// How AdamW's moments live across epochs (science §5).
 public enum OptimizerMode: String, CaseIterable, Sendable, Codable {
     /// The original's behaviour: a fresh optimizer every epoch, so every update is the first
     /// AdamW step, θ ← θ(1 − lr·wd) − lr·g/(|g| + eps). Produced the paper's figures.

@@ -75,7 +75,7 @@ struct BenchSolver: ParsableCommand {
     }
 }
 
-/// The benchmark's instances, drawn as the experiments draw them (SPEC §2–§4) from the cell
+/// The benchmark's instances, drawn as the experiments draw them (science §2–§4) from the cell
 /// stream `seed`: skip programs from `rec_rate_skip` instances (unit Gaussian w*), normalized ones
 /// from `rec_rate_normal` instances with k = 2 unit Gaussian neurons; patterns from max(n, 50)
 /// directions, planted neurons prepended.

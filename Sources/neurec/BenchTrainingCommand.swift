@@ -195,7 +195,7 @@ struct BenchTraining: ParsableCommand {
         return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 
-    /// A benchmark instance of the training experiments' law (SPEC §2), drawn from `rng`.
+    /// A benchmark instance of the training experiments' law (science §2), drawn from `rng`.
     static func instance(kind: NetworkKind, n: Int, d: Int, using rng: inout NumpyRandomState) -> TrainingInstance {
         func data() -> Matrix<Double> {
             var X = rng.randn(n, d)

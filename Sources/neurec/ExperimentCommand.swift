@@ -79,7 +79,7 @@ struct ExperimentCommand: GridExperimentCommand {
     }
 }
 
-/// `neurec nic`: how often the neural isometry conditions of SPEC §6 hold over the grid.
+/// `neurec nic`: how often the neural isometry conditions of science §6 hold over the grid.
 struct NICCommand: GridExperimentCommand {
     static let configuration = CommandConfiguration(
         commandName: "nic",
@@ -122,7 +122,7 @@ struct NICCommand: GridExperimentCommand {
 struct ReLUProbCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "relu_prob",
-        abstract: "Cluster pattern probability (SPEC §6): saves ReLU_prob{opt}.npy, [d index, σ index].")
+        abstract: "Cluster pattern probability (science §6): saves ReLU_prob{opt}.npy, [d index, σ index].")
 
     @Option(help: "1: μ₁ = 1, μ₂ = −1; 2: Gaussian μ; 3: Gaussian μ of unit norm.")
     var opt: Int = 3

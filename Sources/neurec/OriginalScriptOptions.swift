@@ -1,7 +1,7 @@
 import ArgumentParser
 import Instances
 
-/// The flags every original script takes (SPEC §8), with the original defaults.
+/// The flags every original script takes (science §8), with the original defaults.
 struct OriginalScriptOptions: ParsableArguments {
     @Option(help: "Largest sample size N of the grid n ∈ {10, 20, …, N}.")
     var n: Int = 100

@@ -3,7 +3,7 @@ import Experiments
 import Foundation
 import Solver
 
-/// `neurec solve FILE.json`: one program of SPEC §4 in the fixture format, solved, as one JSON object.
+/// `neurec solve FILE.json`: one program of science §4 in the fixture format, solved, as one JSON object.
 struct Solve: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "solve",

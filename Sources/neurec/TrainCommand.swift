@@ -71,7 +71,7 @@ struct Train: ParsableCommand {
         abstract: "Train a two-layer ReLU network on an instance and print losses and distances as JSON.",
         discussion: """
         FILE is an instance as `neurec instance` prints it: X (n rows of d numbers), y, and optionally \
-        X_test, y_test and the planted weights w. Training follows SPEC §5: PyTorch's initialization, \
+        X_test, y_test and the planted weights w. Training follows science §5: PyTorch's initialization, \
         loss ‖f(X) − y‖², full batch, AdamW (lr 2e-3, weight decay 1e-6), the test loss evaluated after \
         every step. Prints seconds, train_loss, test_loss, dis_abs (skip: ‖α₀w₀ − w*‖), dis_test \
         (√ final test loss); null where the instance lacks what a metric needs.

@@ -5,7 +5,7 @@ import Testing
 
 @Suite struct ConditionTests {
     /// With the all-ones pattern D = I among the patterns, Xᵀ I X (XᵀX)⁻¹ w* = w* has norm 1, so
-    /// NIC-L can never hold — and recovery by the skip program fails too (SPEC §4).
+    /// NIC-L can never hold — and recovery by the skip program fails too (science §4).
     @Test func nicLFailsWheneverTheAllOnesPatternExists() throws {
         let spec = ExperimentSpec(planted: .linear, learned: .skip, fitting: .relaxed,
                                   grid: InstanceGrid(maxN: 60, maxD: 20, trials: 3),

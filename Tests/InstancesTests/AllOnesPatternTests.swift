@@ -3,7 +3,7 @@ import Instances
 import LinearAlgebra
 import Testing
 
-/// The exact all-ones decision against Wendel's theorem (SPEC §4).
+/// The exact all-ones decision against Wendel's theorem (science §4).
 @Suite struct AllOnesPatternTests {
     @Test func wendelClosedFormValues() {
         // n ≤ d: always; n = d + 1: 1 − 2^{−d}; d = 1: 2^{1−n}.

@@ -3,7 +3,7 @@ import Instances
 import LinearAlgebra
 import Testing
 
-/// Properties every instance must have by SPEC §2, whatever the stream.
+/// Properties every instance must have by science §2, whatever the stream.
 @Suite struct InstanceLawTests {
     func instance(_ experiment: OriginalExperiment, _ parameters: InstanceParameters, n: Int = 30, d: Int = 10,
                   trial: Int = 0, mode: StreamMode = .cell) throws -> Instance {

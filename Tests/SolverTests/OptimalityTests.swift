@@ -30,7 +30,7 @@ import Testing
     }
 
     /// A recovered skip instance: the planted w* is optimal and λ certifies it with margin on
-    /// every ReLU block (SPEC §6 NIC-L spirit): ‖A_iᵀλ‖ ≤ 1 everywhere, = 1 on the skip block.
+    /// every ReLU block (science §6 NIC-L spirit): ‖A_iᵀλ‖ ≤ 1 everywhere, = 1 on the skip block.
     @Test func recoveredInstanceHasDualCertificate() throws {
         let name = "skip_relaxed_n60_d20.json"
         let json = try fixtureJSON(name)
@@ -46,7 +46,7 @@ import Testing
     }
 
     /// Exact forms: the returned weights meet the sign constraints, so the network mapped back
-    /// (SPEC §4) reproduces y on the training data.
+    /// (science §4) reproduces y on the training data.
     @Test(arguments: solverFixtureNames().filter { $0.contains("exact") })
     func exactFormNetworkInterpolates(_ name: String) throws {
         let program = try loadFixture(name).program
@@ -62,7 +62,7 @@ import Testing
         let result = solve(program)
         let f = try program.networkOutput(result, on: program.X)
         #expect(minus(f, program.y).norm <= 1e-5)
-        // ŵ of SPEC §7 for the planted neuron equals the solution's block (recovery).
+        // ŵ of science §7 for the planted neuron equals the solution's block (recovery).
         let json = try fixtureJSON("normalized_relaxed_n40_d10_k1.json")
         let planted = (json["planted_patterns"] as! [Int])[0]
         let wTrue = (json["w_true"] as! [[Double]])[0]

@@ -3,7 +3,7 @@ import LinearAlgebra
 import Solver
 import Testing
 
-/// Shapes the experiment grids reach (SPEC §8: n from 10, d up to 100, so n < d happens), on
+/// Shapes the experiment grids reach (science §8: n from 10, d up to 100, so n < d happens), on
 /// every architecture × form, checked without a reference: status, residual, and for relaxed
 /// forms the dual certificate and zero gap.
 @Suite struct ShapeTests {
@@ -13,7 +13,7 @@ import Testing
     func solvesEveryProgramAtGridShapes(_ s: Int, _ k: Int) throws {
         let (n, d) = Self.shapes[s]
         let arch = Architecture.allCases[k / 3], form = ProgramForm.allCases[k % 3]
-        if arch == .normalized && n < d { return }  // SPEC §3: such cells are skipped
+        if arch == .normalized && n < d { return }  // science §3: such cells are skipped
         let inst = randomInstance(n: n, d: d, directions: max(n, 50), seed: UInt64(1000 + 10 * s + k),
                                   planted: arch == .normalized ? .normalized : .skip)
         let program = ConvexProgram(architecture: arch, form: form, X: inst.X, y: inst.y, patterns: inst.patterns)

@@ -3,7 +3,7 @@ import LinearAlgebra
 import Solver
 import TestSupport
 
-/// ../shared/fixtures relative to the package root (fixtures are read in place, never copied).
+/// Tests/Fixtures, where the reference programs live.
 let fixturesDirectory: URL = Fixtures.directory
 
 func solverFixtureNames() -> [String] {
@@ -21,7 +21,7 @@ func fixtureJSON(_ name: String) throws -> [String: Any] {
 }
 
 /// A skip-style random instance: X ~ N(0,1)/√n, a planted unit w*, y = X w*, patterns the
-/// distinct columns of 1[X H ≥ 0] for `directions` Gaussian directions (SPEC §2, §4).
+/// distinct columns of 1[X H ≥ 0] for `directions` Gaussian directions (science §2, §4).
 func randomInstance(n: Int, d: Int, directions: Int, seed: UInt64, planted: Architecture = .skip) -> (X: Matrix<Double>, y: [Double], patterns: Matrix<Double>) {
     var rng = SplitMix64(seed: seed)
     let x = rng.matrix(n, d, scale: 1 / Double(n).squareRoot())

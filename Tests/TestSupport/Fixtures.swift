@@ -1,10 +1,10 @@
 import Foundation
 
-/// `../shared/fixtures` beside the package root (never copied into the project).
+/// `Tests/Fixtures`: the reference data the tests compare with (Tests/Fixtures/README.md says where
+/// each file came from).
 public enum Fixtures {
     public static let directory = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("shared/fixtures")
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fixtures")
 
     /// Parsed with JSONDecoder, which reads every double exactly (Foundation's JSONSerialization on
     /// Linux can be off by an ulp, which would defeat bit-for-bit comparisons).

@@ -29,7 +29,7 @@ private func expectGradientsAgree(_ net: NetworkParameters<Double>, _ X: Matrix<
     }
 }
 
-/// f(X) written out neuron by neuron from SPEC §1, independently of the BLAS path.
+/// f(X) written out neuron by neuron from science §1, independently of the BLAS path.
 private func naiveOutput(_ net: NetworkParameters<Double>, _ X: Matrix<Double>) -> [Double] {
     let W = net.W, a = net.a
     var f = [Double](repeating: 0, count: X.rows)

@@ -3,7 +3,7 @@ import LinearAlgebra
 import TestSupport
 
 extension SplitMix64 {
-    /// n×d with N(0, 1)/√n entries, as SPEC §2's data.
+    /// n×d with N(0, 1)/√n entries, as science §2's data.
     mutating func data(_ n: Int, _ d: Int) -> Matrix<Double> { matrix(n, d, scale: 1 / Double(n).squareRoot()) }
 }
 

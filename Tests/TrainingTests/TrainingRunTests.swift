@@ -3,7 +3,7 @@ import TestSupport
 import Testing
 import Training
 
-/// Planted linear neuron (SPEC §2, skip): y = X w*, with a test set from the same law.
+/// Planted linear neuron (science §2, skip): y = X w*, with a test set from the same law.
 private func skipInstance(n: Int, d: Int, nTest: Int? = nil, seed: UInt64) -> (X: Matrix<Double>, y: [Double], XT: Matrix<Double>, yT: [Double], w: [Double]) {
     var rng = SplitMix64(seed: seed)
     let X = rng.data(n, d)

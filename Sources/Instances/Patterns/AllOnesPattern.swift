@@ -2,7 +2,7 @@ import Foundation
 import LinearAlgebra
 
 /// Does the all-ones pattern D = I belong to the arrangement of X, i.e. is there u ≠ 0 with X·u ≥ 0
-/// (SPEC §4)? Decided exactly, where the original used a heuristic local solver.
+/// (science §4)? Decided exactly, where the original used a heuristic local solver.
 public enum AllOnesPattern {
     /// Always true when rank X < d (a null vector). Otherwise certificates settle almost every case
     /// without an LP, by Stiemke's alternative — exactly one holds: some u has X·u ≥ 0, X·u ≠ 0; or

@@ -1,6 +1,6 @@
 import LinearAlgebra
 
-/// The activation patterns D_i of SPEC §4: distinct columns of 1[X·H ≥ 0] in the original's
+/// The activation patterns D_i of science §4: distinct columns of 1[X·H ≥ 0] in the original's
 /// lexicographic order, plus the all-ones pattern when some u ≠ 0 has X·u ≥ 0.
 public struct PatternSet: Sendable, Equatable {
     /// n×p, entries 0 or 1; column i is the diagonal of D_i.

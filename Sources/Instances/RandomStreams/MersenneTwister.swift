@@ -1,4 +1,4 @@
-/// MT19937, the generator behind numpy's legacy `RandomState` (SPEC §3).
+/// MT19937, the generator behind numpy's legacy `RandomState` (science §3).
 ///
 /// Two seedings, both numpy's: `init(seed:)` is `init_genrand` (what `RandomState(int)` does) and
 /// `init(key:)` is `init_by_array` (what `RandomState([k0, k1, …])` does), so every stream the project

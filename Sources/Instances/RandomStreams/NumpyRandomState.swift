@@ -1,7 +1,7 @@
 import Foundation
 import LinearAlgebra
 
-/// numpy's legacy `RandomState`, bit for bit (SPEC §3): 53-bit doubles from two 32-bit outputs and
+/// numpy's legacy `RandomState`, bit for bit (science §3): 53-bit doubles from two 32-bit outputs and
 /// polar (Marsaglia) Gaussians that return `x₂·f` and keep `x₁·f` for the next call.
 public struct NumpyRandomState: RandomNumberGenerator, Sendable {
     private var twister: MersenneTwister

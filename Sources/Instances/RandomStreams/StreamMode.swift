@@ -1,4 +1,4 @@
-/// Where an instance's random numbers come from (SPEC §3).
+/// Where an instance's random numbers come from (science §3).
 public enum StreamMode: String, Sendable, CaseIterable, Codable {
     /// One `RandomState(seed)` for the whole grid, consumed in grid order: the original scripts' instances.
     case numpy
