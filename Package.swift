@@ -43,10 +43,10 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
-        // Shared by the test targets: fixtures, a seeded generator, the built executable.
+        // Shared by the test targets: fixtures, a seeded generator, temporary folders, the built executable.
         .target(name: "TestSupport", dependencies: ["LinearAlgebra"], path: "Tests/TestSupport"),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra", "TestSupport"]),
-        .testTarget(name: "NumpyFilesTests", dependencies: ["NumpyFiles"]),
+        .testTarget(name: "NumpyFilesTests", dependencies: ["NumpyFiles", "TestSupport"]),
         .testTarget(name: "InstancesTests", dependencies: ["Instances", "LinearAlgebra", "TestSupport"]),
         .testTarget(name: "SolverTests", dependencies: ["Solver", "Instances", "LinearAlgebra", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Instances", "LinearAlgebra", "TestSupport"]),
