@@ -51,8 +51,10 @@ let package = Package(
         .testTarget(name: "SolverTests", dependencies: ["Solver", "Instances", "LinearAlgebra", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Instances", "LinearAlgebra", "TestSupport"]),
         .testTarget(name: "FiguresTests", dependencies: ["Figures", "NumpyFiles", "TestSupport"], exclude: ["Golden"]),
-        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Instances", "NumpyFiles", "TestSupport"]),
+        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Instances", "TestSupport"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Experiments", "Figures", "TestSupport"]),
         .testTarget(name: "FigureChecksTests", dependencies: ["FigureChecks", "Figures", "NumpyFiles", "TestSupport"]),
+        // Tests that run the built `neurec` executable; they fail when it has not been built.
+        .testTarget(name: "CLITests", dependencies: ["Figures", "NumpyFiles", "TestSupport"]),
     ]
 )
