@@ -1,8 +1,9 @@
 // swift-tools-version:6.0
 // The module graph is the architecture; each module depends only on the ones above it here:
-//   COpenBLAS → LinearAlgebra → Instances → Solver, Training → Experiments → Reports → neurec
+//   COpenBLAS → LinearAlgebra → Instances, Solver, Training → Experiments → Reports → neurec
 // NumpyFiles (.npy I/O), Figures (Cairo + Pango), FigureChecks (baseline comparison) and CCmarkGFM
-// are leaves used where needed.
+// are leaves used where needed. Every target lists exactly the modules its sources import:
+// scripts/check-module-graph fails otherwise (scripts/test runs it).
 import PackageDescription
 
 let package = Package(
@@ -27,13 +28,13 @@ let package = Package(
         .target(name: "LinearAlgebra", dependencies: ["COpenBLAS"], exclude: ["README.md"]),
         .target(name: "NumpyFiles", exclude: ["README.md"]),
         .target(name: "Instances", dependencies: ["LinearAlgebra"], exclude: ["README.md"]),
-        .target(name: "Solver", dependencies: ["LinearAlgebra", "Instances"], exclude: ["README.md"]),
-        .target(name: "Training", dependencies: ["LinearAlgebra", "Instances"], exclude: ["README.md"]),
+        .target(name: "Solver", dependencies: ["LinearAlgebra"], exclude: ["README.md"]),
+        .target(name: "Training", dependencies: ["LinearAlgebra"], exclude: ["README.md"]),
         .target(name: "Figures", dependencies: ["CCairo", "NumpyFiles"], exclude: ["README.md"]),
         .target(name: "Experiments", dependencies: ["LinearAlgebra", "Instances", "Solver", "Training", "NumpyFiles"],
                 exclude: ["README.md"]),
         .target(name: "Reports", dependencies: [
-            "Experiments", "Figures", "NumpyFiles", "CCmarkGFM", "CCairo",
+            "Experiments", "Instances", "Figures", "CCmarkGFM", "CCairo",
             .product(name: "Yams", package: "Yams"),
         ], exclude: ["README.md"]),
         .target(name: "FigureChecks", dependencies: ["Figures", "NumpyFiles", "CCairo"], exclude: ["README.md"]),
@@ -43,16 +44,18 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
-        // Shared by the test targets: fixtures, a seeded generator, the built executable.
+        // Shared by the test targets: fixtures, a seeded generator, temporary folders, the built executable.
         .target(name: "TestSupport", dependencies: ["LinearAlgebra"], path: "Tests/TestSupport"),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra", "TestSupport"]),
-        .testTarget(name: "NumpyFilesTests", dependencies: ["NumpyFiles"]),
+        .testTarget(name: "NumpyFilesTests", dependencies: ["NumpyFiles", "TestSupport"]),
         .testTarget(name: "InstancesTests", dependencies: ["Instances", "LinearAlgebra", "TestSupport"]),
-        .testTarget(name: "SolverTests", dependencies: ["Solver", "Instances", "LinearAlgebra", "TestSupport"]),
-        .testTarget(name: "TrainingTests", dependencies: ["Training", "Instances", "LinearAlgebra", "TestSupport"]),
-        .testTarget(name: "FiguresTests", dependencies: ["Figures", "NumpyFiles", "TestSupport"], exclude: ["Golden"]),
-        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Instances", "NumpyFiles", "TestSupport"]),
-        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Experiments", "Figures", "TestSupport"]),
+        .testTarget(name: "SolverTests", dependencies: ["Solver", "LinearAlgebra", "TestSupport"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "LinearAlgebra", "TestSupport"]),
+        .testTarget(name: "FiguresTests", dependencies: ["Figures", "CCairo", "NumpyFiles", "TestSupport"], exclude: ["Golden"]),
+        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Instances", "TestSupport"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Experiments", "Instances", "Figures", "TestSupport"]),
         .testTarget(name: "FigureChecksTests", dependencies: ["FigureChecks", "Figures", "NumpyFiles", "TestSupport"]),
+        // Tests that run the built `neurec` executable; they fail when it has not been built.
+        .testTarget(name: "CLITests", dependencies: ["Figures", "NumpyFiles", "TestSupport"]),
     ]
 )

@@ -32,7 +32,7 @@ import Testing
     }
 
     @Test func clusterResultsAreCached() throws {
-        let cache = temporaryCache()
+        let cache = try temporaryCache()
         let spec = ClusterSpec(option: 1, dValues: [5, 10], sigmas: [2, 4], trials: 50, seed: 3)
         let first = try ExperimentRunner(cache: cache, progress: .quiet).runCluster(spec)
         let stored = try FileManager.default.contentsOfDirectory(atPath: cache.directory.path)

@@ -5,8 +5,8 @@ import TestSupport
 import Testing
 
 /// A fresh cache folder per test.
-func temporaryCache() -> ResultCache {
-    ResultCache(directory: FileManager.default.temporaryDirectory.appendingPathComponent("neurec-test-\(UUID().uuidString)"))
+func temporaryCache() throws -> ResultCache {
+    ResultCache(directory: try temporaryFolder("cache"))
 }
 
 func recoverySpec(rng: StreamMode = .cell, maxN: Int = 40, maxD: Int = 20, trials: Int = 2) -> ExperimentSpec {
@@ -50,7 +50,7 @@ func sameArrays(_ a: ExperimentResult, _ b: ExperimentResult, _ metric: Metric) 
     }
 
     @Test func aRepeatedRunComputesNothing() throws {
-        let cache = temporaryCache()
+        let cache = try temporaryCache()
         let runner = ExperimentRunner(cache: cache, progress: .quiet)
         let first = try runner.run(recoverySpec())
         #expect(first.computedCount == first.instanceCount)
@@ -60,7 +60,7 @@ func sameArrays(_ a: ExperimentResult, _ b: ExperimentResult, _ metric: Metric) 
     }
 
     @Test func anExtendedGridComputesOnlyTheNewCells() throws {
-        let cache = temporaryCache()
+        let cache = try temporaryCache()
         let runner = ExperimentRunner(cache: cache, progress: .quiet)
         let small = try runner.run(recoverySpec(maxN: 30, maxD: 20))
         let large = try runner.run(recoverySpec(maxN: 50, maxD: 20))
@@ -71,7 +71,7 @@ func sameArrays(_ a: ExperimentResult, _ b: ExperimentResult, _ metric: Metric) 
     }
 
     @Test func shardsThenAssembleEqualsOneRun() throws {
-        let cache = temporaryCache()
+        let cache = try temporaryCache()
         for k in 1...3 {
             let shard = try Shard(index: k, count: 3)
             let partial = try ExperimentRunner(cache: cache, shard: shard, progress: .quiet).run(recoverySpec(rng: .numpy))
@@ -86,7 +86,7 @@ func sameArrays(_ a: ExperimentResult, _ b: ExperimentResult, _ metric: Metric) 
     /// What a killed run leaves behind: some complete records, a stray temporary file, a truncated
     /// record. The next run reuses the complete ones and recomputes the rest.
     @Test func resumesAfterAnInterruptedRun() throws {
-        let cache = temporaryCache()
+        let cache = try temporaryCache()
         let spec = recoverySpec()
         let full = try ExperimentRunner(cache: cache, progress: .quiet).run(spec)
         let folder = try #require(try FileManager.default.contentsOfDirectory(at: cache.directory, includingPropertiesForKeys: nil).first)
@@ -133,7 +133,7 @@ func sameArrays(_ a: ExperimentResult, _ b: ExperimentResult, _ metric: Metric) 
 
 @Suite struct DetailsTests {
     @Test func saveDetailsWritesOneRecordPerTrial() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("neurec-details-\(UUID().uuidString)")
+        let folder = try temporaryFolder("details")
         let spec = recoverySpec(maxN: 20, maxD: 10, trials: 1)
         _ = try ExperimentRunner(cache: nil, progress: .quiet, details: folder).run(spec)
         let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()

@@ -1,12 +1,13 @@
 import FigureChecks
 import Figures
 import Foundation
+import TestSupport
 import NumpyFiles
 import Testing
 
 @Suite struct BaselineStoreTests {
     @Test func roundTripKeepsValuesAndNaN() throws {
-        let folder = try temporaryFolder()
+        let folder = try temporaryFolder("checks")
         defer { try? FileManager.default.removeItem(at: folder) }
         let store = BaselineStore(folder: folder.appendingPathComponent("figures/baseline/paper"))
         var distance = Synthetic.distance()
@@ -29,7 +30,7 @@ import Testing
     }
 
     @Test func corruptBaselineIsAnError() throws {
-        let folder = try temporaryFolder()
+        let folder = try temporaryFolder("checks")
         defer { try? FileManager.default.removeItem(at: folder) }
         try Data("{\"format\": \"other\"}".utf8).write(to: folder.appendingPathComponent("fig.json"))
         #expect(throws: FigureCheckError.self) { try BaselineStore(folder: folder).load("fig") }
@@ -44,7 +45,7 @@ import Testing
         let diffs: URL
 
         init() throws {
-            folder = try temporaryFolder()
+            folder = try temporaryFolder("checks")
             store = BaselineStore(folder: folder.appendingPathComponent("figures/baseline/paper"))
             diffs = folder.appendingPathComponent("reports")
         }

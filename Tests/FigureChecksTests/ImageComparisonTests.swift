@@ -1,6 +1,7 @@
 import FigureChecks
 import Figures
 import Foundation
+import TestSupport
 import Testing
 
 /// Draws another figure moved right and down by a fraction of a point: the antialiasing of every
@@ -64,7 +65,7 @@ private struct Shifted: Figure {
     }
 
     @Test func differenceImageIsAReadablePNG() throws {
-        let folder = try temporaryFolder()
+        let folder = try temporaryFolder("checks")
         defer { try? FileManager.default.removeItem(at: folder) }
         var moved = diagram
         moved.boundaryLevel = 0.5

@@ -1,27 +1,19 @@
 import Figures
 import Foundation
+import TestSupport
 
 /// Deterministic synthetic results, shaped like the experiments' outputs, for golden images and
 /// for looking at the figures (set NEUREC_FIGURE_DEMO=/some/folder to write them all).
 enum Demo {
-    /// A small deterministic generator so images do not depend on the platform's RNG.
-    struct Noise {
-        var state: UInt64
-        mutating func next() -> Double {
-            state = state &* 6364136223846793005 &+ 1442695040888963407
-            return Double(state >> 11) / Double(1 << 53)
-        }
-    }
-
     /// A recovery rate over n ∈ {10,…,N}, d ∈ {10,…,D}: the mean of `trials` Bernoulli draws of a
     /// logistic transition around n = ratio·d, as the experiments' [n, d, trial] arrays average to.
     static func recoveryGrid(N: Int = 400, D: Int = 100, trials: Int = 5, ratio: Double = 2, seed: UInt64 = 7) -> ScalarGrid {
-        var noise = Noise(state: seed)
+        var noise = SplitMix64(seed: seed)
         let n = stride(from: 10, through: N, by: 10).map(Double.init)
         let d = stride(from: 10, through: D, by: 10).map(Double.init)
         return ScalarGrid(xValues: n, yValues: d) { x, y in
             let p = 1 / (1 + exp(-(x - ratio * y) / (0.15 * y + 5)))
-            return (0..<trials).map { _ in noise.next() < p ? 1.0 : 0.0 }.reduce(0, +) / Double(trials)
+            return (0..<trials).map { _ in noise.uniform() < p ? 1.0 : 0.0 }.reduce(0, +) / Double(trials)
         }
     }
 
@@ -73,9 +65,9 @@ enum Demo {
             return sum / pow(2, Double(n - 1))
         }
         let d = 20, ns = Array(stride(from: 10, through: 80, by: 5))
-        var noise = Noise(state: 5)
+        var noise = SplitMix64(seed: 5)
         let theory = ns.map { wendel($0, d) }
-        let empirical = theory.map { min(1, max(0, $0 + 0.04 * (noise.next() - 0.5))) }
+        let empirical = theory.map { min(1, max(0, $0 + 0.04 * (noise.uniform() - 0.5))) }
         return LinePlot(series: [
             .init(label: "Wendel (theory)", x: ns.map(Double.init), y: theory, marker: LinePlot.Marker.none),
             .init(label: "empirical, 100 trials", x: ns.map(Double.init), y: empirical,

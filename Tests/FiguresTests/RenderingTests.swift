@@ -69,7 +69,7 @@ private func pdfinfoField(_ output: String, _ key: String) -> String? {
 @Suite(.enabled(if: popplerAvailable, "poppler-utils (pdfinfo, pdftoppm, pdfimages) not installed"))
 struct VectorOutput {
     @Test func pdfIsValidVectorAndShowsTheRightColours() throws {
-        let folder = try temporaryFolder()
+        let folder = try temporaryFolder("figures")
         let url = folder.appendingPathComponent("figure.pdf")
         let figure = PhaseDiagram(grid: cellGrid, kind: .heatmap, boundaryLevel: nil, title: "σ, β, ‖w‖, n/d")
         try figure.render(to: url)
@@ -93,7 +93,7 @@ struct VectorOutput {
     }
 
     @Test func svgIsWellFormedVectorInPoints() throws {
-        let url = try temporaryFolder().appendingPathComponent("figure.svg")
+        let url = try temporaryFolder("figures").appendingPathComponent("figure.svg")
         try Demo.contour.render(to: url)
         let text = try String(contentsOf: url, encoding: .utf8)
         #expect(text.contains("<svg"))
@@ -105,7 +105,7 @@ struct VectorOutput {
 
     /// A report typesetter draws figures straight into its own PDF pages.
     @Test func figuresDrawIntoACallersPDFPage() throws {
-        let folder = try temporaryFolder()
+        let folder = try temporaryFolder("figures")
         let url = folder.appendingPathComponent("report.pdf")
         try ReportPageForTests.write(to: url, figures: [
             (Demo.heatmap, Rect(x: 36, y: 36, width: 246, height: 180)),
@@ -123,7 +123,7 @@ struct VectorOutput {
 
 @Suite struct Files {
     @Test func renderWritesAtomicallyAndChecksTheExtension() throws {
-        let folder = try temporaryFolder()
+        let folder = try temporaryFolder("figures")
         for format in OutputFormat.allCases {
             try Demo.heatmap.render(to: folder.appendingPathComponent("h.\(format.rawValue)"))
         }
@@ -173,7 +173,7 @@ struct VectorOutput {
     }
 
     @Test func loadGridChecksTheShapeAgainstTheName() throws {
-        let folder = try temporaryFolder()
+        let folder = try temporaryFolder("figures")
         let url = folder.appendingPathComponent("rec_rate_n50_d30_w0_X0_sample2.npy")
         try NumpyArray(shape: [5, 3, 2], repeating: 1).write(to: url)
         let grid = try TrialResults.loadGrid(url)

@@ -1,14 +1,7 @@
 import Foundation
 import NumpyFiles
+import TestSupport
 import Testing
-
-/// A fresh folder per test so parallel tests never share files.
-func temporaryFolder() throws -> URL {
-    let url = FileManager.default.temporaryDirectory
-        .appendingPathComponent("neurec-npy-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    return url
-}
 
 /// Runs python3 with numpy; nil when either is missing, so those tests can skip.
 func runPython(_ script: String) -> (status: Int32, output: String)? {
@@ -47,7 +40,7 @@ let pythonAvailable = runPython("pass") != nil
 
     @Test(arguments: arrays)
     func writeThenReadGivesTheSameArray(_ array: NumpyArray) throws {
-        let folder = try temporaryFolder()
+        let folder = try temporaryFolder("npy")
         let url = folder.appendingPathComponent("a.npy")
         try array.write(to: url)
         let back = try NumpyArray(contentsOf: url)
@@ -85,7 +78,7 @@ let pythonAvailable = runPython("pass") != nil
 
 @Suite struct Errors {
     func write(_ bytes: [UInt8]) throws -> URL {
-        let url = try temporaryFolder().appendingPathComponent("bad.npy")
+        let url = try temporaryFolder("npy").appendingPathComponent("bad.npy")
         try Data(bytes).write(to: url)
         return url
     }
@@ -158,7 +151,7 @@ let pythonAvailable = runPython("pass") != nil
 @Suite(.enabled(if: pythonAvailable, "python3 with numpy is not installed"))
 struct NumpyInterop {
     @Test func numpyReadsOurFile() throws {
-        let url = try temporaryFolder().appendingPathComponent("ours.npy")
+        let url = try temporaryFolder("npy").appendingPathComponent("ours.npy")
         let array = NumpyArray(shape: [3, 2, 2], values: (0..<12).map { $0 == 5 ? .nan : Double($0) * 0.1 - 0.3 })
         try array.write(to: url)
         let script = """
@@ -176,7 +169,7 @@ struct NumpyInterop {
     }
 
     @Test func weReadNumpysFiles() throws {
-        let folder = try temporaryFolder()
+        let folder = try temporaryFolder("npy")
         let script = """
         import numpy as np
         a = np.arange(24, dtype=float).reshape(2, 3, 4) / 3.0

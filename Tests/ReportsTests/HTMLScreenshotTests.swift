@@ -1,6 +1,7 @@
 import Figures
 import Foundation
 import Reports
+import TestSupport
 import Testing
 
 /// Renders the sample report's HTML in headless Chromium and checks the screenshot shows the
@@ -10,7 +11,7 @@ import Testing
         print("skipped: chromium not installed (.ci/run installs it)")
         return
     }
-    let out = temporaryFolder("chromium")
+    let out = try temporaryFolder("reports-chromium")
     let document = try ReportBuilder(executor: DemoExecutor(), log: { _ in })
         .build(text: sampleTemplate, file: "sample.md", options: ReportOptions(outputDirectory: out))
     try ReportWriter.write(document, to: out, formats: [.html])

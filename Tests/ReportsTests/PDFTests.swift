@@ -83,7 +83,7 @@ let longTemplate = sampleTemplate + "\n\n# Long\n\n" + (1...40).map { "Paragraph
         print("skipped: poppler-utils (pdfinfo, pdftotext, pdfimages) not installed")
         return
     }
-    let out = temporaryFolder("pdf")
+    let out = try temporaryFolder("reports-pdf")
     let document = try ReportBuilder(executor: DemoExecutor(), log: { _ in })
         .build(text: longTemplate, file: "long.md", options: ReportOptions(outputDirectory: out))
     let urls = try ReportWriter.write(document, to: out, formats: [.pdf])
@@ -115,7 +115,7 @@ let longTemplate = sampleTemplate + "\n\n# Long\n\n" + (1...40).map { "Paragraph
 @Test func pdfOfShippedQuickReport() throws {
     guard let pdftoppm = tool("pdftoppm") else { print("skipped: pdftoppm not installed"); return }
     let text = try String(contentsOf: packageRoot.appendingPathComponent("reports/quick.md"), encoding: .utf8)
-    let out = temporaryFolder("quickpdf")
+    let out = try temporaryFolder("reports-quickpdf")
     let document = try ReportBuilder(executor: DemoExecutor(), log: { _ in })
         .build(text: text, file: "reports/quick.md", options: ReportOptions(outputDirectory: out))
     try ReportWriter.write(document, to: out, formats: [.pdf], paper: .letter)

@@ -1,17 +1,11 @@
 import Experiments
 import Foundation
 import Reports
+import TestSupport
 import Testing
 
 /// The folder of the package (tests run from anywhere).
 let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
-func temporaryFolder(_ name: String) -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("neurec-reports-\(name)-\(getpid())")
-    try? FileManager.default.removeItem(at: url)
-    try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    return url
-}
 
 let sampleTemplate = """
 ---
@@ -100,7 +94,7 @@ func expectDirectiveError(_ old: String, _ new: String, line: Int, _ fragment: S
 }
 
 @Test func buildNumbersFiguresAndResolvesValues() throws {
-    let out = temporaryFolder("build")
+    let out = try temporaryFolder("reports-build")
     let executor = DemoExecutor()
     let document = try ReportBuilder(executor: executor, log: { _ in })
         .build(text: sampleTemplate, file: "sample.md", options: ReportOptions(outputDirectory: out))
@@ -137,7 +131,7 @@ func expectDirectiveError(_ old: String, _ new: String, line: Int, _ fragment: S
         let text = sampleTemplate.replacingOccurrences(of: "See @one", with: bad + " @one")
         do {
             _ = try ReportBuilder(executor: DemoExecutor(), log: { _ in })
-                .build(text: text, file: "s.md", options: ReportOptions(outputDirectory: temporaryFolder("refs")))
+                .build(text: text, file: "s.md", options: ReportOptions(outputDirectory: try temporaryFolder("reports-refs")))
             Issue.record("expected an error for \(bad)")
         } catch let error as ReportError {
             #expect(error.line == 12, "\(error)")
@@ -150,17 +144,18 @@ func expectDirectiveError(_ old: String, _ new: String, line: Int, _ fragment: S
     let text = sampleTemplate.replacingOccurrences(of: "optw: 1, optx: 0}", with: "optw: 1, optx: 0, colour: 3}")
         .replacingOccurrences(of: "See @one and ", with: "See ")
         .replacingOccurrences(of: " and the table @one.table. The ratio is {{ one.threshold_ratio }}", with: ".")
+    let out = try temporaryFolder("reports-keep")
     let document = try ReportBuilder(executor: DemoExecutor(), log: { _ in })
-        .build(text: text, file: "s.md", options: ReportOptions(outputDirectory: temporaryFolder("keep"), keepGoing: true))
+        .build(text: text, file: "s.md", options: ReportOptions(outputDirectory: out, keepGoing: true))
     let errors = document.blocks.compactMap { block -> String? in if case .error(let m) = block { return m } else { return nil } }
     #expect(errors.count == 1)
     #expect(errors.first?.hasPrefix("s.md:19: unknown key 'colour'") == true)
-    let html = HTMLRenderer.render(document, outputDirectory: temporaryFolder("keep"))
+    let html = HTMLRenderer.render(document, outputDirectory: out)
     #expect(html.contains("class=\"error\""))
 }
 
 @Test func markdownLinksResolveAndHTMLIsSelfContained() throws {
-    let out = temporaryFolder("outputs")
+    let out = try temporaryFolder("reports-outputs")
     let document = try ReportBuilder(executor: DemoExecutor(), log: { _ in })
         .build(text: sampleTemplate, file: "sample.md", options: ReportOptions(outputDirectory: out))
     try ReportWriter.write(document, to: out, formats: [.md, .html])
@@ -187,7 +182,7 @@ func expectDirectiveError(_ old: String, _ new: String, line: Int, _ fragment: S
 /// Unchanged figures are not redrawn. (Experiment results, cluster ones included, are cached by the
 /// experiment runner behind the executor: ExperimentsTests check that.)
 @Test func rerunSkipsUnchangedFigures() throws {
-    let out = temporaryFolder("rerun")
+    let out = try temporaryFolder("reports-rerun")
     let executor = DemoExecutor()
     let builder = ReportBuilder(executor: executor, log: { _ in })
     let text = sampleTemplate + "\n```neurec\nid: cl\nexperiment: {kind: cluster, d: [20, 40], sigma: [1, 2, 3], trials: 50}\n```\n"
@@ -209,7 +204,7 @@ func expectDirectiveError(_ old: String, _ new: String, line: Int, _ fragment: S
             let parsed = try ReportBuilder.parse(text: text, file: "reports/\(name).md", scale: scale)
             #expect(!parsed.directives.isEmpty)
         }
-        let out = temporaryFolder("shipped-\(name)")
+        let out = try temporaryFolder("reports-shipped-\(name)")
         let document = try ReportBuilder(executor: DemoExecutor(), log: { _ in })
             .build(text: text, file: "reports/\(name).md", options: ReportOptions(outputDirectory: out))
         try ReportWriter.write(document, to: out)

@@ -4,12 +4,10 @@ import NumpyFiles
 import TestSupport
 import Testing
 
-private let neurec = neurecExecutable
-
-@Suite(.enabled(if: neurec != nil, "the neurec executable was not built beside the tests"))
-struct PlotCommand {
+@Suite struct PlotCommand {
     @Test func drawsAnExperimentsResultFile() throws {
-        let folder = try temporaryFolder()
+        let neurec = try neurecExecutable().path
+        let folder = try temporaryFolder("plot")
         let input = folder.appendingPathComponent("rec_rate_skip_n100_d50_w1_X0_sample2.npy")
         // [n, d, trial] with the cell (n = 10, d = 10) all NaN, as skipped cells are saved.
         var array = NumpyArray(shape: [10, 5, 2], repeating: 1)
@@ -19,7 +17,7 @@ struct PlotCommand {
         try array.write(to: input)
         for name in ["out.png", "out.pdf", "out.svg"] {
             let output = folder.appendingPathComponent(name)
-            let result = try run(neurec!.path, ["plot", input.path, "-o", output.path, "--kind", "heatmap",
+            let result = try run(neurec, ["plot", input.path, "-o", output.path, "--kind", "heatmap",
                                                 "--cmap", "viridis", "--title", "a <title> & more"])
             #expect(result.status == 0, "\(result.output)")
             #expect(FileManager.default.fileExists(atPath: output.path))
@@ -29,15 +27,16 @@ struct PlotCommand {
     }
 
     @Test func badInputGivesOneLineNamingTheFile() throws {
-        let folder = try temporaryFolder()
+        let neurec = try neurecExecutable().path
+        let folder = try temporaryFolder("plot")
         let input = folder.appendingPathComponent("rec_rate_n100_d50.npy")
         try Data("not numpy".utf8).write(to: input)
-        let result = try run(neurec!.path, ["plot", input.path])
+        let result = try run(neurec, ["plot", input.path])
         #expect(result.status == 1)
         let lines = result.output.split(separator: "\n")
         #expect(lines.count == 1 && lines[0].contains(input.path) && lines[0].contains("not a NumPy"), "\(result.output)")
 
-        let invalid = try run(neurec!.path, ["plot", input.path, "--cmap", "parula"])
+        let invalid = try run(neurec, ["plot", input.path, "--cmap", "parula"])
         #expect(invalid.status != 0)
         #expect(invalid.output.contains("--cmap") && invalid.output.contains("viridis"))
     }

@@ -3,14 +3,12 @@ import NumpyFiles
 import TestSupport
 import Testing
 
-private let neurec = neurecExecutable
-
-@Suite(.enabled(if: neurec != nil, "the neurec executable was not built beside the tests"))
-struct KilledRunTests {
+@Suite struct KilledRunTests {
     /// kill -9 in the middle of a run, then run again: the finished cells are kept, nothing is
     /// corrupt, and the arrays equal those of an uninterrupted run.
     @Test func aKilledRunResumes() throws {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("neurec-kill-\(UUID().uuidString)")
+        let neurec = try neurecExecutable()
+        let root = try temporaryFolder("kill")
         let cache = root.appendingPathComponent("cache"), output = root.appendingPathComponent("out")
         let arguments = ["rec_rate_skip", "--n", "120", "--d", "40", "--sample", "3", "--optw", "0", "--quiet",
                          "--jobs", "2", "--save_folder", output.path]

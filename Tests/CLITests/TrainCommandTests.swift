@@ -5,11 +5,10 @@ import Testing
 /// `neurec train` gives the same numbers on one thread and on two, with OpenBLAS left to its default
 /// thread count (all cores): the command must run BLAS single-threaded, since OpenBLAS's threaded
 /// kernels round some sums differently.
-@Test(.enabled(if: neurecExecutable != nil))
+@Test
 func trainCommandResultsDoNotDependOnThreads() throws {
-    let neurec = neurecExecutable!.path
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("neurec-train-\(getpid())")
-    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    let neurec = try neurecExecutable().path
+    let folder = try temporaryFolder("train")
     defer { try? FileManager.default.removeItem(at: folder) }
     // n = 260: 261 neurons and 260 rows make two blocks each, so two threads really share the run.
     let instance = try run(neurec, ["instance", "--experiment", "ncvx_train_skip", "--n", "260", "--d", "20",
