@@ -1,4 +1,5 @@
 import LinearAlgebra
+import Vocabulary
 
 /// The arithmetic a run trains in.
 public enum TrainingPrecision: String, CaseIterable, Sendable, Codable {
@@ -29,7 +30,7 @@ public struct TrainingSummary: Sendable {
     public var linearWeight: [Double]?
 }
 
-extension TrainingInstance {
+extension Instance {
     /// Trains `kind` on this instance (initialization drawn from `rng`) and returns its metrics.
     public func train(_ kind: NetworkKind, settings: TrainingSettings = TrainingSettings(),
                       precision: TrainingPrecision = .float,

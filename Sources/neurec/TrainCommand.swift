@@ -4,13 +4,14 @@ import Foundation
 import Instances
 import LinearAlgebra
 import Training
+import Vocabulary
 
 extension NetworkKind: ExpressibleByArgument {}
 extension OptimizerMode: ExpressibleByArgument {}
 
 extension TrainingPrecision: ExpressibleByArgument {}
 
-/// The training flags shared by `train` and `bench-training`.
+/// The training flags shared by `train` and `bench training`.
 struct TrainingOptions: ParsableArguments {
     @Option(help: "Full-batch epochs (one AdamW step each).")
     var epochs: Int = 400
@@ -89,8 +90,8 @@ struct Train: ParsableCommand {
     var curves = false
 
     func run() throws {
-        let instance: TrainingInstance
-        do { instance = try TrainingInstance(contentsOf: file) } catch {
+        let instance: Instance
+        do { instance = try Instance(contentsOf: file) } catch {
             FileHandle.standardError.write(Data("\(error)\n".utf8))
             throw ExitCode(1)
         }
