@@ -1,6 +1,6 @@
 // swift-tools-version:6.0
 // The module graph is the architecture; each module depends only on the ones above it here:
-//   COpenBLAS → LinearAlgebra → Vocabulary → Instances → Solver, Training → Experiments → Reports
+//   COpenBLAS → LinearAlgebra → Vocabulary → Instances, Solver, Training → Experiments → Reports
 //     → FigureChecks → neurec
 // Vocabulary holds the types every layer shares (the trial grid, the instance, the network kinds);
 // NumpyFiles (.npy I/O), Figures (Cairo + Pango) and CCmarkGFM are leaves used where needed.
@@ -29,21 +29,21 @@ let package = Package(
         .target(name: "NumpyFiles", exclude: ["README.md"]),
         .target(name: "Vocabulary", dependencies: ["LinearAlgebra", "NumpyFiles"], exclude: ["README.md"]),
         .target(name: "Instances", dependencies: ["LinearAlgebra", "Vocabulary"], exclude: ["README.md"]),
-        .target(name: "Solver", dependencies: ["LinearAlgebra", "Instances", "Vocabulary"], exclude: ["README.md"]),
-        .target(name: "Training", dependencies: ["LinearAlgebra", "Instances", "Vocabulary"], exclude: ["README.md"]),
+        .target(name: "Solver", dependencies: ["LinearAlgebra", "Vocabulary"], exclude: ["README.md"]),
+        .target(name: "Training", dependencies: ["LinearAlgebra", "Vocabulary"], exclude: ["README.md"]),
         .target(name: "Figures", dependencies: ["CCairo", "NumpyFiles", "Vocabulary"], exclude: ["README.md"]),
         .target(name: "Experiments", dependencies: [
             "LinearAlgebra", "Instances", "Solver", "Training", "NumpyFiles", "Vocabulary",
         ], exclude: ["README.md"]),
         .target(name: "Reports", dependencies: [
-            "Experiments", "Figures", "NumpyFiles", "CCmarkGFM", "CCairo", "Vocabulary",
+            "Experiments", "Figures", "Instances", "CCmarkGFM", "CCairo", "Vocabulary",
             .product(name: "Yams", package: "Yams"),
         ], exclude: ["README.md"]),
         .target(name: "FigureChecks", dependencies: [
             "Figures", "NumpyFiles", "CCairo", "Experiments", "Reports", "Vocabulary",
         ], exclude: ["README.md"]),
         .executableTarget(name: "neurec", dependencies: [
-            "LinearAlgebra", "NumpyFiles", "Instances", "Solver", "Training", "Figures", "Experiments", "Reports",
+            "LinearAlgebra", "Instances", "Solver", "Training", "Figures", "Experiments", "Reports",
             "FigureChecks", "Vocabulary",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
@@ -54,11 +54,11 @@ let package = Package(
         .testTarget(name: "NumpyFilesTests", dependencies: ["NumpyFiles"]),
         .testTarget(name: "VocabularyTests", dependencies: ["Vocabulary", "LinearAlgebra", "NumpyFiles"]),
         .testTarget(name: "InstancesTests", dependencies: ["Instances", "LinearAlgebra", "TestSupport", "Vocabulary"]),
-        .testTarget(name: "SolverTests", dependencies: ["Solver", "Instances", "LinearAlgebra", "TestSupport", "Vocabulary"]),
-        .testTarget(name: "TrainingTests", dependencies: ["Training", "Instances", "LinearAlgebra", "TestSupport", "Vocabulary"]),
+        .testTarget(name: "SolverTests", dependencies: ["Solver", "LinearAlgebra", "TestSupport", "Vocabulary"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "LinearAlgebra", "TestSupport", "Vocabulary"]),
         .testTarget(name: "FiguresTests", dependencies: ["Figures", "NumpyFiles", "TestSupport"], exclude: ["Golden"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Instances", "NumpyFiles", "TestSupport"]),
-        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Experiments", "Figures", "TestSupport", "Vocabulary"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Experiments", "Figures", "Instances", "TestSupport", "Vocabulary"]),
         .testTarget(name: "FigureChecksTests", dependencies: ["FigureChecks", "Figures", "NumpyFiles", "TestSupport"]),
     ]
 )

@@ -97,22 +97,10 @@ struct Train: ParsableCommand {
         }
         let trial = options.trial ?? instance.trial ?? 0
         useOneBLASThreadForTraining()
-        var rng = CellStreams.initialization(seed: options.seed, n: instance.X.rows, d: instance.X.columns, trial: trial)
+        var rng = CellStreams.initialization(seed: options.seed, n: instance.n, d: instance.d, trial: trial)
         let report = instance.train(network, settings: options.settings, precision: options.precision, using: &rng)
-        func number(_ value: Double?) -> JSONText { value.map(JSONText.number) ?? .null }
-        var fields: [(String, JSONText)] = [
-            ("network", .string(network.rawValue)), ("optimizer", .string(options.optimizer.rawValue)),
-            ("precision", .string(options.precision.rawValue)),
-            ("n", .integer(instance.X.rows)), ("d", .integer(instance.X.columns)), ("width", .integer(report.width)),
-            ("epochs", .integer(options.epochs)), ("seed", .integer(Int(options.seed))), ("trial", .integer(trial)),
-            ("seconds", .number(report.seconds)), ("train_loss", .number(report.trainLoss)),
-            ("test_loss", number(report.testLoss)), ("dis_abs", number(report.absoluteDistance)),
-            ("dis_test", number(report.testDistance)),
-        ]
-        if curves {
-            fields.append(("train_curve", .vector(report.trainCurve)))
-            fields.append(("test_curve", .vector(report.testCurve)))
-        }
-        print(JSONText.object(fields).text)
+        let record = report.json(precision: options.precision, settings: options.settings, seed: options.seed,
+                                 trial: trial, n: instance.n, d: instance.d, curves: curves)
+        print(record.text)
     }
 }

@@ -31,6 +31,16 @@ import Testing
         #expect(result.probability[0][1] > 0.95)
     }
 
+    /// The cluster cache is keyed by the encoded spec: the centres keep encoding as the original's
+    /// `--opt` integer under the name `option`, so earlier cached results stay valid.
+    @Test func clusterMeansEncodeAsTheOriginalOption() throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let spec = ClusterSpec(means: .gaussian, dValues: [5], sigmas: [2], trials: 7, seed: 3)
+        #expect(String(decoding: try encoder.encode(spec), as: UTF8.self)
+                == #"{"dValues":[5],"option":2,"seed":3,"sigmas":[2],"trials":7}"#)
+    }
+
     @Test func clusterResultsAreCached() throws {
         let cache = temporaryCache()
         let spec = ClusterSpec(means: .opposite, dValues: [5, 10], sigmas: [2, 4], trials: 50, seed: 3)

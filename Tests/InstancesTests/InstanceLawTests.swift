@@ -87,4 +87,14 @@ import Vocabulary
         #expect(InstanceParameters(sigma: -1).invalidity(for: .minnrmSkip)?.contains("--sigma") == true)
         #expect(InstanceParameters(plantedWeights: .opposite, neurons: 2).invalidity(for: .recRateNormal) == nil)
     }
+
+    /// Result caches are keyed by the encoded parameters: `--optw` must keep encoding as the integer
+    /// under the name it had when it was an integer, or every cached result would be orphaned.
+    @Test func plantedWeightsEncodeAsTheFlagsInteger() throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let text = String(decoding: try encoder.encode(InstanceParameters(plantedWeights: .structured, neurons: 2)), as: UTF8.self)
+        #expect(text == #"{"dataLaw":0,"neurons":2,"plantedOption":1,"sigma":0}"#)
+        #expect(PlantedWeights.allCases.map(\.rawValue) == [0, 1, 2])
+    }
 }
