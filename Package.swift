@@ -1,9 +1,11 @@
 // swift-tools-version:6.0
 // The module graph is the architecture; each module depends only on the ones above it here:
-//   COpenBLAS → LinearAlgebra → Instances, Solver, Training → Experiments → Reports → neurec
-// NumpyFiles (.npy I/O), Figures (Cairo + Pango), FigureChecks (baseline comparison) and CCmarkGFM
-// are leaves used where needed. Every target lists exactly the modules its sources import:
-// scripts/check-module-graph fails otherwise (scripts/test runs it).
+//   COpenBLAS → LinearAlgebra → Vocabulary → Instances, Solver, Training → Experiments → Reports
+//     → FigureChecks → neurec
+// Vocabulary holds the types every layer shares (the trial grid, the instance, the network kinds);
+// NumpyFiles (.npy I/O), Figures (Cairo + Pango) and CCmarkGFM are leaves used where needed.
+// Every target lists exactly the modules its sources import: scripts/check-module-graph fails
+// otherwise (scripts/test runs it).
 import PackageDescription
 
 let package = Package(
@@ -27,20 +29,24 @@ let package = Package(
         // Each module's README.md states what it promises; it is documentation, not a resource.
         .target(name: "LinearAlgebra", dependencies: ["COpenBLAS"], exclude: ["README.md"]),
         .target(name: "NumpyFiles", exclude: ["README.md"]),
-        .target(name: "Instances", dependencies: ["LinearAlgebra"], exclude: ["README.md"]),
-        .target(name: "Solver", dependencies: ["LinearAlgebra"], exclude: ["README.md"]),
-        .target(name: "Training", dependencies: ["LinearAlgebra"], exclude: ["README.md"]),
-        .target(name: "Figures", dependencies: ["CCairo", "NumpyFiles"], exclude: ["README.md"]),
-        .target(name: "Experiments", dependencies: ["LinearAlgebra", "Instances", "Solver", "Training", "NumpyFiles"],
-                exclude: ["README.md"]),
+        .target(name: "Vocabulary", dependencies: ["LinearAlgebra", "NumpyFiles"], exclude: ["README.md"]),
+        .target(name: "Instances", dependencies: ["LinearAlgebra", "Vocabulary"], exclude: ["README.md"]),
+        .target(name: "Solver", dependencies: ["LinearAlgebra", "Vocabulary"], exclude: ["README.md"]),
+        .target(name: "Training", dependencies: ["LinearAlgebra", "Vocabulary"], exclude: ["README.md"]),
+        .target(name: "Figures", dependencies: ["CCairo", "NumpyFiles", "Vocabulary"], exclude: ["README.md"]),
+        .target(name: "Experiments", dependencies: [
+            "LinearAlgebra", "Instances", "Solver", "Training", "NumpyFiles", "Vocabulary",
+        ], exclude: ["README.md"]),
         .target(name: "Reports", dependencies: [
-            "Experiments", "Instances", "Figures", "CCmarkGFM", "CCairo",
+            "Experiments", "Figures", "Instances", "CCmarkGFM", "CCairo", "Vocabulary",
             .product(name: "Yams", package: "Yams"),
         ], exclude: ["README.md"]),
-        .target(name: "FigureChecks", dependencies: ["Figures", "NumpyFiles", "CCairo"], exclude: ["README.md"]),
+        .target(name: "FigureChecks", dependencies: [
+            "Figures", "NumpyFiles", "CCairo", "Experiments", "Reports", "Vocabulary",
+        ], exclude: ["README.md"]),
         .executableTarget(name: "neurec", dependencies: [
-            "LinearAlgebra", "NumpyFiles", "Instances", "Solver", "Training", "Figures", "Experiments", "Reports",
-            "FigureChecks",
+            "LinearAlgebra", "Instances", "Solver", "Training", "Figures", "Experiments", "Reports",
+            "FigureChecks", "Vocabulary",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -48,12 +54,13 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["LinearAlgebra"], path: "Tests/TestSupport"),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra", "TestSupport"]),
         .testTarget(name: "NumpyFilesTests", dependencies: ["NumpyFiles", "TestSupport"]),
-        .testTarget(name: "InstancesTests", dependencies: ["Instances", "LinearAlgebra", "TestSupport"]),
-        .testTarget(name: "SolverTests", dependencies: ["Solver", "LinearAlgebra", "TestSupport"]),
-        .testTarget(name: "TrainingTests", dependencies: ["Training", "LinearAlgebra", "TestSupport"]),
+        .testTarget(name: "VocabularyTests", dependencies: ["Vocabulary", "LinearAlgebra", "NumpyFiles", "TestSupport"]),
+        .testTarget(name: "InstancesTests", dependencies: ["Instances", "LinearAlgebra", "TestSupport", "Vocabulary"]),
+        .testTarget(name: "SolverTests", dependencies: ["Solver", "LinearAlgebra", "TestSupport", "Vocabulary"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "LinearAlgebra", "TestSupport", "Vocabulary"]),
         .testTarget(name: "FiguresTests", dependencies: ["Figures", "CCairo", "NumpyFiles", "TestSupport"], exclude: ["Golden"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Instances", "TestSupport"]),
-        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Experiments", "Instances", "Figures", "TestSupport"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Experiments", "Figures", "Instances", "TestSupport", "Vocabulary"]),
         .testTarget(name: "FigureChecksTests", dependencies: ["FigureChecks", "Figures", "NumpyFiles", "TestSupport"]),
         // Tests that run the built `neurec` executable; they fail when it has not been built.
         .testTarget(name: "CLITests", dependencies: ["Figures", "NumpyFiles", "TestSupport"]),

@@ -1,4 +1,4 @@
-"""The original's nonconvex training (science §5) in PyTorch, for `neurec bench-training`.
+"""The original's nonconvex training (science §5) in PyTorch, for `neurec bench training`.
 
 Usage: python3 bench/torch_train.py INSTANCE.json --net skip|normalized|plain [--epochs 400]
            [--optimizer reset|persistent] [--repeats 3] [--threads 2] [--seed 0]

@@ -7,9 +7,6 @@ import LinearAlgebra
 /// first and 0 on the second.
 extension ExperimentRunner {
     public func runCluster(_ spec: ClusterSpec) throws -> ClusterResult {
-        guard (1...3).contains(spec.option) else {
-            throw ExperimentSpecError("option must be 1 (μ₁ = 1, μ₂ = −1), 2 (Gaussian μ) or 3 (Gaussian μ of unit norm), got \(spec.option)")
-        }
         guard spec.trials >= 1, !spec.dValues.isEmpty, !spec.sigmas.isEmpty,
               spec.dValues.allSatisfy({ $0 >= 1 }), spec.sigmas.allSatisfy({ $0 > 0 && $0.isFinite }) else {
             throw ExperimentSpecError("cluster: needs trials ≥ 1, dimensions ≥ 1 and noise levels σ > 0")
@@ -19,14 +16,14 @@ extension ExperimentRunner {
         }
         let cells = spec.dValues.indices.flatMap { i in spec.sigmas.indices.map { (i, $0) } }
         let table = RecordTable()
-        let reporter = ProgressReporter(label: "cluster option \(spec.option)", total: cells.count, style: progress)
+        let reporter = ProgressReporter(label: "cluster option \(spec.means.rawValue)", total: cells.count, style: progress)
         parallelForEach(cells.count, jobs: jobs) { k in
             let (i, j) = cells[k]
             // One stream per (d, σ) cell, RandomState([seed, d, σ index]): independent of the list lengths.
             var stream = NumpyRandomState(key: [spec.seed, UInt32(spec.dValues[i]), UInt32(j)])
             var hits = 0
             for _ in 0..<spec.trials where Self.clusterSeparated(d: spec.dValues[i], sigma: spec.sigmas[j],
-                                                                 option: spec.option, stream: &stream) {
+                                                                 means: spec.means, stream: &stream) {
                 hits += 1
             }
             table.set([.recovery: Double(hits) / Double(spec.trials)], at: k)
@@ -40,16 +37,16 @@ extension ExperimentRunner {
         return ClusterResult(spec: spec, probability: probability)
     }
 
-    static func clusterSeparated(d: Int, sigma: Double, option: Int, stream: inout NumpyRandomState) -> Bool {
+    static func clusterSeparated(d: Int, sigma: Double, means: ClusterMeans, stream: inout NumpyRandomState) -> Bool {
         var mu1: [Double], mu2: [Double]
-        switch option {
-        case 1:
+        switch means {
+        case .opposite:
             mu1 = [Double](repeating: 1, count: d)
             mu2 = [Double](repeating: -1, count: d)
-        default:
+        case .gaussian, .unitGaussian:
             mu1 = stream.randn(d)
             mu2 = stream.randn(d)
-            if option == 3 {
+            if means == .unitGaussian {
                 mu1.scale(by: 1 / mu1.norm)
                 mu2.scale(by: 1 / mu2.norm)
             }

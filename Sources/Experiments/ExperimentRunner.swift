@@ -1,6 +1,7 @@
 import Foundation
 import Instances
 import LinearAlgebra
+import Vocabulary
 
 /// A deterministic 1/count of a grid's cells: the cells whose position in stream order is
 /// `index − 1` modulo `count` (`--shard index/count`, 1-based like Slurm array tasks).
@@ -78,10 +79,11 @@ public final class ExperimentRunner: Sendable {
         let allRecords = cells.enumerated().map { position, cell in
             records.get(position) ?? (shard == nil ? nil : cached?.record(for: cell))
         }
-        var arrays: [Metric: GridArray] = [:]
+        var arrays: [Metric: TrialGrid] = [:]
         for metric in spec.metrics {
-            // `grid.cells` runs n, d, trial in the order of GridArray's C layout: a cell's position is its index.
-            var array = GridArray(nValues: grid.nValues, dValues: grid.dValues, trials: grid.trials)
+            // `grid.cells` runs n, d, trial in the order of TrialGrid's C layout: a cell's position is its index.
+            var array = TrialGrid(nValues: grid.nValues.map(Double.init), dValues: grid.dValues.map(Double.init),
+                                  trials: grid.trials)
             for (position, record) in allRecords.enumerated() {
                 guard let record else { continue }
                 array.values[position] = record[metric] ?? .nan

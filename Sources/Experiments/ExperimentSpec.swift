@@ -1,4 +1,5 @@
 import Instances
+import Vocabulary
 
 /// The model that generates the labels (science §2, §8).
 public enum PlantedModel: String, Sendable, Hashable, Codable, CaseIterable {
@@ -8,11 +9,6 @@ public enum PlantedModel: String, Sendable, Hashable, Codable, CaseIterable {
     case plain
     /// k normalized ReLU neurons y = Σ_j (X w_j)_+ / ‖(X w_j)_+‖ (the normalization experiments).
     case normalized
-}
-
-/// The network that is fitted (science §1).
-public enum LearnedNetwork: String, Sendable, Hashable, Codable, CaseIterable {
-    case plain, skip, normalized
 }
 
 /// How it is fitted: one of the convex programs of science §4, or nonconvex training (science §5).
@@ -45,7 +41,7 @@ public enum Metric: String, Sendable, Hashable, Codable, CaseIterable {
 /// Everything that determines an experiment's numbers; its hash keys the cache.
 public struct ExperimentSpec: Sendable, Hashable, Codable {
     public var planted: PlantedModel
-    public var learned: LearnedNetwork
+    public var learned: NetworkKind
     public var fitting: Fitting
     public var grid: InstanceGrid
     public var parameters: InstanceParameters
@@ -54,7 +50,7 @@ public struct ExperimentSpec: Sendable, Hashable, Codable {
     /// The metrics to record; the first is the experiment's headline quantity.
     public var metrics: [Metric]
 
-    public init(planted: PlantedModel, learned: LearnedNetwork, fitting: Fitting, grid: InstanceGrid,
+    public init(planted: PlantedModel, learned: NetworkKind, fitting: Fitting, grid: InstanceGrid,
                 parameters: InstanceParameters = InstanceParameters(), seed: UInt32 = 97_006_855,
                 rng: StreamMode = .cell, metrics: [Metric]) {
         self.planted = planted
@@ -68,19 +64,34 @@ public struct ExperimentSpec: Sendable, Hashable, Codable {
     }
 }
 
+/// The cluster centres μ₁, μ₂ of the cluster experiment (science §6); the raw values are the
+/// original's `--opt`.
+public enum ClusterMeans: Int, Sendable, Hashable, Codable, CaseIterable {
+    /// μ₁ = 1, μ₂ = −1.
+    case opposite = 1
+    /// Unscaled Gaussian.
+    case gaussian = 2
+    /// Gaussian scaled to unit norm.
+    case unitGaussian = 3
+}
+
 /// The cluster pattern probability experiment (science §6): not on the (n, d) grid.
 public struct ClusterSpec: Sendable, Hashable, Codable {
-    /// 1: μ₁ = 1, μ₂ = −1; 2: unscaled Gaussian; 3: Gaussian scaled to unit norm.
-    public var option: Int
+    public var means: ClusterMeans
     public var dValues: [Int]
     public var sigmas: [Double]
     public var trials: Int
     public var seed: UInt32
 
-    public init(option: Int = 3, dValues: [Int] = [20, 40, 60, 80],
+    // The key keeps its old name: cache keys hash the encoded spec.
+    private enum CodingKeys: String, CodingKey {
+        case means = "option", dValues, sigmas, trials, seed
+    }
+
+    public init(means: ClusterMeans = .unitGaussian, dValues: [Int] = [20, 40, 60, 80],
                 sigmas: [Double] = Array(stride(from: 1.0, through: 8.5, by: 0.5)), trials: Int = 5000,
                 seed: UInt32 = 18_116_275) {
-        self.option = option
+        self.means = means
         self.dValues = dValues
         self.sigmas = sigmas
         self.trials = trials

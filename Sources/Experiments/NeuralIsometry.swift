@@ -1,6 +1,7 @@
 import Instances
 import LinearAlgebra
 import Solver
+import Vocabulary
 
 /// The conditions of science §6 under which the convex programs provably recover the planted model.
 enum NeuralIsometry {
@@ -9,11 +10,11 @@ enum NeuralIsometry {
     /// exactly ‖w*‖ = 1, which rounding can put a hair below 1: the strict inequality is tested with
     /// a margin of 1e-9.
     static func nicLHolds(_ instance: Instance) -> Bool {
-        guard let patterns = instance.patterns, let gram = try? instance.x.gram(.transpose).cholesky() else {
+        guard let patterns = instance.patterns, let gram = try? instance.X.gram(.transpose).cholesky() else {
             return false  // XᵀX singular (n < d): the condition is undefined, so it does not hold
         }
-        let q = instance.x.times(gram.solve(instance.planted.column(0)))
-        let images = Matrix.product(instance.x, patterns.matrix.scalingRows(by: q), transA: .transpose)
+        let q = instance.X.times(gram.solve(instance.planted.column(0)))
+        let images = Matrix.product(instance.X, patterns.matrix.scalingRows(by: q), transA: .transpose)
         return (0..<images.columns).allSatisfy { images.column($0).norm < 1 - 1e-9 }
     }
 
@@ -21,7 +22,7 @@ enum NeuralIsometry {
     /// holds iff ‖U_iᵀλ‖ < 1 + 1e-10 for every pattern no planted neuron produced.
     static func irrepresentabilityHolds(_ instance: Instance) -> Bool {
         guard let patterns = instance.patterns else { return false }
-        let program = ConvexProgram(architecture: .normalized, form: .relaxed, X: instance.x, y: instance.y,
+        let program = ConvexProgram(architecture: .normalized, form: .relaxed, X: instance.X, y: instance.y,
                                     patterns: patterns.matrix)
         guard let factors = try? program.patternFactors() else { return false }
         var us = Matrix<Double>(rows: instance.n, columns: 0)

@@ -1,6 +1,7 @@
 import Foundation
 import Instances
 import NumpyFiles
+import Vocabulary
 
 /// The original scripts (science §8) as specs, with the files they save.
 public struct OriginalScript: Sendable {
@@ -25,7 +26,7 @@ public struct OriginalScript: Sendable {
 
     /// What the script computes, in the general vocabulary.
     public var spec: ExperimentSpec {
-        let (planted, learned, fitting, metrics): (PlantedModel, LearnedNetwork, Fitting, [Metric]) = switch experiment {
+        let (planted, learned, fitting, metrics): (PlantedModel, NetworkKind, Fitting, [Metric]) = switch experiment {
         case .recRateSkip: (.linear, .skip, .relaxed, [.recovery])
         case .minnrmSkip: (.linear, .skip, .relaxed, [.disAbs, .disTest])
         case .cvxTrainSkip: (.linear, .skip, .approx, [.disAbs, .disTest])
@@ -47,7 +48,7 @@ public struct OriginalScript: Sendable {
     /// The file each metric is saved to, named as the original names it.
     public var outputFiles: [(metric: Metric, name: String)] {
         let p = parameters
-        let grid = "n\(maxN)_d\(maxD)_w\(p.plantedOption)_X\(p.dataLaw.rawValue)"
+        let grid = Self.gridPart(maxN: maxN, maxD: maxD, parameters: p)
         // Python's str() of the float flag, as the original's f-strings print it.
         let noisy = "\(grid)_sig\(p.sigma)_sample\(sample).npy", quiet = "\(grid)_sample\(sample).npy"
         switch experiment {
@@ -62,11 +63,29 @@ public struct OriginalScript: Sendable {
         case .irrCondNormal: return [(.irrepresentability, "irr_cond_\(quiet)")]
         }
     }
-}
 
-extension GridArray {
-    /// The [n, d, trial] array as numpy will load it.
-    public var numpyArray: NumpyArray { NumpyArray(shape: shape, values: values) }
+    /// `n{N}_d{D}_w{optw}_X{optx}`: the flags every file name starts with.
+    private static func gridPart(maxN: Int, maxD: Int, parameters p: InstanceParameters) -> String {
+        "n\(maxN)_d\(maxD)_w\(p.plantedWeights.rawValue)_X\(p.dataLaw.rawValue)"
+    }
+
+    /// The files of `neurec experiment` (beyond the originals): one per metric,
+    /// `<metric>_<planted>_<learned>_<form>_n{N}_d{D}_w{optw}_X{optx}_sig{σ}_neu{k}_sample{S}.npy`.
+    public static func experimentFiles(for spec: ExperimentSpec, maxN: Int, maxD: Int) -> [(metric: Metric, name: String)] {
+        let p = spec.parameters
+        let suffix = "\(spec.planted.rawValue)_\(spec.learned.rawValue)_\(spec.fitting.rawValue)_"
+            + gridPart(maxN: maxN, maxD: maxD, parameters: p) + "_sig\(p.sigma)_neu\(p.neurons)_sample\(spec.grid.trials).npy"
+        return spec.metrics.map { (metric: $0, name: "\($0.rawValue)_\(suffix)") }
+    }
+
+    /// The files of `neurec nic`: `<metric>_n{N}_d{D}_w{optw}_X{optx}_sample{S}.npy` per metric.
+    public static func conditionFiles(for spec: ExperimentSpec, maxN: Int, maxD: Int) -> [(metric: Metric, name: String)] {
+        let suffix = gridPart(maxN: maxN, maxD: maxD, parameters: spec.parameters) + "_sample\(spec.grid.trials).npy"
+        return spec.metrics.map { (metric: $0, name: "\($0.rawValue)_\(suffix)") }
+    }
+
+    /// The file of the original ReLU/prob script: `ReLU_prob{opt}.npy`, [d index, σ index].
+    public static func clusterFile(_ means: ClusterMeans) -> String { "ReLU_prob\(means.rawValue).npy" }
 }
 
 extension ExperimentResult {
@@ -77,8 +96,19 @@ extension ExperimentResult {
         return try files.map { file in
             let url = folder.appendingPathComponent(file.name)
             guard let array = arrays[file.metric] else { throw ExperimentSpecError("no \(file.metric.rawValue) array to save") }
-            try array.numpyArray.write(to: url)
+            try array.write(to: url)
             return url
         }
+    }
+}
+
+extension ClusterResult {
+    /// Writes the probabilities as the original saves them, [d index, σ index], into `folder`
+    /// (atomically, creating the folder); returns the path.
+    public func save(in folder: URL) throws -> URL {
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let url = folder.appendingPathComponent(OriginalScript.clusterFile(spec.means))
+        try NumpyArray(shape: [spec.dValues.count, spec.sigmas.count], values: probability.flatMap { $0 }).write(to: url)
+        return url
     }
 }

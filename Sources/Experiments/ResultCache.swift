@@ -1,5 +1,6 @@
 import Foundation
 import Instances
+import Vocabulary
 
 /// Per-trial records on disk, one small JSON file per (experiment, cell, trial).
 ///
@@ -28,7 +29,7 @@ public struct ResultCache: Sendable {
     /// numpy mode the shared stream makes every instance depend on the whole grid.
     struct Key: Codable {
         let planted: PlantedModel
-        let learned: LearnedNetwork
+        let learned: NetworkKind
         let fitting: Fitting
         let parameters: InstanceParameters
         let seed: UInt32

@@ -3,6 +3,7 @@ import Instances
 import LinearAlgebra
 import Solver
 import Training
+import Vocabulary
 
 /// One trial's numbers: every metric the spec's fit makes available (requested or not — they are
 /// cheap next to the fit, and cached together), keyed by metric.
@@ -39,17 +40,12 @@ struct TrialEvaluation {
 
     private func solve(_ instance: Instance) -> (record: TrialRecord, fit: JSONText) {
         guard let patterns = instance.patterns else { return ([:], .null) }
-        let architecture: Architecture = switch spec.learned {
-        case .skip: .skip
-        case .plain: .plain
-        case .normalized: .normalized
-        }
         let form: ProgramForm = switch spec.fitting {
         case .exact: .exact
         case .approx: .approx
         default: .relaxed
         }
-        let program = ConvexProgram(architecture: architecture, form: form, X: instance.x, y: instance.y,
+        let program = ConvexProgram(architecture: spec.learned, form: form, X: instance.X, y: instance.y,
                                     patterns: patterns.matrix)
         let result = Solver.solve(program)
         var fit: [(String, JSONText)] = [
@@ -66,8 +62,8 @@ struct TrialEvaluation {
             record[.recovery] = 0
             return (record, .object(fit))
         }
-        let factors = architecture == .normalized ? (result.patternFactors ?? (try? program.patternFactors())) : nil
-        if let testX = instance.testX, let testY = instance.testY,
+        let factors = spec.learned == .normalized ? (result.patternFactors ?? (try? program.patternFactors())) : nil
+        if let testX = instance.XTest, let testY = instance.yTest,
            let output = try? program.networkOutput(result, on: testX, factors: factors) {
             record[.disTest] = output.adding(testY, scaledBy: -1).norm
         }
@@ -124,17 +120,9 @@ struct TrialEvaluation {
     // MARK: Training
 
     private func train(_ instance: Instance) -> (record: TrialRecord, fit: JSONText) {
-        let kind: NetworkKind = switch spec.learned {
-        case .skip: .skip
-        case .plain: .plain
-        case .normalized: .normalized
-        }
-        let planted = spec.planted == .linear ? [instance.planted.column(0)] : instance.planted.transposed().rowArrays
-        let data = TrainingInstance(X: instance.x, y: instance.y, XTest: instance.testX, yTest: instance.testY,
-                                    planted: planted)
         // Never the numpy stream: a separate stream per cell keeps every later instance the original's.
-        var rng = CellStreams.initialization(seed: spec.seed, n: instance.n, d: instance.d, trial: instance.trial)
-        let summary = data.train(kind, settings: TrainingSettings(), using: &rng)
+        var rng = CellStreams.initialization(seed: spec.seed, n: instance.n, d: instance.d, trial: instance.trial ?? 0)
+        let summary = instance.train(spec.learned, settings: TrainingSettings(), using: &rng)
         var record: TrialRecord = [.seconds: summary.seconds]
         if let distance = summary.testDistance { record[.disTest] = distance }
         if let distance = summary.absoluteDistance { record[.disAbs] = distance }

@@ -1,5 +1,5 @@
 import Foundation
-import NumpyFiles
+import Vocabulary
 
 public enum FigureCheckError: Error, Equatable, CustomStringConvertible, LocalizedError {
     case cannotRead(file: String, reason: String)
@@ -141,8 +141,8 @@ public struct BaselineStore: Sendable {
                     file: source, reason: "\(entry.name): values are not \(entry.n.count)×\(entry.d.count)×\(entry.trials)")
             }
             let flat = entry.values.flatMap { $0.flatMap { $0.map { $0 ?? .nan } } }
-            return TrialArray(name: entry.name, kind: entry.kind, nValues: entry.n, dValues: entry.d,
-                              values: NumpyArray(shape: [entry.n.count, entry.d.count, entry.trials], values: flat),
+            return TrialArray(name: entry.name, kind: entry.kind,
+                              grid: TrialGrid(nValues: entry.n, dValues: entry.d, trials: entry.trials, values: flat),
                               plottedRange: entry.range[0]...entry.range[1])
         }
         return FigureData(id: file.id, arrays: arrays)
@@ -171,11 +171,9 @@ public struct BaselineStore: Sendable {
                 "      \"trials\": \(array.trials),",
                 "      \"values\": [",
             ]
-            let dCount = array.dValues.count, trials = array.trials
+            let dCount = array.dValues.count
             for i in 0..<array.nValues.count {
-                let cells = try (0..<dCount).map { j in
-                    try list(array.values.values[((i * dCount + j) * trials)..<((i * dCount + j + 1) * trials)])
-                }
+                let cells = try (0..<dCount).map { j in try list(array.grid.trialValues(cell: i * dCount + j)) }
                 lines.append("        [" + cells.joined(separator: ", ") + "]" + (i + 1 < array.nValues.count ? "," : ""))
             }
             lines += ["      ]", "    }" + (k + 1 < figure.arrays.count ? "," : "")]

@@ -1,5 +1,4 @@
 import Foundation
-import NumpyFiles
 
 /// The constants of the comparison rule (README.md derives them). The defaults suit every figure;
 /// tests may tighten or loosen them.
@@ -209,9 +208,9 @@ func compareArrays(baseline old: TrialArray, regenerated new: TrialArray, rules:
     }
     if new.kind == .rate || old.kind == .rate {
         for (label, array) in [("baseline", old), ("new", new)] {
-            if let bad = array.values.values.firstIndex(where: { !$0.isNaN && $0 != 0 && $0 != 1 }) {
+            if let bad = array.grid.values.firstIndex(where: { !$0.isNaN && $0 != 0 && $0 != 1 }) {
                 let cell = bad / array.trials
-                result.problems.append("\(label) values are not 0/1 rates (\(format(array.values.values[bad], 3))"
+                result.problems.append("\(label) values are not 0/1 rates (\(format(array.grid.values[bad], 3))"
                     + " at \(gridCell(array, cell)), trial \(bad % array.trials))")
             }
         }

@@ -1,5 +1,6 @@
 import Figures
 import NumpyFiles
+import Vocabulary
 
 /// How a figure's per-trial values are distributed, which decides the comparison rule.
 public enum ValueKind: String, Sendable, Codable, CaseIterable {
@@ -10,50 +11,56 @@ public enum ValueKind: String, Sendable, Codable, CaseIterable {
     case continuous
 }
 
-/// One quantity of a figure: per-trial values over the (n, d) grid, laid out [n index, d index,
-/// trial] in C order (the experiments' result arrays).
+/// One quantity of a figure: its per-trial values (a `TrialGrid`, [n index, d index, trial]) with
+/// what the comparison needs to know about them.
 public struct TrialArray: Sendable, Equatable {
     /// The metric as the report names it, e.g. "recovery" or "σ=0.05 dis_abs"; a different name in
     /// the baseline means the figure now shows a different quantity.
     public var name: String
     public var kind: ValueKind
-    /// Grid values along the first two axes.
-    public var nValues: [Double]
-    public var dValues: [Double]
-    /// Shape [nValues.count, dValues.count, trials].
-    public var values: NumpyArray
+    public var grid: TrialGrid
     /// The colour range of the figure; continuous values are clipped to it before comparing.
     /// Rates always use 0...1.
     public var plottedRange: ClosedRange<Double>
 
-    public init(name: String, kind: ValueKind, nValues: [Double], dValues: [Double], values: NumpyArray,
-                plottedRange: ClosedRange<Double> = 0...1) {
-        precondition(values.rank == 3 && values.shape[0] == nValues.count && values.shape[1] == dValues.count,
-                     "\(name): values of shape \(values.shape) do not match a \(nValues.count)×\(dValues.count) grid")
+    public init(name: String, kind: ValueKind, grid: TrialGrid, plottedRange: ClosedRange<Double> = 0...1) {
         self.name = name
         self.kind = kind
-        self.nValues = nValues
-        self.dValues = dValues
-        self.values = values
+        self.grid = grid
         self.plottedRange = plottedRange
     }
 
-    public var trials: Int { values.shape[2] }
-    public var cellCount: Int { nValues.count * dValues.count }
+    public init(name: String, kind: ValueKind, nValues: [Double], dValues: [Double], values: NumpyArray,
+                plottedRange: ClosedRange<Double> = 0...1) {
+        guard let grid = TrialGrid(values, nValues: nValues, dValues: dValues) else {
+            preconditionFailure("\(name): values of shape \(values.shape) do not match a \(nValues.count)×\(dValues.count) grid")
+        }
+        self.init(name: name, kind: kind, grid: grid, plottedRange: plottedRange)
+    }
 
-    /// The mean over trials of each cell, ignoring NaN (NaN where every trial is), as the grid a
-    /// `PhaseDiagram` draws: handy for redrawing a figure from baseline data.
+    public var nValues: [Double] { grid.nValues }
+    public var dValues: [Double] { grid.dValues }
+    public var trials: Int { grid.trials }
+    public var cellCount: Int { grid.cellCount }
+
+    /// The values as a [n, d, trial] array; setting one keeps the grid values (the trial count may change).
+    public var values: NumpyArray {
+        get { grid.numpyArray }
+        set {
+            guard let changed = TrialGrid(newValue, nValues: grid.nValues, dValues: grid.dValues) else {
+                preconditionFailure("\(name): values of shape \(newValue.shape) do not match the grid")
+            }
+            grid = changed
+        }
+    }
+
+    /// The mean over trials of each cell, as the grid a `PhaseDiagram` draws: handy for redrawing a
+    /// figure from baseline data.
     public func meanGrid() -> ScalarGrid {
-        ScalarGrid(xValues: nValues, yValues: dValues, values: (0..<cellCount).map { cell in
-            let valid = trialValues(cell: cell).filter { !$0.isNaN }
-            return valid.isEmpty ? .nan : valid.reduce(0, +) / Double(valid.count)
-        })
+        ScalarGrid(xValues: grid.nValues, yValues: grid.dValues, values: grid.trialMeans)
     }
 
-    /// The trials of cell `cell` (= i · dCount + j), contiguous in C order.
-    func trialValues(cell: Int) -> ArraySlice<Double> {
-        values.values[(cell * trials)..<((cell + 1) * trials)]
-    }
+    func trialValues(cell: Int) -> ArraySlice<Double> { grid.trialValues(cell: cell) }
 }
 
 /// Everything a figure's check compares: its id (the report's figure label) and its quantities.

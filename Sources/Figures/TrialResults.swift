@@ -1,5 +1,6 @@
 import Foundation
 import NumpyFiles
+import Vocabulary
 
 /// Turning the experiments' saved arrays into the grid a phase diagram draws.
 public enum TrialResults {
@@ -20,16 +21,13 @@ public enum TrialResults {
         case 2:
             return (array.values, array.shape[0], array.shape[1])
         case 3:
-            let (nCount, dCount, trials) = (array.shape[0], array.shape[1], array.shape[2])
-            guard trials > 0 else {
+            let (nCount, dCount) = (array.shape[0], array.shape[1])
+            guard array.shape[2] > 0 else {
                 throw FigureError.invalidData(file: source, reason: "the array has no trials (shape \(array.shape))")
             }
-            var means = [Double](repeating: .nan, count: nCount * dCount)
-            for cell in 0..<nCount * dCount {
-                let trialsOfCell = array.values[cell * trials..<(cell + 1) * trials].filter { !$0.isNaN }
-                if !trialsOfCell.isEmpty { means[cell] = trialsOfCell.reduce(0, +) / Double(trialsOfCell.count) }
-            }
-            return (means, nCount, dCount)
+            // The grid values are not known yet and do not enter the means: positions stand in for them.
+            let grid = TrialGrid(array, nValues: (0..<nCount).map(Double.init), dValues: (0..<dCount).map(Double.init))!
+            return (grid.trialMeans, nCount, dCount)
         default:
             throw FigureError.invalidData(
                 file: source, reason: "expected an array [n, d, trial] or [n, d], got shape \(array.shape)")

@@ -1,5 +1,6 @@
 import Foundation
 import LinearAlgebra
+import Vocabulary
 
 /// Draws instances in exactly the order of science §3, from whatever stream it is handed: the shared numpy
 /// stream (numpy mode) or a cell's own stream (cell mode) consume the same sequence of calls.
@@ -65,8 +66,8 @@ public struct InstanceDraws: Sendable {
                     : PlantedLabels.linear(xt, planted.column(0))
             }
         }
-        return Instance(experiment: experiment, parameters: parameters, n: n, d: d, trial: trial,
-                        x: x, planted: planted, y: y, testX: testX, testY: testY, patterns: patterns)
+        return Instance(experiment: experiment.rawValue, trial: trial, X: x, y: y, planted: planted,
+                        plantsReLUNeurons: experiment.plantsReLUNeurons, XTest: testX, yTest: testY, patterns: patterns)
     }
 
     /// X: entries N(0,1)/√n, then the law of `--optx`.
@@ -85,7 +86,7 @@ public struct InstanceDraws: Sendable {
     /// value (optw 1; numpy's full SVD, so a null vector of X when n < d).
     func drawLinearNeuron(x: Matrix<Double>, from stream: inout NumpyRandomState, materialize: Bool) -> [Double] {
         let d = x.columns
-        if parameters.plantedOption == 0 {
+        if parameters.plantedWeights == .gaussian {
             let w = stream.randn(d)
             let norm = w.dot(w).squareRoot()
             return w.map { $0 / norm }
@@ -98,13 +99,13 @@ public struct InstanceDraws: Sendable {
     func drawReLUNeurons(d: Int, from stream: inout NumpyRandomState) -> Matrix<Double> {
         let k = parameters.neurons
         var w: Matrix<Double>
-        switch parameters.plantedOption {
-        case 0:
+        switch parameters.plantedWeights {
+        case .gaussian:
             w = stream.randn(d, k)
-        case 1:
+        case .structured:
             w = Matrix(rows: d, columns: k)
             for j in 0..<min(k, d) { w[j, j] = 1 }
-        default:
+        case .opposite:
             let u = stream.randn(d)
             w = Matrix(rows: d, columns: 2, columnMajor: u + u.map { -$0 })
         }
@@ -118,11 +119,40 @@ public struct InstanceDraws: Sendable {
 
     /// The original draws a second planted model with the test set and throws it away.
     func discardPlantedDraws(d: Int, from stream: inout NumpyRandomState) {
-        switch (experiment.plantsReLUNeurons, parameters.plantedOption) {
-        case (false, 0): _ = stream.randn(d)
-        case (true, 0): _ = stream.randn(d, parameters.neurons)
-        case (true, 2): _ = stream.randn(d)
+        switch (experiment.plantsReLUNeurons, parameters.plantedWeights) {
+        case (false, .gaussian): _ = stream.randn(d)
+        case (true, .gaussian): _ = stream.randn(d, parameters.neurons)
+        case (true, .opposite): _ = stream.randn(d)
         default: break
+        }
+    }
+
+    /// The instance `neurec bench training` trains on (science §2's training law, in the benchmark's own
+    /// draw order): X and X_test Gaussian / √n, then one unit Gaussian linear neuron (`reluNeurons` false,
+    /// labels X w) or two unit Gaussian ReLU neurons with normalized labels, redrawing X and X_test
+    /// until both label sets are defined.
+    public static func trainingBenchmark(n: Int, d: Int, reluNeurons: Bool, from stream: inout NumpyRandomState) -> Instance {
+        func data() -> Matrix<Double> {
+            var X = stream.randn(n, d)
+            X.scale(by: 1 / Double(n).squareRoot())
+            return X
+        }
+        func unit() -> [Double] {
+            var w = stream.randn(d)
+            w.scale(by: 1 / w.norm)
+            return w
+        }
+        guard reluNeurons else {
+            let X = data(), XTest = data(), w = unit()
+            return Instance(X: X, y: X.times(w), planted: Matrix(column: w), XTest: XTest, yTest: XTest.times(w))
+        }
+        let planted = [unit(), unit()]
+        let W = Matrix(rows: d, columns: 2, columnMajor: Array(planted.joined()))
+        while true {
+            let X = data(), XTest = data()
+            if let y = PlantedLabels.normalizedReLU(X, W), let yTest = PlantedLabels.normalizedReLU(XTest, W) {
+                return Instance(X: X, y: y, planted: W, plantsReLUNeurons: true, XTest: XTest, yTest: yTest)
+            }
         }
     }
 }

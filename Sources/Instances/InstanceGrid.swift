@@ -1,3 +1,4 @@
+import Vocabulary
 /// One point of an experiment grid: sample size n, dimension d, and the trial index.
 public struct Cell: Hashable, Sendable, Codable, CustomStringConvertible {
     public let n: Int

@@ -11,21 +11,44 @@ public enum DataLaw: Int, Sendable, CaseIterable, Codable {
     var whitens: Bool { self == .whitened || self == .cubicWhitened }
 }
 
+/// How the planted weights are chosen (`--optw`, science §2); the raw values are the flag's.
+public enum PlantedWeights: Int, Sendable, CaseIterable, Codable {
+    /// Unit Gaussian directions.
+    case gaussian = 0
+    /// Fixed by the data or the basis: the right singular vector of X for its smallest singular value
+    /// (a linear neuron; numpy's full SVD, so a null vector of X when n < d) or the first k basis
+    /// vectors (ReLU neurons).
+    case structured = 1
+    /// u and −u for one unit Gaussian u (two ReLU neurons).
+    case opposite = 2
+
+    /// The values `--optw` accepts for `experiment`, for messages.
+    public static func choices(for experiment: OriginalExperiment) -> String {
+        experiment.plantsReLUNeurons
+            ? "0 (Gaussian), 1 (basis vectors) or 2 (u and −u, with --neu 2)"
+            : "0 (Gaussian) or 1 (smallest right singular vector of X)"
+    }
+}
+
 /// Everything besides the cell that determines an instance: the original scripts' flags.
 public struct InstanceParameters: Sendable, Hashable, Codable {
     /// `--optx`.
     public var dataLaw: DataLaw
-    /// `--optw`: skip 0 (Gaussian) or 1 (smallest right singular vector); normalization 0 (Gaussian),
-    /// 1 (basis vectors) or 2 (u and −u, needs k = 2).
-    public var plantedOption: Int
+    /// `--optw`.
+    public var plantedWeights: PlantedWeights
     /// `--neu`: planted ReLU neurons of the normalization experiments.
     public var neurons: Int
     /// `--sigma`: label noise level.
     public var sigma: Double
 
-    public init(dataLaw: DataLaw = .gaussian, plantedOption: Int = 0, neurons: Int = 1, sigma: Double = 0) {
+    // The key keeps its old name: cache keys hash the encoded parameters.
+    private enum CodingKeys: String, CodingKey {
+        case dataLaw, plantedWeights = "plantedOption", neurons, sigma
+    }
+
+    public init(dataLaw: DataLaw = .gaussian, plantedWeights: PlantedWeights = .gaussian, neurons: Int = 1, sigma: Double = 0) {
         self.dataLaw = dataLaw
-        self.plantedOption = plantedOption
+        self.plantedWeights = plantedWeights
         self.neurons = neurons
         self.sigma = sigma
     }
@@ -35,15 +58,11 @@ public struct InstanceParameters: Sendable, Hashable, Codable {
         if !(sigma >= 0 && sigma.isFinite) { return "--sigma must be a finite number ≥ 0, got \(sigma)" }
         if experiment.plantsReLUNeurons {
             if neurons < 1 { return "--neu must be at least 1, got \(neurons)" }
-            switch plantedOption {
-            case 0, 1: return nil
-            case 2 where neurons == 2: return nil
-            case 2: return "--optw 2 (u and −u) needs --neu 2, got --neu \(neurons)"
-            default: return "--optw must be 0 (Gaussian), 1 (basis vectors) or 2 (u and −u, with --neu 2), got \(plantedOption)"
-            }
+            if plantedWeights == .opposite && neurons != 2 { return "--optw 2 (u and −u) needs --neu 2, got --neu \(neurons)" }
+            return nil
         }
-        guard plantedOption == 0 || plantedOption == 1 else {
-            return "--optw must be 0 (Gaussian) or 1 (smallest right singular vector of X), got \(plantedOption)"
+        guard plantedWeights != .opposite else {
+            return "--optw must be \(PlantedWeights.choices(for: experiment)), got \(plantedWeights.rawValue)"
         }
         return nil
     }

@@ -104,7 +104,11 @@ public final class ReportBuilder {
     }
 
     public func build(text: String, file: String, options: ReportOptions) throws -> ReportDocument {
-        let parsed = try Self.parse(text: text, file: file, scale: options.scale, keepGoing: options.keepGoing)
+        try build(Self.parse(text: text, file: file, scale: options.scale, keepGoing: options.keepGoing), file: file, options: options)
+    }
+
+    /// Builds an already parsed template (`options.scale` and `keepGoing` were the parse's).
+    public func build(_ parsed: ParsedTemplate, file: String, options: ReportOptions) throws -> ReportDocument {
         let name = parsed.name
         let figureFolder = options.outputDirectory.appendingPathComponent("figures").appendingPathComponent(name)
         try FileManager.default.createDirectory(at: figureFolder, withIntermediateDirectories: true)

@@ -1,15 +1,6 @@
 import Foundation
 import LinearAlgebra
-
-/// The three networks of science §1 whose convex equivalents (science §4) the solver handles.
-public enum Architecture: String, Sendable, CaseIterable {
-    /// ReLU with a linear skip connection: blocks w₀ (A = X) and w_i (A = D_i X).
-    case skip
-    /// Plain ReLU: the skip programs without w₀.
-    case plain
-    /// ReLU with normalization: blocks w_i in the U_i basis of D_i X = U_i Σ_i V_iᵀ.
-    case normalized
-}
+import Vocabulary
 
 /// The three forms of each program (science §4).
 public enum ProgramForm: String, Sendable, CaseIterable {
@@ -43,7 +34,7 @@ public struct PatternFactor: Sendable {
 
 /// One convex program of science §4, as the experiments build it.
 public struct ConvexProgram: Sendable {
-    public let architecture: Architecture
+    public let architecture: NetworkKind
     public let form: ProgramForm
     /// n×d data, rows are samples.
     public let X: Matrix<Double>
@@ -54,7 +45,7 @@ public struct ConvexProgram: Sendable {
     /// Weight of the norms in the approx form (science §4 default 1e-6); ignored otherwise.
     public let beta: Double
 
-    public init(architecture: Architecture, form: ProgramForm, X: Matrix<Double>, y: [Double],
+    public init(architecture: NetworkKind, form: ProgramForm, X: Matrix<Double>, y: [Double],
                 patterns: Matrix<Double>, beta: Double = 1e-6) {
         self.architecture = architecture
         self.form = form

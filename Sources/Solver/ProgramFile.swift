@@ -1,5 +1,6 @@
 import Foundation
 import LinearAlgebra
+import Vocabulary
 
 /// Why a program file could not be read: the file and the key at fault.
 public struct ProgramFileError: Error, CustomStringConvertible {
@@ -57,7 +58,7 @@ public struct ProgramFile: Sendable {
             return flat
         }
         guard let archName = root["arch"] as? String else { throw fail("arch", "missing") }
-        guard let arch = Architecture(rawValue: archName) else { throw fail("arch", "'\(archName)' is not skip, plain or normalized") }
+        guard let arch = NetworkKind(rawValue: archName) else { throw fail("arch", "'\(archName)' is not skip, plain or normalized") }
         guard let formName = root["form"] as? String else { throw fail("form", "missing") }
         guard let form = ProgramForm(rawValue: formName) else { throw fail("form", "'\(formName)' is not relaxed, exact or approx") }
         let n = try integer("n"), d = try integer("d"), p = try integer("p")

@@ -1,4 +1,5 @@
 import LinearAlgebra
+import Vocabulary
 
 /// The normalization layer divides by max(‖(X w_i)_+‖, this) (PyTorch's `F.normalize` default).
 public let normalizationFloor: Double = 1e-12

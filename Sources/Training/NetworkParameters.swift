@@ -1,4 +1,5 @@
 import LinearAlgebra
+import Vocabulary
 
 /// All trainable numbers of one network in a single flat vector, so the optimizer is one
 /// elementwise pass and weight decay one BLAS `scal`.

@@ -1,4 +1,5 @@
 import LinearAlgebra
+import Vocabulary
 
 /// What one training run leaves behind.
 public struct TrainingResult<Scalar: BLASScalar>: Sendable {

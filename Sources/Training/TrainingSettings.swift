@@ -1,13 +1,3 @@
-/// The three two-layer networks of science §1.
-public enum NetworkKind: String, CaseIterable, Sendable, Codable {
-    /// f = (X W)_+ a.
-    case plain
-    /// f = X w₀ α₀ + (X W)_+ a.
-    case skip
-    /// f = Σ_i a_i γ_i (X w_i)_+ / max(‖(X w_i)_+‖, 1e-12).
-    case normalized
-}
-
 /// How AdamW's moments live across epochs (science §5).
 public enum OptimizerMode: String, CaseIterable, Sendable, Codable {
     /// The original's behaviour: a fresh optimizer every epoch, so every update is the first

@@ -1,4 +1,5 @@
 import LinearAlgebra
+import Vocabulary
 
 /// The arithmetic a run trains in.
 public enum TrainingPrecision: String, CaseIterable, Sendable, Codable {
@@ -29,7 +30,29 @@ public struct TrainingSummary: Sendable {
     public var linearWeight: [Double]?
 }
 
-extension TrainingInstance {
+extension TrainingSummary {
+    /// What `neurec train` prints: the run's settings, then its metrics (null where the instance lacks
+    /// what one needs), with `curves` the per-epoch losses.
+    public func json(precision: TrainingPrecision, settings: TrainingSettings, seed: UInt32, trial: Int, n: Int, d: Int,
+                     curves: Bool) -> JSONText {
+        func number(_ value: Double?) -> JSONText { value.map(JSONText.number) ?? .null }
+        var fields: [(String, JSONText)] = [
+            ("network", .string(kind.rawValue)), ("optimizer", .string(settings.optimizer.rawValue)),
+            ("precision", .string(precision.rawValue)),
+            ("n", .integer(n)), ("d", .integer(d)), ("width", .integer(width)),
+            ("epochs", .integer(settings.epochs)), ("seed", .integer(Int(seed))), ("trial", .integer(trial)),
+            ("seconds", .number(seconds)), ("train_loss", .number(trainLoss)),
+            ("test_loss", number(testLoss)), ("dis_abs", number(absoluteDistance)), ("dis_test", number(testDistance)),
+        ]
+        if curves {
+            fields.append(("train_curve", .vector(trainCurve)))
+            fields.append(("test_curve", .vector(testCurve)))
+        }
+        return .object(fields)
+    }
+}
+
+extension Instance {
     /// Trains `kind` on this instance (initialization drawn from `rng`) and returns its metrics.
     public func train(_ kind: NetworkKind, settings: TrainingSettings = TrainingSettings(),
                       precision: TrainingPrecision = .float,

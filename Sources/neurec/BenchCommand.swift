@@ -3,12 +3,13 @@ import Foundation
 import Instances
 import LinearAlgebra
 import Solver
+import Vocabulary
 
 /// `neurec bench …`: timings printed as tables, never asserted (timed tests flake).
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Benchmarks (numbers printed, nothing asserted).",
-        subcommands: [BenchSolver.self])
+        subcommands: [BenchSolver.self, BenchTraining.self])
 }
 
 /// The solver benchmark: skip relaxed at (100, 20), (200, 50), (400, 100); normalization
@@ -35,7 +36,7 @@ struct BenchSolver: ParsableCommand {
         print("")
         print("| program | n | d | p | iterations | seconds | status | objective | normal matrix GFLOP/s | share of time |")
         print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
-        let cases: [(Architecture, ProgramForm, Int, Int)] = [
+        let cases: [(NetworkKind, ProgramForm, Int, Int)] = [
             (.skip, .relaxed, 100, 20), (.skip, .relaxed, 200, 50), (.skip, .relaxed, 400, 100),
             (.normalized, .relaxed, 200, 50), (.skip, .approx, 200, 50), (.normalized, .approx, 200, 50),
         ]
@@ -79,12 +80,12 @@ struct BenchSolver: ParsableCommand {
 /// stream `seed`: skip programs from `rec_rate_skip` instances (unit Gaussian w*), normalized ones
 /// from `rec_rate_normal` instances with k = 2 unit Gaussian neurons; patterns from max(n, 50)
 /// directions, planted neurons prepended.
-func benchInstance(_ arch: Architecture, _ form: ProgramForm, n: Int, d: Int, seed: UInt64) -> ConvexProgram {
+func benchInstance(_ arch: NetworkKind, _ form: ProgramForm, n: Int, d: Int, seed: UInt64) -> ConvexProgram {
     let draws = arch == .normalized
-        ? InstanceDraws(experiment: .recRateNormal, parameters: InstanceParameters(plantedOption: 0, neurons: 2))
-        : InstanceDraws(experiment: .recRateSkip, parameters: InstanceParameters(plantedOption: 0))
+        ? InstanceDraws(experiment: .recRateNormal, parameters: InstanceParameters(plantedWeights: .gaussian, neurons: 2))
+        : InstanceDraws(experiment: .recRateSkip, parameters: InstanceParameters(plantedWeights: .gaussian))
     var stream = CellStreams.instance(seed: UInt32(truncatingIfNeeded: seed), n: n, d: d, trial: 0)
     let instance = draws.draw(n: n, d: d, trial: 0, from: &stream)!
-    return ConvexProgram(architecture: arch, form: form, X: instance.x, y: instance.y,
+    return ConvexProgram(architecture: arch, form: form, X: instance.X, y: instance.y,
                          patterns: instance.patterns!.matrix, beta: 1e-6)
 }

@@ -1,13 +1,13 @@
 import ArgumentParser
-import Experiments
 import Foundation
 import Instances
 import LinearAlgebra
 import Training
+import Vocabulary
 
 struct BenchTraining: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "bench-training",
+        commandName: "training",
         abstract: "Time the original's training work (float32, m = n + 1, a test loss every epoch) against PyTorch.",
         discussion: """
         For each size and network, draws one instance (Gaussian X/√n with a test set of the same law; \
@@ -98,7 +98,7 @@ struct BenchTraining: ParsableCommand {
         for (n, d) in try parsedSizes() {
             for kind in try parsedNets() {
                 var stream = CellStreams.instance(seed: seed, n: n, d: d, trial: 0)
-                let instance = Self.instance(kind: kind, n: n, d: d, using: &stream)
+                let instance = InstanceDraws.trainingBenchmark(n: n, d: d, reluNeurons: kind == .normalized, from: &stream)
                 var rng = CellStreams.initialization(seed: seed, n: n, d: d, trial: 0)
                 var best = Double.infinity, bestCPU = Double.infinity
                 for _ in 0..<repeats {
@@ -111,7 +111,7 @@ struct BenchTraining: ParsableCommand {
                     + String(format: " %4d %4d  %6d  %10.4f  %7.4f", n, d, epochs, best, bestCPU)
                 if torch {
                     let file = directory.appendingPathComponent("\(kind.rawValue)_\(n)_\(d).json")
-                    try Data(Self.json(instance).utf8).write(to: file)
+                    try Data(instance.json.text.utf8).write(to: file)
                     if let seconds = (try runTorch(file: file.path, kind: kind, repeats: repeats, seed: 0)?["seconds"]
                                       as? NSNumber)?.doubleValue {
                         line += String(format: "  %11.4f  %7.1f×", seconds, seconds / best)
@@ -133,13 +133,13 @@ struct BenchTraining: ParsableCommand {
                 var ours: [Double] = [], theirs: [Double] = []
                 for trial in 0..<distanceTrials {
                     var stream = CellStreams.instance(seed: seed, n: n, d: d, trial: trial)
-                    let instance = Self.instance(kind: kind, n: n, d: d, using: &stream)
+                    let instance = InstanceDraws.trainingBenchmark(n: n, d: d, reluNeurons: kind == .normalized, from: &stream)
                     var rng = CellStreams.initialization(seed: seed, n: n, d: d, trial: trial)
                     let summary = instance.train(kind, settings: settings, precision: .float, using: &rng)
                     if let distance = summary.testDistance { ours.append(distance) }
                     if torch {
                         let file = directory.appendingPathComponent("\(kind.rawValue)_\(n)_\(d)_\(trial).json")
-                        try Data(Self.json(instance).utf8).write(to: file)
+                        try Data(instance.json.text.utf8).write(to: file)
                         if let distance = (try runTorch(file: file.path, kind: kind, repeats: 1, seed: trial)?["dis_test"]
                                            as? NSNumber)?.doubleValue {
                             theirs.append(distance)
@@ -193,45 +193,5 @@ struct BenchTraining: ParsableCommand {
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         return (process.terminationStatus, String(decoding: data, as: UTF8.self))
-    }
-
-    /// A benchmark instance of the training experiments' law (science §2), drawn from `rng`.
-    static func instance(kind: NetworkKind, n: Int, d: Int, using rng: inout NumpyRandomState) -> TrainingInstance {
-        func data() -> Matrix<Double> {
-            var X = rng.randn(n, d)
-            X.scale(by: 1 / Double(n).squareRoot())
-            return X
-        }
-        func unit() -> [Double] {
-            var w = rng.randn(d)
-            w.scale(by: 1 / w.norm)
-            return w
-        }
-        switch kind {
-        case .skip, .plain:
-            let X = data(), XTest = data(), w = unit()
-            return TrainingInstance(X: X, y: X.times(w), XTest: XTest, yTest: XTest.times(w), planted: [w])
-        case .normalized:
-            let planted = [unit(), unit()]
-            let W = Matrix(rows: d, columns: 2, columnMajor: Array(planted.joined()))
-            while true {
-                let X = data(), XTest = data()
-                if let y = PlantedLabels.normalizedReLU(X, W), let yTest = PlantedLabels.normalizedReLU(XTest, W) {
-                    return TrainingInstance(X: X, y: y, XTest: XTest, yTest: yTest, planted: planted)
-                }
-            }
-        }
-    }
-
-    /// The instance as `neurec instance` writes one, for the PyTorch script.
-    static func json(_ instance: TrainingInstance) -> String {
-        var pairs: [(String, JSONText)] = [("X", .rows(instance.X.rowArrays)), ("y", .vector(instance.y))]
-        if let XTest = instance.XTest, let yTest = instance.yTest {
-            pairs += [("X_test", .rows(XTest.rowArrays)), ("y_test", .vector(yTest))]
-        }
-        if let planted = instance.planted {
-            pairs.append(("w", planted.count == 1 ? .vector(planted[0]) : .rows(planted)))
-        }
-        return JSONText.object(pairs).text
     }
 }

@@ -1,8 +1,6 @@
 import ArgumentParser
-import Experiments
 import FigureChecks
 import Foundation
-import NumpyFiles
 import Reports
 
 /// `neurec check`: regenerate a report's figures and compare them with committed baselines.
@@ -31,7 +29,6 @@ struct Check: ParsableCommand {
 
     func run() throws {
         let templateURL = URL(fileURLWithPath: template)
-        let name = templateURL.deletingPathExtension().lastPathComponent
         let outputDirectory = URL(fileURLWithPath: out)
         let runner = try runOptions.runner()
         let text: String
@@ -40,49 +37,17 @@ struct Check: ParsableCommand {
         }
         let figures: [RegeneratedFigure]
         do {
-            let executor = RunnerExecutor(runner: runner)
-            let builder = ReportBuilder(executor: executor)
-            let document = try builder.build(text: text, file: template,
-                                             options: ReportOptions(scale: scale, outputDirectory: outputDirectory))
-            try ReportWriter.write(document, to: outputDirectory, formats: [.md], paper: .a4)
-            // The executor kept every result of the build: asking again computes and reads nothing.
-            let parsed = try ReportBuilder.parse(text: text, file: template, scale: scale)
-            figures = try parsed.directives.filter { $0.figure != nil }.map { directive in
-                RegeneratedFigure(id: directive.id, arrays: try arrays(of: directive, executor: executor),
-                                  png: outputDirectory.appendingPathComponent("figures/\(name)/\(directive.id).png"))
-            }
+            figures = try ReportFigures.regenerate(text: text, file: template, scale: scale,
+                                                   outputDirectory: outputDirectory, runner: runner)
         } catch let error as ReportError {
             FileHandle.standardError.write(Data("\(error.description)\n".utf8))
             throw ExitCode.failure
         }
         let store = baselines.map { BaselineStore(folder: URL(fileURLWithPath: $0)) }
-            ?? BaselineStore(folder: URL(fileURLWithPath: "figures/baseline").appendingPathComponent(name))
+            ?? BaselineStore(folder: URL(fileURLWithPath: "figures/baseline")
+                .appendingPathComponent(templateURL.deletingPathExtension().lastPathComponent))
         let report = try checkFigures(figures, baselines: store, update: update, diffFolder: outputDirectory)
         print(report.description)
         if !report.allPassed { throw ExitCode.failure }
-    }
-
-    /// Every metric of every panel, as per-trial arrays; cluster probabilities as one trial of a
-    /// continuous value per (d, σ).
-    private func arrays(of directive: Directive, executor: RunnerExecutor) throws -> [TrialArray] {
-        try directive.runs.enumerated().flatMap { panel, run -> [TrialArray] in
-            let suffix = directive.runs.count > 1 ? "[\(panel + 1)]" : ""
-            switch run {
-            case .grid(let spec):
-                let result = try executor.run(spec)
-                return spec.metrics.map { metric in
-                    let array = result.arrays[metric]!
-                    return TrialArray(name: metric.rawValue + suffix, kind: metric.isProbability ? .rate : .continuous,
-                                      nValues: array.nValues.map(Double.init), dValues: array.dValues.map(Double.init),
-                                      values: array.numpyArray)
-                }
-            case .cluster(let spec):
-                let result = try executor.runCluster(spec)
-                return [TrialArray(name: "cluster_probability" + suffix, kind: .continuous,
-                                   nValues: spec.dValues.map(Double.init), dValues: spec.sigmas,
-                                   values: NumpyArray(shape: [spec.dValues.count, spec.sigmas.count, 1],
-                                                      values: result.probability.flatMap { $0 }))]
-            }
-        }
     }
 }

@@ -2,10 +2,9 @@ import ArgumentParser
 import Experiments
 import Foundation
 import Instances
-import NumpyFiles
+import Vocabulary
 
 extension PlantedModel: ExpressibleByArgument {}
-extension LearnedNetwork: ExpressibleByArgument {}
 extension Fitting: ExpressibleByArgument {}
 extension Metric: ExpressibleByArgument {}
 
@@ -45,7 +44,7 @@ struct ExperimentCommand: GridExperimentCommand {
     @Option(help: "Planted model: linear, plain or normalized.")
     var planted: PlantedModel = .linear
     @Option(help: "Learned network: plain, skip or normalized.")
-    var learned: LearnedNetwork = .skip
+    var learned: NetworkKind = .skip
     @Option(help: "relaxed, exact or approx convex program, or train (nonconvex training).")
     var form: Fitting = .relaxed
     @Option(parsing: .upToNextOption, help: "Metrics to record (one or more).")
@@ -66,15 +65,10 @@ struct ExperimentCommand: GridExperimentCommand {
         let spec = try spec()
         let result = try running.runner().run(spec)
         if running.reportedShard(result) { return }
-        let p = spec.parameters
-        let suffix = "\(planted.rawValue)_\(learned.rawValue)_\(form.rawValue)_n\(script.n)_d\(script.d)_w\(p.plantedOption)"
-            + "_X\(p.dataLaw.rawValue)_sig\(p.sigma)_neu\(p.neurons)_sample\(script.sample).npy"
-        let files = metric.map { (metric: $0, name: "\($0.rawValue)_\(suffix)") }
+        let files = OriginalScript.experimentFiles(for: spec, maxN: script.n, maxD: script.d)
         for path in try result.save(files, in: URL(fileURLWithPath: saveFolder)) { print(path.path) }
         for m in metric {
-            let means = result.arrays[m]!.trialMeans.flatMap { $0 }.filter { !$0.isNaN }
-            let overall = means.isEmpty ? Double.nan : means.reduce(0, +) / Double(means.count)
-            print("\(m.rawValue): mean over the grid \(String(format: "%.4g", overall))")
+            print("\(m.rawValue): mean over the grid \(String(format: "%.4g", result.arrays[m]!.gridMean))")
         }
     }
 }
@@ -105,16 +99,10 @@ struct NICCommand: GridExperimentCommand {
         let spec = try spec()
         let result = try running.runner().run(spec, label: "nic \(condition.rawValue)")
         if running.reportedShard(result) { return }
-        let p = spec.parameters
-        let suffix = "n\(script.n)_d\(script.d)_w\(p.plantedOption)_X\(p.dataLaw.rawValue)_sample\(script.sample).npy"
-        let files = [(metric: condition, name: "\(condition.rawValue)_\(suffix)"), (metric: Metric.allOnes, name: "all_ones_\(suffix)")]
+        let files = OriginalScript.conditionFiles(for: spec, maxN: script.n, maxD: script.d)
         for path in try result.save(files, in: URL(fileURLWithPath: saveFolder)) { print(path.path) }
-        let means = result.arrays[condition]!.trialMeans
         print("P(\(condition.rawValue) holds) by n (rows) and d (columns):")
-        print("n\\d\t" + script.grid.dValues.map(String.init).joined(separator: "\t"))
-        for (i, n) in script.grid.nValues.enumerated() {
-            print("\(n)\t" + means[i].map { $0.isNaN ? "nan" : String(format: "%.2f", $0) }.joined(separator: "\t"))
-        }
+        print(result.arrays[condition]!.meansTable)
     }
 }
 
@@ -134,18 +122,21 @@ struct ReLUProbCommand: ParsableCommand {
     @Option(name: .customLong("save_folder"), help: "Folder for the .npy result.")
     var saveFolder: String = "./results/"
 
+    func means() throws -> ClusterMeans {
+        guard let means = ClusterMeans(rawValue: opt) else {
+            throw ValidationError("--opt must be 1 (μ₁ = 1, μ₂ = −1), 2 (Gaussian μ) or 3 (unit-norm Gaussian μ), got \(opt)")
+        }
+        return means
+    }
+
     func validate() throws {
-        guard (1...3).contains(opt) else { throw ValidationError("--opt must be 1 (μ₁ = 1, μ₂ = −1), 2 (Gaussian μ) or 3 (unit-norm Gaussian μ), got \(opt)") }
+        _ = try means()
         guard sample >= 1 else { throw ValidationError("--sample must be at least 1, got \(sample)") }
         try RunOptions.checkWritable(URL(fileURLWithPath: saveFolder), flag: "--save_folder")
     }
 
     func run() throws {
-        let spec = ClusterSpec(option: opt, trials: sample, seed: seed)
-        let result = try running.runner().runCluster(spec)
-        let array = NumpyArray(shape: [spec.dValues.count, spec.sigmas.count], values: result.probability.flatMap { $0 })
-        let url = URL(fileURLWithPath: saveFolder).appendingPathComponent("ReLU_prob\(opt).npy")
-        try array.write(to: url)
-        print(url.path)
+        let result = try running.runner().runCluster(ClusterSpec(means: try means(), trials: sample, seed: seed))
+        print(try result.save(in: URL(fileURLWithPath: saveFolder)).path)
     }
 }

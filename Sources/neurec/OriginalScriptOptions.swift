@@ -22,24 +22,25 @@ struct OriginalScriptOptions: ParsableArguments {
 
     var grid: InstanceGrid { InstanceGrid(maxN: n, maxD: d, trials: sample) }
 
-    /// The original skip scripts plant the smallest right singular vector unless told otherwise.
-    func plantedOption(for experiment: OriginalExperiment) -> Int {
-        optw ?? (experiment.plantsReLUNeurons ? 0 : 1)
-    }
-
     func parameters(for experiment: OriginalExperiment) throws -> InstanceParameters {
         guard let law = DataLaw(rawValue: optx) else {
             throw ValidationError("--optx must be 0 (Gaussian), 1 (cubic), 2 (whitened) or 3 (cubic then whitened), got \(optx)")
         }
-        return InstanceParameters(dataLaw: law, plantedOption: plantedOption(for: experiment), neurons: neu, sigma: sigma)
+        // The original skip scripts plant the smallest right singular vector unless told otherwise.
+        let planted = optw ?? (experiment.plantsReLUNeurons ? 0 : 1)
+        guard let weights = PlantedWeights(rawValue: planted) else {
+            throw ValidationError("--optw must be \(PlantedWeights.choices(for: experiment)), got \(planted)")
+        }
+        return InstanceParameters(dataLaw: law, plantedWeights: weights, neurons: neu, sigma: sigma)
     }
 
     func validate(for experiment: OriginalExperiment) throws {
         if n < 10 { throw ValidationError("--n must be at least 10 (the grid starts at n = 10), got \(n)") }
         if d < 10 { throw ValidationError("--d must be at least 10 (the grid starts at d = 10), got \(d)") }
         if sample < 1 { throw ValidationError("--sample must be at least 1, got \(sample)") }
-        if let reason = try parameters(for: experiment).invalidity(for: experiment) { throw ValidationError(reason) }
-        if experiment.plantsReLUNeurons && plantedOption(for: experiment) == 1 && neu > 10 {
+        let parameters = try parameters(for: experiment)
+        if let reason = parameters.invalidity(for: experiment) { throw ValidationError(reason) }
+        if experiment.plantsReLUNeurons && parameters.plantedWeights == .structured && neu > 10 {
             throw ValidationError("--optw 1 plants the first k basis vectors, so --neu must be at most 10 (the smallest d), got \(neu)")
         }
     }

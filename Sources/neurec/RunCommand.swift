@@ -1,5 +1,4 @@
 import ArgumentParser
-import Experiments
 import Foundation
 import Reports
 
@@ -59,27 +58,3 @@ struct Run: ParsableCommand {
     }
 }
 
-/// The experiments layer's cached, parallel runner behind the report layer's protocol. It keeps each
-/// result, so `check` reads the arrays of the figures just built without reading the cache again (or,
-/// with --no-cache, computing again).
-final class RunnerExecutor: ExperimentExecuting {
-    let runner: ExperimentRunner
-    private var results: [ExperimentSpec: ExperimentResult] = [:]
-    private var clusterResults: [ClusterSpec: ClusterResult] = [:]
-
-    init(runner: ExperimentRunner) { self.runner = runner }
-
-    func run(_ spec: ExperimentSpec) throws -> ExperimentResult {
-        if let known = results[spec] { return known }
-        let result = try runner.run(spec, label: nil)
-        results[spec] = result
-        return result
-    }
-
-    func runCluster(_ spec: ClusterSpec) throws -> ClusterResult {
-        if let known = clusterResults[spec] { return known }
-        let result = try runner.runCluster(spec)
-        clusterResults[spec] = result
-        return result
-    }
-}

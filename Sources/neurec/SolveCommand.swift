@@ -2,6 +2,7 @@ import ArgumentParser
 import Experiments
 import Foundation
 import Solver
+import Vocabulary
 
 /// `neurec solve FILE.json`: one program of science §4 in the fixture format, solved, as one JSON object.
 struct Solve: ParsableCommand {

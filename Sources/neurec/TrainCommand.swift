@@ -4,13 +4,14 @@ import Foundation
 import Instances
 import LinearAlgebra
 import Training
+import Vocabulary
 
 extension NetworkKind: ExpressibleByArgument {}
 extension OptimizerMode: ExpressibleByArgument {}
 
 extension TrainingPrecision: ExpressibleByArgument {}
 
-/// The training flags shared by `train` and `bench-training`.
+/// The training flags shared by `train` and `bench training`.
 struct TrainingOptions: ParsableArguments {
     @Option(help: "Full-batch epochs (one AdamW step each).")
     var epochs: Int = 400
@@ -89,29 +90,17 @@ struct Train: ParsableCommand {
     var curves = false
 
     func run() throws {
-        let instance: TrainingInstance
-        do { instance = try TrainingInstance(contentsOf: file) } catch {
+        let instance: Instance
+        do { instance = try Instance(contentsOf: file) } catch {
             FileHandle.standardError.write(Data("\(error)\n".utf8))
             throw ExitCode(1)
         }
         let trial = options.trial ?? instance.trial ?? 0
         useOneBLASThreadForTraining()
-        var rng = CellStreams.initialization(seed: options.seed, n: instance.X.rows, d: instance.X.columns, trial: trial)
+        var rng = CellStreams.initialization(seed: options.seed, n: instance.n, d: instance.d, trial: trial)
         let report = instance.train(network, settings: options.settings, precision: options.precision, using: &rng)
-        func number(_ value: Double?) -> JSONText { value.map(JSONText.number) ?? .null }
-        var fields: [(String, JSONText)] = [
-            ("network", .string(network.rawValue)), ("optimizer", .string(options.optimizer.rawValue)),
-            ("precision", .string(options.precision.rawValue)),
-            ("n", .integer(instance.X.rows)), ("d", .integer(instance.X.columns)), ("width", .integer(report.width)),
-            ("epochs", .integer(options.epochs)), ("seed", .integer(Int(options.seed))), ("trial", .integer(trial)),
-            ("seconds", .number(report.seconds)), ("train_loss", .number(report.trainLoss)),
-            ("test_loss", number(report.testLoss)), ("dis_abs", number(report.absoluteDistance)),
-            ("dis_test", number(report.testDistance)),
-        ]
-        if curves {
-            fields.append(("train_curve", .vector(report.trainCurve)))
-            fields.append(("test_curve", .vector(report.testCurve)))
-        }
-        print(JSONText.object(fields).text)
+        let record = report.json(precision: options.precision, settings: options.settings, seed: options.seed,
+                                 trial: trial, n: instance.n, d: instance.d, curves: curves)
+        print(record.text)
     }
 }

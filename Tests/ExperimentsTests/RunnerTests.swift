@@ -11,7 +11,7 @@ func temporaryCache() throws -> ResultCache {
 
 func recoverySpec(rng: StreamMode = .cell, maxN: Int = 40, maxD: Int = 20, trials: Int = 2) -> ExperimentSpec {
     ExperimentSpec(planted: .linear, learned: .skip, fitting: .relaxed, grid: InstanceGrid(maxN: maxN, maxD: maxD, trials: trials),
-                   parameters: InstanceParameters(plantedOption: 0), rng: rng, metrics: [.recovery, .disAbs])
+                   parameters: InstanceParameters(plantedWeights: .gaussian), rng: rng, metrics: [.recovery, .disAbs])
 }
 
 /// Arrays equal, NaN matching NaN.
@@ -25,7 +25,7 @@ func sameArrays(_ a: ExperimentResult, _ b: ExperimentResult, _ metric: Metric) 
     /// verdicts on the fixture instances.
     @Test func numpyModeMatchesTheOriginalVerdicts() throws {
         let script = OriginalScript(experiment: .recRateSkip, maxN: 60, maxD: 30, sample: 2,
-                                    parameters: InstanceParameters(plantedOption: 0), seed: 97_006_855, rng: .numpy)
+                                    parameters: InstanceParameters(plantedWeights: .gaussian), seed: 97_006_855, rng: .numpy)
         let result = try ExperimentRunner(cache: nil, progress: .quiet).run(script.spec)
         let rates = try #require(result.arrays[.recovery])
         #expect(rates.shape == [6, 3, 2])
@@ -103,7 +103,7 @@ func sameArrays(_ a: ExperimentResult, _ b: ExperimentResult, _ metric: Metric) 
     @Test func skippedNormalizationCellsAreZeroOrNaN() throws {
         let spec = ExperimentSpec(planted: .normalized, learned: .normalized, fitting: .relaxed,
                                   grid: InstanceGrid(nValues: [10], dValues: [20], trials: 1),
-                                  parameters: InstanceParameters(plantedOption: 1, neurons: 1),
+                                  parameters: InstanceParameters(plantedWeights: .structured, neurons: 1),
                                   metrics: [.recovery, .disAbs])
         let result = try ExperimentRunner(cache: nil, progress: .quiet).run(spec)
         #expect(result.arrays[.recovery]!.values == [0])

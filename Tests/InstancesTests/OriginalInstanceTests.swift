@@ -3,6 +3,7 @@ import Instances
 import LinearAlgebra
 import TestSupport
 import Testing
+import Vocabulary
 
 /// Instances drawn in numpy mode against the ones the original script drew (fixtures/instances).
 @Suite struct OriginalInstanceTests {
@@ -26,7 +27,7 @@ import Testing
     func reproducesTheOriginalInstance(file: String) throws {
         let fixture = try Fixtures.json("instances/\(file).json")
         let instance = try #require(Self.source.instance(at: Self.cell(of: file)))
-        #expect(instance.x.rowArrays == fixture.rows("X"))
+        #expect(instance.X.rowArrays == fixture.rows("X"))
         // w/‖w‖ and y = X·w round as numpy's do only when OpenBLAS runs the same dot-product kernels as
         // numpy's OpenBLAS (see BLASRuntime; the test command selects them). Debian's fallback kernels
         // may differ in the last bits.
@@ -58,7 +59,7 @@ import Testing
         }
         let cell = Cell(n: 20, d: 30, trial: 1)
         let replayed = try #require(Self.source.instance(at: cell))
-        #expect(replayed.x == sequential[cell]?.x && replayed.y == sequential[cell]?.y)
+        #expect(replayed.X == sequential[cell]?.X && replayed.y == sequential[cell]?.y)
     }
 }
 

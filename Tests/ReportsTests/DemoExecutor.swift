@@ -2,6 +2,7 @@ import Experiments
 import Foundation
 import Instances
 import Reports
+import Vocabulary
 
 /// Fabricates plausible results (logistic phase transitions) without solving anything, so the
 /// report layer can be exercised and its pages looked at. Counts the runs it was asked for.
@@ -23,10 +24,10 @@ final class DemoExecutor: ExperimentExecuting, @unchecked Sendable {
         if let failOn, failOn(spec) { throw Failure() }
         gridRuns.append(spec)
         let g = spec.grid
-        var arrays: [Metric: GridArray] = [:]
+        var arrays: [Metric: TrialGrid] = [:]
         let slope = 2.0 + Double(spec.parameters.dataLaw.rawValue) * 0.4 + Double(spec.parameters.neurons - 1) * 0.8
         for metric in spec.metrics {
-            var a = GridArray(nValues: g.nValues, dValues: g.dValues, trials: g.trials)
+            var a = TrialGrid(nValues: g.nValues.map(Double.init), dValues: g.dValues.map(Double.init), trials: g.trials)
             for (i, n) in g.nValues.enumerated() {
                 for (j, d) in g.dValues.enumerated() {
                     for t in 0..<g.trials {

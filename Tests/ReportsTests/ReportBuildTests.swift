@@ -56,7 +56,7 @@ figure: {caption: "Second figure."}
     #expect(spec.grid.nValues == [10, 20, 30, 40])
     #expect(spec.grid.dValues == [10, 20])
     #expect(spec.grid.trials == 2)
-    #expect(spec.parameters.plantedOption == 1)
+    #expect(spec.parameters.plantedWeights == .structured)
     #expect(parsed.directives[1].runs.count == 2)
     guard case .grid(let panel) = parsed.directives[1].runs[1] else { Issue.record("not a grid run"); return }
     #expect(panel.parameters.dataLaw == .cubic)

@@ -2,12 +2,13 @@ import Foundation
 import LinearAlgebra
 import Solver
 import Testing
+import Vocabulary
 
 /// Ill-posed input ends with a status and a reason, never a trap or a false "optimal".
 @Suite struct InvalidInputTests {
     let inst = randomInstance(n: 12, d: 3, directions: 20, seed: 5)
 
-    func program(_ arch: Architecture = .skip, _ form: ProgramForm = .relaxed, X: Matrix<Double>? = nil, y: [Double]? = nil,
+    func program(_ arch: NetworkKind = .skip, _ form: ProgramForm = .relaxed, X: Matrix<Double>? = nil, y: [Double]? = nil,
                  patterns: Matrix<Double>? = nil) -> ConvexProgram {
         ConvexProgram(architecture: arch, form: form, X: X ?? inst.X, y: y ?? inst.y, patterns: patterns ?? inst.patterns)
     }
@@ -41,8 +42,8 @@ import Testing
     }
 
     /// Labels outside the span of the blocks: only rows 0…2 are ever active.
-    @Test(arguments: [Architecture.plain, .normalized], [ProgramForm.relaxed, .exact])
-    func labelsOutsideSpan(_ arch: Architecture, _ form: ProgramForm) {
+    @Test(arguments: [NetworkKind.plain, .normalized], [ProgramForm.relaxed, .exact])
+    func labelsOutsideSpan(_ arch: NetworkKind, _ form: ProgramForm) {
         var d = Matrix<Double>(rows: 12, columns: 2)
         for i in 0..<3 { d[i, 0] = 1 }
         for i in 0..<2 { d[i, 1] = 1 }

@@ -2,11 +2,12 @@ import Foundation
 import LinearAlgebra
 import Solver
 import Testing
+import Vocabulary
 
 /// The structured normal equations against the dense reference KKT solve: same iteration, so
 /// the same iterates up to rounding, on every architecture × form.
 @Suite struct ReferenceKKTTests {
-    static let cases: [(Architecture, ProgramForm)] = Architecture.allCases.flatMap { a in ProgramForm.allCases.map { (a, $0) } }
+    static let cases: [(NetworkKind, ProgramForm)] = NetworkKind.allCases.flatMap { a in ProgramForm.allCases.map { (a, $0) } }
 
     @Test(arguments: 0..<9)
     func structuredMatchesDense(_ k: Int) throws {

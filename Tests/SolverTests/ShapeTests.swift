@@ -2,6 +2,7 @@ import Foundation
 import LinearAlgebra
 import Solver
 import Testing
+import Vocabulary
 
 /// Shapes the experiment grids reach (science §8: n from 10, d up to 100, so n < d happens), on
 /// every architecture × form, checked without a reference: status, residual, and for relaxed
@@ -12,7 +13,7 @@ import Testing
     @Test(arguments: 0..<3, Array(0..<9))
     func solvesEveryProgramAtGridShapes(_ s: Int, _ k: Int) throws {
         let (n, d) = Self.shapes[s]
-        let arch = Architecture.allCases[k / 3], form = ProgramForm.allCases[k % 3]
+        let arch: NetworkKind = [.skip, .plain, .normalized][k / 3], form = ProgramForm.allCases[k % 3]
         if arch == .normalized && n < d { return }  // science §3: such cells are skipped
         let inst = randomInstance(n: n, d: d, directions: max(n, 50), seed: UInt64(1000 + 10 * s + k),
                                   planted: arch == .normalized ? .normalized : .skip)

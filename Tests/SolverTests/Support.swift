@@ -2,6 +2,7 @@ import Foundation
 import LinearAlgebra
 import Solver
 import TestSupport
+import Vocabulary
 
 /// Tests/Fixtures, where the reference programs live.
 let fixturesDirectory: URL = Fixtures.directory
@@ -22,7 +23,7 @@ func fixtureJSON(_ name: String) throws -> [String: Any] {
 
 /// A skip-style random instance: X ~ N(0,1)/√n, a planted unit w*, y = X w*, patterns the
 /// distinct columns of 1[X H ≥ 0] for `directions` Gaussian directions (science §2, §4).
-func randomInstance(n: Int, d: Int, directions: Int, seed: UInt64, planted: Architecture = .skip) -> (X: Matrix<Double>, y: [Double], patterns: Matrix<Double>) {
+func randomInstance(n: Int, d: Int, directions: Int, seed: UInt64, planted: NetworkKind = .skip) -> (X: Matrix<Double>, y: [Double], patterns: Matrix<Double>) {
     var rng = SplitMix64(seed: seed)
     let x = rng.matrix(n, d, scale: 1 / Double(n).squareRoot())
     var w = (0..<d).map { _ in rng.gaussian() }

@@ -1,9 +1,10 @@
 import Foundation
 import Testing
 import Training
+import Vocabulary
 
-private func parse(_ text: String) throws(InstanceFileError) -> TrainingInstance {
-    try TrainingInstance(json: Data(text.utf8), file: "cell.json")
+private func parse(_ text: String) throws(InstanceFileError) -> Instance {
+    try Instance(json: Data(text.utf8), file: "cell.json")
 }
 
 private func failure(_ text: String) -> InstanceFileError? {
@@ -13,7 +14,8 @@ private func failure(_ text: String) -> InstanceFileError? {
 @Test func parsesAnInstanceAndIgnoresOtherKeys() throws {
     let instance = try parse("""
         {"X": [[1, 2], [3, 4], [5, 6]], "y": [1, 0, -1], "w": [0.6, 0.8],
-         "X_test": [[0, 1]], "y_test": [0.5], "dmat": [[1]], "exist_all_one": false, "trial": 3}
+         "X_test": [[0, 1]], "y_test": [0.5], "dmat": [[1], [0], [1]], "exist_all_one": false, "trial": 3,
+         "note": "unknown keys are ignored"}
         """)
     #expect(instance.X.rows == 3 && instance.X.columns == 2)
     #expect(instance.X[1, 0] == 3 && instance.X[2, 1] == 6)
@@ -25,7 +27,7 @@ private func failure(_ text: String) -> InstanceFileError? {
 
 @Test func acceptsPlantedNeuronsAsRowsAndNoTestSet() throws {
     let instance = try parse(#"{"X": [[1, 2, 3]], "y": [1], "w": [[1, 0, 0], [0, 1, 0]]}"#)
-    #expect(instance.planted == [[1, 0, 0], [0, 1, 0]])
+    #expect(instance.planted.transposed().rowArrays == [[1, 0, 0], [0, 1, 0]])
     #expect(instance.plantedLinearWeight == nil)
     #expect(instance.XTest == nil && instance.yTest == nil)
 }
@@ -52,5 +54,5 @@ private func failure(_ text: String) -> InstanceFileError? {
         #expect(error?.description.hasPrefix("cell.json") == true)
         if let key { #expect(error?.description.contains("'\(key)'") == true) }
     }
-    #expect(throws: InstanceFileError.self) { try TrainingInstance(contentsOf: "/nonexistent/cell.json") }
+    #expect(throws: InstanceFileError.self) { try Instance(contentsOf: "/nonexistent/cell.json") }
 }

@@ -2,6 +2,7 @@ import LinearAlgebra
 import TestSupport
 import Testing
 import Training
+import Vocabulary
 
 /// A random network whose every parameter matters (γ ≠ 1, α₀ ≠ 0).
 private func randomNetwork(_ kind: NetworkKind, d: Int, m: Int, rng: inout SplitMix64) -> NetworkParameters<Double> {

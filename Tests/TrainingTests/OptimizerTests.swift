@@ -3,6 +3,7 @@ import LinearAlgebra
 import TestSupport
 import Testing
 import Training
+import Vocabulary
 
 private let lr = 2e-3, wd = 1e-6, eps = 1e-8
 

@@ -2,6 +2,7 @@ import LinearAlgebra
 import TestSupport
 import Testing
 import Training
+import Vocabulary
 
 /// Planted linear neuron (science §2, skip): y = X w*, with a test set from the same law.
 private func skipInstance(n: Int, d: Int, nTest: Int? = nil, seed: UInt64) -> (X: Matrix<Double>, y: [Double], XT: Matrix<Double>, yT: [Double], w: [Double]) {
@@ -60,7 +61,7 @@ func trainingReducesTheLoss(kind: NetworkKind) {
 /// The instance-level entry point reports the same numbers as the generic one, in Double.
 @Test func summaryOfAnInstanceRun() {
     let data = skipInstance(n: 10, d: 4, seed: 41)
-    let instance = TrainingInstance(X: data.X, y: data.y, XTest: data.XT, yTest: data.yT, planted: [data.w])
+    let instance = Instance(X: data.X, y: data.y, planted: Matrix(column: data.w), XTest: data.XT, yTest: data.yT)
     var r1 = SplitMix64(seed: 42), r2 = SplitMix64(seed: 42)
     let settings = TrainingSettings(epochs: 50)
     let summary = instance.train(.skip, settings: settings, precision: .double, using: &r1)

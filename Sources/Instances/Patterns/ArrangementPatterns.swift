@@ -1,25 +1,7 @@
 import LinearAlgebra
+import Vocabulary
 
-/// The activation patterns D_i of science §4: distinct columns of 1[X·H ≥ 0] in the original's
-/// lexicographic order, plus the all-ones pattern when some u ≠ 0 has X·u ≥ 0.
-public struct PatternSet: Sendable, Equatable {
-    /// n×p, entries 0 or 1; column i is the diagonal of D_i.
-    public let matrix: Matrix<Double>
-    /// For each planted direction prepended to H (normalization experiments), the index of its
-    /// pattern among the columns.
-    public let plantedPatterns: [Int]
-    /// Whether the all-ones pattern exists; if so it is a column (the last one unless a sampled
-    /// direction already produced it).
-    public let hasAllOnes: Bool
-
-    public var count: Int { matrix.columns }
-
-    public init(matrix: Matrix<Double>, plantedPatterns: [Int] = [], hasAllOnes: Bool) {
-        self.matrix = matrix
-        self.plantedPatterns = plantedPatterns
-        self.hasAllOnes = hasAllOnes
-    }
-
+extension PatternSet {
     /// Patterns of the directions `h` (d×count), the first `planted` of which are planted neurons.
     ///
     /// - Parameter allOnes: the decision on the all-ones pattern (see `AllOnesPattern`).

@@ -2,6 +2,7 @@ import Experiments
 import Figures
 import Foundation
 import Instances
+import Vocabulary
 
 /// Turns a block's results into its figure (a `Figures` value) and its tables.
 enum BlockPresentation {
@@ -20,9 +21,8 @@ enum BlockPresentation {
         }
     }
 
-    static func grid(_ array: GridArray) -> ScalarGrid {
-        ScalarGrid(xValues: array.nValues.map(Double.init), yValues: array.dValues.map(Double.init),
-                   values: array.trialMeans.flatMap { $0 })
+    static func grid(_ array: TrialGrid) -> ScalarGrid {
+        ScalarGrid(xValues: array.nValues, yValues: array.dValues, values: array.trialMeans)
     }
 
     static func figure(for outcome: BlockOutcome) -> (any Figure)? {
@@ -49,12 +49,12 @@ enum BlockPresentation {
             guard let result = outcome.results.first, let array = result.arrays[.allOnes] else { return nil }
             let means = array.trialMeans
             var series: [LinePlot.Series] = []
-            for (j, d) in array.dValues.enumerated() {
+            for (j, d) in array.dValues.map({ Int($0) }).enumerated() {
                 let color = LinePlot.palette[j % LinePlot.palette.count]
-                let n = array.nValues.map(Double.init)
-                series.append(.init(label: "empirical, <i>d</i> = \(d)", x: n, y: array.nValues.indices.map { means[$0][j] },
+                series.append(.init(label: "empirical, <i>d</i> = \(d)", x: array.nValues,
+                                    y: array.nValues.indices.map { means[$0 * array.dValues.count + j] },
                                     color: color, marker: .circle, dashed: false, lineWidth: 0))
-                let fine = Array(stride(from: array.nValues.min()!, through: array.nValues.max()!, by: 1))
+                let fine = Array(stride(from: Int(array.nValues.min()!), through: Int(array.nValues.max()!), by: 1))
                 series.append(.init(label: "Wendel, <i>d</i> = \(d)", x: fine.map(Double.init),
                                     y: fine.map { AllOnesPattern.wendelProbability(n: $0, d: d) },
                                     color: color, marker: LinePlot.Marker.none, dashed: true))
@@ -127,7 +127,7 @@ enum BlockPresentation {
                          cell(String(result.instanceCount)), cell(String(format: "%.1f", result.seconds))])
         }
         if let cluster = outcome.clusterResult {
-            rows.append([cell("cluster, option \(cluster.spec.option)"), cell("d ∈ {\(cluster.spec.dValues.map(String.init).joined(separator: ", "))}"),
+            rows.append([cell("cluster, option \(cluster.spec.means.rawValue)"), cell("d ∈ {\(cluster.spec.dValues.map(String.init).joined(separator: ", "))}"),
                          cell(String(cluster.spec.trials)), cell(String(cluster.spec.trials * cluster.spec.dValues.count * cluster.spec.sigmas.count)), cell("—")])
         }
         return TableContent(alignments: [.left, .left, .right, .right, .right], header: header, rows: rows)

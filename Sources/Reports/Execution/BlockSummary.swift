@@ -1,6 +1,7 @@
 import Experiments
 import Foundation
 import Instances
+import Vocabulary
 
 /// What a block computed, reduced to what the report shows: per-panel mean grids, boundary rows,
 /// run statistics and named summary numbers for `{{ id.name }}`.
@@ -18,14 +19,14 @@ enum BlockSummary {
     }
 
     /// For each d: the smallest n whose mean meets the boundary (nil where none does).
-    static func boundary(_ array: GridArray, metric: Metric, level: Double) -> [(d: Int, n: Int?)] {
+    static func boundary(_ array: TrialGrid, metric: Metric, level: Double) -> [(d: Int, n: Int?)] {
         let means = array.trialMeans
         return array.dValues.enumerated().map { j, d in
             let hit = array.nValues.indices.first { i in
-                let v = means[i][j]
+                let v = means[i * array.dValues.count + j]
                 return !v.isNaN && (isRate(metric) ? v >= level - 1e-12 : v <= level + 1e-12)
             }
-            return (d, hit.map { array.nValues[$0] })
+            return (Int(d), hit.map { Int(array.nValues[$0]) })
         }
     }
 
@@ -36,7 +37,7 @@ enum BlockSummary {
     }
 
     /// Median over d of (smallest n meeting the boundary) / d.
-    static func thresholdRatio(_ array: GridArray, metric: Metric, level: Double) -> Double {
+    static func thresholdRatio(_ array: TrialGrid, metric: Metric, level: Double) -> Double {
         median(boundary(array, metric: metric, level: level).compactMap { row in row.n.map { Double($0) / Double(row.d) } })
     }
 
@@ -49,13 +50,12 @@ enum BlockSummary {
         for (k, result) in results.enumerated() {
             guard let metric = result.spec.metrics.first, let array = result.arrays[metric] else { continue }
             let ratio = thresholdRatio(array, metric: metric, level: level)
-            let means = array.trialMeans.flatMap { $0 }.filter { !$0.isNaN }
-            let mean = means.isEmpty ? .nan : means.reduce(0, +) / Double(means.count)
+            let mean = array.gridMean
             if k == 0 {
                 v["threshold_ratio"] = ratio
                 v["mean"] = mean
-                v["N"] = Double(array.nValues.max() ?? 0)
-                v["D"] = Double(array.dValues.max() ?? 0)
+                v["N"] = array.nValues.max() ?? 0
+                v["D"] = array.dValues.max() ?? 0
                 v["trials"] = Double(array.trials)
             }
             v["threshold_ratio_\(k + 1)"] = ratio
@@ -65,8 +65,9 @@ enum BlockSummary {
             let means = array.trialMeans
             var worst = 0.0
             for (i, n) in array.nValues.enumerated() {
-                for (j, d) in array.dValues.enumerated() where !means[i][j].isNaN {
-                    worst = max(worst, abs(means[i][j] - AllOnesPattern.wendelProbability(n: n, d: d)))
+                for (j, d) in array.dValues.enumerated() where !means[i * array.dValues.count + j].isNaN {
+                    let wendel = AllOnesPattern.wendelProbability(n: Int(n), d: Int(d))
+                    worst = max(worst, abs(means[i * array.dValues.count + j] - wendel))
                 }
             }
             v["max_abs_error"] = worst

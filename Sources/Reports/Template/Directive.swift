@@ -1,5 +1,6 @@
 import Experiments
 import Instances
+import Vocabulary
 import Yams
 
 /// What a block shows as a figure.
@@ -99,8 +100,9 @@ struct DirectiveParser {
             let e = try r.mapping(experiment, "a cluster experiment", allowed: Self.clusterKeys)
             var spec = ClusterSpec(trials: scale.clusterTrials)
             if let o = e["option"] {
-                spec.option = try r.int(o, "option")
-                guard (1...3).contains(spec.option) else { throw r.fail(o, "'option' must be 1, 2 or 3, got \(spec.option)") }
+                let option = try r.int(o, "option")
+                guard let means = ClusterMeans(rawValue: option) else { throw r.fail(o, "'option' must be 1, 2 or 3, got \(option)") }
+                spec.means = means
             }
             if let d = e["d"] { spec.dValues = try r.ints(d, "d") }
             if let s = e["sigma"] { spec.sigmas = try r.doubles(s, "sigma") }
@@ -195,7 +197,7 @@ struct DirectiveParser {
 
     func gridSpec(_ e: [String: Node], grid: InstanceGrid, _ r: YAMLReader) throws -> ExperimentSpec {
         let learnedNode = e["learned"] ?? e["network"]
-        let learned = try learnedNode.map { LearnedNetwork(rawValue: try r.choice($0, "learned", LearnedNetwork.allCases.map(\.rawValue)))! } ?? .skip
+        let learned = try learnedNode.map { NetworkKind(rawValue: try r.choice($0, "learned", NetworkKind.allCases.map(\.rawValue)))! } ?? .skip
         let defaultPlanted: PlantedModel = learned == .skip ? .linear : learned == .normalized ? .normalized : .plain
         let planted = try e["planted"].map { PlantedModel(rawValue: try r.choice($0, "planted", PlantedModel.allCases.map(\.rawValue)))! } ?? defaultPlanted
         let fitting = try e["form"].map { Fitting(rawValue: try r.choice($0, "form", Fitting.allCases.map(\.rawValue)))! } ?? .relaxed
@@ -211,23 +213,25 @@ struct DirectiveParser {
             guard let law = DataLaw(rawValue: v) else { throw r.fail(x, "'optx' must be 0 (Gaussian), 1 (cubic), 2 (whitened) or 3 (cubic whitened), got \(v)") }
             parameters.dataLaw = law
         }
-        if let w = e["optw"] { parameters.plantedOption = try r.int(w, "optw") }
+        let optw = try e["optw"].map { try r.int($0, "optw") }
         if let k = e["neu"] { parameters.neurons = try r.int(k, "neu") }
         if let s = e["sigma"] { parameters.sigma = try r.double(s, "sigma") }
         guard parameters.sigma >= 0, parameters.sigma.isFinite else { throw r.fail(e["sigma"], "'sigma' must be a finite number ≥ 0") }
         if planted == .linear {
-            guard [0, 1].contains(parameters.plantedOption) else {
-                throw r.fail(e["optw"], "'optw' must be 0 (Gaussian) or 1 (smallest right singular vector) for a planted linear neuron, got \(parameters.plantedOption)")
+            guard let w = optw.map(PlantedWeights.init(rawValue:)) ?? .gaussian, w != .opposite else {
+                throw r.fail(e["optw"], "'optw' must be 0 (Gaussian) or 1 (smallest right singular vector) for a planted linear neuron, got \(optw ?? 0)")
             }
+            parameters.plantedWeights = w
         } else {
             guard parameters.neurons >= 1 else { throw r.fail(e["neu"], "'neu' must be at least 1") }
-            switch parameters.plantedOption {
-            case 0, 1: break
-            case 2 where parameters.neurons == 2: break
-            case 2: throw r.fail(e["optw"], "'optw: 2' (u and −u) needs 'neu: 2', got neu \(parameters.neurons)")
-            default: throw r.fail(e["optw"], "'optw' must be 0 (Gaussian), 1 (basis vectors) or 2 (u and −u), got \(parameters.plantedOption)")
+            guard let w = optw.map(PlantedWeights.init(rawValue:)) ?? .gaussian else {
+                throw r.fail(e["optw"], "'optw' must be 0 (Gaussian), 1 (basis vectors) or 2 (u and −u), got \(optw ?? 0)")
             }
-            if parameters.plantedOption == 1, let dMin = grid.dValues.min(), dMin < parameters.neurons {
+            if w == .opposite && parameters.neurons != 2 {
+                throw r.fail(e["optw"], "'optw: 2' (u and −u) needs 'neu: 2', got neu \(parameters.neurons)")
+            }
+            parameters.plantedWeights = w
+            if w == .structured, let dMin = grid.dValues.min(), dMin < parameters.neurons {
                 throw r.fail(e["neu"], "impossible grid: 'optw: 1' plants \(parameters.neurons) basis vectors but the grid has d = \(dMin)")
             }
         }

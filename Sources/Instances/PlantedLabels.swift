@@ -1,25 +1,6 @@
 import Foundation
 import LinearAlgebra
 
-/// One drawn problem: data, planted weights, labels, and what the experiment needs besides.
-public struct Instance: Sendable {
-    public let experiment: OriginalExperiment
-    public let parameters: InstanceParameters
-    public let n: Int
-    public let d: Int
-    public let trial: Int
-    /// n×d data.
-    public let x: Matrix<Double>
-    /// d×k planted weights, unit columns: the linear neuron w* (k = 1) or the ReLU neurons w_j.
-    public let planted: Matrix<Double>
-    public let y: [Double]
-    /// A fresh X of the same law with noise-free labels from the same planted weights.
-    public let testX: Matrix<Double>?
-    public let testY: [Double]?
-    /// nil for training experiments, which need no arrangement.
-    public let patterns: PatternSet?
-}
-
 /// Labels of the planted models (science §2).
 public enum PlantedLabels {
     /// y = X·w*, computed as numpy computes `X @ w` on a C-ordered X (gemv on the transpose), so the

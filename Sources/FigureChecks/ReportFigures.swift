@@ -1,0 +1,46 @@
+import Experiments
+import Foundation
+import Reports
+import Vocabulary
+
+/// The bridge from a report template to its figure checks: builds the report once and turns each
+/// figure's experiments into the per-trial arrays its check compares.
+public enum ReportFigures {
+    /// Builds `text` (the template `file`) at `scale` into `outputDirectory` (Markdown and the figures'
+    /// PNGs) through `runner`, and returns every figure's regenerated data and picture.
+    public static func regenerate(text: String, file: String, scale: String, outputDirectory: URL,
+                                  runner: ExperimentRunner) throws -> [RegeneratedFigure] {
+        let executor = RunnerExecutor(runner: runner)
+        let parsed = try ReportBuilder.parse(text: text, file: file, scale: scale)
+        let document = try ReportBuilder(executor: executor)
+            .build(parsed, file: file, options: ReportOptions(scale: scale, outputDirectory: outputDirectory))
+        try ReportWriter.write(document, to: outputDirectory, formats: [.md], paper: .a4)
+        let figureFolder = outputDirectory.appendingPathComponent("figures").appendingPathComponent(parsed.name)
+        // The executor kept every result of the build: asking again computes and reads nothing.
+        return try parsed.directives.filter { $0.figure != nil }.map { directive in
+            RegeneratedFigure(id: directive.id, arrays: try arrays(of: directive, executor: executor),
+                              png: figureFolder.appendingPathComponent("\(directive.id).png"))
+        }
+    }
+
+    /// Every metric of every panel, as per-trial arrays; cluster probabilities as one trial of a
+    /// continuous value per (d, σ).
+    static func arrays(of directive: Directive, executor: RunnerExecutor) throws -> [TrialArray] {
+        try directive.runs.enumerated().flatMap { panel, run -> [TrialArray] in
+            let suffix = directive.runs.count > 1 ? "[\(panel + 1)]" : ""
+            switch run {
+            case .grid(let spec):
+                let result = try executor.run(spec)
+                return spec.metrics.map { metric in
+                    TrialArray(name: metric.rawValue + suffix, kind: metric.isProbability ? .rate : .continuous,
+                               grid: result.arrays[metric]!)
+                }
+            case .cluster(let spec):
+                let result = try executor.runCluster(spec)
+                let grid = TrialGrid(nValues: spec.dValues.map(Double.init), dValues: spec.sigmas, trials: 1,
+                                     values: result.probability.flatMap { $0 })
+                return [TrialArray(name: "cluster_probability" + suffix, kind: .continuous, grid: grid)]
+            }
+        }
+    }
+}
