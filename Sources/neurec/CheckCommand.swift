@@ -43,7 +43,8 @@ struct Check: ParsableCommand {
             let executor = RunnerExecutor(runner: runner)
             let builder = ReportBuilder(executor: executor)
             let document = try builder.build(text: text, file: template,
-                                             options: ReportOptions(scale: scale, outputDirectory: outputDirectory))
+                                             options: ReportOptions(scale: scale, outputDirectory: outputDirectory,
+                                                                   pngDPI: BaselineStore.imageDPI))
             try ReportWriter.write(document, to: outputDirectory, formats: [.md], paper: .a4)
             // The executor kept every result of the build: asking again computes and reads nothing.
             let parsed = try ReportBuilder.parse(text: text, file: template, scale: scale)
