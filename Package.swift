@@ -63,6 +63,6 @@ let package = Package(
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Experiments", "Figures", "Instances", "TestSupport", "Vocabulary"]),
         .testTarget(name: "FigureChecksTests", dependencies: ["FigureChecks", "Figures", "NumpyFiles", "TestSupport"]),
         // Tests that run the built `neurec` executable; they fail when it has not been built.
-        .testTarget(name: "CLITests", dependencies: ["Figures", "NumpyFiles", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["Experiments", "Figures", "Instances", "NumpyFiles", "TestSupport"]),
     ]
 )

@@ -11,10 +11,13 @@ extension ExperimentRunner {
               spec.dValues.allSatisfy({ $0 >= 1 }), spec.sigmas.allSatisfy({ $0 > 0 && $0.isFinite }) else {
             throw ExperimentSpecError("cluster: needs trials ≥ 1, dimensions ≥ 1 and noise levels σ > 0")
         }
-        if let probability = cache?.clusterProbability(for: spec) {
-            return ClusterResult(spec: spec, probability: probability)
-        }
         let cells = spec.dValues.indices.flatMap { i in spec.sigmas.indices.map { (i, $0) } }
+        let cached = cache?.clusterProbability(for: spec)
+        RunPlan(label: "cluster option \(spec.means.rawValue)", cells: cells.count, instances: cells.count * spec.trials,
+                toCompute: cached == nil ? cells.count * spec.trials : 0,
+                cpuSeconds: cells.reduce(0) { $0 + CostModel.seconds(forCluster: spec, d: spec.dValues[$1.0]) },
+                jobs: jobs).announce(progress)
+        if let cached { return ClusterResult(spec: spec, probability: cached) }
         let table = RecordTable()
         let reporter = ProgressReporter(label: "cluster option \(spec.means.rawValue)", total: cells.count, style: progress)
         parallelForEach(cells.count, jobs: jobs) { k in

@@ -69,6 +69,10 @@ public final class ExperimentRunner: Sendable {
                 missing.append(position)
             }
         }
+        let cellCount = spec.grid.nValues.count * spec.grid.dValues.count
+        RunPlan(label: label ?? describe(spec), cells: cellCount, instances: wanted.count, toCompute: missing.count,
+                cpuSeconds: missing.reduce(0) { $0 + CostModel.seconds(for: spec, n: cells[$1].n, d: cells[$1].d) },
+                jobs: jobs).announce(progress)
         if !missing.isEmpty {
             let reporter = ProgressReporter(label: label ?? describe(spec), total: missing.count, style: progress)
             try compute(spec, cells: cells, missing: missing, into: records, cache: cached, reporter: reporter)

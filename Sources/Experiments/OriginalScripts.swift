@@ -88,6 +88,61 @@ public struct OriginalScript: Sendable {
     public static func clusterFile(_ means: ClusterMeans) -> String { "ReLU_prob\(means.rawValue).npy" }
 }
 
+/// The values of an original script's flags (science §8): `--n --d --sample --seed --optw --optx
+/// --sigma --neu`.
+public struct ScriptFlags: Sendable, Hashable {
+    public var n: Int
+    public var d: Int
+    public var sample: Int
+    public var seed: UInt32
+    /// nil: the planted model's usual choice (skip: 1, the smallest right singular vector;
+    /// normalization: 0, Gaussian).
+    public var optw: Int?
+    public var optx: Int
+    public var sigma: Double
+    public var neu: Int
+
+    public init(n: Int, d: Int, sample: Int, seed: UInt32 = 97_006_855, optw: Int?, optx: Int = 0, sigma: Double = 0, neu: Int) {
+        self.n = n
+        self.d = d
+        self.sample = sample
+        self.seed = seed
+        self.optw = optw
+        self.optx = optx
+        self.sigma = sigma
+        self.neu = neu
+    }
+
+    /// neurec's own commands (`experiment`, `nic`, `instance`): a grid that runs in minutes.
+    public static let quick = ScriptFlags(n: 100, d: 50, sample: 5, optw: nil, neu: 1)
+
+    /// The planted-weights option these flags give for `experiment`.
+    public func plantedOption(for experiment: OriginalExperiment) -> Int {
+        optw ?? (experiment.plantsReLUNeurons ? 0 : 1)
+    }
+}
+
+extension OriginalExperiment {
+    /// The argparse defaults of the authors' script (github.com/pilancilab/Neural-recovery, commit
+    /// 62e6bb6, ReLU_skip/ and ReLU_normal/), so a command retyped from the paper's code runs the
+    /// same grid. Every script defaults to N = 400, D = 100, seed 97006855, optx 0 and σ 0; they
+    /// differ in trials, planted option and neurons. Where a script has no such flag (σ for the
+    /// recovery and irrepresentability scripts, neu for the skip scripts) the value is the one the
+    /// script computes with: no noise, one planted neuron.
+    public var scriptDefaults: ScriptFlags {
+        switch self {
+        case .recRateSkip, .minnrmSkip, .cvxTrainSkip, .ncvxTrainSkip:
+            return ScriptFlags(n: 400, d: 100, sample: 10, optw: 1, neu: 1)
+        case .recRateNormal, .minnrmNormal:
+            return ScriptFlags(n: 400, d: 100, sample: 10, optw: 0, neu: 1)
+        case .cvxTrainNormal, .ncvxTrainNormal:
+            return ScriptFlags(n: 400, d: 100, sample: 10, optw: 0, neu: 2)
+        case .irrCondNormal:
+            return ScriptFlags(n: 400, d: 100, sample: 50, optw: 0, neu: 2)
+        }
+    }
+}
+
 extension ExperimentResult {
     /// Writes one .npy per metric (atomically) into `folder`, creating it; returns the paths.
     @discardableResult

@@ -26,6 +26,10 @@ public enum FigureCheckError: Error, Equatable, CustomStringConvertible, Localiz
 /// figure keeps the baseline reviewable in a diff and makes each write a single atomic rename.
 public struct BaselineStore: Sendable {
     public static let formatName = "neurec-figure-baseline/1"
+    /// Resolution of every baseline PNG and of the figures compared with it: 2 pixels per point.
+    /// Fixed, whatever dpi a report asks for, so the image tolerance (a 3×3 neighbourhood, 0.5 %
+    /// of pixels) keeps the meaning it was calibrated with and baselines change only with the drawing.
+    public static let imageDPI = 144.0
     public let folder: URL
 
     public init(folder: URL) {

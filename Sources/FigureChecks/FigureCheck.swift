@@ -10,10 +10,10 @@ public struct RegeneratedFigure: Sendable {
     /// drawing check compares the baseline PNG with the baseline data redrawn, so it sees drawing
     /// changes only, whatever the data noise.
     public var redraw: (@Sendable (FigureData) throws -> any Figure)?
-    /// Pixels per point of `png` (the report's; `Figure.render`'s default is 2).
+    /// Pixels per point of `png` (`BaselineStore.imageDPI` / 72 = 2 when the check renders it).
     public var pixelScale: Double
 
-    public init(data: FigureData, png: URL?, pixelScale: Double = 2,
+    public init(data: FigureData, png: URL?, pixelScale: Double = BaselineStore.imageDPI / 72,
                 redraw: (@Sendable (FigureData) throws -> any Figure)? = nil) {
         self.data = data
         self.png = png
@@ -21,7 +21,7 @@ public struct RegeneratedFigure: Sendable {
         self.redraw = redraw
     }
 
-    public init(id: String, arrays: [TrialArray], png: URL?, pixelScale: Double = 2,
+    public init(id: String, arrays: [TrialArray], png: URL?, pixelScale: Double = BaselineStore.imageDPI / 72,
                 redraw: (@Sendable (FigureData) throws -> any Figure)? = nil) {
         self.init(data: FigureData(id: id, arrays: arrays), png: png, pixelScale: pixelScale, redraw: redraw)
     }

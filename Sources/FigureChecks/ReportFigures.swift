@@ -13,7 +13,8 @@ public enum ReportFigures {
         let executor = RunnerExecutor(runner: runner)
         let parsed = try ReportBuilder.parse(text: text, file: file, scale: scale)
         let document = try ReportBuilder(executor: executor)
-            .build(parsed, file: file, options: ReportOptions(scale: scale, outputDirectory: outputDirectory))
+            .build(parsed, file: file, options: ReportOptions(scale: scale, outputDirectory: outputDirectory,
+                                                              pngDPI: BaselineStore.imageDPI))
         try ReportWriter.write(document, to: outputDirectory, formats: [.md], paper: .a4)
         let figureFolder = outputDirectory.appendingPathComponent("figures").appendingPathComponent(parsed.name)
         // The executor kept every result of the build: asking again computes and reads nothing.

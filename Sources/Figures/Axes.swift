@@ -178,6 +178,7 @@ struct AxesDecoration {
     var yTicks: [Tick]
     var xLabel: String?
     var yLabel: String?
+    var fontFamily: String
 
     func point(_ p: Point, in plot: Rect) -> Point {
         Point(plot.minX + xScale.fraction(p.x) * plot.width, plot.maxY - yScale.fraction(p.y) * plot.height)
@@ -185,28 +186,28 @@ struct AxesDecoration {
 
     /// Room needed left of the plot: axis label, tick labels, ticks.
     func leftMargin(_ cr: OpaquePointer, includeLabel: Bool = true) -> Double {
-        let widest = yTicks.compactMap(\.label).map { TextBlock(cr, $0, .tick).size.width }.max() ?? 0
+        let widest = yTicks.compactMap(\.label).map { TextBlock(cr, $0, .tick(fontFamily)).size.width }.max() ?? 0
         var m = Metrics.tickLength + Metrics.tickPad + widest
-        if includeLabel, let yLabel { m += Metrics.labelPad + TextBlock(cr, yLabel, .label).size.height }
+        if includeLabel, let yLabel { m += Metrics.labelPad + TextBlock(cr, yLabel, .label(fontFamily)).size.height }
         return m
     }
 
     func bottomMargin(_ cr: OpaquePointer, includeLabel: Bool = true) -> Double {
-        let tall = xTicks.compactMap(\.label).map { TextBlock(cr, $0, .tick).size.height }.max() ?? 0
+        let tall = xTicks.compactMap(\.label).map { TextBlock(cr, $0, .tick(fontFamily)).size.height }.max() ?? 0
         var m = Metrics.tickLength + Metrics.tickPad + tall
-        if includeLabel, let xLabel { m += Metrics.labelPad + TextBlock(cr, xLabel, .label).size.height }
+        if includeLabel, let xLabel { m += Metrics.labelPad + TextBlock(cr, xLabel, .label(fontFamily)).size.height }
         return m
     }
 
     /// Half of the widest x tick label can stick out right of the plot.
     func rightOverhang(_ cr: OpaquePointer) -> Double {
         guard let last = xTicks.last(where: { $0.label != nil }), xScale.fraction(last.value) > 0.98 else { return 0 }
-        return TextBlock(cr, last.label!, .tick).size.width / 2
+        return TextBlock(cr, last.label!, .tick(fontFamily)).size.width / 2
     }
 
     func topOverhang(_ cr: OpaquePointer) -> Double {
         guard let last = yTicks.last(where: { $0.label != nil }), yScale.fraction(last.value) > 0.98 else { return 0 }
-        return TextBlock(cr, last.label!, .tick).size.height / 2
+        return TextBlock(cr, last.label!, .tick(fontFamily)).size.height / 2
     }
 
     func draw(_ cr: OpaquePointer, plot: Rect, showXLabel: Bool = true, showYLabel: Bool = true) {
@@ -226,7 +227,7 @@ struct AxesDecoration {
             cairo_line_to(cr, x, plot.maxY + length)
             cairo_stroke(cr)
             if let label = tick.label {
-                let text = TextBlock(cr, label, .tick)
+                let text = TextBlock(cr, label, .tick(fontFamily))
                 text.draw(cr, at: Point(x, plot.maxY + Metrics.tickLength + Metrics.tickPad), .center, .top)
                 tallestX = max(tallestX, text.size.height)
             }
@@ -240,20 +241,20 @@ struct AxesDecoration {
             cairo_line_to(cr, plot.minX - length, y)
             cairo_stroke(cr)
             if let label = tick.label {
-                let text = TextBlock(cr, label, .tick)
+                let text = TextBlock(cr, label, .tick(fontFamily))
                 text.draw(cr, at: Point(plot.minX - Metrics.tickLength - Metrics.tickPad, y), .right, .center)
                 widestY = max(widestY, text.size.width)
             }
         }
         drawFrame(cr, plot)
         if showXLabel, let xLabel {
-            TextBlock(cr, xLabel, .label).draw(
+            TextBlock(cr, xLabel, .label(fontFamily)).draw(
                 cr, at: Point(plot.midX, plot.maxY + Metrics.tickLength + Metrics.tickPad + tallestX + Metrics.labelPad),
                 .center, .top)
         }
         if showYLabel, let yLabel {
             // Reads bottom to top; its page-right side (the text's bottom) faces the tick labels.
-            TextBlock(cr, yLabel, .label).drawVertical(
+            TextBlock(cr, yLabel, .label(fontFamily)).drawVertical(
                 cr, at: Point(plot.minX - Metrics.tickLength - Metrics.tickPad - widestY - Metrics.labelPad, plot.midY),
                 .bottom)
         }
@@ -280,10 +281,11 @@ struct Colorbar {
     var levels: [Double]
     var colors: [RGBColor]
     var label: String?
+    var fontFamily: String
 
     private func labels(forHeight height: Double, _ cr: OpaquePointer) -> [String?] {
         let all = Ticks.labels(levels)
-        let lineHeight = TextBlock(cr, "0", .tick).size.height
+        let lineHeight = TextBlock(cr, "0", .tick(fontFamily)).size.height
         // Thin the labels out until they no longer touch.
         var every = 1
         while every < levels.count, height / Double(levels.count - 1) * Double(every) < lineHeight * 1.15 { every += 1 }
@@ -292,9 +294,9 @@ struct Colorbar {
 
     /// Width from the plot's right edge to the end of the colour bar's labels.
     func width(_ cr: OpaquePointer) -> Double {
-        let widest = Ticks.labels(levels).map { TextBlock(cr, $0, .tick).size.width }.max() ?? 0
+        let widest = Ticks.labels(levels).map { TextBlock(cr, $0, .tick(fontFamily)).size.width }.max() ?? 0
         var w = Metrics.colorbarGap + Metrics.colorbarWidth + Metrics.tickLength + Metrics.tickPad + widest
-        if let label { w += Metrics.labelPad + TextBlock(cr, label, .label).size.height }
+        if let label { w += Metrics.labelPad + TextBlock(cr, label, .label(fontFamily)).size.height }
         return w
     }
 
@@ -323,14 +325,14 @@ struct Colorbar {
             cairo_line_to(cr, bar.maxX + (label == nil ? Metrics.tickLength * 0.6 : Metrics.tickLength), ty)
             cairo_stroke(cr)
             if let label {
-                let text = TextBlock(cr, label, .tick)
+                let text = TextBlock(cr, label, .tick(fontFamily))
                 text.draw(cr, at: Point(bar.maxX + Metrics.tickLength + Metrics.tickPad, ty), .left, .center)
                 widest = max(widest, text.size.width)
             }
         }
         drawFrame(cr, bar)
         if let label {
-            TextBlock(cr, label, .label).drawVertical(
+            TextBlock(cr, label, .label(fontFamily)).drawVertical(
                 cr, at: Point(bar.maxX + Metrics.tickLength + Metrics.tickPad + widest + Metrics.labelPad, bar.midY), .top)
         }
         cairo_restore(cr)
@@ -338,6 +340,6 @@ struct Colorbar {
 
     /// Half a tick label sticks out above and below the bar.
     func verticalOverhang(_ cr: OpaquePointer) -> Double {
-        TextBlock(cr, "0", .tick).size.height / 2
+        TextBlock(cr, "0", .tick(fontFamily)).size.height / 2
     }
 }

@@ -64,6 +64,8 @@ public struct LinePlot: Figure {
     public var yRange: ClosedRange<Double>?
     public var legend: LegendPosition
     public var size: Size
+    /// The typeface of every label (a family name Pango knows; see `FontCatalog`).
+    public var fontFamily: String
 
     /// Distinguishable colours (Tableau's, as matplotlib's default cycle).
     public static let palette: [RGBColor] = [0x1F77B4, 0xFF7F0E, 0x2CA02C, 0xD62728, 0x9467BD, 0x8C564B,
@@ -73,7 +75,7 @@ public struct LinePlot: Figure {
     public init(series: [Series], title: String? = nil, xLabel: String? = nil, yLabel: String? = nil,
                 xScale: Scale = .linear, yScale: Scale = .linear, xRange: ClosedRange<Double>? = nil,
                 yRange: ClosedRange<Double>? = nil, legend: LegendPosition = .best,
-                size: Size = Size(width: 246, height: 180)) {
+                size: Size = Size(width: 246, height: 180), fontFamily: String = FontCatalog.defaultFamily) {
         self.series = series
         self.title = title
         self.xLabel = xLabel
@@ -84,6 +86,7 @@ public struct LinePlot: Figure {
         self.yRange = yRange
         self.legend = legend
         self.size = size
+        self.fontFamily = fontFamily
     }
 
     func color(_ k: Int) -> RGBColor { series[k].color ?? Self.palette[k % Self.palette.count] }
@@ -133,7 +136,7 @@ public struct LinePlot: Figure {
             yScale: AxisScale(lower: y0, upper: y1, logarithmic: yScale == .logarithmic),
             xTicks: ticks(x0, x1, scale: xScale, maxCount: max(2, Int(plotSize.width / 32))),
             yTicks: ticks(y0, y1, scale: yScale, maxCount: max(2, Int(plotSize.height / 18))),
-            xLabel: xLabel, yLabel: yLabel)
+            xLabel: xLabel, yLabel: yLabel, fontFamily: fontFamily)
     }
 
     public func draw(into cairo: OpaquePointer, rect: Rect) {
@@ -141,7 +144,7 @@ public struct LinePlot: Figure {
             var plot = bounds.inset(left: 40, top: 20, right: 20, bottom: 30)
             var axes = axes(plotSize: Size(width: plot.width, height: plot.height))
             for _ in 0..<2 {
-                let titleHeight = title.map { TextBlock(cairo, $0, .title).size.height + Metrics.titlePad } ?? 0
+                let titleHeight = title.map { TextBlock(cairo, $0, .title(fontFamily)).size.height + Metrics.titlePad } ?? 0
                 let top = Metrics.outerPad + max(titleHeight, axes.topOverhang(cairo), 2)
                 let legendWidth = legend == .outsideRight ? (legendSize(cairo)?.width ?? 0) + 6 : 0
                 let right = Metrics.outerPad + max(axes.rightOverhang(cairo), 2) + legendWidth
@@ -158,7 +161,7 @@ public struct LinePlot: Figure {
             axes.draw(cairo, plot: plot)
             drawLegend(cairo, plot: plot, axes: axes)
             if let title {
-                TextBlock(cairo, title, .title).draw(cairo, at: Point(plot.midX, plot.minY - Metrics.titlePad), .center, .bottom)
+                TextBlock(cairo, title, .title(fontFamily)).draw(cairo, at: Point(plot.midX, plot.minY - Metrics.titlePad), .center, .bottom)
             }
         }
     }
@@ -238,7 +241,7 @@ public struct LinePlot: Figure {
     private func legendSize(_ cr: OpaquePointer) -> Size? {
         let labels = series.compactMap(\.label)
         guard legend != .hidden, !labels.isEmpty else { return nil }
-        let texts = labels.map { TextBlock(cr, $0, .legend) }
+        let texts = labels.map { TextBlock(cr, $0, .legend(fontFamily)) }
         let rowHeight = max(texts.map(\.size.height).max()!, 7)
         return Size(width: Self.legendPad + Self.legendSample + Self.legendGap + texts.map(\.size.width).max()! + Self.legendPad,
                     height: Self.legendPad + rowHeight * Double(labels.count) + Self.legendPad - 2)
@@ -247,7 +250,7 @@ public struct LinePlot: Figure {
     private func drawLegend(_ cr: OpaquePointer, plot: Rect, axes: AxesDecoration) {
         let entries = series.indices.filter { series[$0].label != nil }
         guard let box = legendSize(cr) else { return }
-        let texts = entries.map { TextBlock(cr, series[$0].label!, .legend) }
+        let texts = entries.map { TextBlock(cr, series[$0].label!, .legend(fontFamily)) }
         let sample = Self.legendSample, pad = Self.legendPad, gap = Self.legendGap
         let rowHeight = max(texts.map(\.size.height).max()!, 7)
         let inset = 5.0

@@ -6,8 +6,10 @@ import Foundation
 
 /// Something that can be drawn: a value holding data and style, with a preferred size.
 public protocol Figure: Sendable {
-    /// The size the figure is designed for, in points.
-    var size: Size { get }
+    /// The size the figure is drawn at, in points; files take it as their page or image size.
+    var size: Size { get set }
+    /// The typeface of every label: a family name Pango knows (see `FontCatalog`).
+    var fontFamily: String { get set }
     /// Draws the figure to fill `rect` (points, in the context's current user space). The
     /// context's state is saved and restored; nothing is painted outside `rect`, and the
     /// background is left transparent so the figure can sit on a caller's page.
@@ -94,7 +96,10 @@ extension Figure {
 
     /// The figure as pixels on a white background, `pixelScale` pixels per point.
     public func rasterize(pixelScale: Double = 2) -> RasterImage {
-        let width = Int((size.width * pixelScale).rounded(.up)), height = Int((size.height * pixelScale).rounded(.up))
+        // Whole pixels covering the figure; a product a rounding error above a whole number (3.25 in
+        // at 300 dpi) is that number, so PNG pixels are exactly size × dpi where that is whole.
+        func pixels(_ points: Double) -> Int { Int((points * pixelScale * (1 - 1e-12)).rounded(.up)) }
+        let width = pixels(size.width), height = pixels(size.height)
         let surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, Int32(width), Int32(height))!
         defer { cairo_surface_destroy(surface) }
         let cr = cairo_create(surface)!

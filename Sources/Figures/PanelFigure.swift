@@ -10,10 +10,12 @@ public struct PanelFigure: Figure {
     public var title: String?
     public var colorbarLabel: String?
     public var size: Size
+    /// The typeface of every label, the panels' included.
+    public var fontFamily: String
 
     /// `columns` defaults to a row for up to three panels and to two columns (2×2) for four.
     public init(panels: [PhaseDiagram], columns: Int? = nil, title: String? = nil,
-                colorbarLabel: String? = nil, size: Size? = nil) {
+                colorbarLabel: String? = nil, size: Size? = nil, fontFamily: String = FontCatalog.defaultFamily) {
         precondition(!panels.isEmpty, "a panel figure needs panels")
         let columns = max(1, min(panels.count, columns ?? (panels.count == 4 ? 2 : panels.count)))
         let rows = (panels.count + columns - 1) / columns
@@ -21,6 +23,7 @@ public struct PanelFigure: Figure {
         self.columns = columns
         self.title = title
         self.colorbarLabel = colorbarLabel
+        self.fontFamily = fontFamily
         // About 170 × 125 pt per panel: a row of four fits a two-column page's full width (7 in).
         self.size = size ?? Size(width: 40 + 128 * Double(columns) + 10 * Double(columns - 1),
                                  height: (title == nil ? 10 : 24) + 122 * Double(rows))
@@ -33,11 +36,12 @@ public struct PanelFigure: Figure {
                 var p = panel
                 p.levels = first.levels
                 p.colormap = first.colormap
+                p.fontFamily = fontFamily
                 return p
             }
-            var colorbar = first.colorbar
+            var colorbar = shared[0].colorbar
             colorbar.label = colorbarLabel ?? first.colorbarLabel
-            let titleBlock = title.map { TextBlock(cairo, $0, TextStyle(size: TextStyle.title.size + 0.5)) }
+            let titleBlock = title.map { TextBlock(cairo, $0, TextStyle(size: TextStyle.title(fontFamily).size + 0.5, family: fontFamily)) }
             let reserve = titleBlock.map { $0.size.height + Metrics.titlePad } ?? 0
             let plots = PhaseDiagram.layout(cairo, shared, in: bounds, columns: columns, colorbar: colorbar,
                                             topReserve: reserve)

@@ -59,6 +59,8 @@ public struct PhaseDiagram: Figure {
     public var colorbarLabel: String?
     public var showsColorbar: Bool
     public var size: Size
+    /// The typeface of every label (a family name Pango knows; see `FontCatalog`).
+    public var fontFamily: String
 
     public static let defaultLevels = (0...10).map { Double($0) / 10 }
 
@@ -66,7 +68,8 @@ public struct PhaseDiagram: Figure {
                 colormap: Colormap = .jet, saturatesAbove: Bool = true, boundaryLevel: Double? = 0.9,
                 referenceLines: [ReferenceLine] = [], title: String? = nil,
                 xLabel: String? = "<i>n</i>", yLabel: String? = "<i>d</i>", colorbarLabel: String? = nil,
-                showsColorbar: Bool = true, size: Size = Size(width: 246, height: 180)) {
+                showsColorbar: Bool = true, size: Size = Size(width: 246, height: 180),
+                fontFamily: String = FontCatalog.defaultFamily) {
         precondition(levels.count >= 2 && zip(levels, levels.dropFirst()).allSatisfy { $0 < $1 },
                      "levels must increase: \(levels)")
         self.grid = grid
@@ -82,6 +85,7 @@ public struct PhaseDiagram: Figure {
         self.colorbarLabel = colorbarLabel
         self.showsColorbar = showsColorbar
         self.size = size
+        self.fontFamily = fontFamily
     }
 
     public func draw(into cairo: OpaquePointer, rect: Rect) {
@@ -97,7 +101,7 @@ public struct PhaseDiagram: Figure {
     // MARK: Pieces shared with PanelFigure
 
     var colorbar: Colorbar {
-        Colorbar(levels: levels, colors: bandColors(levels: levels, colormap: colormap), label: colorbarLabel)
+        Colorbar(levels: levels, colors: bandColors(levels: levels, colormap: colormap), label: colorbarLabel, fontFamily: fontFamily)
     }
 
     /// The values as drawn: saturated at the top level if asked.
@@ -122,7 +126,7 @@ public struct PhaseDiagram: Figure {
             xScale: AxisScale(lower: x0, upper: x1), yScale: AxisScale(lower: y0, upper: y1),
             xTicks: zip(xTicks, Ticks.labels(xTicks)).map { Tick(value: $0, label: $1) },
             yTicks: zip(yTicks, Ticks.labels(yTicks)).map { Tick(value: $0, label: $1) },
-            xLabel: xLabel, yLabel: yLabel)
+            xLabel: xLabel, yLabel: yLabel, fontFamily: fontFamily)
     }
 
     /// Plot rectangles for panels laid out in a grid (row-major), leaving room for ticks,
@@ -139,7 +143,7 @@ public struct PhaseDiagram: Figure {
             let leftInner = axes.map { $0.leftMargin(cr, includeLabel: false) }.max() ?? 0
             let bottomOuter = axes.map { $0.bottomMargin(cr) }.max() ?? 0
             let bottomInner = axes.map { $0.bottomMargin(cr, includeLabel: false) }.max() ?? 0
-            let titleHeight = panels.compactMap(\.title).map { TextBlock(cr, $0, .title).size.height + Metrics.titlePad }.max() ?? 0
+            let titleHeight = panels.compactMap { p in p.title.map { (p.fontFamily, $0) } }.map { TextBlock(cr, $1, .title($0)).size.height + Metrics.titlePad }.max() ?? 0
             let overhangTop = max(axes.map { $0.topOverhang(cr) }.max() ?? 0, colorbar?.verticalOverhang(cr) ?? 0)
             let top = max(titleHeight, overhangTop)
             let overhangRight = axes.map { $0.rightOverhang(cr) }.max() ?? 0
@@ -179,7 +183,7 @@ public struct PhaseDiagram: Figure {
         for case let (line, anchor?) in zip(referenceLines, labels) { drawReferenceLabel(line, cr, anchor, plot: plot) }
         axes.draw(cr, plot: plot, showXLabel: showXLabel, showYLabel: showYLabel)
         if let title {
-            TextBlock(cr, title, .title).draw(cr, at: Point(plot.midX, plot.minY - Metrics.titlePad), .center, .bottom)
+            TextBlock(cr, title, .title(fontFamily)).draw(cr, at: Point(plot.midX, plot.minY - Metrics.titlePad), .center, .bottom)
         }
     }
 
@@ -349,7 +353,7 @@ public struct PhaseDiagram: Figure {
 
     private func drawReferenceLabel(_ line: ReferenceLine, _ cr: OpaquePointer, _ anchor: Point, plot: Rect) {
         guard let label = line.label else { return }
-        let text = TextBlock(cr, label, .tick)
+        let text = TextBlock(cr, label, .tick(fontFamily))
         let s = text.size
         // Keep the label inside the plot, on a white box so it reads on any colour.
         // Beside the line where it leaves through the top, below it where it leaves through the

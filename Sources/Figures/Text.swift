@@ -31,13 +31,44 @@ public enum Markup {
 struct TextStyle: Sendable {
     var size: Double  // points
     var bold = false
-    var family = "DejaVu Sans"
+    var family = FontCatalog.defaultFamily
     var color = RGBColor.black
 
-    static let tick = TextStyle(size: 7.5)
-    static let label = TextStyle(size: 8.5)
-    static let title = TextStyle(size: 9)
-    static let legend = TextStyle(size: 7.5)
+    static func tick(_ family: String) -> TextStyle { TextStyle(size: 7.5, family: family) }
+    static func label(_ family: String) -> TextStyle { TextStyle(size: 8.5, family: family) }
+    static func title(_ family: String) -> TextStyle { TextStyle(size: 9, family: family) }
+    static func legend(_ family: String) -> TextStyle { TextStyle(size: 7.5, family: family) }
+
+    /// A Pango font description. The comma ends the family list, so a family whose last word
+    /// Pango also reads as a style ("Latin Modern Roman": "Roman") keeps its whole name.
+    var fontDescription: String { "\(family),\(bold ? " Bold" : "") \(size)" }
+}
+
+/// The font families Pango can use. Pango substitutes a fallback for an unknown family without a
+/// word, so a family a user names is checked here first.
+public enum FontCatalog {
+    /// The figures' typeface unless told otherwise (Debian's fonts-dejavu-core).
+    public static let defaultFamily = "DejaVu Sans"
+
+    /// Whether `family` is installed (or is a fontconfig alias such as "Serif"), compared
+    /// case-insensitively as fontconfig does.
+    public static func hasFamily(_ family: String) -> Bool {
+        let wanted = family.trimmingCharacters(in: .whitespaces).lowercased()
+        return !wanted.isEmpty && installedFamilies().contains { $0.lowercased() == wanted }
+    }
+
+    /// The family names Pango's font map lists on this thread.
+    public static func installedFamilies() -> [String] {
+        let map = pango_cairo_font_map_get_default()
+        var families: UnsafeMutablePointer<UnsafeMutablePointer<PangoFontFamily>?>? = nil
+        var count: Int32 = 0
+        pango_font_map_list_families(map, &families, &count)
+        defer { g_free(families) }
+        guard let families else { return [] }
+        return (0..<Int(count)).compactMap { k in
+            families[k].flatMap { pango_font_family_get_name($0) }.map { String(cString: $0) }
+        }
+    }
 }
 
 /// A Pango layout for `cr` at 72 dpi with hinting off, so that sizes in points come out the same on
@@ -71,7 +102,7 @@ final class TextBlock {
 
     init(_ cr: OpaquePointer, _ markup: String, _ style: TextStyle) {
         self.style = style
-        layout = makePointLayout(cr, font: "\(style.family)\(style.bold ? " Bold" : "") \(style.size)")
+        layout = makePointLayout(cr, font: style.fontDescription)
         if Markup.isValid(markup) {
             pango_layout_set_markup(layout, Self.explicitScripts(markup, size: style.size), -1)
         } else {

@@ -10,11 +10,15 @@ public struct ReportOptions: Sendable {
     public var outputDirectory: URL
     /// Render a failing directive as an error box and carry on instead of stopping.
     public var keepGoing: Bool
+    /// Renders every PNG at this resolution whatever the template says: `neurec check` compares
+    /// with baselines drawn at one fixed resolution.
+    public var pngDPI: Double?
 
-    public init(scale: String? = nil, outputDirectory: URL, keepGoing: Bool = false) {
+    public init(scale: String? = nil, outputDirectory: URL, keepGoing: Bool = false, pngDPI: Double? = nil) {
         self.scale = scale
         self.outputDirectory = outputDirectory
         self.keepGoing = keepGoing
+        self.pngDPI = pngDPI
     }
 }
 
@@ -59,7 +63,8 @@ public final class ReportBuilder {
         guard let settings = front.scales[scaleName] else {
             throw ReportError(file: file, line: 1, message: "unknown scale '\(scaleName)' (valid: \(front.scales.keys.sorted().joined(separator: ", ")))")
         }
-        let parser = DirectiveParser(file: file, scaleName: scaleName, scale: settings, scaleNames: Array(front.scales.keys))
+        let parser = DirectiveParser(file: file, scaleName: scaleName, scale: settings, scaleNames: Array(front.scales.keys),
+                                     figureDefaults: front.figureAppearance)
         var items: [ParsedItem] = []
         var directives: [Directive] = []
         var errors: [ReportError] = []
@@ -170,11 +175,14 @@ public final class ReportBuilder {
                 case .failure(let error):
                     blocks.append(.error(error.description))
                 case .success(let outcome):
-                    if let options = directive.figure, let figure = BlockPresentation.figure(for: outcome) {
+                    if let figureOptions = directive.figure, let drawn = BlockPresentation.figure(for: outcome) {
                         let png = figureFolder.appendingPathComponent("\(directive.id).png")
                         let pdf = figureFolder.appendingPathComponent("\(directive.id).pdf")
-                        try renderIfChanged(figure, png: png, pdf: pdf, file: file, line: directive.line)
-                        let caption = try resolver.resolveText(options.caption, line: directive.line)
+                        let appearance = figureOptions.appearance
+                        let figure = appearance.applied(to: drawn)
+                        try renderIfChanged(figure, png: png, pdf: pdf, dpi: options.pngDPI ?? appearance.dpi,
+                                            file: file, line: directive.line)
+                        let caption = try resolver.resolveText(figureOptions.caption, line: directive.line)
                         blocks.append(.figure(FigureContent(label: directive.id, number: figureNumbers[directive.id]!,
                                                             caption: caption, figure: figure,
                                                             pngPath: "figures/\(name)/\(directive.id).png",
@@ -226,8 +234,8 @@ public final class ReportBuilder {
     }
 
     /// Renders PNG and PDF unless both exist with the same data and style (hash stored beside them).
-    func renderIfChanged(_ figure: any Figure, png: URL, pdf: URL, file: String, line: Int) throws {
-        let key = String(stableHash("figure-v1 " + String(reflecting: figure)), radix: 16)
+    func renderIfChanged(_ figure: any Figure, png: URL, pdf: URL, dpi: Double, file: String, line: Int) throws {
+        let key = String(stableHash("figure-v2 \(dpi) " + String(reflecting: figure)), radix: 16)
         let hashFile = png.deletingPathExtension().appendingPathExtension("hash")
         let fm = FileManager.default
         if fm.fileExists(atPath: png.path), fm.fileExists(atPath: pdf.path),
@@ -235,7 +243,7 @@ public final class ReportBuilder {
             return
         }
         do {
-            try figure.render(to: png)
+            try figure.render(to: png, pixelScale: dpi / 72)
             try figure.render(to: pdf)
             try key.write(to: hashFile, atomically: true, encoding: .utf8)
         } catch {

@@ -10,7 +10,7 @@ extension Metric: ExpressibleByArgument {}
 
 /// A command running one spec over the original grid flags.
 protocol GridExperimentCommand: ParsableCommand {
-    var script: OriginalScriptOptions { get }
+    var script: OriginalScriptOptions<QuickDefaults> { get }
     var saveFolder: String { get }
     /// The spec without the flags' instance parameters, which depend on its draw order.
     func specSkeleton() -> ExperimentSpec
@@ -49,7 +49,7 @@ struct ExperimentCommand: GridExperimentCommand {
     var form: Fitting = .relaxed
     @Option(parsing: .upToNextOption, help: "Metrics to record (one or more).")
     var metric: [Metric] = [.recovery]
-    @OptionGroup var script: OriginalScriptOptions
+    @OptionGroup var script: OriginalScriptOptions<QuickDefaults>
     @OptionGroup var running: RunOptions
     @Option(name: .customLong("save_folder"), help: "Folder for the .npy results.")
     var saveFolder: String = "./results/"
@@ -81,7 +81,7 @@ struct NICCommand: GridExperimentCommand {
 
     @Option(help: "linear (NIC-L, skip network) or normalized (irrepresentability, normalization network).")
     var planted: PlantedModel = .linear
-    @OptionGroup var script: OriginalScriptOptions
+    @OptionGroup var script: OriginalScriptOptions<QuickDefaults>
     @OptionGroup var running: RunOptions
     @Option(name: .customLong("save_folder"), help: "Folder for the .npy results.")
     var saveFolder: String = "./results/"

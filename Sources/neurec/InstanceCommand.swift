@@ -15,7 +15,7 @@ struct InstanceCommand: ParsableCommand {
 
     @Option(help: "The original script whose instance to draw: \(OriginalExperiment.allValueStrings.joined(separator: ", ")).")
     var experiment: OriginalExperiment = .recRateSkip
-    @OptionGroup var script: OriginalScriptOptions
+    @OptionGroup var script: OriginalScriptOptions<QuickDefaults>
     @Option(help: "Random streams: numpy (the original's shared stream) or cell (one stream per cell).")
     var rng: StreamMode = .cell
     @Option(help: "The cell as n,d,trial (trial counts from 0).")

@@ -4,7 +4,11 @@ import Foundation
 import Instances
 
 /// Names one original script; each conforming type becomes the subcommand of that name.
-protocol OriginalScriptIdentity { static var experiment: OriginalExperiment { get } }
+protocol OriginalScriptIdentity: ScriptDefaultsSource { static var experiment: OriginalExperiment { get } }
+
+extension OriginalScriptIdentity {
+    static var scriptDefaults: ScriptFlags { experiment.scriptDefaults }
+}
 
 enum RecRateSkip: OriginalScriptIdentity { static var experiment: OriginalExperiment { .recRateSkip } }
 enum MinnrmSkip: OriginalScriptIdentity { static var experiment: OriginalExperiment { .minnrmSkip } }
@@ -38,7 +42,7 @@ struct OriginalScriptCommand<Script: OriginalScriptIdentity>: ParsableCommand {
         }
     }
 
-    @OptionGroup var script: OriginalScriptOptions
+    @OptionGroup var script: OriginalScriptOptions<Script>
     @OptionGroup var running: RunOptions
     @Option(name: .customLong("save_folder"), help: "Folder for the .npy results.")
     var saveFolder: String = "./results/"

@@ -1,24 +1,37 @@
 import ArgumentParser
+import Experiments
 import Instances
 
-/// The flags every original script takes (science §8), with the original defaults.
-struct OriginalScriptOptions: ParsableArguments {
+/// Where a command's flag defaults come from: an original script's own argparse defaults, or
+/// neurec's quick grid for its own commands.
+protocol ScriptDefaultsSource {
+    static var scriptDefaults: ScriptFlags { get }
+}
+
+/// `experiment`, `nic`, `instance`: a grid that runs in minutes.
+enum QuickDefaults: ScriptDefaultsSource {
+    static var scriptDefaults: ScriptFlags { .quick }
+}
+
+/// The flags every original script takes (science §8), with `Defaults`' values: each original
+/// command has its script's defaults (`--help` shows them), neurec's own commands the quick ones.
+struct OriginalScriptOptions<Defaults: ScriptDefaultsSource>: ParsableArguments {
     @Option(help: "Largest sample size N of the grid n ∈ {10, 20, …, N}.")
-    var n: Int = 100
+    var n: Int = Defaults.scriptDefaults.n
     @Option(help: "Largest dimension D of the grid d ∈ {10, 20, …, D}.")
-    var d: Int = 50
+    var d: Int = Defaults.scriptDefaults.d
     @Option(help: "Trials per grid cell.")
-    var sample: Int = 5
+    var sample: Int = Defaults.scriptDefaults.sample
     @Option(help: "Seed of the random streams.")
-    var seed: UInt32 = 97_006_855
-    @Option(help: "Planted weights: skip 0 Gaussian, 1 smallest right singular vector (default); normalization 0 Gaussian (default), 1 basis vectors, 2 u and −u (--neu 2).")
+    var seed: UInt32 = Defaults.scriptDefaults.seed
+    @Option(help: "Planted weights: skip 0 Gaussian, 1 smallest right singular vector; normalization 0 Gaussian, 1 basis vectors, 2 u and −u (--neu 2). (default: \(Defaults.scriptDefaults.optw.map(String.init) ?? "1 for skip experiments, 0 for normalization experiments"))")
     var optw: Int?
     @Option(help: "Data law: 0 Gaussian, 1 cubic, 2 whitened, 3 cubic then whitened.")
-    var optx: Int = 0
+    var optx: Int = Defaults.scriptDefaults.optx
     @Option(help: "Label noise level σ ≥ 0.")
-    var sigma: Double = 0
+    var sigma: Double = Defaults.scriptDefaults.sigma
     @Option(help: "Planted ReLU neurons k (normalization experiments).")
-    var neu: Int = 1
+    var neu: Int = Defaults.scriptDefaults.neu
 
     var grid: InstanceGrid { InstanceGrid(maxN: n, maxD: d, trials: sample) }
 
@@ -26,8 +39,7 @@ struct OriginalScriptOptions: ParsableArguments {
         guard let law = DataLaw(rawValue: optx) else {
             throw ValidationError("--optx must be 0 (Gaussian), 1 (cubic), 2 (whitened) or 3 (cubic then whitened), got \(optx)")
         }
-        // The original skip scripts plant the smallest right singular vector unless told otherwise.
-        let planted = optw ?? (experiment.plantsReLUNeurons ? 0 : 1)
+        let planted = optw ?? Defaults.scriptDefaults.plantedOption(for: experiment)
         guard let weights = PlantedWeights(rawValue: planted) else {
             throw ValidationError("--optw must be \(PlantedWeights.choices(for: experiment)), got \(planted)")
         }

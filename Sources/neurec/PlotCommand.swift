@@ -49,8 +49,14 @@ struct Plot: ParsableCommand {
     @Option(help: "Comma-separated c values: draw reference lines n = c·d.")
     var ratio: String?
 
-    @Option(help: "Pixels per point for PNG output.")
-    var scale: Double = 2
+    @Option(help: "Resolution of PNG output in pixels per inch (PNG pixels = size × dpi).")
+    var dpi: Double = FigureAppearance.defaultDPI
+
+    @Option(help: "Figure size \(FigureAppearance.sizeSyntax) (default: 246x180pt).")
+    var size: String?
+
+    @Option(help: "Font family of every label, e.g. \"Latin Modern Roman\" to match a LaTeX paper (see `fc-list : family`).")
+    var font: String = FontCatalog.defaultFamily
 
     @Flag(help: "Leave values above the top level blank instead of saturating them.")
     var noSaturate = false
@@ -88,6 +94,21 @@ struct Plot: ParsableCommand {
         }
     }
 
+    var appearance: FigureAppearance {
+        get throws {
+            var appearance = FigureAppearance(fontFamily: font, dpi: dpi)
+            if let size {
+                guard let parsed = FigureAppearance.parseSize(size) else {
+                    throw ValidationError("--size expects \(FigureAppearance.sizeSyntax), at least 1x0.75in and at most 50in a side; got '\(size)'")
+                }
+                appearance.size = parsed
+            }
+            if let problem = FigureAppearance.dpiProblem(dpi) { throw ValidationError("--dpi \(problem)") }
+            if let problem = FigureAppearance.fontProblem(font) { throw ValidationError("--font: \(problem)") }
+            return appearance
+        }
+    }
+
     var outputURL: URL {
         if let output { return URL(fileURLWithPath: output) }
         return URL(fileURLWithPath: file).deletingPathExtension().appendingPathExtension("png")
@@ -105,7 +126,7 @@ struct Plot: ParsableCommand {
         guard OutputFormat(pathExtension: outputURL.pathExtension) != nil else {
             throw ValidationError("--output must end in .png, .pdf or .svg, got '\(outputURL.lastPathComponent)'")
         }
-        guard scale > 0, scale <= 16 else { throw ValidationError("--scale must be in (0, 16], got \(scale)") }
+        _ = try appearance
     }
 
     func run() throws {
@@ -119,7 +140,8 @@ struct Plot: ParsableCommand {
                 saturatesAbove: !noSaturate, boundaryLevel: try boundaryLevel,
                 referenceLines: try ratio.map { try Self.numbers($0, flag: "--ratio").map(ReferenceLine.ratio) } ?? [],
                 title: title.map(Markup.escape))
-            try figure.render(to: outputURL, pixelScale: scale)
+            let appearance = try appearance
+            try appearance.applied(to: figure).render(to: outputURL, pixelScale: appearance.pixelScale)
             print(outputURL.path)
         } catch let error as LocalizedError {
             FileHandle.standardError.write(Data("neurec plot: \(error.errorDescription ?? "\(error)")\n".utf8))

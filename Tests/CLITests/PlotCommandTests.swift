@@ -23,7 +23,44 @@ import Testing
             #expect(FileManager.default.fileExists(atPath: output.path))
         }
         let png = try RasterImage(contentsOfPNG: folder.appendingPathComponent("out.png"))
-        #expect(png.width == 492 && png.height == 360)
+        #expect(png.width == 684 && png.height == 500, "246 × 180 pt at 200 dpi by default")
+    }
+
+    /// The issue's own example: a column-wide figure for a LaTeX paper, 975 × 720 px, in Latin Modern.
+    @Test  // scripts/bootstrap installs fonts-lmodern for the tests
+    func sizesAFigureForAPaperColumn() throws {
+        let folder = try temporaryFolder()
+        let input = folder.appendingPathComponent("rec_rate_skip_n100_d50_w1_X0_sample2.npy")
+        try NumpyArray(shape: [10, 5, 2], repeating: 0.5).write(to: input)
+        let options = ["--dpi", "300", "--size", "3.25x2.4in", "--font", "Latin Modern Roman"]
+        let png = folder.appendingPathComponent("fig.png"), pdf = folder.appendingPathComponent("fig.pdf")
+        for output in [png, pdf] {
+            let result = try run(try neurecExecutable().path, ["plot", input.path, "-o", output.path] + options)
+            #expect(result.status == 0, "\(result.output)")
+        }
+        let image = try RasterImage(contentsOfPNG: png)
+        #expect(image.width == 975 && image.height == 720)
+        if which("pdffonts") != nil {
+            let fonts = try run("pdffonts", [pdf.path]).output
+            #expect(fonts.contains("LMRoman"), "\(fonts)")
+            #expect(!fonts.contains("DejaVu"), "every label in the requested family: \(fonts)")
+        }
+    }
+
+    @Test func badFigureOptionsNameTheFlag() throws {
+        let folder = try temporaryFolder()
+        let input = folder.appendingPathComponent("rec_rate_skip_n100_d50_w1_X0_sample2.npy")
+        try NumpyArray(shape: [10, 5, 2], repeating: 0.5).write(to: input)
+        for (arguments, fragments) in [
+            (["--font", "No Such Typeface 42"], ["--font", "No Such Typeface 42", "fc-list"]),
+            (["--size", "3x2"], ["--size", "in, cm, mm or pt"]),
+            (["--dpi", "0"], ["--dpi", "between"]),
+        ] {
+            let result = try run(try neurecExecutable().path, ["plot", input.path, "-o", folder.appendingPathComponent("x.png").path] + arguments)
+            #expect(result.status != 0)
+            for fragment in fragments { #expect(result.output.contains(fragment), "\(arguments): \(result.output)") }
+            #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("x.png").path))
+        }
     }
 
     @Test func badInputGivesOneLineNamingTheFile() throws {

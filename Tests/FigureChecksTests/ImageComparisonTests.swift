@@ -9,7 +9,14 @@ import Testing
 private struct Shifted: Figure {
     var inner: PhaseDiagram
     var offset: Double
-    var size: Size { inner.size }
+    var size: Size {
+        get { inner.size }
+        set { inner.size = newValue }
+    }
+    var fontFamily: String {
+        get { inner.fontFamily }
+        set { inner.fontFamily = newValue }
+    }
     func draw(into cairo: OpaquePointer, rect: Rect) {
         drawFigure(inner, into: cairo, rect: Rect(x: rect.x + offset, y: rect.y + offset,
                                                   width: rect.width, height: rect.height))

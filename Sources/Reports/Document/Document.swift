@@ -91,14 +91,14 @@ public indirect enum Inline: Sendable {
 }
 
 extension Inline {
-    /// The plain text of inline content (for alt text, outlines and tests).
+    /// The plain text of inline content (for alt text, outlines and tests), math as Unicode text.
     public static func plainText(_ content: [Inline]) -> String {
         content.map { inline -> String in
             switch inline {
             case .text(let s), .code(let s): return s
             case .emphasis(let c), .strong(let c), .link(_, let c): return plainText(c)
             case .image(_, let alt): return alt
-            case .math(_, let source): return source
+            case .math(let node, _): return node.plainText
             case .reference(let text, _): return text
             case .softBreak, .lineBreak: return " "
             case .html: return ""

@@ -115,7 +115,7 @@ public enum HTMLRenderer {
                 source = ""
             }
             let width = Int(f.figure.size.width * 1.6)
-            return "<figure id=\"fig-\(f.label)\">\n<img src=\"\(source)\" alt=\"Figure \(f.number)\" style=\"width:\(width)px\">\n<figcaption><b>Figure \(f.number).</b> \(inline(f.caption))</figcaption>\n</figure>\n"
+            return "<figure id=\"fig-\(f.label)\">\n<img src=\"\(source)\" alt=\"\(Markup.escape("Figure \(f.number). " + Inline.plainText(f.caption)))\" style=\"width:\(width)px\">\n<figcaption><b>Figure \(f.number).</b> \(inline(f.caption))</figcaption>\n</figure>\n"
         case .error(let message):
             return "<div class=\"error\">\(Markup.escape(message))</div>\n"
         }

@@ -70,10 +70,25 @@ public enum MarkdownRenderer {
             return out
         case .figure(let f):
             let caption = inline(f.caption)
-            return "\(indent)<a id=\"fig-\(f.label)\"></a>\n\n\(indent)![Figure \(f.number). \(Inline.plainText(f.caption).replacingOccurrences(of: "]", with: ")"))](\(f.pngPath))\n\n\(indent)**Figure \(f.number).** \(caption) ([PDF](\(f.pdfPath)))\n"
+            return "\(indent)<a id=\"fig-\(f.label)\"></a>\n\n\(indent)![\(altText(f))](\(f.pngPath))\n\n\(indent)**Figure \(f.number).** \(caption) ([PDF](\(f.pdfPath)))\n"
         case .error(let message):
             return "\(indent)> **Error:** `\(message.replacingOccurrences(of: "`", with: "'"))`\n"
         }
+    }
+
+    /// "Figure N. caption" as plain text. Brackets are kept when balanced (link text allows that)
+    /// and turned into parentheses otherwise, so the text needs no backslash escapes.
+    static func altText(_ figure: FigureContent) -> String {
+        var text = "Figure \(figure.number). " + Inline.plainText(figure.caption)
+        var depth = 0, balanced = true
+        for c in text where c == "[" || c == "]" {
+            depth += c == "[" ? 1 : -1
+            if depth < 0 { balanced = false }
+        }
+        if !balanced || depth != 0 {
+            text = text.replacingOccurrences(of: "[", with: "(").replacingOccurrences(of: "]", with: ")")
+        }
+        return text.replacingOccurrences(of: "\n", with: " ")
     }
 
     static func inline(_ content: [Inline]) -> String {

@@ -1,4 +1,5 @@
 import Experiments
+import Figures
 import Instances
 import Vocabulary
 import Yams
@@ -15,6 +16,8 @@ public struct FigureOptions: Sendable, Equatable {
     /// Reference lines n = c·d.
     public var ratios: [Double]
     public var levels: [Double]?
+    /// Size, typeface and PNG resolution: the front matter's `figures`, then this block's keys.
+    public var appearance: FigureAppearance
 }
 
 /// A table a block can show.
@@ -53,13 +56,15 @@ struct DirectiveParser {
     let scaleName: String
     let scale: ScaleSettings
     let scaleNames: [String]
+    /// The front matter's `figures` settings.
+    var figureDefaults = FigureAppearance()
 
     static let topKeys = ["id", "experiment", "grid", "panels", "figure", "table", "table_caption"]
     static let gridExperimentKeys = ["kind", "planted", "learned", "network", "form", "metric", "metrics", "optw", "optx",
                                      "sigma", "neu", "seed", "rng"]
     static let clusterKeys = ["kind", "option", "d", "sigma", "trials", "seed"]
     static let wendelKeys = ["kind", "d", "n", "trials", "seed", "rng"]
-    static let figureKeys = ["kind", "boundary", "cmap", "colormap", "caption", "columns", "ratio", "levels"]
+    static let figureKeys = ["kind", "boundary", "cmap", "colormap", "caption", "columns", "ratio", "levels"] + YAMLReader.appearanceKeys
     static let gridKeys = ["N", "D", "n", "d", "trials", "step"]
 
     func parse(yaml: String, line: Int) throws -> Directive {
@@ -251,7 +256,8 @@ struct DirectiveParser {
 
     func figureOptions(_ node: Node?, kind: Directive.Kind, _ r: YAMLReader) throws -> FigureOptions {
         var options = FigureOptions(kind: kind == .grid ? .contour : .line, boundary: kind == .grid ? 0.9 : nil,
-                                    colormap: "jet", caption: "", columns: nil, ratios: [], levels: nil)
+                                    colormap: "jet", caption: "", columns: nil, ratios: [], levels: nil,
+                                    appearance: figureDefaults)
         guard let node else { return options }
         let m = try r.mapping(node, "'figure'", allowed: Self.figureKeys)
         if let k = m["kind"] {
@@ -280,6 +286,7 @@ struct DirectiveParser {
             guard v.count >= 2, zip(v, v.dropFirst()).allSatisfy({ $0 < $1 }) else { throw r.fail(levels, "'levels' must be at least two increasing numbers") }
             options.levels = v
         }
+        options.appearance = try r.figureAppearance(m, over: figureDefaults, section: "figure")
         return options
     }
 }

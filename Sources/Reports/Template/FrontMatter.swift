@@ -1,3 +1,5 @@
+import Figures
+import Foundation
 import Yams
 
 /// Grid sizes and trial counts of one named scale (`ci`, `paper`), from the front matter.
@@ -21,7 +23,7 @@ public struct ScaleSettings: Sendable, Equatable {
     }
 }
 
-/// The report's YAML front matter: title block and named scales.
+/// The report's YAML front matter: title block, named scales and the figures' default appearance.
 public struct FrontMatter: Sendable, Equatable {
     public var title: String
     public var authors: [String]
@@ -29,8 +31,10 @@ public struct FrontMatter: Sendable, Equatable {
     public var scales: [String: ScaleSettings]
     /// Scale used without `--scale`: `default_scale`, else `ci` if present, else the first.
     public var defaultScale: String
+    /// `figures: {dpi, size, font}`: every figure's appearance unless its block says otherwise.
+    public var figureAppearance = FigureAppearance()
 
-    static let keys = ["title", "authors", "author", "date", "scales", "default_scale"]
+    static let keys = ["title", "authors", "author", "date", "scales", "default_scale", "figures"]
     static let scaleKeys = ["N", "D", "trials", "step", "cluster_trials", "wendel_trials"]
 
     static func parse(_ yaml: String?, file: String, firstLine: Int) throws -> FrontMatter {
@@ -41,7 +45,14 @@ public struct FrontMatter: Sendable, Equatable {
         let reader = YAMLReader(file: file, firstLine: firstLine)
         guard let root = try reader.compose(yaml) else { return result }
         let m = try reader.mapping(root, "the front matter", allowed: keys)
-        if let t = m["title"] { result.title = try reader.string(t, "title") }
+        if let t = m["title"] {
+            // Plain text everywhere it appears (PDF metadata, the HTML <title>), so $…$ becomes Unicode.
+            let title = try reader.string(t, "title")
+            guard let plain = PlainMath.replacingInlineMath(in: title) else {
+                throw reader.fail(t, "'title' has math between $…$ that does not parse (or an unpaired $)")
+            }
+            result.title = plain
+        }
         if let a = m["authors"] ?? m["author"] {
             result.authors = try a.sequence.map { try $0.map { try reader.string($0, "authors") } } ?? [reader.string(a, "authors")]
         }
@@ -68,6 +79,10 @@ public struct FrontMatter: Sendable, Equatable {
             }
             result.defaultScale = result.scales["ci"] != nil ? "ci" : first!
         }
+        if let f = m["figures"] {
+            let keys = try reader.mapping(f, "'figures'", allowed: YAMLReader.appearanceKeys)
+            result.figureAppearance = try reader.figureAppearance(keys, over: result.figureAppearance, section: "figures")
+        }
         if let d = m["default_scale"] {
             let name = try reader.string(d, "default_scale")
             guard result.scales[name] != nil else {
@@ -79,4 +94,30 @@ public struct FrontMatter: Sendable, Equatable {
     }
 }
 
-import Foundation
+extension YAMLReader {
+    static let appearanceKeys = ["dpi", "size", "font"]
+
+    /// `dpi`, `size` and `font` from a mapping (the front matter's `figures`, a block's `figure`),
+    /// each replacing the value in `base`; errors name the key as `section.key`.
+    func figureAppearance(_ m: [String: Node], over base: FigureAppearance, section: String) throws -> FigureAppearance {
+        var appearance = base
+        if let node = m["dpi"] {
+            appearance.dpi = try double(node, "\(section).dpi")
+            if let problem = FigureAppearance.dpiProblem(appearance.dpi) { throw fail(node, "'\(section).dpi' \(problem)") }
+        }
+        if let node = m["size"] {
+            let text = try string(node, "\(section).size")
+            guard let size = FigureAppearance.parseSize(text) else {
+                throw fail(node, "'\(section).size' must be \(FigureAppearance.sizeSyntax), at least 1x0.75in and at most 50in a side; got '\(text)'")
+            }
+            appearance.size = size
+        }
+        if let node = m["font"] {
+            let family = try string(node, "\(section).font")
+            if let problem = FigureAppearance.fontProblem(family) { throw fail(node, "'\(section).font': \(problem)") }
+            appearance.fontFamily = family
+        }
+        return appearance
+    }
+}
+
