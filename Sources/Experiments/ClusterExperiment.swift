@@ -17,6 +17,9 @@ extension ExperimentRunner {
         if let probability = cache?.clusterProbability(for: spec) {
             return ClusterResult(spec: spec, probability: probability)
         }
+        if requireComplete {
+            throw IncompleteResults(missing: [("cluster option \(spec.option)", spec.dValues.count * spec.sigmas.count)])
+        }
         let cells = spec.dValues.indices.flatMap { i in spec.sigmas.indices.map { (i, $0) } }
         let table = RecordTable()
         let reporter = ProgressReporter(label: "cluster option \(spec.option)", total: cells.count, style: progress)
@@ -39,6 +42,9 @@ extension ExperimentRunner {
         try cache?.storeClusterProbability(probability, for: spec)
         return ClusterResult(spec: spec, probability: probability)
     }
+
+    /// Whether the cluster experiment's probabilities are in the cache.
+    public func isCached(_ spec: ClusterSpec) -> Bool { cache?.clusterProbability(for: spec) != nil }
 
     static func clusterSeparated(d: Int, sigma: Double, option: Int, stream: inout NumpyRandomState) -> Bool {
         var mu1: [Double], mu2: [Double]

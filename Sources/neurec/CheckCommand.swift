@@ -40,6 +40,8 @@ struct Check: ParsableCommand {
         }
         let figures: [RegeneratedFigure]
         do {
+            let workload = ReportWorkload(try ReportBuilder.parse(text: text, file: template, scale: scale))
+            if let shardDone = try runOptions.prepare(workload, runner: runner) { return print(shardDone) }
             let executor = RunnerExecutor(runner: runner)
             let builder = ReportBuilder(executor: executor)
             let document = try builder.build(text: text, file: template,
