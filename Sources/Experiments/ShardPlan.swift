@@ -32,24 +32,23 @@ public struct Shard: Sendable, Hashable, CustomStringConvertible {
 public enum WorkCost {
     /// One instance of `spec` at `cell`: the n×n normal matrix of n×d data dominates the interior-point
     /// method and the n + 1 neurons of width d the training, hence n²·d, scaled by the program type
-    /// (factors from `neurec bench solver` and `bench-training` at (200, 50) and (400, 100)).
+    /// (single-thread timings of the CI-scale blocks and `neurec bench solver`; 1 unit ≈ 0.1 µs here).
     public static func instance(_ spec: ExperimentSpec, at cell: Cell) -> Double {
         let size = Double(cell.n) * Double(cell.n) * Double(cell.d)
-        // Metrics without a fit (nic_l, irr, all_ones) cost a pattern search, not a solve.
-        guard spec.needsFit else { return 0.05 * size }
+        // Metrics without a fit (nic_l, irr, all_ones) cost the certificate searches, not a solve.
+        guard spec.needsFit else { return 0.5 * size }
         let skip = spec.learned == .skip
         switch spec.fitting {
-        case .relaxed: return (skip ? 1 : 8) * size
-        case .exact: return (skip ? 1.5 : 12) * size
+        case .relaxed: return (skip ? 1 : 3) * size
+        case .exact: return (skip ? 12 : 36) * size
         case .approx: return (skip ? 25 : 75) * size
-        case .train: return 3 * size
+        case .train: return 2 * size
         }
     }
 
-    /// A whole cluster experiment (science §6): per trial two 50×d Gaussian blocks, counted like an
-    /// instance of 100 samples without the solve.
+    /// A whole cluster experiment (science §6): per trial and (d, σ), two 50×d Gaussian blocks.
     public static func cluster(_ spec: ClusterSpec) -> Double {
-        Double(spec.trials * spec.sigmas.count) * spec.dValues.reduce(0) { $0 + 0.05 * 100 * 100 * Double($1) }
+        50 * Double(spec.trials * spec.sigmas.count) * Double(spec.dValues.reduce(0, +))
     }
 }
 
