@@ -21,8 +21,12 @@ struct RunOptions: ParsableArguments {
 
     func validate() throws {
         if jobs < 1 { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
-        if noCache, try parsedShard() != nil || requireComplete {
+        let shard = try parsedShard()
+        if noCache, shard != nil || requireComplete {
             throw ValidationError("--no-cache: a shard (--shard or a Slurm array task) and --require-complete need the cache")
+        }
+        if let shard, requireComplete {
+            throw ValidationError("--require-complete is for the run that assembles, not for shard \(shard) (--shard or a Slurm array task)")
         }
         if let cache, !noCache { try Self.checkWritable(URL(fileURLWithPath: cache), flag: "--cache") }
     }
@@ -40,9 +44,9 @@ struct RunOptions: ParsableArguments {
 
     /// After a sharded run: says so and returns true (the arrays are assembled by a plain run).
     func reportedShard(_ result: ExperimentResult) -> Bool {
-        guard (try? parsedShard()) ?? nil != nil else { return false }
-        print(String(format: "shard computed into the cache (%d trials, %.1f s); run again without --shard to assemble the arrays",
-                     result.computedCount, result.seconds))
+        guard let shard = (try? parsedShard()) ?? nil else { return false }
+        print(String(format: "shard %@ computed into the cache (%d trials, %.1f s); run again without --shard to assemble the arrays",
+                     shard.description, result.computedCount, result.seconds))
         return true
     }
 

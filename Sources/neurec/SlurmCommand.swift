@@ -81,6 +81,7 @@ struct SlurmCommand: ParsableCommand {
         chmod(scriptURL.path, 0o755)
         print("wrote \(scriptURL.path)")
         guard submit else { return }
+        fflush(nil)  // our line before the script's own
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
         process.arguments = [scriptURL.path]
