@@ -13,6 +13,9 @@ extension ExperimentRunner {
         }
         let cells = spec.dValues.indices.flatMap { i in spec.sigmas.indices.map { (i, $0) } }
         let cached = cache?.clusterProbability(for: spec)
+        if cached == nil, requireComplete {
+            throw IncompleteResults(missing: [("cluster option \(spec.means.rawValue)", cells.count)])
+        }
         RunPlan(label: "cluster option \(spec.means.rawValue)", cells: cells.count, instances: cells.count * spec.trials,
                 toCompute: cached == nil ? cells.count * spec.trials : 0,
                 cpuSeconds: cells.reduce(0) { $0 + CostModel.seconds(forCluster: spec, d: spec.dValues[$1.0]) },
@@ -39,6 +42,9 @@ extension ExperimentRunner {
         try cache?.storeClusterProbability(probability, for: spec)
         return ClusterResult(spec: spec, probability: probability)
     }
+
+    /// Whether the cluster experiment's probabilities are in the cache.
+    public func isCached(_ spec: ClusterSpec) -> Bool { cache?.clusterProbability(for: spec) != nil }
 
     static func clusterSeparated(d: Int, sigma: Double, means: ClusterMeans, stream: inout NumpyRandomState) -> Bool {
         var mu1: [Double], mu2: [Double]

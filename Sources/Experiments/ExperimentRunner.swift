@@ -3,32 +3,6 @@ import Instances
 import LinearAlgebra
 import Vocabulary
 
-/// A deterministic 1/count of a grid's cells: the cells whose position in stream order is
-/// `index − 1` modulo `count` (`--shard index/count`, 1-based like Slurm array tasks).
-public struct Shard: Sendable, Hashable {
-    public let index: Int
-    public let count: Int
-
-    public init(index: Int, count: Int) throws {
-        guard count >= 1, (1...count).contains(index) else {
-            throw ExperimentSpecError("--shard must be K/N with 1 ≤ K ≤ N, got \(index)/\(count)")
-        }
-        self.index = index
-        self.count = count
-    }
-
-    /// From SLURM_ARRAY_TASK_ID / SLURM_ARRAY_TASK_COUNT (task ids counted from 0 or from
-    /// SLURM_ARRAY_TASK_MIN), when a job array sets them.
-    public static func fromSlurm(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Shard? {
-        guard let id = environment["SLURM_ARRAY_TASK_ID"].flatMap(Int.init),
-              let count = environment["SLURM_ARRAY_TASK_COUNT"].flatMap(Int.init) else { return nil }
-        let minimum = environment["SLURM_ARRAY_TASK_MIN"].flatMap(Int.init) ?? 0
-        return try Shard(index: id - minimum + 1, count: count)
-    }
-
-    func contains(position: Int) -> Bool { position % count == index - 1 }
-}
-
 /// Runs experiments: cached per trial, in parallel, resumable, shardable (see `ResultCache`).
 public final class ExperimentRunner: Sendable {
     public let cache: ResultCache?
@@ -39,25 +13,66 @@ public final class ExperimentRunner: Sendable {
     /// trial is then computed afresh, since the cache keeps only the metrics.
     public let details: URL?
 
+    /// Refuse to compute: a run that finds trials missing from the cache fails instead
+    /// (`--require-complete`, the assemble step of a cluster job).
+    public let requireComplete: Bool
+
     /// - Parameters:
     ///   - cache: where trial records live; nil computes everything afresh and stores nothing.
     ///   - jobs: worker threads (default: all cores). Results do not depend on it.
     public init(cache: ResultCache?, jobs: Int = ProcessInfo.processInfo.activeProcessorCount,
-                shard: Shard? = nil, progress: ProgressStyle = .automatic, details: URL? = nil) {
+                shard: Shard? = nil, progress: ProgressStyle = .automatic, details: URL? = nil, requireComplete: Bool = false) {
         self.cache = cache
         self.jobs = max(1, jobs)
         self.shard = shard
         self.progress = progress
         self.details = details
+        self.requireComplete = requireComplete
     }
 
-    /// Computes every missing trial of the spec (only the shard's, with a shard) and assembles the
-    /// arrays. With a shard, cells outside it that are not cached yet are NaN.
+    /// Computes every missing trial of the spec (only the shard's, with a shard: see `ShardPlan`) and
+    /// assembles the arrays. With a shard, cells outside it that are not cached yet are NaN.
     public func run(_ spec: ExperimentSpec, label: String? = nil) throws -> ExperimentResult {
+        let positions = shard.map { ShardPlan(specs: [spec], count: $0.count).positions(ofSpec: 0, for: $0) }
+        return try run(spec, positions: positions ?? Array(spec.grid.cells.indices), label: label)
+    }
+
+    /// The stream positions of the spec's trials that a run would compute: those not in the cache (all
+    /// of them without a cache or with `details`, which needs every fit again).
+    public func missingPositions(of spec: ExperimentSpec, among positions: [Int]? = nil) -> [Int] {
+        let cells = spec.grid.cells
+        let cached = details == nil ? cache?.entry(for: spec) : nil
+        return (positions ?? Array(cells.indices)).filter { position in
+            guard let record = cached?.record(for: cells[position]) else { return true }
+            return !spec.metrics.allSatisfy { record[$0] != nil }
+        }
+    }
+
+    /// Computes this runner's shard of several experiments at once (a report's blocks), balanced by
+    /// estimated cost over all of them, into the cache. Returns the trials computed.
+    public func computeShare(of specs: [ExperimentSpec], clusters: [ClusterSpec] = [], shard: Shard) throws -> Int {
+        let plan = ShardPlan(specs: specs, clusters: clusters, count: shard.count)
+        var computed = 0
+        for (k, spec) in specs.enumerated() {
+            let positions = plan.positions(ofSpec: k, for: shard)
+            guard !positions.isEmpty else { continue }
+            computed += try run(spec, positions: positions, label: nil).computedCount
+        }
+        for (k, cluster) in clusters.enumerated() where plan.ownsCluster(k, shard: shard) {
+            if !isCached(cluster) {
+                _ = try runCluster(cluster)
+                computed += cluster.dValues.count * cluster.sigmas.count
+            }
+        }
+        return computed
+    }
+
+    /// Computes the missing trials among `wanted` (stream positions) and assembles the arrays; with a
+    /// shard, other shards' cells already in the cache fill in too.
+    private func run(_ spec: ExperimentSpec, positions wanted: [Int], label: String?) throws -> ExperimentResult {
         try spec.validate()
         let started = Date()
         let cells = spec.grid.cells
-        let wanted = cells.indices.filter { shard?.contains(position: $0) ?? true }
         let records = RecordTable()
         let cached = cache?.entry(for: spec)
         var missing: [Int] = []
@@ -74,11 +89,11 @@ public final class ExperimentRunner: Sendable {
                 cpuSeconds: missing.reduce(0) { $0 + CostModel.seconds(for: spec, n: cells[$1].n, d: cells[$1].d) },
                 jobs: jobs).announce(progress)
         if !missing.isEmpty {
+            if requireComplete { throw IncompleteResults(missing: [(label ?? describe(spec), missing.count)]) }
             let reporter = ProgressReporter(label: label ?? describe(spec), total: missing.count, style: progress)
             try compute(spec, cells: cells, missing: missing, into: records, cache: cached, reporter: reporter)
             reporter.finish()
         }
-        // With a shard, cells of other shards already in the cache fill in too.
         let grid = spec.grid
         let allRecords = cells.enumerated().map { position, cell in
             records.get(position) ?? (shard == nil ? nil : cached?.record(for: cell))
@@ -159,8 +174,22 @@ public final class ExperimentRunner: Sendable {
     }
 
 
-    private func describe(_ spec: ExperimentSpec) -> String {
+    func describe(_ spec: ExperimentSpec) -> String {
         "\(spec.planted.rawValue)→\(spec.learned.rawValue) \(spec.fitting.rawValue)"
+    }
+}
+
+/// Trials missing from the cache where the run was told not to compute (`--require-complete`).
+public struct IncompleteResults: Error, CustomStringConvertible, Sendable {
+    /// What is missing: a name (a report block, an experiment) and its count of missing trials.
+    public let missing: [(name: String, trials: Int)]
+
+    public init(missing: [(name: String, trials: Int)]) { self.missing = missing }
+
+    public var description: String {
+        let total = missing.reduce(0) { $0 + $1.trials }
+        let list = missing.map { "\($0.name) (\($0.trials))" }.joined(separator: ", ")
+        return "--require-complete: \(total) trials are not in the cache: \(list); compute them first (the array tasks, or a run without --require-complete)"
     }
 }
 

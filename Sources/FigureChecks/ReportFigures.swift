@@ -10,8 +10,14 @@ public enum ReportFigures {
     /// PNGs) through `runner`, and returns every figure's regenerated data and picture.
     public static func regenerate(text: String, file: String, scale: String, outputDirectory: URL,
                                   runner: ExperimentRunner) throws -> [RegeneratedFigure] {
+        try regenerate(ReportBuilder.parse(text: text, file: file, scale: scale), file: file, scale: scale,
+                       outputDirectory: outputDirectory, runner: runner)
+    }
+
+    /// The same for a template already parsed (the check parses it once to plan shards).
+    public static func regenerate(_ parsed: ParsedTemplate, file: String, scale: String, outputDirectory: URL,
+                                  runner: ExperimentRunner) throws -> [RegeneratedFigure] {
         let executor = RunnerExecutor(runner: runner)
-        let parsed = try ReportBuilder.parse(text: text, file: file, scale: scale)
         let document = try ReportBuilder(executor: executor)
             .build(parsed, file: file, options: ReportOptions(scale: scale, outputDirectory: outputDirectory,
                                                               pngDPI: BaselineStore.imageDPI))

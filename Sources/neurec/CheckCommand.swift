@@ -37,7 +37,9 @@ struct Check: ParsableCommand {
         }
         let figures: [RegeneratedFigure]
         do {
-            figures = try ReportFigures.regenerate(text: text, file: template, scale: scale,
+            let parsed = try ReportBuilder.parse(text: text, file: template, scale: scale)
+            if let shardDone = try runOptions.prepare(ReportWorkload(parsed), runner: runner) { return print(shardDone) }
+            figures = try ReportFigures.regenerate(parsed, file: template, scale: scale,
                                                    outputDirectory: outputDirectory, runner: runner)
         } catch let error as ReportError {
             FileHandle.standardError.write(Data("\(error.description)\n".utf8))

@@ -25,6 +25,7 @@ struct Neurec: ParsableCommand {
             Plot.self,
             Run.self,
             Check.self,
+            SlurmCommand.self,
             Train.self,
             Bench.self,
             BenchTraining.self,

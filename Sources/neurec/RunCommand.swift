@@ -41,10 +41,14 @@ struct Run: ParsableCommand {
     }
 
     func run() throws {
-        let builder = ReportBuilder(executor: RunnerExecutor(runner: try runOptions.runner()))
+        let runner = try runOptions.runner()
+        let builder = ReportBuilder(executor: RunnerExecutor(runner: runner))
         let outputDirectory = URL(fileURLWithPath: out)
         let start = Date()
         do {
+            // A shard computes its share and writes nothing: a report only ever comes from complete results.
+            let workload = try ReportWorkload(templateAt: URL(fileURLWithPath: template), scale: scale, keepGoing: keepGoing)
+            if let shardDone = try runOptions.prepare(workload, runner: runner) { return print(shardDone) }
             let document = try builder.build(templateAt: URL(fileURLWithPath: template),
                                              options: ReportOptions(scale: scale, outputDirectory: outputDirectory, keepGoing: keepGoing))
             let written = try ReportWriter.write(document, to: outputDirectory, formats: format.isEmpty ? ReportFormat.allCases : format,

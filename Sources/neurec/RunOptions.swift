@@ -2,6 +2,7 @@ import ArgumentParser
 import Experiments
 import Foundation
 import Instances
+import Reports
 
 /// How experiments run: shared by every command that runs them.
 struct RunOptions: ParsableArguments {
@@ -13,12 +14,20 @@ struct RunOptions: ParsableArguments {
     var noCache = false
     @Option(help: "Compute only shard K of N (K/N, 1-based) into the cache; a run without --shard assembles. Also read from SLURM_ARRAY_TASK_ID/COUNT.")
     var shard: String?
+    @Flag(help: "Compute nothing: fail, naming what is missing, unless every trial is in the cache (the assemble step of a cluster job).")
+    var requireComplete = false
     @Flag(help: "No progress on stderr.")
     var quiet = false
 
     func validate() throws {
         if jobs < 1 { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
-        _ = try parsedShard()
+        let shard = try parsedShard()
+        if noCache, shard != nil || requireComplete {
+            throw ValidationError("--no-cache: a shard (--shard or a Slurm array task) and --require-complete need the cache")
+        }
+        if let shard, requireComplete {
+            throw ValidationError("--require-complete is for the run that assembles, not for shard \(shard) (--shard or a Slurm array task)")
+        }
         if let cache, !noCache { try Self.checkWritable(URL(fileURLWithPath: cache), flag: "--cache") }
     }
 
@@ -35,16 +44,27 @@ struct RunOptions: ParsableArguments {
 
     /// After a sharded run: says so and returns true (the arrays are assembled by a plain run).
     func reportedShard(_ result: ExperimentResult) -> Bool {
-        guard (try? parsedShard()) ?? nil != nil else { return false }
-        print(String(format: "shard computed into the cache (%d trials, %.1f s); run again without --shard to assemble the arrays",
-                     result.computedCount, result.seconds))
+        guard let shard = (try? parsedShard()) ?? nil else { return false }
+        print(String(format: "shard %@ computed into the cache (%d trials, %.1f s); run again without --shard to assemble the arrays",
+                     shard.description, result.computedCount, result.seconds))
         return true
     }
 
     func runner(details: URL? = nil) throws -> ExperimentRunner {
         let cacheStore = noCache ? nil : ResultCache(directory: cache.map { URL(fileURLWithPath: $0) } ?? ResultCache.defaultDirectory())
         return ExperimentRunner(cache: cacheStore, jobs: jobs, shard: try parsedShard(), progress: quiet ? .quiet : .automatic,
-                                details: details)
+                                details: details, requireComplete: requireComplete)
+    }
+
+    /// Before a report is built: a shard's line once its share is computed (build nothing then), or
+    /// nil to build. Missing trials under --require-complete end the command with one line.
+    func prepare(_ workload: ReportWorkload, runner: ExperimentRunner) throws -> String? {
+        do {
+            return try workload.prepare(with: runner) { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+        } catch let error as IncompleteResults {
+            FileHandle.standardError.write(Data("neurec: \(workload.reportName): \(error)\n".utf8))
+            throw ExitCode.failure
+        }
     }
 
     /// A folder we can create and write into, checked before any work starts.

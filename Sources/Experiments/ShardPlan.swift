@@ -1,0 +1,125 @@
+import Foundation
+import Instances
+
+/// A deterministic 1/count of some work (`--shard index/count`, 1-based like Slurm array tasks). Which
+/// cells a shard owns is decided by a `ShardPlan`.
+public struct Shard: Sendable, Hashable, CustomStringConvertible {
+    public let index: Int
+    public let count: Int
+
+    public init(index: Int, count: Int) throws {
+        guard count >= 1, (1...count).contains(index) else {
+            throw ExperimentSpecError("--shard must be K/N with 1 ≤ K ≤ N, got \(index)/\(count)")
+        }
+        self.index = index
+        self.count = count
+    }
+
+    /// From SLURM_ARRAY_TASK_ID / SLURM_ARRAY_TASK_COUNT (task ids counted from 0 or from
+    /// SLURM_ARRAY_TASK_MIN), when a job array sets them.
+    public static func fromSlurm(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Shard? {
+        guard let id = environment["SLURM_ARRAY_TASK_ID"].flatMap(Int.init),
+              let count = environment["SLURM_ARRAY_TASK_COUNT"].flatMap(Int.init) else { return nil }
+        let minimum = environment["SLURM_ARRAY_TASK_MIN"].flatMap(Int.init) ?? 0
+        return try Shard(index: id - minimum + 1, count: count)
+    }
+
+    public var description: String { "\(index)/\(count)" }
+}
+
+/// The cost model: how long a unit of work is expected to take, in arbitrary units. Only ratios
+/// matter (it balances shards), so it is rough: one place to refine it for every user.
+public enum WorkCost {
+    /// One instance of `spec` at `cell`: the n×n normal matrix of n×d data dominates the interior-point
+    /// method and the n + 1 neurons of width d the training, hence n²·d, scaled by the program type
+    /// (single-thread timings of the CI-scale blocks and `neurec bench solver`; 1 unit ≈ 0.1 µs here).
+    public static func instance(_ spec: ExperimentSpec, at cell: Cell) -> Double {
+        let size = Double(cell.n) * Double(cell.n) * Double(cell.d)
+        // Metrics without a fit (nic_l, irr, all_ones) cost the certificate searches, not a solve.
+        guard spec.needsFit else { return 0.5 * size }
+        let skip = spec.learned == .skip
+        switch spec.fitting {
+        case .relaxed: return (skip ? 1 : 3) * size
+        case .exact: return (skip ? 12 : 36) * size
+        case .approx: return (skip ? 25 : 75) * size
+        case .train: return 2 * size
+        }
+    }
+
+    /// A whole cluster experiment (science §6): per trial and (d, σ), two 50×d Gaussian blocks.
+    public static func cluster(_ spec: ClusterSpec) -> Double {
+        50 * Double(spec.trials * spec.sigmas.count) * Double(spec.dValues.reduce(0, +))
+    }
+}
+
+/// Which shard computes what: every cell of every grid experiment and every cluster experiment of one
+/// piece of work (a report's blocks, or one experiment) is handed to one of `count` shards so that the
+/// shards' estimated costs (`WorkCost`) are about equal: largest first, each to the least loaded
+/// shard. The plan depends only on the work and the count — never on the cache or the clock — so
+/// array tasks that start at different times agree on it, and every cell has exactly one owner.
+public struct ShardPlan: Sendable {
+    public let count: Int
+    /// Owner (0-based shard) of each grid spec's cells, by stream position.
+    private let cellOwners: [[Int]]
+    private let clusterOwners: [Int]
+
+    public init(specs: [ExperimentSpec], clusters: [ClusterSpec] = [], count: Int) {
+        self.count = count
+        enum Unit { case cell(spec: Int, position: Int), cluster(Int) }
+        var units: [(unit: Unit, cost: Double)] = []
+        for (k, spec) in specs.enumerated() {
+            for (position, cell) in spec.grid.cells.enumerated() {
+                units.append((.cell(spec: k, position: position), WorkCost.instance(spec, at: cell)))
+            }
+        }
+        for (k, cluster) in clusters.enumerated() { units.append((.cluster(k), WorkCost.cluster(cluster))) }
+        // A stable sort keeps equal costs in work order, so the plan is the same on every machine.
+        let order = units.indices.sorted { units[$0].cost > units[$1].cost || (units[$0].cost == units[$1].cost && $0 < $1) }
+        var loads = LoadHeap(count: count)
+        var cellOwners = specs.map { [Int](repeating: 0, count: $0.grid.cells.count) }
+        var clusterOwners = [Int](repeating: 0, count: clusters.count)
+        for index in order {
+            let owner = loads.takeLightest(adding: units[index].cost)
+            switch units[index].unit {
+            case let .cell(spec, position): cellOwners[spec][position] = owner
+            case let .cluster(k): clusterOwners[k] = owner
+            }
+        }
+        self.cellOwners = cellOwners
+        self.clusterOwners = clusterOwners
+    }
+
+    /// The stream positions of `specs[spec]`'s cells that `shard` computes, ascending.
+    public func positions(ofSpec spec: Int, for shard: Shard) -> [Int] {
+        cellOwners[spec].indices.filter { cellOwners[spec][$0] == shard.index - 1 }
+    }
+
+    public func ownsCluster(_ cluster: Int, shard: Shard) -> Bool { clusterOwners[cluster] == shard.index - 1 }
+}
+
+/// Shards by accumulated cost; the lightest comes first, the lower index among equals.
+private struct LoadHeap {
+    private var heap: [(load: Double, shard: Int)]
+
+    init(count: Int) { heap = (0..<count).map { (0, $0) } }
+
+    private func lighter(_ a: Int, _ b: Int) -> Bool {
+        heap[a].load < heap[b].load || (heap[a].load == heap[b].load && heap[a].shard < heap[b].shard)
+    }
+
+    /// The lightest shard, after adding `cost` to its load.
+    mutating func takeLightest(adding cost: Double) -> Int {
+        let shard = heap[0].shard
+        heap[0].load += cost
+        var parent = 0
+        while true {
+            let left = 2 * parent + 1, right = left + 1
+            var smallest = parent
+            if left < heap.count, lighter(left, smallest) { smallest = left }
+            if right < heap.count, lighter(right, smallest) { smallest = right }
+            if smallest == parent { return shard }
+            heap.swapAt(parent, smallest)
+            parent = smallest
+        }
+    }
+}

@@ -1,0 +1,102 @@
+import Experiments
+import Foundation
+import Instances
+import Testing
+
+@Suite struct ShardPlanTests {
+    let specs = [recoverySpec(maxN: 60, maxD: 30, trials: 2),
+                 ExperimentSpec(planted: .normalized, learned: .normalized, fitting: .relaxed,
+                                grid: InstanceGrid(maxN: 40, maxD: 20, trials: 3),
+                                parameters: InstanceParameters(plantedWeights: .structured, neurons: 1), metrics: [.recovery]),
+                 recoverySpec(rng: .numpy, maxN: 30, maxD: 20, trials: 4)]
+    let clusters = [ClusterSpec(dValues: [20, 40], sigmas: [1, 2], trials: 10)]
+
+    /// Every cell and every cluster experiment has exactly one owner, for any count.
+    @Test(arguments: [1, 2, 3, 7, 50])
+    func everyUnitHasExactlyOneOwner(count: Int) throws {
+        let plan = ShardPlan(specs: specs, clusters: clusters, count: count)
+        let shards = try (1...count).map { try Shard(index: $0, count: count) }
+        for (k, spec) in specs.enumerated() {
+            let owned = shards.flatMap { plan.positions(ofSpec: k, for: $0) }
+            #expect(owned.sorted() == Array(spec.grid.cells.indices))
+        }
+        #expect(shards.filter { plan.ownsCluster(0, shard: $0) }.count == 1)
+    }
+
+    /// Largest first onto the least loaded shard stays within one unit of the mean (Graham's bound for
+    /// this greedy rule): max load ≤ total / N + the largest unit.
+    @Test(arguments: [2, 3, 5, 16])
+    func shardsAreBalancedByCost(count: Int) throws {
+        let plan = ShardPlan(specs: specs, count: count)
+        var loads: [Double] = []
+        var largest = 0.0, total = 0.0
+        for index in 1...count {
+            let shard = try Shard(index: index, count: count)
+            var load = 0.0
+            for (k, spec) in specs.enumerated() {
+                let cells = spec.grid.cells
+                for position in plan.positions(ofSpec: k, for: shard) {
+                    let cost = WorkCost.instance(spec, at: cells[position])
+                    load += cost
+                    largest = max(largest, cost)
+                }
+            }
+            loads.append(load)
+            total += load
+        }
+        #expect(loads.max()! <= total / Double(count) + largest)
+        // Not every N-th cell: the large-n cells are spread, so no shard gets all of one row of n.
+        #expect(loads.min()! >= total / Double(count) - largest)
+    }
+
+    /// The cost model: n²·d per instance, and the ordering of program types the benchmarks show.
+    @Test func costGrowsAsNSquaredTimesD() {
+        let spec = recoverySpec()
+        let base = WorkCost.instance(spec, at: Cell(n: 20, d: 10, trial: 0))
+        #expect(WorkCost.instance(spec, at: Cell(n: 40, d: 10, trial: 0)) == 4 * base)
+        #expect(WorkCost.instance(spec, at: Cell(n: 20, d: 30, trial: 1)) == 3 * base)
+        var approx = spec
+        approx.fitting = .approx
+        #expect(WorkCost.instance(approx, at: Cell(n: 20, d: 10, trial: 0)) > base)
+    }
+
+    /// Shards of several experiments at once, in any count, then an assembling run that computes
+    /// nothing: the arrays equal one unsharded run's, in both stream modes.
+    @Test(arguments: [2, 3, 5])
+    func sharesThenAssembleEqualOneRun(count: Int) throws {
+        let cache = try temporaryCache()
+        let work = [specs[0], specs[2]]
+        var computed = 0
+        for index in 1...count {
+            let shard = try Shard(index: index, count: count)
+            computed += try ExperimentRunner(cache: cache, jobs: 2, shard: shard, progress: .quiet).computeShare(of: work, shard: shard)
+        }
+        #expect(computed == work.reduce(0) { $0 + $1.grid.cells.count })
+        let assembling = ExperimentRunner(cache: cache, progress: .quiet, requireComplete: true)
+        for spec in work {
+            #expect(assembling.missingPositions(of: spec).isEmpty)
+            let assembled = try assembling.run(spec)
+            let single = try ExperimentRunner(cache: nil, progress: .quiet).run(spec)
+            #expect(assembled.computedCount == 0)
+            #expect(sameArrays(assembled, single, .recovery) && sameArrays(assembled, single, .disAbs))
+        }
+    }
+
+    @Test func requireCompleteRefusesToCompute() throws {
+        let cache = try temporaryCache()
+        let spec = recoverySpec(maxN: 20, maxD: 10, trials: 2)
+        let shard = try Shard(index: 1, count: 2)
+        _ = try ExperimentRunner(cache: cache, shard: shard, progress: .quiet).computeShare(of: [spec], shard: shard)
+        let left = 4 - ShardPlan(specs: [spec], count: 2).positions(ofSpec: 0, for: shard).count
+        let runner = ExperimentRunner(cache: cache, progress: .quiet, requireComplete: true)
+        #expect(runner.missingPositions(of: spec).count == left)
+        do {
+            _ = try runner.run(spec, label: "tiny")
+            Issue.record("a run with missing trials and requireComplete should fail")
+        } catch let error as IncompleteResults {
+            #expect(error.missing.map(\.name) == ["tiny"] && error.missing.map(\.trials) == [left])
+            #expect(error.description.contains("\(left) trials are not in the cache"))
+        }
+        #expect(throws: IncompleteResults.self) { try runner.runCluster(ClusterSpec(dValues: [5], sigmas: [1], trials: 3)) }
+    }
+}
