@@ -25,7 +25,7 @@ public struct MathGlyphMetrics: Sendable, Equatable {
 }
 
 /// How a renderer measures text for the layout: the only thing `MathLayout` asks of it (the PDF
-/// renderer supplies `PangoMathMeasurer`, in Render/PDFMath.swift).
+/// renderer supplies `PangoMathMeasurer`, in Render/PDFMath.swift; the tests, fixed metrics).
 public protocol MathTextMeasuring {
     func measure(_ text: String, font: MathFont, size: Double) -> MathGlyphMetrics
 }
