@@ -18,7 +18,7 @@ extension Metric {
     /// Metrics that are 0/1 per trial, so a skipped cell counts as 0 (science §3), not NaN.
     public var isProbability: Bool {
         switch self {
-        case .recovery, .nicL, .irrepresentability, .allOnes: return true
+        case .recovery, .nicL, .irrepresentability, .allOnes, .almostOptimal: return true
         default: return false
         }
     }
@@ -29,7 +29,7 @@ extension ExperimentSpec {
     /// onto themselves; the generalizations take the nearest one that draws what they need.
     public var drawOrder: OriginalExperiment {
         let onlyRecoveryLike = metrics.allSatisfy { [.recovery, .nicL, .irrepresentability, .allOnes, .cosine,
-                                                     .offPlantedNorm, .seconds, .iterations].contains($0) }
+                                                     .offPlantedNorm, .seconds, .iterations, .almostOptimal].contains($0) }
         let quiet = onlyRecoveryLike && parameters.sigma == 0
         if planted == .linear {
             switch fitting {
@@ -81,6 +81,8 @@ extension ExperimentSpec {
                 throw ExperimentSpecError("metric dis_test: needs a test set, which the convex normalization experiments do not draw (science §3); use dis_abs, or fitting train")
             case .iterations where fitting == .train:
                 throw ExperimentSpecError("metric iterations: counts interior-point iterations; training has none")
+            case .almostOptimal where fitting == .train:
+                throw ExperimentSpecError("metric almost_optimal: a stop of the interior-point solver; training has none")
             default: break
             }
         }

@@ -8,14 +8,17 @@ public struct ExperimentResult: Sendable {
     public let instanceCount: Int
     public let computedCount: Int
     public let seconds: Double
+    /// Trials whose solve stopped almost optimal (metric `almost_optimal`), cached ones included.
+    public let almostOptimalCount: Int
 
     public init(spec: ExperimentSpec, arrays: [Metric: TrialGrid], instanceCount: Int, computedCount: Int = 0,
-                seconds: Double) {
+                seconds: Double, almostOptimalCount: Int = 0) {
         self.spec = spec
         self.arrays = arrays
         self.instanceCount = instanceCount
         self.computedCount = computedCount
         self.seconds = seconds
+        self.almostOptimalCount = almostOptimalCount
     }
 }
 

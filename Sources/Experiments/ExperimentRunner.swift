@@ -109,8 +109,14 @@ public final class ExperimentRunner: Sendable {
             }
             arrays[metric] = array
         }
+        // Never silent: a run says how many of its solves met only the reduced tolerance.
+        let almostOptimal = allRecords.filter { $0?[.almostOptimal] == 1 }.count
+        if almostOptimal > 0 {
+            let solved = allRecords.filter { $0?[.almostOptimal] != nil }.count
+            FileHandle.standardError.write(Data("neurec: warning: \(label ?? describe(spec)): \(almostOptimal) of \(solved) solves stopped almost optimal (residuals and gap ≤ 1e-7, not 1e-9); their metrics are evaluated at that point (metric almost_optimal marks them)\n".utf8))
+        }
         return ExperimentResult(spec: spec, arrays: arrays, instanceCount: wanted.count, computedCount: missing.count,
-                                seconds: Date().timeIntervalSince(started))
+                                seconds: Date().timeIntervalSince(started), almostOptimalCount: almostOptimal)
     }
 
     private func compute(_ spec: ExperimentSpec, cells: [Cell], missing: [Int], into records: RecordTable,

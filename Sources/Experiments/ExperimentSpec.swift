@@ -36,6 +36,11 @@ public enum Metric: String, Sendable, Hashable, Codable, CaseIterable {
     case allOnes = "all_ones"
     /// Solver or training wall time, and interior-point iterations.
     case seconds, iterations
+    /// 1 when the solver stopped almost optimal (`SolverStatus.almostOptimal`: it stalled at a point
+    /// meeting only the reduced tolerance, 1e-7), else 0. The other metrics are evaluated at that
+    /// point as at an optimal one; recorded for every convex-program trial, and counted in a warning
+    /// by every run (`ExperimentResult.almostOptimalCount`).
+    case almostOptimal = "almost_optimal"
 }
 
 /// Everything that determines an experiment's numbers; its hash keys the cache.

@@ -56,8 +56,13 @@ struct TrialEvaluation {
         if let w0 = result.w0 { fit.append(("w0", .vector(w0))) }
         fit.append(("w", .rows(result.w)))
         if let v = result.v { fit.append(("v", .rows(v))) }
-        var record: TrialRecord = [.seconds: result.seconds, .iterations: Double(result.iterations)]
-        guard result.status.isOptimal else {
+        var record: TrialRecord = [.seconds: result.seconds, .iterations: Double(result.iterations),
+                                   .almostOptimal: result.status == .almostOptimal ? 1 : 0]
+        // An almost-optimal point (residuals and gap ≤ 1e-7 instead of 1e-9) is measured like an
+        // optimal one: recovery is judged at 1e-4, far above that accuracy, and counting these
+        // trials as failures would change the committed figures. The stop is recorded instead and
+        // every run warns with the count (ExperimentRunner).
+        guard result.status.hasMinimizer else {
             // No trustworthy minimizer: not recovered, distances unknown.
             record[.recovery] = 0
             return (record, .object(fit))

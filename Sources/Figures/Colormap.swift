@@ -3,12 +3,12 @@
 
 /// A map from [0, 1] to colours, sampled like matplotlib's 256-entry lookup tables so a band's
 /// colour is the same byte-for-byte as matplotlib's for the same level.
-public struct Colormap: Sendable, Hashable {
+public struct Colormap: Sendable, Hashable, Encodable {
     public let name: String
     /// Piecewise-linear control points (position, value) per channel.
     let red: [Stop], green: [Stop], blue: [Stop]
 
-    struct Stop: Sendable, Hashable { let at: Double; let value: Double }
+    struct Stop: Sendable, Hashable, Encodable { let at: Double; let value: Double }
 
     init(name: String, red: [(Double, Double)], green: [(Double, Double)], blue: [(Double, Double)]) {
         self.name = name

@@ -6,7 +6,7 @@
 
 /// Values on a rectilinear grid: `values[i * yValues.count + j]` is z at `(xValues[i], yValues[j])`.
 /// This is the layout of an experiment's `[n, d]` mean array, with x = n and y = d.
-public struct ScalarGrid: Sendable, Equatable {
+public struct ScalarGrid: Sendable, Equatable, Encodable {
     public var xValues: [Double]
     public var yValues: [Double]
     public var values: [Double]

@@ -1,14 +1,14 @@
 // Plain geometry values. Units are points (1/72 in) everywhere a size or position is on the
 // page; data coordinates (n, d, σ, …) only appear inside a plot's scales.
 
-public struct Point: Sendable, Hashable, CustomStringConvertible {
+public struct Point: Sendable, Hashable, Encodable, CustomStringConvertible {
     public var x: Double
     public var y: Double
     public init(_ x: Double, _ y: Double) { self.x = x; self.y = y }
     public var description: String { "(\(x), \(y))" }
 }
 
-public struct Size: Sendable, Hashable {
+public struct Size: Sendable, Hashable, Encodable {
     public var width: Double
     public var height: Double
     public init(width: Double, height: Double) { self.width = width; self.height = height }
@@ -35,7 +35,7 @@ public struct Rect: Sendable, Hashable {
     }
 }
 
-public struct RGBColor: Sendable, Hashable {
+public struct RGBColor: Sendable, Hashable, Encodable {
     public var red: Double
     public var green: Double
     public var blue: Double

@@ -4,13 +4,13 @@ import Foundation
 /// Curves against one variable: success probability against σ (one line per d), theory against
 /// experiment (Wendel's formula), loss per epoch on a log axis; optional error bars and a legend.
 public struct LinePlot: Figure {
-    public enum Marker: String, CaseIterable, Sendable { case circle, square, triangle, diamond, cross, none }
-    public enum Scale: Sendable, Equatable { case linear, logarithmic }
+    public enum Marker: String, CaseIterable, Sendable, Encodable { case circle, square, triangle, diamond, cross, none }
+    public enum Scale: Sendable, Equatable, Encodable { case linear, logarithmic }
     /// `best` picks the inside corner covering the fewest data; `outsideRight` puts the legend
     /// beside the plot, for curves that fill the whole plot.
-    public enum LegendPosition: Sendable, Equatable { case best, topLeft, topRight, bottomLeft, bottomRight, outsideRight, hidden }
+    public enum LegendPosition: Sendable, Equatable, Encodable { case best, topLeft, topRight, bottomLeft, bottomRight, outsideRight, hidden }
 
-    public struct Series: Sendable {
+    public struct Series: Sendable, Encodable {
         /// Markup for the legend; nil keeps the series out of it.
         public var label: String?
         public var x: [Double]

@@ -4,8 +4,9 @@ import Foundation
 // Output surfaces. Every figure has one drawing routine, `draw(into:rect:)`, that only talks
 // to a cairo_t; the surface behind it (image, PDF, SVG, or a caller's page) decides the format.
 
-/// Something that can be drawn: a value holding data and style, with a preferred size.
-public protocol Figure: Sendable {
+/// Something that can be drawn: a value holding data and style, with a preferred size. Encodable
+/// so that a figure has a stable identity (the report's figure files are keyed on its JSON).
+public protocol Figure: Sendable, Encodable {
     /// The size the figure is drawn at, in points; files take it as their page or image size.
     var size: Size { get set }
     /// The typeface of every label: a family name Pango knows (see `FontCatalog`).

@@ -1,8 +1,8 @@
 import CCairo
 
 /// A line drawn over a phase diagram to compare the transition with a law, e.g. n = 2d.
-public struct ReferenceLine: Sendable, Equatable {
-    public enum Shape: Sendable, Equatable {
+public struct ReferenceLine: Sendable, Equatable, Encodable {
+    public enum Shape: Sendable, Equatable, Encodable {
         /// x = c · y through the origin (n = c·d on the paper's axes).
         case ratio(Double)
         /// Any polyline in data coordinates.
@@ -33,7 +33,7 @@ public struct ReferenceLine: Sendable, Equatable {
 /// (n, d) grid as filled contours or as one cell per grid point, with a colour bar, an optional
 /// boundary contour and reference lines.
 public struct PhaseDiagram: Figure {
-    public enum Kind: String, CaseIterable, Sendable {
+    public enum Kind: String, CaseIterable, Sendable, Encodable {
         /// Filled contours of the bilinear interpolation between grid points (matplotlib's contourf).
         case contour
         /// One cell per grid point, coloured by the band its value falls in; for small grids.

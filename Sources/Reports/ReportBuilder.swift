@@ -6,7 +6,8 @@ import Foundation
 public struct ReportOptions: Sendable {
     /// Scale name from the front matter; nil for its default.
     public var scale: String?
-    /// Where `NAME.md`, `NAME.html`, `NAME.pdf` and `figures/NAME/` go.
+    /// Where `NAME.md`, `NAME.html`, `NAME.pdf` and `figures/NAME/` will go (written by
+    /// `ReportWriter` and `FigureWriter`; the model's figure paths are relative to it).
     public var outputDirectory: URL
     /// Render a failing directive as an error box and carry on instead of stopping.
     public var keepGoing: Bool
@@ -44,8 +45,9 @@ enum ParsedItem: Sendable {
 extension SourceText: @unchecked Sendable {}
 
 /// Builds the document model: parse the template, run each block through the experiments layer,
-/// draw its figure and tables, number figures, tables and sections, and resolve math, values and
-/// cross-references. Renderers then only read the model.
+/// turn its results into a figure and tables, number figures, tables and sections, and resolve
+/// math, values and cross-references. It writes no file: `FigureWriter` draws the figure files and
+/// the renderers only read the model (`ReportWriter` does both).
 public final class ReportBuilder {
     let executor: any ExperimentExecuting
     let log: (String) -> Void
@@ -93,8 +95,8 @@ public final class ReportBuilder {
                               items: items, source: source)
     }
 
-    /// Builds the finished document from the template at `url`; figures are rendered to
-    /// `outputDirectory/figures/NAME/ID.{png,pdf}` (skipped when unchanged).
+    /// Builds the finished document from the template at `url`; its figures name the files
+    /// `figures/NAME/ID.{png,pdf}` that `FigureWriter` writes.
     public func build(templateAt url: URL, options: ReportOptions) throws -> ReportDocument {
         let text: String
         do { text = try String(contentsOf: url, encoding: .utf8) } catch {
@@ -115,8 +117,6 @@ public final class ReportBuilder {
     /// Builds an already parsed template (`options.scale` and `keepGoing` were the parse's).
     public func build(_ parsed: ParsedTemplate, file: String, options: ReportOptions) throws -> ReportDocument {
         let name = parsed.name
-        let figureFolder = options.outputDirectory.appendingPathComponent("figures").appendingPathComponent(name)
-        try FileManager.default.createDirectory(at: figureFolder, withIntermediateDirectories: true)
 
         // Numbers first, so references to later figures resolve.
         var figureNumbers: [String: Int] = [:]
@@ -176,27 +176,20 @@ public final class ReportBuilder {
                     blocks.append(.error(error.description))
                 case .success(let outcome):
                     if let figureOptions = directive.figure, let drawn = BlockPresentation.figure(for: outcome) {
-                        let png = figureFolder.appendingPathComponent("\(directive.id).png")
-                        let pdf = figureFolder.appendingPathComponent("\(directive.id).pdf")
                         let appearance = figureOptions.appearance
                         let figure = appearance.applied(to: drawn)
-                        try renderIfChanged(figure, png: png, pdf: pdf, dpi: options.pngDPI ?? appearance.dpi,
-                                            file: file, line: directive.line)
                         let caption = try resolver.resolveText(figureOptions.caption, line: directive.line)
                         blocks.append(.figure(FigureContent(label: directive.id, number: figureNumbers[directive.id]!,
                                                             caption: caption, figure: figure,
                                                             pngPath: "figures/\(name)/\(directive.id).png",
-                                                            pdfPath: "figures/\(name)/\(directive.id).pdf")))
+                                                            pdfPath: "figures/\(name)/\(directive.id).pdf",
+                                                            pngDPI: options.pngDPI ?? appearance.dpi)))
                     }
                     let tables = BlockPresentation.tables(for: outcome)
                     for (k, (kind, table)) in tables.enumerated() {
                         let number = tableNumbers[directive.id]! + k
-                        let defaultCaption = kind == .boundary
-                            ? (directive.runs.count > 1
-                                ? "Phase-transition boundary of @\(directive.id): for each $d$ and panel, the smallest $n$ where the mean over trials reaches the boundary level, and in parentheses the ratio $n/d$."
-                                : "Phase-transition boundary of @\(directive.id): for each $d$, the smallest $n$ where the mean over trials reaches the boundary level, and the ratio $n/d$.")
-                            : "Runs of block `\(directive.id)`: grid, trials, instances and wall time."
-                        let captionText = (k == 0 ? directive.tableCaption : nil) ?? defaultCaption
+                        let captionText = (k == 0 ? directive.tableCaption : nil)
+                            ?? DefaultCaptions.table(kind, block: directive.id, panels: directive.runs.count)
                         let caption = try resolver.resolveText(captionText, line: directive.line)
                         // The first table is the one `@id.table` links to.
                         blocks.append(.table(table, anchor: k == 0 ? "tbl-\(directive.id)" : "tbl-\(directive.id)\(k + 1)",
@@ -232,22 +225,19 @@ public final class ReportBuilder {
         let values = BlockSummary.values(for: directive, results: results, cluster: cluster)
         return BlockOutcome(directive: directive, results: results, clusterResult: cluster, values: values)
     }
+}
 
-    /// Renders PNG and PDF unless both exist with the same data and style (hash stored beside them).
-    func renderIfChanged(_ figure: any Figure, png: URL, pdf: URL, dpi: Double, file: String, line: Int) throws {
-        let key = String(stableHash("figure-v2 \(dpi) " + String(reflecting: figure)), radix: 16)
-        let hashFile = png.deletingPathExtension().appendingPathExtension("hash")
-        let fm = FileManager.default
-        if fm.fileExists(atPath: png.path), fm.fileExists(atPath: pdf.path),
-           (try? String(contentsOf: hashFile, encoding: .utf8)) == key {
-            return
-        }
-        do {
-            try figure.render(to: png, pixelScale: dpi / 72)
-            try figure.render(to: pdf)
-            try key.write(to: hashFile, atomically: true, encoding: .utf8)
-        } catch {
-            throw ReportError(file: file, line: line, message: "cannot render figure: \(error)")
+/// The English captions a computed table gets when its block gives none (`table_caption`), in one
+/// place. They are template text: `@id` references and `$…$` math resolve like the prose's.
+enum DefaultCaptions {
+    static func table(_ kind: TableKind, block id: String, panels: Int) -> String {
+        switch kind {
+        case .boundary where panels > 1:
+            return "Phase-transition boundary of @\(id): for each $d$ and panel, the smallest $n$ where the mean over trials reaches the boundary level, and in parentheses the ratio $n/d$."
+        case .boundary:
+            return "Phase-transition boundary of @\(id): for each $d$, the smallest $n$ where the mean over trials reaches the boundary level, and the ratio $n/d$."
+        case .runs:
+            return "Runs of block `\(id)`: grid, trials, instances and wall time."
         }
     }
 }

@@ -5,12 +5,14 @@ public enum ReportFormat: String, CaseIterable, Sendable {
     case md, html, pdf
 }
 
-/// Writes a built document in the chosen formats to `DIR/NAME.{md,html,pdf}`.
+/// Writes a built document: first its figure files (`FigureWriter`), then the chosen formats to
+/// `DIR/NAME.{md,html,pdf}`.
 public enum ReportWriter {
     @discardableResult
     public static func write(_ document: ReportDocument, to directory: URL, formats: [ReportFormat] = ReportFormat.allCases,
                              paper: PDFRenderer.PaperSize = .a4) throws -> [URL] {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try FigureWriter.write(document, to: directory)
         var written: [URL] = []
         for format in formats {
             let url = directory.appendingPathComponent("\(document.name).\(format.rawValue)")

@@ -22,28 +22,52 @@ protocol Cone: AnyObject {
     func inverseProduct(_ lambda: UnsafeBufferPointer<Double>, _ u: UnsafeBufferPointer<Double>, _ out: UnsafeMutableBufferPointer<Double>)
     /// x ← x + alpha·e, e the cone's identity element.
     func addIdentity(_ alpha: Double, _ x: UnsafeMutableBufferPointer<Double>)
-    /// The largest α ≤ αmax with x + α dx in the cone (x interior).
+    /// The largest α with x + α dx in the cone (x interior); +∞ when the ray never leaves it.
     func maxStep(_ x: UnsafeBufferPointer<Double>, _ dx: UnsafeBufferPointer<Double>) -> Double
+    /// Moves x into the interior for the start point: a cone that is not interior by at least
+    /// `margin` is shifted along its identity element, by its own amount (CVXOPT shifts every cone
+    /// by the largest shift, which with hundreds of blocks inflates every t_j by the worst one).
+    func shiftInside(_ x: UnsafeMutableBufferPointer<Double>, margin: Double)
+
+    // What the structured normal equations need of the scaling (science §4 "Structure worth
+    // exploiting"), asked of any cone so that the elimination never depends on a concrete type.
+
+    /// Writes W⁻² as a dense column-major dimension × dimension matrix with leading dimension ld:
+    /// the start of a sign-constrained block's Hessian H_j.
+    func writeInverseSquaredScaling(into h: UnsafeMutablePointer<Double>, ld: Int)
+    /// Writes the diagonal of W⁻² and returns true when W is diagonal; false (nothing written)
+    /// otherwise.
+    func writeInverseSquaredDiagonal(into out: UnsafeMutablePointer<Double>) -> Bool
+    /// W² restricted to the coordinates after the first, when it has the form η²(I + 2uuᵀ): η and
+    /// u. For the epigraph cone (t, w) of a norm this is the (H⁻¹)_ww of a block with no other
+    /// constraint — a multiple of I plus a rank-one term. Nil for cones without that form.
+    func tailSquaredScaling() -> (eta: Double, direction: ArraySlice<Double>)?
 }
 
-/// The product cone K of a program: the second-order cones first, then the orthant, each
-/// applied to its slice of an m-vector.
+/// The product cone K of a program: any cones, each applied to its slice of an m-vector, in
+/// order (the conic form puts one second-order cone per block first, then one orthant per
+/// sign-constrained block).
 final class ConeSet {
-    let soc: SecondOrderCones
-    let nn: NonnegativeCone
-    var dimension: Int { soc.dimension + nn.dimension }
-    var degree: Int { soc.degree + nn.degree }
+    let cones: [any Cone]
+    /// Start of each cone's slice.
+    let offsets: [Int]
+    let dimension: Int
+    let degree: Int
 
-    init(socSizes: [Int], nonnegative: Int) {
-        soc = SecondOrderCones(sizes: socSizes)
-        nn = NonnegativeCone(dimension: nonnegative)
+    init(_ cones: [any Cone]) {
+        self.cones = cones
+        var o: [Int] = [], total = 0
+        for cone in cones { o.append(total); total += cone.dimension }
+        offsets = o
+        dimension = total
+        degree = cones.reduce(0) { $0 + $1.degree }
     }
+
+    subscript(index: Int) -> any Cone { cones[index] }
 
     private func each(_ body: (any Cone, Int) -> Void) {
-        body(soc, 0)
-        body(nn, soc.dimension)
+        for (cone, offset) in zip(cones, offsets) { body(cone, offset) }
     }
-
     private func unary(_ v: [Double], _ op: (any Cone, UnsafeBufferPointer<Double>, UnsafeMutableBufferPointer<Double>) -> Void) -> [Double] {
         var out = [Double](repeating: 0, count: dimension)
         v.withUnsafeBufferPointer { v in
@@ -78,7 +102,7 @@ final class ConeSet {
         binary(s, z) { cone, s, z, l in cone.updateScaling(s: s, z: z, lambda: l) }
     }
 
-    func setIdentityScaling() { soc.setIdentityScaling(); nn.setIdentityScaling() }
+    func setIdentityScaling() { for cone in cones { cone.setIdentityScaling() } }
     func W(_ v: [Double], inverse: Bool = false) -> [Double] { unary(v) { $0.applyW($1, inverse: inverse, $2) } }
     func W2(_ v: [Double], inverse: Bool = false) -> [Double] { unary(v) { $0.applyW2($1, inverse: inverse, $2) } }
     func jordan(_ u: [Double], _ v: [Double]) -> [Double] { binary(u, v) { $0.jordanProduct($1, $2, $3) } }
@@ -87,6 +111,12 @@ final class ConeSet {
     func addIdentity(_ alpha: Double, to x: inout [Double]) {
         x.withUnsafeMutableBufferPointer { x in
             each { cone, off in cone.addIdentity(alpha, UnsafeMutableBufferPointer(rebasing: x[off..<(off + cone.dimension)])) }
+        }
+    }
+
+    func shiftInside(_ x: inout [Double], margin: Double) {
+        x.withUnsafeMutableBufferPointer { x in
+            each { cone, off in cone.shiftInside(UnsafeMutableBufferPointer(rebasing: x[off..<(off + cone.dimension)]), margin: margin) }
         }
     }
 

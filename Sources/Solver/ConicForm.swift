@@ -46,6 +46,9 @@ final class ConicForm {
     let xCount: Int
     /// Offset of each signed block's n rows inside the nonnegative slice, −1 when unsigned.
     let nnOffset: [Int]
+    /// Index in `makeCones()` of each signed block's orthant, −1 when unsigned (cone j itself is
+    /// block j's second-order cone).
+    let signCone: [Int]
     let socSizes: [Int]
     let mSOC: Int, mNN: Int
     var m: Int { mSOC + mNN }
@@ -102,12 +105,19 @@ final class ConicForm {
         rOffset = total
         xCount = total + (approx ? n : 0)
         nnOffset = nno
+        signCone = nno.map { $0 < 0 ? -1 : B + $0 / program.n }
         socSizes = ranks.map { $0 + 1 }
         mSOC = socSizes.reduce(0, +)
         mNN = nnTotal
         var c = [Double](repeating: 0, count: xCount)
         for j in 0..<B { c[xo[j]] = 1 }
         self.c = c
+    }
+
+    /// K: one second-order cone per block (t_j, w_j), then one orthant of n sign rows per signed
+    /// block, in the order of the slack vector.
+    func makeCones() -> ConeSet {
+        ConeSet(socSizes.map { SecondOrderCone(dimension: $0) } + (0..<(mNN / max(n, 1))).map { _ in NonnegativeCone(dimension: n) })
     }
 
     /// ½ xᵀPx.

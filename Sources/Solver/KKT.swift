@@ -23,15 +23,17 @@ protocol KKTSolver: AnyObject {
 final class DenseReferenceKKT: KKTSolver {
     let form: ConicForm
     let cones: ConeSet
+    let settings: SolverSettings
     private let a: Matrix<Double>
     private let g: Matrix<Double>
     private var k: Matrix<Double>
     var formationSeconds = 0.0
     var formationFlops = 0.0
 
-    init(form: ConicForm, cones: ConeSet) {
+    init(form: ConicForm, cones: ConeSet, settings: SolverSettings) {
         self.form = form
         self.cones = cones
+        self.settings = settings
         let N = form.xCount
         var a = Matrix<Double>(rows: form.n, columns: N), g = Matrix<Double>(rows: form.m, columns: N)
         for col in 0..<N {
@@ -54,7 +56,9 @@ final class DenseReferenceKKT: KKTSolver {
         for j in 0..<N { for i in 0..<N { k[i, j] = h[i, j] } }
         if form.approx { for i in 0..<n { k[form.rOffset + i, form.rOffset + i] += 2 } }
         for j in 0..<N { for i in 0..<n { k[N + i, j] = a[i, j]; k[j, N + i] = a[i, j] } }
-        for i in 0..<n { k[N + i, N + i] = -1e-13 }
+        // The structured solve's static regularization, absolute here: enough for LU when the blocks
+        // do not span Rⁿ.
+        for i in 0..<n { k[N + i, N + i] = -settings.normalRegularization }
         return true
     }
 

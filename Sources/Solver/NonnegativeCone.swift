@@ -1,6 +1,6 @@
 import Foundation
 
-/// The nonnegative orthant R^m_+ of the sign constraints (2D_i − I) X w_i ≥ 0 (science §4):
+/// The nonnegative orthant R^m_+ of one block's sign constraints (2D_i − I) X w_i ≥ 0 (science §4):
 /// W = diag(√(s/z)), λ = √(s z), products are elementwise.
 final class NonnegativeCone: Cone {
     let dimension: Int
@@ -27,9 +27,19 @@ final class NonnegativeCone: Cone {
     }
 
     /// W⁻² = diag(z/s): the weights of Xᵀ Λ X in the block matrices of the sign-constrained forms.
-    func inverseSquaredScaling(_ out: UnsafeMutablePointer<Double>) {
+    func writeInverseSquaredDiagonal(into out: UnsafeMutablePointer<Double>) -> Bool {
         w.withUnsafeBufferPointer { w in for i in 0..<dimension { out[i] = 1 / (w[i] * w[i]) } }
+        return true
     }
+
+    func writeInverseSquaredScaling(into h: UnsafeMutablePointer<Double>, ld: Int) {
+        for j in 0..<dimension {
+            for i in 0..<dimension { h[i + j * ld] = i == j ? 1 / (w[i] * w[i]) : 0 }
+        }
+    }
+
+    /// diag(w₁², …) is not a multiple of I plus a rank-one term in general.
+    func tailSquaredScaling() -> (eta: Double, direction: ArraySlice<Double>)? { nil }
 
     func applyW(_ v: UnsafeBufferPointer<Double>, inverse: Bool, _ out: UnsafeMutableBufferPointer<Double>) {
         w.withUnsafeBufferPointer { w in
@@ -53,6 +63,10 @@ final class NonnegativeCone: Cone {
 
     func addIdentity(_ alpha: Double, _ x: UnsafeMutableBufferPointer<Double>) {
         for i in 0..<dimension { x[i] += alpha }
+    }
+
+    func shiftInside(_ x: UnsafeMutableBufferPointer<Double>, margin: Double) {
+        for i in 0..<dimension where x[i] <= margin { x[i] = 1 }
     }
 
     func maxStep(_ x: UnsafeBufferPointer<Double>, _ dx: UnsafeBufferPointer<Double>) -> Double {

@@ -1,37 +1,132 @@
 import Foundation
 
 /// Every tolerance and limit of the interior-point iteration, with the defaults the
-/// fixtures are checked against (science §4 programs; fixtures/README.md: objective within
-/// 1e-6 relative, constraint residuals ≤ 1e-8).
-public struct SolverSettings: Sendable {
+/// fixtures are checked against (science §4 programs; Tests/Fixtures/solver/README.md: objective
+/// within 1e-6 relative, constraint residuals ≤ 1e-8). `solve` calls `validate()` first and
+/// answers `invalidInput` with its message when a value makes no sense.
+public struct SolverSettings: Sendable, Equatable {
+    // Termination.
+
     /// Stop when the scaled primal and dual residuals are below this (relative to 1 + ‖data‖).
+    /// 1e-9: an order inside the fixtures' 1e-8 on residuals.
     public var feasibilityTolerance: Double = 1e-9
     /// Stop when sᵀz ≤ gapTolerance · max(1, |primal objective|) (objectives as the solver scales them).
+    /// 1e-9: the objective then agrees with the references to ~1e-8 relative.
     public var gapTolerance: Double = 1e-9
+    /// Approx forms stop at this multiple of the two tolerances above: they have no equality to meet
+    /// (the residual r is a variable) and need 1e-4 on an O(β) objective, and the tenfold looser stop
+    /// saves their last, least stable iterations. 10.
+    public var approxToleranceFactor: Double = 10
     /// A primal infeasibility certificate is accepted when ‖Aᵀλ + Gᵀz‖ ≤ this · (dual objective of the ray).
+    /// 1e-9, like the feasibility tolerance.
     public var infeasibilityTolerance: Double = 1e-9
-    /// When the iteration stalls, a point meeting these looser tolerances is still reported optimal.
+    /// When the iteration stalls or runs out of iterations, the best iterate is reported
+    /// `almostOptimal` if its residuals and relative gap are all below this. 1e-7: still far inside
+    /// the 1e-4 at which recovery is judged (science §7).
     public var reducedTolerance: Double = 1e-7
+    /// Rounding has taken over when, after the best iterate met `reducedTolerance`, the worst of the
+    /// residuals and gap grows to this multiple of the best: the iteration stops. 100: iterates
+    /// wander by a few × near the optimum without being lost.
+    public var divergenceFactor: Double = 100
+    /// Iteration limit. 100: the benchmark's programs take ≤ 31 iterations (Solver/README.md).
     public var maxIterations: Int = 100
-    /// Fraction of the distance to the cone boundary a step may go.
+    /// The iteration stops with `numericalError` when a step shorter than this is all the cones
+    /// allow: the iterates are stuck at the boundary. 1e-10.
+    public var minimumStep: Double = 1e-10
+
+    // Steps and start.
+
+    /// Fraction of the distance to the cone boundary a step may go. 0.99, CVXOPT's choice.
     public var stepFraction: Double = 0.99
+    /// The start point's slack and dual are shifted into a cone when they are not inside it by at
+    /// least this (CVXOPT's start, cone by cone). 1e-8.
+    public var startInteriorMargin: Double = 1e-8
+
+    // Linear algebra of the Newton systems.
+
     /// Static regularization added to the n×n normal matrix, relative to its largest diagonal entry.
+    /// 1e-13: a few hundred ulps of the diagonal; refinement removes its effect.
     public var normalRegularization: Double = 1e-13
-    /// Iterative-refinement passes on the full Newton system (each costs one more solve, no factorization).
+    /// When Cholesky of the normal matrix fails, the regularization is multiplied by this and the
+    /// factorization retried … 100 …
+    public var normalRegularizationGrowth: Double = 100
+    /// … until it would reach this (then the KKT system counts as singular). 1e-3: beyond it the
+    /// shifted system no longer gives useful directions.
+    public var normalRegularizationLimit: Double = 1e-3
+    /// Shift, relative to the largest diagonal entry, for a sign-constrained block's Hessian that lost
+    /// definiteness to rounding late in the iteration. 1e-12.
+    public var blockRegularization: Double = 1e-12
+    /// Iterative-refinement passes on the full Newton system (each costs one more solve, no
+    /// factorization). 3: each pass must halve the error or refinement stops, so more rarely run.
     public var kktRefinementSteps: Int = 3
     /// Refinement stops once the Newton system's residual is below this times its right-hand side.
+    /// 1e-14: a few ulps.
     public var refinementTolerance: Double = 1e-14
-    /// Refinement runs only once max(residuals, relative gap) is below this.
+    /// Refinement runs only once max(residuals, relative gap) is below this: far from the optimum the
+    /// elimination's rounding (≤ 1e-11 relative) is far below what a step needs. 1e-5.
     public var refinementStart: Double = 1e-5
     /// Use the dense reference KKT solver instead of the structured one (small problems only: tests).
     public var denseReferenceKKT: Bool = false
 
+    // The span check of equality forms (labels outside the blocks' span make them infeasible).
+
+    /// Eigenvalues of Σ A_jA_jᵀ below this · n · the largest count as zero. 1e-13: rounding of the
+    /// n×n eigendecomposition.
+    public var spanEigenvalueCutoff: Double = 1e-13
+    /// y is outside the span when its distance to it exceeds this relative to ‖y‖ … 1e-7 …
+    public var spanRelativeDistance: Double = 1e-7
+    /// … and this in absolute terms (labels that are all but zero). 1e-12.
+    public var spanAbsoluteDistance: Double = 1e-12
+
     public init() {}
+
+    /// Why these settings cannot be used, naming the setting and the valid range.
+    public struct Invalid: Error, CustomStringConvertible, Equatable {
+        public let description: String
+    }
+
+    /// Throws `Invalid` when a value makes no sense (a non-positive or non-finite tolerance, a
+    /// step fraction outside (0, 1), a negative count, …).
+    public func validate() throws {
+        func require(_ ok: Bool, _ name: String, _ valid: String, _ value: CustomStringConvertible) throws {
+            if !ok { throw Invalid(description: "solver setting \(name) = \(value) is invalid: it must be \(valid)") }
+        }
+        func positive(_ value: Double, _ name: String) throws {
+            try require(value.isFinite && value > 0, name, "a finite number > 0", value)
+        }
+        func belowOne(_ value: Double, _ name: String) throws {
+            try require(value.isFinite && value > 0 && value < 1, name, "in (0, 1)", value)
+        }
+        for (value, name) in [(feasibilityTolerance, "feasibilityTolerance"), (gapTolerance, "gapTolerance"),
+                              (infeasibilityTolerance, "infeasibilityTolerance"), (reducedTolerance, "reducedTolerance"),
+                              (minimumStep, "minimumStep"), (startInteriorMargin, "startInteriorMargin"),
+                              (normalRegularization, "normalRegularization"), (blockRegularization, "blockRegularization"),
+                              (refinementTolerance, "refinementTolerance"), (refinementStart, "refinementStart"),
+                              (spanEigenvalueCutoff, "spanEigenvalueCutoff"), (spanRelativeDistance, "spanRelativeDistance"),
+                              (spanAbsoluteDistance, "spanAbsoluteDistance")] {
+            try positive(value, name)
+        }
+        try belowOne(stepFraction, "stepFraction")
+        try belowOne(normalRegularizationLimit, "normalRegularizationLimit")
+        try require(approxToleranceFactor.isFinite && approxToleranceFactor >= 1, "approxToleranceFactor", "a finite number ≥ 1", approxToleranceFactor)
+        try require(divergenceFactor.isFinite && divergenceFactor > 1, "divergenceFactor", "a finite number > 1", divergenceFactor)
+        try require(normalRegularizationGrowth.isFinite && normalRegularizationGrowth > 1, "normalRegularizationGrowth", "a finite number > 1", normalRegularizationGrowth)
+        try require(normalRegularization < normalRegularizationLimit, "normalRegularization", "below normalRegularizationLimit (\(normalRegularizationLimit))", normalRegularization)
+        try require(reducedTolerance >= max(feasibilityTolerance, gapTolerance), "reducedTolerance",
+                    "at least feasibilityTolerance and gapTolerance (it is the looser, fallback stop)", reducedTolerance)
+        try require(maxIterations >= 0, "maxIterations", "≥ 0", maxIterations)
+        try require(kktRefinementSteps >= 0, "kktRefinementSteps", "≥ 0", kktRefinementSteps)
+    }
 }
 
 /// How a solve ended; each case carries its reason where one exists.
 public enum SolverStatus: Sendable, Equatable, CustomStringConvertible {
+    /// Residuals and relative gap met the tolerances (`feasibilityTolerance`, `gapTolerance`).
     case optimal
+    /// The iteration stalled or ran out of iterations, and the best iterate met only
+    /// `reducedTolerance`: a usable but less accurate minimizer (Clarabel's "almost solved",
+    /// CVXPY's "optimal_inaccurate"). Callers decide whether that is good enough.
+    case almostOptimal
     /// The constraints cannot be met (a dual ray certifies it, or y is outside the span of the blocks).
     case primalInfeasible(String)
     case dualInfeasible(String)
@@ -39,12 +134,16 @@ public enum SolverStatus: Sendable, Equatable, CustomStringConvertible {
     case numericalError(String)
     case invalidInput(String)
 
+    /// Met the full tolerances.
     public var isOptimal: Bool { self == .optimal }
+    /// Returned a minimizer: optimal or almost optimal.
+    public var hasMinimizer: Bool { self == .optimal || self == .almostOptimal }
 
     /// A short machine-friendly name (the `status` of `neurec solve`).
     public var name: String {
         switch self {
         case .optimal: return "optimal"
+        case .almostOptimal: return "almost_optimal"
         case .primalInfeasible: return "primal_infeasible"
         case .dualInfeasible: return "dual_infeasible"
         case .maxIterations: return "max_iterations"
@@ -56,6 +155,7 @@ public enum SolverStatus: Sendable, Equatable, CustomStringConvertible {
     public var message: String? {
         switch self {
         case .optimal, .maxIterations: return nil
+        case .almostOptimal: return "the iteration stalled; the best iterate meets only the reduced tolerance"
         case .primalInfeasible(let m), .dualInfeasible(let m), .numericalError(let m), .invalidInput(let m): return m
         }
     }

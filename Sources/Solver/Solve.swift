@@ -6,6 +6,9 @@ import LinearAlgebra
 public func solve(_ program: ConvexProgram, settings: SolverSettings = SolverSettings()) -> SolverResult {
     let start = DispatchTime.now().uptimeNanoseconds
     func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9 }
+    do { try settings.validate() } catch {
+        return SolverResult(status: .invalidInput("\(error)"), seconds: elapsed())
+    }
     if let reason = program.validationError { return SolverResult(status: .invalidInput(reason), seconds: elapsed()) }
     var factors: [PatternFactor]?
     if program.architecture == .normalized {
@@ -20,9 +23,9 @@ public func solve(_ program: ConvexProgram, settings: SolverSettings = SolverSet
         return SolverResult(status: .invalidInput("every pattern gives D_i X = 0: no block to fit y with"), seconds: elapsed())
     }
     let setupDone = elapsed()   // (the span check, when needed, runs after the iteration)
-    let cones = ConeSet(socSizes: form.socSizes, nonnegative: form.mNN)
+    let cones = form.makeCones()
     let kkt: any KKTSolver = settings.denseReferenceKKT
-        ? DenseReferenceKKT(form: form, cones: cones)
+        ? DenseReferenceKKT(form: form, cones: cones, settings: settings)
         : StructuredNormalEquations(form: form, cones: cones, settings: settings)
     let kktDone = elapsed()
     let outcome = InteriorPoint(form: form, cones: cones, kkt: kkt, settings: settings).run()
@@ -34,7 +37,7 @@ public func solve(_ program: ConvexProgram, settings: SolverSettings = SolverSet
     // iteration did not converge (a converged point proves y is in the span), so the happy path
     // pays no n×n eigendecomposition; the check turns a failed or Farkas-certified run into a
     // precise reason.
-    if program.form != .approx && !result.status.isOptimal, let reason = labelsOutsideSpan(form) {
+    if program.form != .approx && !result.status.hasMinimizer, let reason = labelsOutsideSpan(form, settings: settings) {
         result.status = .primalInfeasible(reason)
     }
     result.patternFactors = factors
@@ -46,7 +49,7 @@ public func solve(_ program: ConvexProgram, settings: SolverSettings = SolverSet
 
 /// Nil when y lies in the span of the blocks' columns (X, D_i X or U_i), else the reason. The
 /// span is that of K = Σ_j A_j A_jᵀ, formed like the normal matrix (G ∘ (D Dᵀ) plus Σ U_j U_jᵀ).
-func labelsOutsideSpan(_ form: ConicForm) -> String? {
+func labelsOutsideSpan(_ form: ConicForm, settings: SolverSettings) -> String? {
     let n = form.n
     let masked = (0..<form.blockCount).filter { form.basis[$0] == nil && form.sign[$0] > 0 }
     let normalized = (0..<form.blockCount).filter { form.basis[$0] != nil && form.sign[$0] > 0 }
@@ -63,14 +66,14 @@ func labelsOutsideSpan(_ form: ConicForm) -> String? {
     }
     guard let eig = try? k.symmetricEigen() else { return nil }
     let top = eig.values.last ?? 0
-    let cutoff = top * Double(max(n, 1)) * 1e-13
+    let cutoff = top * Double(max(n, 1)) * settings.spanEigenvalueCutoff
     var projected = [Double](repeating: 0, count: n)
     for col in 0..<n where eig.values[col] > cutoff {
         let q = eig.vectors.column(col)
         projected.add(q, scaledBy: q.dot(form.y))
     }
     let residual = minus(form.y, projected).norm
-    if residual > 1e-7 * max(form.y.norm, 1e-300) && residual > 1e-12 {
+    if residual > settings.spanRelativeDistance * max(form.y.norm, 1e-300) && residual > settings.spanAbsoluteDistance {
         return String(format: "y is outside the span of the blocks (distance %.3g relative to ‖y‖): the equality constraints cannot hold", residual / form.y.norm)
     }
     return nil
@@ -105,7 +108,7 @@ private func extract(_ o: InteriorPoint.Outcome, form: ConicForm, program: Conve
     let objective = form.approx ? fit.dot(fit) + form.beta * norms : norms
     let residual = form.approx ? signViolation : max(fit.norm, signViolation)
     var status = o.status
-    if status == .optimal && !(objective.isFinite && residual.isFinite) { status = .numericalError("non-finite solution") }
+    if status.hasMinimizer && !(objective.isFinite && residual.isFinite) { status = .numericalError("non-finite solution") }
     return SolverResult(status: status, objective: objective, primalResidual: residual,
                         dualityGap: max(o.s.dot(o.z), abs(o.primalObjective - o.dualObjective)) * scale,
                         iterations: o.iterations, w0: w0, w: w, v: v, lambda: o.y.scaled(by: -1))
@@ -123,9 +126,9 @@ public func structuredKKTDeviation(_ program: ConvexProgram, iterations: Int = 1
     guard form.blockCount > 0 else { return nil }
     var settings = SolverSettings()
     settings.maxIterations = iterations
-    let cones = ConeSet(socSizes: form.socSizes, nonnegative: form.mNN)
+    let cones = form.makeCones()
     let ipm = InteriorPoint(form: form, cones: cones, kkt: StructuredNormalEquations(form: form, cones: cones, settings: settings), settings: settings)
-    ipm.shadow = DenseReferenceKKT(form: form, cones: cones)
+    ipm.shadow = DenseReferenceKKT(form: form, cones: cones, settings: settings)
     _ = ipm.run()
     return ipm.shadow == nil ? nil : ipm.shadowDifference
 }

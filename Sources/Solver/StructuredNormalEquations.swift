@@ -133,13 +133,12 @@ final class StructuredNormalEquations: KKTSolver {
         let start = DispatchTime.now().uptimeNanoseconds
         var flops = 0.0
         let d = form.d
-        let soc = cones.soc
         var m = Matrix<Double>(rows: n, columns: n, columnMajor: [Double](repeating: 0, count: n * n))
         // Identity parts of the masked unsigned blocks: G ∘ (D diag(η²) Dᵀ).
         if !unsignedMasked.isEmpty {
             var dEta = Matrix<Double>(rows: n, columns: unsignedMasked.count, columnMajor: [Double](repeating: 0, count: n * unsignedMasked.count))
             for (k, j) in unsignedMasked.enumerated() {
-                let eta = soc.scalingParts(cone: j).eta
+                let eta = tailScaling(j).eta
                 for i in 0..<n { dEta.storage[k * n + i] = form.aMask.storage[j * n + i] * eta }
             }
             // Lower triangle only: Cholesky reads nothing else.
@@ -156,7 +155,7 @@ final class StructuredNormalEquations: KKTSolver {
         if !unsignedMasked.isEmpty {
             var w1 = Matrix<Double>(rows: d, columns: unsignedMasked.count)
             for (k, j) in unsignedMasked.enumerated() {
-                let part = soc.scalingParts(cone: j).w1
+                let part = tailScaling(j).direction
                 for a in 0..<d { w1.storage[k * d + a] = part[part.startIndex + a] }
             }
             let xw = product(form.X, w1)
@@ -165,7 +164,7 @@ final class StructuredNormalEquations: KKTSolver {
                 form.aMask.storage.withUnsafeBufferPointer { am in
                     xw.storage.withUnsafeBufferPointer { xp in
                         for (k, j) in unsignedMasked.enumerated() {
-                            let f = 2.squareRoot() * soc.scalingParts(cone: j).eta
+                            let f = 2.squareRoot() * tailScaling(j).eta
                             for i in 0..<n { rs[col * n + i] = f * am[j * n + i] * xp[k * n + i] }
                             col += 1
                         }
@@ -181,7 +180,7 @@ final class StructuredNormalEquations: KKTSolver {
                 projectors.withUnsafeBufferPointer { pp in
                     rStack.storage.withUnsafeMutableBufferPointer { rs in
                         for j in unsignedNormalized {
-                            let (eta, w1) = soc.scalingParts(cone: j)
+                            let (eta, w1) = tailScaling(j)
                             let r = form.ranks[j], rows = patternRows[form.patternIndex[j]], nj = rows.count
                             let e2 = eta * eta, base = pp.baseAddress! + projectorOffset[j]
                             for b in 0..<nj {
@@ -205,9 +204,10 @@ final class StructuredNormalEquations: KKTSolver {
             let q = signedBlocks.count
             var lambda = Matrix<Double>(rows: n, columns: q, columnMajor: [Double](repeating: 0, count: n * q))
             lambda.storage.withUnsafeMutableBufferPointer { l in
-                var full = [Double](repeating: 0, count: cones.nn.dimension)
-                full.withUnsafeMutableBufferPointer { cones.nn.inverseSquaredScaling($0.baseAddress!) }
-                for (k, j) in signedBlocks.enumerated() { for i in 0..<n { l[k * n + i] = full[form.nnOffset[j] + i] } }
+                for (k, j) in signedBlocks.enumerated() {
+                    let diagonal = cones[form.signCone[j]].writeInverseSquaredDiagonal(into: l.baseAddress! + k * n)
+                    precondition(diagonal, "the sign rows' cone must have a diagonal scaling")
+                }
             }
             let packed = product(khatriRao, lambda, transA: .transpose)
             flops += 2 * Double(n * khatriRao.columns * q)
@@ -224,7 +224,7 @@ final class StructuredNormalEquations: KKTSolver {
                       scratchC.withUnsafeMutableBufferPointer { cc in
                       for (k, j) in signedBlocks.enumerated() {
                         let r = form.ranks[j], ld = r + 1, h = hf.baseAddress! + hOffset[k]
-                        soc.writeInverseSquared(cone: j, into: h, ld: ld)
+                        cones[j].writeInverseSquaredScaling(into: h, ld: ld)
                         // Unpack Xᵀ Λ_j X (upper triangle packed by columns).
                         var p = k * packed.rows
                         for b in 0..<d { for a in 0...b { xlx[a + b * d] = pk[p]; xlx[b + a * d] = pk[p]; p += 1 } }
@@ -241,11 +241,11 @@ final class StructuredNormalEquations: KKTSolver {
                         for b in 0..<r { for a in 0..<r { h[(a + 1) + (b + 1) * ld] += proj[a + b * r] } }
                         if PointerKernels.cholesky(h, n: ld, lda: ld) != 0 {
                             // Lost definiteness to rounding late in the iteration: refactor with a small shift.
-                            soc.writeInverseSquared(cone: j, into: h, ld: ld)
+                            cones[j].writeInverseSquaredScaling(into: h, ld: ld)
                             for b in 0..<r { for a in 0..<r { h[(a + 1) + (b + 1) * ld] += proj[a + b * r] } }
                             var maxDiag = 0.0
                             for a in 0..<ld { maxDiag = max(maxDiag, h[a + a * ld]) }
-                            for a in 0..<ld { h[a + a * ld] += 1e-12 * maxDiag }
+                            for a in 0..<ld { h[a + a * ld] += settings.blockRegularization * maxDiag }
                             if PointerKernels.cholesky(h, n: ld, lda: ld) != 0 { ok = false }
                         }
                         flops += Double(ld * ld * ld) / 3
@@ -293,23 +293,33 @@ final class StructuredNormalEquations: KKTSolver {
             for i in 0..<n { mFactor[i * n + i] += shift * max(maxDiag, 1e-300) }
             info = mFactor.withUnsafeMutableBufferPointer { PointerKernels.cholesky($0.baseAddress!, n: n, lda: n) }
             flops += Double(n * n * n) / 3
-            shift *= 100
-        } while info != 0 && shift < 1e-3
+            shift *= settings.normalRegularizationGrowth
+        } while info != 0 && shift < settings.normalRegularizationLimit
         formationFlops += flops
         formationSeconds += Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
         return info == 0
     }
 
+    /// η_j and w̄₁ of block j's cone: (H_j⁻¹)_ww = η_j²(I + 2w̄₁w̄₁ᵀ) for a block without sign rows.
+    private func tailScaling(_ j: Int) -> (eta: Double, direction: ArraySlice<Double>) {
+        guard let parts = cones[j].tailSquaredScaling() else {
+            preconditionFailure("block \(j)'s cone has no η²(I + 2uuᵀ) form on its variables")
+        }
+        return parts
+    }
+
     /// x ← H⁻¹ x, block by block.
     private func applyHInverse(_ v: [Double]) -> [Double] {
         var out = v
-        let socPart = cones.soc.dimension
-        // Every cone block first as if unsigned (W², the cone slice shares the x layout) …
-        var w2 = [Double](repeating: 0, count: socPart)
+        // Every block first as if unsigned (W² of its cone, whose slice is the block's (t_j, w_j)) …
         v.withUnsafeBufferPointer { vp in
-            w2.withUnsafeMutableBufferPointer { cones.soc.applyW2(UnsafeBufferPointer(rebasing: vp[0..<socPart]), inverse: false, $0) }
+            out.withUnsafeMutableBufferPointer { o in
+                for j in 0..<form.blockCount {
+                    let range = form.xOffset[j]..<(form.xOffset[j] + form.ranks[j] + 1)
+                    cones[j].applyW2(UnsafeBufferPointer(rebasing: vp[range]), inverse: false, UnsafeMutableBufferPointer(rebasing: o[range]))
+                }
+            }
         }
-        out.replaceSubrange(0..<socPart, with: w2)
         // … then the sign-constrained blocks through their Cholesky factors.
         hFactors.withUnsafeBufferPointer { hf in
             out.withUnsafeMutableBufferPointer { o in

@@ -106,6 +106,7 @@ import Testing
         let out = try temporaryFolder("appearance")
         let document = try ReportBuilder(executor: DemoExecutor(), log: { _ in })
             .build(text: text, file: "sample.md", options: ReportOptions(outputDirectory: out))
+        try FigureWriter.write(document, to: out)
         let figures = document.blocks.compactMap { block -> FigureContent? in if case .figure(let f) = block { f } else { nil } }
         #expect(figures.count == 2)
         #expect(figures.allSatisfy { $0.figure.fontFamily == "DejaVu Serif" })
@@ -116,8 +117,8 @@ import Testing
 
         // The figure check renders at the baselines' resolution whatever the template says.
         let checked = try temporaryFolder("appearance-check")
-        _ = try ReportBuilder(executor: DemoExecutor(), log: { _ in })
-            .build(text: text, file: "sample.md", options: ReportOptions(outputDirectory: checked, pngDPI: 144))
+        try FigureWriter.write(try ReportBuilder(executor: DemoExecutor(), log: { _ in })
+            .build(text: text, file: "sample.md", options: ReportOptions(outputDirectory: checked, pngDPI: 144)), to: checked)
         let fixed = try RasterImage(contentsOfPNG: checked.appendingPathComponent(figures[0].pngPath))
         #expect(fixed.width == 576 && fixed.height == 432)
     }
@@ -126,6 +127,7 @@ import Testing
         let out = try temporaryFolder("appearance-default")
         let document = try ReportBuilder(executor: DemoExecutor(), log: { _ in })
             .build(text: sampleTemplate, file: "sample.md", options: ReportOptions(outputDirectory: out))
+        try FigureWriter.write(document, to: out)
         guard case .figure(let f)? = document.blocks.first(where: { if case .figure = $0 { true } else { false } }) else {
             Issue.record("no figure"); return
         }

@@ -1,4 +1,5 @@
 import Experiments
+import Figures
 import Foundation
 import Reports
 import TestSupport
@@ -119,6 +120,12 @@ func expectDirectiveError(_ old: String, _ new: String, line: Int, _ fragment: S
     let ratio = prose.components(separatedBy: "The ratio is ").last!.prefix(4)
     let value = Double(ratio.trimmingCharacters(in: .whitespaces)) ?? 0
     #expect(value >= 1.5 && value <= 3, "ratio \(ratio)")
+    // Building writes nothing; the figure writer then writes every file the model names.
+    for f in figures {
+        #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent(f.pngPath).path))
+    }
+    let written = try FigureWriter.write(document, to: out)
+    #expect(written.count == 2 * figures.count)
     for f in figures {
         #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent(f.pngPath).path))
         #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent(f.pdfPath).path))
@@ -186,14 +193,38 @@ func expectDirectiveError(_ old: String, _ new: String, line: Int, _ fragment: S
     let executor = DemoExecutor()
     let builder = ReportBuilder(executor: executor, log: { _ in })
     let text = sampleTemplate + "\n```neurec\nid: cl\nexperiment: {kind: cluster, d: [20, 40], sigma: [1, 2, 3], trials: 50}\n```\n"
-    _ = try builder.build(text: text, file: "sample.md", options: ReportOptions(outputDirectory: out))
+    let document = try builder.build(text: text, file: "sample.md", options: ReportOptions(outputDirectory: out))
     #expect(executor.clusterRuns.count == 1)
+    #expect(try FigureWriter.write(document, to: out).count == 6)
     let png = out.appendingPathComponent("figures/sample/one.png")
     let first = try FileManager.default.attributesOfItem(atPath: png.path)[.modificationDate] as! Date
     Thread.sleep(forTimeInterval: 0.05)
-    _ = try builder.build(text: text, file: "sample.md", options: ReportOptions(outputDirectory: out))
+    let again = try builder.build(text: text, file: "sample.md", options: ReportOptions(outputDirectory: out))
+    #expect(try FigureWriter.write(again, to: out).isEmpty)
     let second = try FileManager.default.attributesOfItem(atPath: png.path)[.modificationDate] as! Date
     #expect(first == second)
+}
+
+/// The figure files are keyed on the figure's data and style, not on how Swift prints it: a
+/// changed figure is redrawn, an equal one (rebuilt from scratch) is not.
+@Test func changedFiguresAreRedrawn() throws {
+    let out = try temporaryFolder("redraw")
+    let builder = ReportBuilder(executor: DemoExecutor(), log: { _ in })
+    var document = try builder.build(text: sampleTemplate, file: "sample.md", options: ReportOptions(outputDirectory: out))
+    #expect(try FigureWriter.write(document, to: out).count == 4)
+    let rebuilt = try ReportBuilder(executor: DemoExecutor(), log: { _ in })
+        .build(text: sampleTemplate, file: "sample.md", options: ReportOptions(outputDirectory: out))
+    #expect(try FigureWriter.write(rebuilt, to: out).isEmpty)
+    let index = try #require(document.blocks.firstIndex { if case .figure = $0 { return true } else { return false } })
+    guard case .figure(var content) = document.blocks[index], var diagram = content.figure as? PhaseDiagram else {
+        Issue.record("the sample's first figure is a phase diagram")
+        return
+    }
+    diagram.grid.values[0] = diagram.grid.values[0] == 0 ? 0.5 : 0
+    content.figure = diagram
+    document.blocks[index] = .figure(content)
+    let redrawn = try FigureWriter.write(document, to: out)
+    #expect(redrawn.map(\.lastPathComponent) == ["\(content.label).png", "\(content.label).pdf"])
 }
 
 @Test func shippedReportsParseAtBothScales() throws {

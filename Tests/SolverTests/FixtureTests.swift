@@ -9,11 +9,15 @@ import Testing
         #expect(solverFixtureNames().count >= 9, "fixtures not found under \(fixturesDirectory.path)")
     }
 
+    /// Fixtures whose iteration stalls at a point meeting only the reduced tolerance (1e-7): still
+    /// within the reference tolerances below, but reported as such.
+    static let almostOptimal: Set<String> = ["skip_approx_n30_d8.json"]
+
     @Test(arguments: solverFixtureNames())
     func matchesReferenceOptimum(_ name: String) throws {
         let file = try loadFixture(name)
         let result = solve(file.program)
-        #expect(result.status == .optimal, "\(name): \(result.status)")
+        #expect(result.status == (Self.almostOptimal.contains(name) ? .almostOptimal : .optimal), "\(name): \(result.status)")
         let reference = try #require(file.referenceObjective)
         let tolerance = file.program.form == .approx ? 1e-4 : 1e-6
         let relative = abs(result.objective - reference) / abs(reference)

@@ -78,7 +78,9 @@ import Testing
         let inst = randomInstance(n: 30, d: 6, directions: 50, seed: 11)
         let exact = solve(ConvexProgram(architecture: .skip, form: .exact, X: inst.X, y: inst.y, patterns: inst.patterns))
         let approx = solve(ConvexProgram(architecture: .skip, form: .approx, X: inst.X, y: inst.y, patterns: inst.patterns, beta: 1e-6))
-        #expect(exact.status == .optimal && approx.status == .optimal)
+        // A minimizer: optimal, or almost optimal (a stall at 1e-7, which the solver reported as
+        // optimal before it had its own status); the accuracy checks below hold for both.
+        #expect(exact.status.hasMinimizer && approx.status.hasMinimizer, "\(exact.status), \(approx.status)")
         // approx ≤ β·exact (exact's point is feasible for approx with zero loss), and close to it.
         #expect(approx.objective <= 1e-6 * exact.objective * (1 + 1e-6))
         #expect(approx.objective >= 1e-6 * exact.objective * (1 - 1e-3))

@@ -18,8 +18,10 @@ import Vocabulary
         dense.denseReferenceKKT = true
         let a = solve(program)
         let b = solve(program, settings: dense)
-        #expect(a.status == .optimal, "\(arch) \(form): structured \(a.status)")
-        #expect(b.status == .optimal, "\(arch) \(form): dense \(b.status)")
+        // A minimizer: optimal, or almost optimal (a stall at 1e-7, which the solver reported as
+        // optimal before it had its own status); the accuracy checks below hold for both.
+        #expect(a.status.hasMinimizer, "\(arch) \(form): structured \(a.status)")
+        #expect(b.status.hasMinimizer, "\(arch) \(form): dense \(b.status)")
         let tol = form == .approx ? 1e-4 * abs(b.objective) : 1e-7
         #expect(abs(a.objective - b.objective) <= tol, "\(arch) \(form): \(a.objective) vs \(b.objective)")
         // The Newton directions themselves, at the iterates of the structured path, while the

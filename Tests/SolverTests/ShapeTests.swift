@@ -19,7 +19,9 @@ import Vocabulary
                                   planted: arch == .normalized ? .normalized : .skip)
         let program = ConvexProgram(architecture: arch, form: form, X: inst.X, y: inst.y, patterns: inst.patterns)
         let r = solve(program)
-        #expect(r.status == .optimal, "\(arch) \(form) n=\(n) d=\(d): \(r.status)")
+        // A minimizer: optimal, or almost optimal (a stall at 1e-7, which the solver reported as
+        // optimal before it had its own status); the accuracy checks below hold for both.
+        #expect(r.status.hasMinimizer, "\(arch) \(form) n=\(n) d=\(d): \(r.status)")
         #expect(r.primalResidual <= 1e-8, "\(arch) \(form) n=\(n) d=\(d): residual \(r.primalResidual)")
         if form == .relaxed, let lambda = r.lambda {
             for a in try blockMatrices(program) { #expect(a.times(lambda, .transpose).norm <= 1 + 1e-6) }

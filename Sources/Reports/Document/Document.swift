@@ -47,14 +47,18 @@ public struct FigureContent: Sendable {
     /// Paths relative to the output folder, e.g. `figures/paper/fig4a.png`.
     public var pngPath: String
     public var pdfPath: String
+    /// Resolution of the PNG file (the front matter's `figures: {dpi}`, or the figure check's own).
+    public var pngDPI: Double
 
-    public init(label: String, number: Int, caption: [Inline], figure: any Figure, pngPath: String, pdfPath: String) {
+    public init(label: String, number: Int, caption: [Inline], figure: any Figure, pngPath: String, pdfPath: String,
+                pngDPI: Double = FigureAppearance.defaultDPI) {
         self.label = label
         self.number = number
         self.caption = caption
         self.figure = figure
         self.pngPath = pngPath
         self.pdfPath = pdfPath
+        self.pngDPI = pngDPI
     }
 }
 
