@@ -12,7 +12,7 @@ import Instances
 public struct ResultCache: Sendable {
     /// Bump when a change to the solver, the training or the metrics changes recorded numbers:
     /// records of other versions are then ignored.
-    public static let evaluationVersion = "solver-1 training-3 metrics-2"
+    public static let evaluationVersion = "solver-1 training-3 metrics-3"
 
     public let directory: URL
 

@@ -61,6 +61,11 @@ struct TrialEvaluation {
         fit.append(("w", .rows(result.w)))
         if let v = result.v { fit.append(("v", .rows(v))) }
         var record: TrialRecord = [.seconds: result.seconds, .iterations: Double(result.iterations)]
+        // Certified whatever the status: the certificate is checked densely, not taken on trust.
+        if let certificate = certify(instance, program: program, result: result) {
+            record.merge(certificate.record) { $1 }
+            fit.append(("certificate", certificate.json))
+        }
         guard result.status.isOptimal else {
             // No trustworthy minimizer: not recovered, distances unknown.
             record[.recovery] = 0
@@ -102,6 +107,15 @@ struct TrialEvaluation {
             record[.offPlantedNorm] = blocks.reduce(0) { $0 + $1.norm }
         }
         return (record, .object(fit))
+    }
+
+    /// The certificates of science §10, when the spec defines them.
+    private func certify(_ instance: Instance, program: ConvexProgram, result: SolverResult) -> PlantedCertificate? {
+        guard spec.certificateUnavailability == nil, let lambda = result.lambda,
+              let planted = PlantedPoint(spec: spec, instance: instance, factors: result.patternFactors) else { return nil }
+        return PlantedCertificate(program: program, factors: result.patternFactors, planted: planted, lambda: lambda,
+                                  signMultipliers: result.signMultipliers, solverObjective: result.objective,
+                                  solverResidual: result.primalResidual)
     }
 
     /// w_i − v_i for the sign-constrained forms, w_i for the relaxed ones (science §7).

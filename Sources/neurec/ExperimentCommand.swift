@@ -93,12 +93,16 @@ struct NICCommand: GridExperimentCommand {
     var saveFolder: String = "./results/"
     @Option(help: "Random streams: numpy or cell.")
     var rng: StreamMode = .cell
+    @Flag(help: "Also solve the relaxed program and show, per cell, P(unique recovery) / P(solver says recovered) / P(planted optimal), and the tie rate (science §10); saves their arrays too.")
+    var certify = false
 
     var condition: Metric { planted == .linear ? .nicL : .irrepresentability }
+    static let certifiedMetrics: [Metric] = [.unique, .recovery, .plantedOptimal, .tie]
 
     func specSkeleton() -> ExperimentSpec {
         ExperimentSpec(planted: planted, learned: planted == .linear ? .skip : .normalized, fitting: .relaxed,
-                       grid: script.grid, seed: script.seed, rng: rng, metrics: [condition, .allOnes])
+                       grid: script.grid, seed: script.seed, rng: rng,
+                       metrics: [condition, .allOnes] + (certify ? Self.certifiedMetrics : []))
     }
 
     func run() throws {
@@ -107,13 +111,25 @@ struct NICCommand: GridExperimentCommand {
         if running.reportedShard(result) { return }
         let p = spec.parameters
         let suffix = "n\(script.n)_d\(script.d)_w\(p.plantedOption)_X\(p.dataLaw.rawValue)_sample\(script.sample).npy"
-        let files = [(metric: condition, name: "\(condition.rawValue)_\(suffix)"), (metric: Metric.allOnes, name: "all_ones_\(suffix)")]
+        let files = spec.metrics.map { (metric: $0, name: "\($0.rawValue)_\(suffix)") }
         for path in try result.save(files, in: URL(fileURLWithPath: saveFolder)) { print(path.path) }
-        let means = result.arrays[condition]!.trialMeans
-        print("P(\(condition.rawValue) holds) by n (rows) and d (columns):")
+        printTable("P(\(condition.rawValue) holds)", [condition], result)
+        guard certify, let rates = CertifiedRates(result.arrays) else { return }
+        printTable("P(unique recovery) / P(solver says recovered) / P(planted optimal)", [.unique, .recovery, .plantedOptimal], result)
+        printTable("P(tie): planted optimal, not unique", [.tie], result)
+        print(rates.summary)
+    }
+
+    /// Cells as "a/b/c", one number per metric, n down and d across.
+    private func printTable(_ title: String, _ metrics: [Metric], _ result: ExperimentResult) {
+        let means = metrics.map { result.arrays[$0]!.trialMeans }
+        print("\(title) by n (rows) and d (columns):")
         print("n\\d\t" + script.grid.dValues.map(String.init).joined(separator: "\t"))
         for (i, n) in script.grid.nValues.enumerated() {
-            print("\(n)\t" + means[i].map { $0.isNaN ? "nan" : String(format: "%.2f", $0) }.joined(separator: "\t"))
+            let cells = script.grid.dValues.indices.map { j in
+                means.map { $0[i][j].isNaN ? "nan" : String(format: "%.2f", $0[i][j]) }.joined(separator: "/")
+            }
+            print("\(n)\t" + cells.joined(separator: "\t"))
         }
     }
 }

@@ -17,6 +17,10 @@ enum BlockPresentation {
         case .allOnes: return "P(all-ones pattern)"
         case .seconds: return "seconds"
         case .iterations: return "iterations"
+        case .plantedOptimal: return "P(planted optimal)"
+        case .unique: return "P(unique recovery)"
+        case .tie: return "P(tie)"
+        case .certificateMargin: return "certificate margin"
         }
     }
 

@@ -14,7 +14,7 @@ public struct BlockOutcome: Sendable {
 enum BlockSummary {
     /// Rate-like metrics reach their boundary from below (≥ level); distances from above (≤ level).
     static func isRate(_ metric: Metric) -> Bool {
-        [.recovery, .nicL, .irrepresentability, .allOnes, .cosine].contains(metric)
+        [.recovery, .nicL, .irrepresentability, .allOnes, .cosine, .plantedOptimal, .unique, .tie].contains(metric)
     }
 
     /// For each d: the smallest n whose mean meets the boundary (nil where none does).
