@@ -51,7 +51,7 @@ let package = Package(
         .testTarget(name: "SolverTests", dependencies: ["Solver", "Instances", "LinearAlgebra", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Instances", "LinearAlgebra", "TestSupport"]),
         .testTarget(name: "FiguresTests", dependencies: ["Figures", "NumpyFiles", "TestSupport"], exclude: ["Golden"]),
-        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Instances", "NumpyFiles", "TestSupport"]),
+        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Instances", "LinearAlgebra", "NumpyFiles", "Solver", "TestSupport"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Experiments", "Figures", "TestSupport"]),
         .testTarget(name: "FigureChecksTests", dependencies: ["FigureChecks", "Figures", "NumpyFiles", "TestSupport"]),
     ]

@@ -20,11 +20,16 @@ public enum CertificateTolerances {
 /// The planted weights as a point of a program (science §7, §10): w₀ = w* (skip, planted linear) or
 /// one block per planted pattern (w_{s_j} = w_j, w_j/‖(X w_j)_+‖, or ŵ_j in the U basis), in the
 /// w slot of signed forms.
-struct PlantedPoint {
+public struct PlantedPoint: Sendable {
     /// w₀; nil when the network has no skip weight or the planted model puts nothing there.
-    var skip: [Double]?
+    public var skip: [Double]?
     /// Pattern index → the block's weights, in the program's coordinates.
-    var blocks: [Int: [Double]]
+    public var blocks: [Int: [Double]]
+
+    public init(skip: [Double]?, blocks: [Int: [Double]] = [:]) {
+        self.skip = skip
+        self.blocks = blocks
+    }
 
     /// The planted point of `instance` in the program of `spec`, or nil when the planted model has
     /// no representation in the learned network's blocks (science §10 covers these combinations).
@@ -70,24 +75,27 @@ struct PlantedPoint {
 /// exact forms, sign constraints S_j x ≥ 0 with S_j = (2D_i − I)X (times V_iΣ_i⁻¹ for
 /// normalization). For any λ and any μ_j ≥ 0, c_j = ‖A_jᵀλ + S_jᵀμ_j‖ bounds λᵀA_j x ≤ c_j‖x‖ on
 /// the block's cone, so λ/max_j c_j is dual feasible and R_opt ≥ yᵀλ / max_j c_j.
-struct PlantedCertificate {
+public struct PlantedCertificate: Sendable {
     /// R*: the objective of the planted point.
-    var plantedObjective: Double
+    public var plantedObjective: Double
     /// max(‖Σ A_i x*_i − y‖, sign violation) / max(1, ‖y‖).
-    var plantedInfeasibility: Double
+    public var plantedInfeasibility: Double
     /// yᵀλ / max_j c_j (0 when that is negative): every feasible point costs at least this.
-    var lowerBound: Double
+    public var lowerBound: Double
     /// max_j c_j, the factor that made λ dual feasible.
-    var dualScale: Double
+    public var dualScale: Double
     /// 1 − max over blocks outside the planted support of c_j / max_j c_j (1 when there are none).
-    var margin: Double
+    public var margin: Double
     /// Whether the planted blocks' outputs A_s x*_s are linearly independent (numpy's rank rule).
-    var outputsIndependent: Bool
+    public var outputsIndependent: Bool
     /// Whether the solver's own point, feasible to 1e-6, costs less than R* − optimality tolerance.
-    var optimumBelowPlanted: Bool
+    public var optimumBelowPlanted: Bool
+    /// c_j / max_j c_j of every block in the solver's order (w₀, the w_i, then the v_i; blocks with
+    /// D_i X = 0 left out), so a test can compare it with the solver's weights.
+    public var scaledDualNorms: [Double]
 
     /// The planted point is feasible and no feasible point is cheaper (to the tolerances).
-    var plantedOptimal: Bool {
+    public var plantedOptimal: Bool {
         plantedInfeasibility <= CertificateTolerances.feasibility
             && lowerBound >= plantedObjective - CertificateTolerances.optimality * max(1, plantedObjective)
     }
@@ -95,18 +103,18 @@ struct PlantedCertificate {
     /// Planted optimal, strict dual feasibility off its support and independent planted outputs:
     /// then every minimizer vanishes off the support (strictness) and is the planted point on it
     /// (midpoint argument, README "Ties").
-    var unique: Bool {
+    public var unique: Bool {
         plantedOptimal && margin >= CertificateTolerances.margin && outputsIndependent
     }
 
     /// The three per-trial metrics and the tie indicator.
-    var record: TrialRecord {
+    public var record: TrialRecord {
         [.plantedOptimal: plantedOptimal ? 1 : 0, .unique: unique ? 1 : 0, .tie: plantedOptimal && !unique ? 1 : 0,
          .certificateMargin: margin]
     }
 
     /// The certificate's numbers, for `--save_details`.
-    var json: JSONText {
+    public var json: JSONText {
         .object([("planted_objective", .number(plantedObjective)), ("planted_infeasibility", .number(plantedInfeasibility)),
                  ("lower_bound", .number(lowerBound)), ("dual_scale", .number(dualScale)), ("margin", .number(margin)),
                  ("outputs_independent", .bool(outputsIndependent)), ("optimum_below_planted", .bool(optimumBelowPlanted)),
@@ -118,8 +126,8 @@ struct PlantedCertificate {
     ///   - lambda: the solver's dual of the coupling rows.
     ///   - signMultipliers: the solver's μ (exact forms): 2p vectors, w blocks then v blocks.
     ///   - solverObjective, solverResidual: the solver's point, for `optimumBelowPlanted`.
-    init?(program: ConvexProgram, factors: [PatternFactor]?, planted: PlantedPoint, lambda: [Double],
-          signMultipliers: [[Double]]?, solverObjective: Double, solverResidual: Double) {
+    public init?(program: ConvexProgram, factors: [PatternFactor]?, planted: PlantedPoint, lambda: [Double],
+                 signMultipliers: [[Double]]?, solverObjective: Double, solverResidual: Double) {
         let n = program.n, p = program.p
         guard program.form != .approx, lambda.count == n, lambda.allSatisfy(\.isFinite) else { return nil }
         if program.architecture == .normalized && factors == nil { return nil }
@@ -127,7 +135,9 @@ struct PlantedCertificate {
         let patterns = program.patterns.storage  // column i at i·n
         func pattern(_ i: Int) -> ArraySlice<Double> { patterns[(i * n)..<((i + 1) * n)] }
 
-        // Dual norms c_j of every block, and whether the block lies in the planted support.
+        // Dual norms c_j of every block (divided by the block's weight in the objective), and whether
+        // the block lies in the planted support.
+        func weight(_ i: Int) -> Double { program.patternWeights?[i] ?? 1 }
         var dualNorms: [(norm: Double, onSupport: Bool)] = []
         if program.architecture == .skip {
             dualNorms.append((program.X.times(lambda, .transpose).norm, planted.skip != nil))
@@ -159,12 +169,13 @@ struct PlantedCertificate {
                     g = signed ? mapped : [Double](repeating: 0, count: f.rank)
                     g.add(f.u.times(lambda, .transpose), scaledBy: sign)
                 }
-                dualNorms.append((g.norm, pass == 0 && planted.blocks[i] != nil))
+                dualNorms.append((g.norm / weight(i), pass == 0 && planted.blocks[i] != nil))
             }
         }
         let scale = dualNorms.map(\.norm).max() ?? 0
         guard scale > 0, scale.isFinite else { return nil }
         dualScale = scale
+        scaledDualNorms = dualNorms.map { $0.norm / scale }
         lowerBound = max(0, program.y.dot(lambda)) / scale
         margin = 1 - (dualNorms.filter { !$0.onSupport }.map(\.norm).max() ?? 0) / scale
 
@@ -194,10 +205,18 @@ struct PlantedCertificate {
         for output in outputs { residual.add(output) }
         let yScale = max(1, program.y.norm)
         plantedInfeasibility = max(residual.norm, violation) / yScale
-        plantedObjective = (planted.skip?.norm ?? 0) + planted.blocks.values.reduce(0) { $0 + $1.norm }
+        plantedObjective = (planted.skip?.norm ?? 0) + planted.blocks.reduce(0) { $0 + weight($1.key) * $1.value.norm }
         let stacked = Matrix(rows: n, columns: outputs.count, columnMajor: outputs.flatMap { $0 })
         outputsIndependent = !outputs.isEmpty && (try? stacked.numericalRank()) == outputs.count
         optimumBelowPlanted = solverResidual <= 1e-6 * yScale
             && solverObjective < plantedObjective - CertificateTolerances.optimality * max(1, plantedObjective)
+    }
+
+    /// The certificate of a solved program (its dual and, for normalized programs, its factors).
+    public init?(program: ConvexProgram, planted: PlantedPoint, result: SolverResult) {
+        guard let lambda = result.lambda else { return nil }
+        self.init(program: program, factors: result.patternFactors, planted: planted, lambda: lambda,
+                  signMultipliers: result.signMultipliers, solverObjective: result.objective,
+                  solverResidual: result.primalResidual)
     }
 }

@@ -111,11 +111,9 @@ struct TrialEvaluation {
 
     /// The certificates of science §10, when the spec defines them.
     private func certify(_ instance: Instance, program: ConvexProgram, result: SolverResult) -> PlantedCertificate? {
-        guard spec.certificateUnavailability == nil, let lambda = result.lambda,
+        guard spec.certificateUnavailability == nil,
               let planted = PlantedPoint(spec: spec, instance: instance, factors: result.patternFactors) else { return nil }
-        return PlantedCertificate(program: program, factors: result.patternFactors, planted: planted, lambda: lambda,
-                                  signMultipliers: result.signMultipliers, solverObjective: result.objective,
-                                  solverResidual: result.primalResidual)
+        return PlantedCertificate(program: program, planted: planted, result: result)
     }
 
     /// w_i − v_i for the sign-constrained forms, w_i for the relaxed ones (science §7).

@@ -59,6 +59,8 @@ public struct PhaseDiagram: Figure {
     public var colorbarLabel: String?
     public var showsColorbar: Bool
     public var size: Size
+    /// Hatched cells over the fill (ties on a distance figure); nil for none.
+    public var hatching: CellHatching?
 
     public static let defaultLevels = (0...10).map { Double($0) / 10 }
 
@@ -168,6 +170,7 @@ public struct PhaseDiagram: Figure {
         case .contour: fillContours(cr, plot: plot, axes: axes)
         case .heatmap: fillCells(cr, plot: plot, axes: axes)
         }
+        hatching?.draw(cr, plot: plot, axes: axes)
         if let boundaryLevel {
             switch kind {
             case .contour: drawBoundary(cr, level: boundaryLevel, plot: plot, axes: axes)
