@@ -76,6 +76,7 @@ struct ExperimentCommand: GridExperimentCommand {
             let overall = means.isEmpty ? Double.nan : means.reduce(0, +) / Double(means.count)
             print("\(m.rawValue): mean over the grid \(String(format: "%.4g", overall))")
         }
+        if let rates = CertifiedRates(result.arrays) { print(rates.summary) }
     }
 }
 
