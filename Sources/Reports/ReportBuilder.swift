@@ -179,11 +179,13 @@ public final class ReportBuilder {
                     let tables = BlockPresentation.tables(for: outcome)
                     for (k, (kind, table)) in tables.enumerated() {
                         let number = tableNumbers[directive.id]! + k
-                        let defaultCaption = kind == .boundary
-                            ? (directive.runs.count > 1
-                                ? "Phase-transition boundary of @\(directive.id): for each $d$ and panel, the smallest $n$ where the mean over trials reaches the boundary level, and in parentheses the ratio $n/d$."
-                                : "Phase-transition boundary of @\(directive.id): for each $d$, the smallest $n$ where the mean over trials reaches the boundary level, and the ratio $n/d$.")
-                            : "Runs of block `\(directive.id)`: grid, trials, instances and wall time."
+                        let defaultCaption = switch kind {
+                        case .boundary: directive.runs.count > 1
+                            ? "Phase-transition boundary of @\(directive.id): for each $d$ and panel, the smallest $n$ where the mean over trials reaches the boundary level, and in parentheses the ratio $n/d$."
+                            : "Phase-transition boundary of @\(directive.id): for each $d$, the smallest $n$ where the mean over trials reaches the boundary level, and the ratio $n/d$."
+                        case .runs: "Runs of block `\(directive.id)`: grid, trials, instances and wall time."
+                        case .rates: "Certified rates of block `\(directive.id)` over all trials: P(unique recovery), P(solver says recovered), P(planted optimal), the ties, and the trials where the solver's verdict and the certificate part ways."
+                        }
                         let captionText = (k == 0 ? directive.tableCaption : nil) ?? defaultCaption
                         let caption = try resolver.resolveText(captionText, line: directive.line)
                         // The first table is the one `@id.table` links to.
