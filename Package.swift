@@ -59,7 +59,7 @@ let package = Package(
         .testTarget(name: "SolverTests", dependencies: ["Solver", "LinearAlgebra", "TestSupport", "Vocabulary"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "LinearAlgebra", "TestSupport", "Vocabulary"]),
         .testTarget(name: "FiguresTests", dependencies: ["Figures", "CCairo", "NumpyFiles", "TestSupport"], exclude: ["Golden"]),
-        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Instances", "TestSupport"]),
+        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Instances", "LinearAlgebra", "Solver", "TestSupport", "Vocabulary"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Experiments", "Figures", "Instances", "TestSupport", "Vocabulary"]),
         .testTarget(name: "FigureChecksTests", dependencies: ["FigureChecks", "Figures", "NumpyFiles", "TestSupport"]),
         // Tests that run the built `neurec` executable; they fail when it has not been built.

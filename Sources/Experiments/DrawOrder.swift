@@ -18,7 +18,7 @@ extension Metric {
     /// Metrics that are 0/1 per trial, so a skipped cell counts as 0 (science §3), not NaN.
     public var isProbability: Bool {
         switch self {
-        case .recovery, .nicL, .irrepresentability, .allOnes, .almostOptimal: return true
+        case .recovery, .nicL, .irrepresentability, .allOnes, .almostOptimal, .plantedOptimal, .unique, .tie: return true
         default: return false
         }
     }
@@ -29,7 +29,8 @@ extension ExperimentSpec {
     /// onto themselves; the generalizations take the nearest one that draws what they need.
     public var drawOrder: OriginalExperiment {
         let onlyRecoveryLike = metrics.allSatisfy { [.recovery, .nicL, .irrepresentability, .allOnes, .cosine,
-                                                     .offPlantedNorm, .seconds, .iterations, .almostOptimal].contains($0) }
+                                                     .offPlantedNorm, .seconds, .iterations, .almostOptimal, .plantedOptimal, .unique,
+                                                     .tie, .certificateMargin].contains($0) }
         let quiet = onlyRecoveryLike && parameters.sigma == 0
         if planted == .linear {
             switch fitting {
@@ -79,6 +80,8 @@ extension ExperimentSpec {
                 throw ExperimentSpecError("metric irr: defined for planted ReLU neurons (planted normalized or plain)")
             case .disTest where !drawOrder.hasTestSet:
                 throw ExperimentSpecError("metric dis_test: needs a test set, which the convex normalization experiments do not draw (science §3); use dis_abs, or fitting train")
+            case .plantedOptimal, .unique, .tie, .certificateMargin:
+                if let reason = certificateUnavailability { throw ExperimentSpecError("metric \(metric.rawValue): \(reason)") }
             case .iterations where fitting == .train:
                 throw ExperimentSpecError("metric iterations: counts interior-point iterations; training has none")
             case .almostOptimal where fitting == .train:
@@ -86,5 +89,20 @@ extension ExperimentSpec {
             default: break
             }
         }
+    }
+
+    /// Why the certificates of science §10 are undefined for this spec, or nil. They need a planted
+    /// point of the program (planted linear only in a skip network), an equality-constrained program
+    /// (relaxed or exact: the approx forms' β-penalty makes the planted point never optimal), and
+    /// noise-free labels (with σ > 0 the planted point is not feasible).
+    var certificateUnavailability: String? {
+        if planted == .linear && learned != .skip {
+            return "defined when the planted point lives in the learned network's blocks: planted linear needs learned skip"
+        }
+        if fitting != .relaxed && fitting != .exact {
+            return "defined for the relaxed and exact programs (an approx program's β-penalty shrinks every minimizer away from the planted point; training has no dual)"
+        }
+        if parameters.sigma != 0 { return "defined for noise-free labels (sigma 0): with noise the planted point is not feasible" }
+        return nil
     }
 }

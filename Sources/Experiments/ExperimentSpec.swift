@@ -41,6 +41,17 @@ public enum Metric: String, Sendable, Hashable, Codable, CaseIterable {
     /// point as at an optimal one; recorded for every convex-program trial, and counted in a warning
     /// by every run (`ExperimentResult.almostOptimalCount`).
     case almostOptimal = "almost_optimal"
+    /// 1 when the planted weights are certified to attain the optimum (science §10; relaxed and exact
+    /// programs, σ = 0): whatever point of the optimal face a solver returns, this does not change.
+    case plantedOptimal = "planted_optimal"
+    /// 1 when the planted weights are certified to be the unique minimizer (science §10).
+    case unique
+    /// 1 when the planted weights are optimal but not certified unique: a tie, where `recovery`
+    /// depends on which minimizer the solver returns.
+    case tie
+    /// 1 − max over blocks outside the planted support of ‖A_iᵀλ‖ (λ scaled to be dual feasible):
+    /// positive when the dual separates the planted support strictly, 0 at a tie.
+    case certificateMargin = "certificate_margin"
 }
 
 /// Everything that determines an experiment's numbers; its hash keys the cache.

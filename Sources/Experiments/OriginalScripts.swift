@@ -12,9 +12,12 @@ public struct OriginalScript: Sendable {
     public let parameters: InstanceParameters
     public let seed: UInt32
     public let rng: StreamMode
+    /// Also record the certified outcomes of science §10 (planted_optimal, unique, tie,
+    /// certificate_margin), each saved beside the script's own file with the metric's name in front.
+    public let certify: Bool
 
     public init(experiment: OriginalExperiment, maxN: Int, maxD: Int, sample: Int, parameters: InstanceParameters,
-                seed: UInt32, rng: StreamMode) {
+                seed: UInt32, rng: StreamMode, certify: Bool = false) {
         self.experiment = experiment
         self.maxN = maxN
         self.maxD = maxD
@@ -22,7 +25,11 @@ public struct OriginalScript: Sendable {
         self.parameters = parameters
         self.seed = seed
         self.rng = rng
+        self.certify = certify
     }
+
+    /// The metrics `certify` adds.
+    public static let certifiedMetrics: [Metric] = [.plantedOptimal, .unique, .tie, .certificateMargin]
 
     /// What the script computes, in the general vocabulary.
     public var spec: ExperimentSpec {
@@ -42,11 +49,17 @@ public struct OriginalScript: Sendable {
         if !experiment.drawsNoise { effective.sigma = 0 }
         return ExperimentSpec(planted: planted, learned: learned, fitting: fitting,
                               grid: InstanceGrid(maxN: maxN, maxD: maxD, trials: sample), parameters: effective,
-                              seed: seed, rng: rng, metrics: metrics)
+                              seed: seed, rng: rng, metrics: certify ? metrics + Self.certifiedMetrics : metrics)
     }
 
     /// The file each metric is saved to, named as the original names it.
     public var outputFiles: [(metric: Metric, name: String)] {
+        let own = scriptFiles
+        guard certify, let headline = own.first else { return own }
+        return own + Self.certifiedMetrics.map { ($0, "\($0.rawValue)_\(headline.name)") }
+    }
+
+    private var scriptFiles: [(metric: Metric, name: String)] {
         let p = parameters
         let grid = Self.gridPart(maxN: maxN, maxD: maxD, parameters: p)
         // Python's str() of the float flag, as the original's f-strings print it.

@@ -61,6 +61,8 @@ public struct PhaseDiagram: Figure {
     public var size: Size
     /// The typeface of every label (a family name Pango knows; see `FontCatalog`).
     public var fontFamily: String
+    /// Hatched cells over the fill (ties on a distance figure); nil for none.
+    public var hatching: CellHatching?
 
     public static let defaultLevels = (0...10).map { Double($0) / 10 }
 
@@ -172,6 +174,7 @@ public struct PhaseDiagram: Figure {
         case .contour: fillContours(cr, plot: plot, axes: axes)
         case .heatmap: fillCells(cr, plot: plot, axes: axes)
         }
+        hatching?.draw(cr, plot: plot, axes: axes)
         if let boundaryLevel {
             switch kind {
             case .contour: drawBoundary(cr, level: boundaryLevel, plot: plot, axes: axes)

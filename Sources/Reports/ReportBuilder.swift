@@ -238,6 +238,8 @@ enum DefaultCaptions {
             return "Phase-transition boundary of @\(id): for each $d$, the smallest $n$ where the mean over trials reaches the boundary level, and the ratio $n/d$."
         case .runs:
             return "Runs of block `\(id)`: grid, trials, instances and wall time."
+        case .rates:
+            return "Certified rates of block `\(id)` over all trials: P(unique recovery), P(solver says recovered), P(planted optimal), the ties, and the trials where the solver's verdict and the certificate part ways."
         }
     }
 }

@@ -44,6 +44,10 @@ public struct ConvexProgram: Sendable {
     public let patterns: Matrix<Double>
     /// Weight of the norms in the approx form (science §4 default 1e-6); ignored otherwise.
     public let beta: Double
+    /// Optional weight of each pattern's norm terms (‖w_i‖ and ‖v_i‖; w₀ keeps weight 1), so the
+    /// objective becomes Σ c_i‖w_i‖: a tiny weight above 1 on some blocks breaks a tie among
+    /// minimizers (science §10) away from them. Nil: every weight is 1, the programs of science §4.
+    public var patternWeights: [Double]?
 
     public init(architecture: NetworkKind, form: ProgramForm, X: Matrix<Double>, y: [Double],
                 patterns: Matrix<Double>, beta: Double = 1e-6) {
@@ -69,6 +73,9 @@ public struct ConvexProgram: Sendable {
         if !y.allSatisfy({ $0.isFinite }) { return "y has a NaN or infinite entry" }
         if !patterns.storage.allSatisfy({ $0 == 0 || $0 == 1 }) { return "D has an entry other than 0 or 1" }
         if form == .approx && !(beta > 0 && beta.isFinite) { return "beta must be positive and finite, is \(beta)" }
+        if let weights = patternWeights, weights.count != p || !weights.allSatisfy({ $0 > 0 && $0.isFinite }) {
+            return "patternWeights needs \(p) positive finite numbers, one per pattern"
+        }
         return nil
     }
 

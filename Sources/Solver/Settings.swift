@@ -185,6 +185,10 @@ public struct SolverResult: Sendable {
     /// Dual variable of the n coupling rows (science §4: max yᵀλ s.t. ‖A_iᵀλ‖ ≤ 1 for relaxed forms);
     /// for approx forms it equals −2r/β, r the residual.
     public var lambda: [Double]?
+    /// Multipliers μ ≥ 0 of the sign constraints (2D_i − I)X w_i ≥ 0 (exact and approx forms; nil for
+    /// relaxed): one n-vector per w_i, then one per v_i (empty where D_i X = 0), so that
+    /// ‖A_iᵀλ + S_iᵀμ_i‖ ≤ 1 is the block's dual constraint (S_i the block's sign matrix).
+    public var signMultipliers: [[Double]]?
     /// Time and floating-point operations spent forming and factoring the n×n normal matrix
     /// (the benchmark's GFLOP/s).
     /// For normalized programs: the (U_i, Σ_i, V_i) the solve used (the basis of `w` and `v`), so
@@ -195,7 +199,7 @@ public struct SolverResult: Sendable {
 
     public init(status: SolverStatus, objective: Double = .nan, primalResidual: Double = .nan, dualityGap: Double = .nan,
                 iterations: Int = 0, seconds: Double = 0, w0: [Double]? = nil, w: [[Double]] = [], v: [[Double]]? = nil,
-                lambda: [Double]? = nil) {
+                lambda: [Double]? = nil, signMultipliers: [[Double]]? = nil) {
         self.status = status
         self.objective = objective
         self.primalResidual = primalResidual
@@ -206,5 +210,6 @@ public struct SolverResult: Sendable {
         self.w = w
         self.v = v
         self.lambda = lambda
+        self.signMultipliers = signMultipliers
     }
 }

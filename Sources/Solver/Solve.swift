@@ -87,7 +87,7 @@ private func extract(_ o: InteriorPoint.Outcome, form: ConicForm, program: Conve
     var norms = 0.0
     for j in 0..<form.blockCount {
         let block = Array(x[(form.xOffset[j] + 1)..<(form.xOffset[j] + 1 + form.ranks[j])])
-        norms += block.norm
+        norms += form.c[form.xOffset[j]] * block.norm
         switch form.roles[j] {
         case .skip: w0 = block
         case .w(let i): w[i] = block
@@ -107,11 +107,21 @@ private func extract(_ o: InteriorPoint.Outcome, form: ConicForm, program: Conve
     let scale = form.approx ? form.beta : 1
     let objective = form.approx ? fit.dot(fit) + form.beta * norms : norms
     let residual = form.approx ? signViolation : max(fit.norm, signViolation)
+    var multipliers: [[Double]]? = program.form == .relaxed ? nil : [[Double]](repeating: [], count: 2 * program.p)
+    for j in 0..<form.blockCount where form.signed[j] {
+        let start = form.mSOC + form.nnOffset[j]
+        switch form.roles[j] {
+        case .w(let i): multipliers?[i] = Array(o.z[start..<(start + form.n)])
+        case .v(let i): multipliers?[program.p + i] = Array(o.z[start..<(start + form.n)])
+        case .skip: break
+        }
+    }
     var status = o.status
     if status.hasMinimizer && !(objective.isFinite && residual.isFinite) { status = .numericalError("non-finite solution") }
     return SolverResult(status: status, objective: objective, primalResidual: residual,
                         dualityGap: max(o.s.dot(o.z), abs(o.primalObjective - o.dualObjective)) * scale,
-                        iterations: o.iterations, w0: w0, w: w, v: v, lambda: o.y.scaled(by: -1))
+                        iterations: o.iterations, w0: w0, w: w, v: v, lambda: o.y.scaled(by: -1),
+                        signMultipliers: multipliers)
 }
 
 /// Runs the iteration with the structured normal equations and, on every Newton system it meets

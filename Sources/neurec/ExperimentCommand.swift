@@ -70,6 +70,7 @@ struct ExperimentCommand: GridExperimentCommand {
         for m in metric {
             print("\(m.rawValue): mean over the grid \(String(format: "%.4g", result.arrays[m]!.gridMean))")
         }
+        if let rates = CertifiedRates(result.arrays) { print(rates.summary) }
     }
 }
 
@@ -87,12 +88,16 @@ struct NICCommand: GridExperimentCommand {
     var saveFolder: String = "./results/"
     @Option(help: "Random streams: numpy or cell.")
     var rng: StreamMode = .cell
+    @Flag(help: "Also solve the relaxed program and show, per cell, P(unique recovery) / P(solver says recovered) / P(planted optimal), and the tie rate (science §10); saves their arrays too.")
+    var certify = false
 
     var condition: Metric { planted == .linear ? .nicL : .irrepresentability }
+    static let certifiedMetrics: [Metric] = [.unique, .recovery, .plantedOptimal, .tie]
 
     func specSkeleton() -> ExperimentSpec {
         ExperimentSpec(planted: planted, learned: planted == .linear ? .skip : .normalized, fitting: .relaxed,
-                       grid: script.grid, seed: script.seed, rng: rng, metrics: [condition, .allOnes])
+                       grid: script.grid, seed: script.seed, rng: rng,
+                       metrics: [condition, .allOnes] + (certify ? Self.certifiedMetrics : []))
     }
 
     func run() throws {
@@ -101,8 +106,24 @@ struct NICCommand: GridExperimentCommand {
         if running.reportedShard(result) { return }
         let files = OriginalScript.conditionFiles(for: spec, maxN: script.n, maxD: script.d)
         for path in try result.save(files, in: URL(fileURLWithPath: saveFolder)) { print(path.path) }
-        print("P(\(condition.rawValue) holds) by n (rows) and d (columns):")
-        print(result.arrays[condition]!.meansTable)
+        printTable("P(\(condition.rawValue) holds)", [condition], result)
+        guard certify, let rates = CertifiedRates(result.arrays) else { return }
+        printTable("P(unique recovery) / P(solver says recovered) / P(planted optimal)", [.unique, .recovery, .plantedOptimal], result)
+        printTable("P(tie): planted optimal, not unique", [.tie], result)
+        print(rates.summary)
+    }
+
+    /// Cells as "a/b/c", one number per metric, n down and d across.
+    private func printTable(_ title: String, _ metrics: [Metric], _ result: ExperimentResult) {
+        let means = metrics.map { result.arrays[$0]!.trialMeans }
+        print("\(title) by n (rows) and d (columns):")
+        print("n\\d\t" + script.grid.dValues.map(String.init).joined(separator: "\t"))
+        for (i, n) in script.grid.nValues.enumerated() {
+            let cells = script.grid.dValues.indices.map { j in
+                means.map { $0[i * script.grid.dValues.count + j] }.map { $0.isNaN ? "nan" : String(format: "%.2f", $0) }.joined(separator: "/")
+            }
+            print("\(n)\t" + cells.joined(separator: "\t"))
+        }
     }
 }
 

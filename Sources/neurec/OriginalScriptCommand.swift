@@ -50,15 +50,19 @@ struct OriginalScriptCommand<Script: OriginalScriptIdentity>: ParsableCommand {
     var saveDetails = false
     @Option(help: "Random streams: numpy (the original's shared stream, bit-identical instances) or cell (one stream per cell; cacheable and extendable).")
     var rng: StreamMode = .cell
+    @Flag(help: "Also save the certified outcomes (planted_optimal, unique, tie, certificate_margin: relaxed programs with σ = 0), each as <metric>_<the script's file name>.")
+    var certify = false
 
     func validate() throws {
         try script.validate(for: Script.experiment)
+        if certify { do { try original().spec.validate() } catch { throw ValidationError("--certify: \(error)") } }
         try RunOptions.checkWritable(URL(fileURLWithPath: saveFolder), flag: "--save_folder")
     }
 
     func original() throws -> OriginalScript {
         OriginalScript(experiment: Script.experiment, maxN: script.n, maxD: script.d, sample: script.sample,
-                       parameters: try script.parameters(for: Script.experiment), seed: script.seed, rng: rng)
+                       parameters: try script.parameters(for: Script.experiment), seed: script.seed, rng: rng,
+                       certify: certify)
     }
 
     func run() throws {

@@ -19,6 +19,10 @@ enum BlockPresentation {
         case .seconds: return "seconds"
         case .iterations: return "iterations"
         case .almostOptimal: return "P(almost optimal)"
+        case .plantedOptimal: return "P(planted optimal)"
+        case .unique: return "P(unique recovery)"
+        case .tie: return "P(tie)"
+        case .certificateMargin: return "certificate margin"
         }
     }
 
@@ -34,14 +38,19 @@ enum BlockPresentation {
             let colormap = Colormap.named(options.colormap) ?? .jet
             var diagrams: [PhaseDiagram] = []
             var label = "value"
-            for (k, result) in outcome.results.enumerated() {
-                guard let metric = result.spec.metrics.first, let array = result.arrays[metric] else { continue }
-                label = metricLabel(metric)
-                let title = directive.panelTitles[k].map { Markup.escape($0) }
-                diagrams.append(PhaseDiagram(grid: grid(array), kind: options.kind == .heatmap ? .heatmap : .contour,
-                                             levels: options.levels ?? PhaseDiagram.defaultLevels, colormap: colormap,
-                                             boundaryLevel: options.boundary, referenceLines: options.ratios.map(ReferenceLine.ratio),
-                                             title: title, colorbarLabel: label))
+            // One panel per run, or with `show:` one panel per metric of the single run.
+            let panels: [(result: ExperimentResult, metric: Metric?, title: String?)] = options.show.isEmpty
+                ? outcome.results.enumerated().map { ($1, $1.spec.metrics.first, directive.panelTitles[$0]) }
+                : outcome.results.prefix(1).flatMap { result in options.show.map { (result, $0, $0 == .recovery ? "P(solver says recovered)" : metricLabel($0)) } }
+            for panel in panels {
+                guard let metric = panel.metric, let array = panel.result.arrays[metric] else { continue }
+                label = options.show.isEmpty ? metricLabel(metric) : "rate"
+                var diagram = PhaseDiagram(grid: grid(array), kind: options.kind == .heatmap ? .heatmap : .contour,
+                                           levels: options.levels ?? PhaseDiagram.defaultLevels, colormap: colormap,
+                                           boundaryLevel: options.boundary, referenceLines: options.ratios.map(ReferenceLine.ratio),
+                                           title: panel.title.map { Markup.escape($0) }, colorbarLabel: label)
+                if options.ties, let ties = panel.result.arrays[.tie] { diagram.hatching = CellHatching(grid: grid(ties)) }
+                diagrams.append(diagram)
             }
             if diagrams.count == 1 { return diagrams[0] }
             guard !diagrams.isEmpty else { return nil }
@@ -75,6 +84,7 @@ enum BlockPresentation {
             switch kind {
             case .boundary: return (kind, boundaryTable(outcome))
             case .runs: return (kind, runsTable(outcome))
+            case .rates: return (kind, ratesTable(outcome))
             }
         }
     }
@@ -116,6 +126,23 @@ enum BlockPresentation {
             }
         }
         return TableContent(alignments: Array(repeating: .right, count: header.count), header: header, rows: rows)
+    }
+
+    /// Per run: trials, P(unique recovery), P(solver says recovered), P(planted optimal), ties, and
+    /// the trials where the solver's verdict and the certificate part ways.
+    static func ratesTable(_ outcome: BlockOutcome) -> TableContent {
+        let header = [cell("run"), cell("trials"), cell("P(unique recovery)"), cell("P(solver says recovered)"),
+                      cell("P(planted optimal)"), cell("ties"), cell("recovered, not unique"), cell("unique, not recovered")]
+        var rows: [[[Inline]]] = []
+        for (k, result) in outcome.results.enumerated() {
+            guard let rates = CertifiedRates(result.arrays) else { continue }
+            func rate(_ count: Int?) -> [Inline] { cell(count.map { String(format: "%.3f", rates.rate($0)) } ?? "—") }
+            let name = outcome.directive.panelTitles[k] ?? "\(result.spec.learned.rawValue) \(result.spec.fitting.rawValue)"
+            rows.append([cell(name), cell(String(rates.trials)), rate(rates.unique), rate(rates.recovered), rate(rates.plantedOptimal),
+                         cell(String(rates.ties)), cell(rates.recoveredNotUnique.map(String.init) ?? "—"),
+                         cell(rates.uniqueNotRecovered.map(String.init) ?? "—")])
+        }
+        return TableContent(alignments: [.left] + Array(repeating: .right, count: 7), header: header, rows: rows)
     }
 
     static func runsTable(_ outcome: BlockOutcome) -> TableContent {

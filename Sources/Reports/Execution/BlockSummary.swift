@@ -15,7 +15,7 @@ public struct BlockOutcome: Sendable {
 enum BlockSummary {
     /// Rate-like metrics reach their boundary from below (≥ level); distances from above (≤ level).
     static func isRate(_ metric: Metric) -> Bool {
-        [.recovery, .nicL, .irrepresentability, .allOnes, .cosine].contains(metric)
+        [.recovery, .nicL, .irrepresentability, .allOnes, .cosine, .plantedOptimal, .unique, .tie].contains(metric)
     }
 
     /// For each d: the smallest n whose mean meets the boundary (nil where none does).
@@ -41,6 +41,20 @@ enum BlockSummary {
         median(boundary(array, metric: metric, level: level).compactMap { row in row.n.map { Double($0) / Double(row.d) } })
     }
 
+    /// `ties` (trials that were ties, never NaN) and, where recorded, the three rates of science §10.
+    static func certifiedValues(_ result: ExperimentResult) -> [String: Double] {
+        var v: [String: Double] = [:]
+        if let ties = result.arrays[.tie] { v["ties"] = Double(ties.values.filter { $0 == 1 }.count) }
+        if let rates = CertifiedRates(result.arrays) {
+            v["unique_rate"] = rates.rate(rates.unique)
+            v["planted_optimal_rate"] = rates.rate(rates.plantedOptimal)
+            if let recovered = rates.recovered { v["recovered_rate"] = rates.rate(recovered) }
+            if let count = rates.recoveredNotUnique { v["recovered_not_unique"] = Double(count) }
+            if let count = rates.uniqueNotRecovered { v["unique_not_recovered"] = Double(count) }
+        }
+        return v
+    }
+
     static func values(for directive: Directive, results: [ExperimentResult], cluster: ClusterResult?) -> [String: Double] {
         var v: [String: Double] = [:]
         v["instances"] = Double(results.map(\.instanceCount).reduce(0, +))
@@ -60,6 +74,10 @@ enum BlockSummary {
             }
             v["threshold_ratio_\(k + 1)"] = ratio
             v["mean_\(k + 1)"] = mean
+            for (name, value) in certifiedValues(result) {
+                if k == 0 { v[name] = value }
+                v["\(name)_\(k + 1)"] = value
+            }
         }
         if directive.kind == .wendel, let result = results.first, let array = result.arrays[.allOnes] {
             let means = array.trialMeans

@@ -18,6 +18,10 @@ public struct FigureOptions: Sendable, Equatable {
     public var levels: [Double]?
     /// Size, typeface and PNG resolution: the front matter's `figures`, then this block's keys.
     public var appearance: FigureAppearance
+    /// One panel per metric of a single experiment (e.g. the three rates of science §10 side by side).
+    public var show: [Metric] = []
+    /// Hatch the cells where some trial was a tie (science §10).
+    public var ties = false
 }
 
 /// A table a block can show.
@@ -26,6 +30,9 @@ public enum TableKind: String, Sendable, CaseIterable {
     case boundary
     /// Instances and wall time of each run.
     case runs
+    /// P(unique recovery), P(solver says recovered), P(planted optimal) and the ties of each run
+    /// (science §10).
+    case rates
 }
 
 /// One experiment run of a block, resolved for the chosen scale.
@@ -64,7 +71,8 @@ struct DirectiveParser {
                                      "sigma", "neu", "seed", "rng"]
     static let clusterKeys = ["kind", "option", "d", "sigma", "trials", "seed"]
     static let wendelKeys = ["kind", "d", "n", "trials", "seed", "rng"]
-    static let figureKeys = ["kind", "boundary", "cmap", "colormap", "caption", "columns", "ratio", "levels"] + YAMLReader.appearanceKeys
+    static let figureKeys = ["kind", "boundary", "cmap", "colormap", "caption", "columns", "ratio", "levels", "show", "ties"]
+        + YAMLReader.appearanceKeys
     static let gridKeys = ["N", "D", "n", "d", "trials", "step"]
 
     func parse(yaml: String, line: Int) throws -> Directive {
@@ -156,7 +164,36 @@ struct DirectiveParser {
             }
         }
         if let c = m["table_caption"] { directive.tableCaption = try r.string(c, "table_caption") }
+        try addShownMetrics(&directive, figureNode: m["figure"], tableNode: m["table"], r)
         return directive
+    }
+
+    /// Records what `figure.show`, `figure.ties` and `table: rates` draw from, beside the block's
+    /// own metrics (they come from the same trials: the cache keeps every metric of a trial).
+    func addShownMetrics(_ directive: inout Directive, figureNode: Node?, tableNode: Node?, _ r: YAMLReader) throws {
+        var wanted: [(Metric, Node?)] = (directive.figure?.show ?? []).map { ($0, figureNode) }
+        if directive.figure?.ties == true { wanted.append((.tie, figureNode)) }
+        let rates = directive.tables.contains(.rates)
+        if rates { wanted += [Metric.unique, .plantedOptimal, .tie].map { ($0, tableNode) } }
+        guard !wanted.isEmpty else { return }
+        guard directive.kind == .grid else { throw r.fail(figureNode ?? tableNode, "'figure.show', 'figure.ties' and 'table: rates' need a grid experiment") }
+        if directive.figure?.show.isEmpty == false, directive.runs.count > 1 {
+            throw r.fail(figureNode, "'figure.show' draws one panel per metric of a single experiment: drop 'panels' or 'show'")
+        }
+        for k in directive.runs.indices {
+            guard case .grid(var spec) = directive.runs[k] else { continue }
+            for (metric, node) in wanted where !spec.metrics.contains(metric) {
+                spec.metrics.append(metric)
+                do { try spec.validate() } catch { throw r.fail(node, "\(error)") }
+            }
+            // The solver's verdict beside the certificates, where recovery is defined.
+            if rates, !spec.metrics.contains(.recovery) {
+                var withRecovery = spec
+                withRecovery.metrics.append(.recovery)
+                if (try? withRecovery.validate()) != nil { spec = withRecovery }
+            }
+            directive.runs[k] = .grid(spec)
+        }
     }
 
     /// `grid:` as {N, D, trials}, explicit {n: [...], d: [...]}, or per scale {ci: {...}, paper: {...}};
@@ -281,6 +318,14 @@ struct DirectiveParser {
             guard options.columns! >= 1 else { throw r.fail(c, "'columns' must be ≥ 1") }
         }
         if let ratio = m["ratio"] { options.ratios = try r.doubles(ratio, "ratio") }
+        if let show = m["show"] {
+            guard kind == .grid, let list = show.sequence, !list.isEmpty else { throw r.fail(show, "'figure.show' must be a non-empty list of metrics of a grid experiment") }
+            options.show = try list.map { Metric(rawValue: try r.choice($0, "figure.show", Metric.allCases.map(\.rawValue)))! }
+        }
+        if let ties = m["ties"] {
+            guard let value = ties.bool else { throw r.fail(ties, "'figure.ties' must be true or false") }
+            options.ties = value
+        }
         if let levels = m["levels"] {
             let v = try r.doubles(levels, "levels")
             guard v.count >= 2, zip(v, v.dropFirst()).allSatisfy({ $0 < $1 }) else { throw r.fail(levels, "'levels' must be at least two increasing numbers") }
