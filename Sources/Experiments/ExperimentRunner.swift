@@ -55,6 +55,8 @@ public final class ExperimentRunner: Sendable {
     /// arrays. With a shard, cells outside it that are not cached yet are NaN.
     public func run(_ spec: ExperimentSpec, label: String? = nil) throws -> ExperimentResult {
         try spec.validate()
+        // Commands check the estimate with their own flag names first; this is the backstop for every caller.
+        try RunEstimate(spec: spec).check(allowLong: true, workers: jobs, sizeFlag: "grid", allowFlag: "")
         let started = Date()
         let cells = spec.grid.cells
         let wanted = cells.indices.filter { shard?.contains(position: $0) ?? true }

@@ -23,6 +23,8 @@ public struct ComparisonRules: Sendable, Equatable {
     public var imageDeltaE: Double
     /// Images: the figure fails when more than this fraction of pixels differ.
     public var imageFraction: Double
+    /// Rates: a d column whose net flipped trials reach max(this, ⌊T/2⌋ + 1) moved its transition.
+    public var columnMoveMinimumTrials: Int = 3
 
     public init(cellZ: Double = 3, shiftZ: Double = 3, figureFalseAlarm: Double = 1e-3,
                 continuousCellFloor: Double = 0.02, continuousShiftFloor: Double = 0.01,
@@ -73,6 +75,9 @@ public struct ArrayComparison: Sendable, Equatable {
     /// regression", and the value above which the boundary is judged moved.
     public var boundaryStatistic: Double = 0
     public var boundaryLimit: Double = .infinity
+    /// Rates: a column whose |shift| reaches this many n steps moved its transition (see README:
+    /// a majority of one cell's trials, never fewer than three trials).
+    public var columnMoveLimit: Double = .infinity
     /// Structural failures: grid, trials, kind, NaN pattern, values that are not 0/1.
     public var problems: [String]
     /// True when every value equals its baseline (NaN equal to NaN).
@@ -80,6 +85,10 @@ public struct ArrayComparison: Sendable, Equatable {
 
     public var shiftExceeded: Bool { abs(shift) > shiftTolerance }
     public var boundaryMoved: Bool { boundaryStatistic > boundaryLimit }
+    /// Indices of the d columns whose transition moved by at least `columnMoveLimit` steps.
+    public var movedColumns: [Int] {
+        columnShifts.indices.filter { !columnShifts[$0].isNaN && abs(columnShifts[$0]) >= columnMoveLimit - 1e-9 }
+    }
 }
 
 /// The verdict on one figure: its data (and, once the driver has compared them, its image).
@@ -174,6 +183,10 @@ public func compareFigure(baseline: FigureData, regenerated: FigureData,
         verdict.problems += array.problems.map { "\(array.name): \($0)" }
         if array.shiftExceeded {
             verdict.problems.append("\(array.name): systematic shift \(signed(array.shift)) beyond ±\(format(array.shiftTolerance, 3))")
+        }
+        if !array.movedColumns.isEmpty {
+            let moves = array.movedColumns.map { "column \($0 + 1) by \(String(format: "%+.1f", array.columnShifts[$0])) n steps" }
+            verdict.problems.append("\(array.name): boundary moved in \(moves.joined(separator: ", ")) (limit \(format(array.columnMoveLimit, 2)) steps)")
         }
         if array.boundaryMoved {
             let columns = array.columnShifts.map { $0.isNaN ? "-" : String(format: "%+.1f", $0) }.joined(separator: " ")
@@ -283,6 +296,10 @@ func compareArrays(baseline old: TrialArray, regenerated new: TrialArray, rules:
         let informative = (0..<dCount).filter { columnVariance[$0] > 0 }
         result.boundaryStatistic = informative.reduce(0) { $0 + columnDifference[$1] * columnDifference[$1] / columnVariance[$1] }
         result.boundaryLimit = chiSquareQuantile(degrees: informative.count, upperTail: rules.boundaryFalseAlarm)
+        // One column's transition moved by one n step flips a whole cell (T trials net); noise flips a
+        // few boundary trials. A majority of one cell's trials, and at least three, is a move.
+        let trials = max(1, new.trials)
+        result.columnMoveLimit = Double(max(rules.columnMoveMinimumTrials, trials / 2 + 1)) / Double(trials)
     case .continuous:
         result.shiftTolerance = rules.shiftZ * sumVariance.squareRoot() / count + rules.continuousShiftFloor * width
     }

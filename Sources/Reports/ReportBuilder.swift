@@ -1,6 +1,7 @@
 import Experiments
 import Figures
 import Foundation
+import Vocabulary
 
 /// How to build a report.
 public struct ReportOptions: Sendable {
@@ -10,11 +11,20 @@ public struct ReportOptions: Sendable {
     public var outputDirectory: URL
     /// Render a failing directive as an error box and carry on instead of stopping.
     public var keepGoing: Bool
+    /// Keep raw HTML from the template in the HTML report (also the front matter's `allow_html: true`).
+    public var allowHTML: Bool
+    /// Allow images that are not files inside the template's folder (see `ContentPolicy`).
+    public var allowOutsideImages: Bool
+    /// Run even when the estimate exceeds `RunEstimate.defaultLimit` (`--yes`; also `allow_long: true`).
+    public var allowLong = false
 
-    public init(scale: String? = nil, outputDirectory: URL, keepGoing: Bool = false) {
+    public init(scale: String? = nil, outputDirectory: URL, keepGoing: Bool = false, allowHTML: Bool = false,
+                allowOutsideImages: Bool = false) {
         self.scale = scale
         self.outputDirectory = outputDirectory
         self.keepGoing = keepGoing
+        self.allowHTML = allowHTML
+        self.allowOutsideImages = allowOutsideImages
     }
 }
 
@@ -93,7 +103,7 @@ public final class ReportBuilder {
     public func build(templateAt url: URL, options: ReportOptions) throws -> ReportDocument {
         let text: String
         do { text = try String(contentsOf: url, encoding: .utf8) } catch {
-            throw ReportError(file: url.path, line: 0, message: "cannot read the template: \(error.localizedDescription)")
+            throw ReportError(file: url.path, line: 0, message: "cannot read the template: \(FileProblem.reason(of: error))")
         }
         return try build(text: text, file: displayPath(url), options: options)
     }
@@ -110,6 +120,7 @@ public final class ReportBuilder {
     /// Builds an already parsed template (`options.scale` and `keepGoing` were the parse's).
     public func build(_ parsed: ParsedTemplate, file: String, options: ReportOptions) throws -> ReportDocument {
         let name = parsed.name
+        try checkEstimate(parsed, file: file, allowLong: options.allowLong || parsed.frontMatter.allowLong)
         let figureFolder = options.outputDirectory.appendingPathComponent("figures").appendingPathComponent(name)
         try FileManager.default.createDirectory(at: figureFolder, withIntermediateDirectories: true)
 
@@ -143,7 +154,15 @@ public final class ReportBuilder {
             }
         }
 
+        let policy = ContentPolicy(allowHTML: options.allowHTML || parsed.frontMatter.allowHTML,
+                                   allowOutsideImages: options.allowOutsideImages,
+                                   templateFolder: URL(fileURLWithPath: file).deletingLastPathComponent().standardizedFileURL
+                                       .resolvingSymlinksInPath(),
+                                   file: file, warn: { [log] in log("neurec: warning: \($0)") })
         var blocks: [Block] = []
+        func append(_ block: Block, line: Int) {
+            if let kept = policy.filter(block, line: line) { blocks.append(kept) }
+        }
         var headingCounters: [Int] = []
         let minLevel = parsed.items.compactMap { item -> Int? in
             if case .markdown(.heading(let level, _, _, _), _) = item { return level } else { return nil }
@@ -159,9 +178,9 @@ public final class ReportBuilder {
                     let number = headingCounters.map(String.init).joined(separator: ".")
                     let resolved = try resolver.resolve(content, line: line)
                     let anchor = "sec-" + number.replacingOccurrences(of: ".", with: "-")
-                    blocks.append(.heading(level: level, number: number, anchor: anchor, content: resolved))
+                    append(.heading(level: level, number: number, anchor: anchor, content: resolved), line: line)
                 } else {
-                    blocks.append(try resolver.resolve(block, line: line))
+                    append(try resolver.resolve(block, line: line), line: line)
                 }
             case .failed(let error):
                 blocks.append(.error(error.description))
@@ -175,10 +194,10 @@ public final class ReportBuilder {
                         let pdf = figureFolder.appendingPathComponent("\(directive.id).pdf")
                         try renderIfChanged(figure, png: png, pdf: pdf, file: file, line: directive.line)
                         let caption = try resolver.resolveText(options.caption, line: directive.line)
-                        blocks.append(.figure(FigureContent(label: directive.id, number: figureNumbers[directive.id]!,
-                                                            caption: caption, figure: figure,
-                                                            pngPath: "figures/\(name)/\(directive.id).png",
-                                                            pdfPath: "figures/\(name)/\(directive.id).pdf")))
+                        append(.figure(FigureContent(label: directive.id, number: figureNumbers[directive.id]!,
+                                                     caption: caption, figure: figure,
+                                                     pngPath: "figures/\(name)/\(directive.id).png",
+                                                     pdfPath: "figures/\(name)/\(directive.id).pdf")), line: directive.line)
                     }
                     let tables = BlockPresentation.tables(for: outcome)
                     for (k, (kind, table)) in tables.enumerated() {
@@ -191,14 +210,32 @@ public final class ReportBuilder {
                         let captionText = (k == 0 ? directive.tableCaption : nil) ?? defaultCaption
                         let caption = try resolver.resolveText(captionText, line: directive.line)
                         // The first table is the one `@id.table` links to.
-                        blocks.append(.table(table, anchor: k == 0 ? "tbl-\(directive.id)" : "tbl-\(directive.id)\(k + 1)",
-                                             number: number, caption: caption))
+                        append(.table(table, anchor: k == 0 ? "tbl-\(directive.id)" : "tbl-\(directive.id)\(k + 1)",
+                                      number: number, caption: caption), line: directive.line)
                     }
                 }
             }
         }
         let front = parsed.frontMatter
         return ReportDocument(name: name, title: front.title, authors: front.authors, date: front.date, scale: parsed.scale, blocks: blocks)
+    }
+
+    /// Says what the whole report computes and refuses it above the limit unless allowed.
+    func checkEstimate(_ parsed: ParsedTemplate, file: String, allowLong: Bool) throws {
+        guard parsed.directives.contains(where: { !$0.runs.isEmpty }) else { return }
+        do {
+            let estimate = try RunEstimate.sequence(parsed.directives.flatMap(\.runs).map { run in
+                switch run {
+                case .grid(let spec): try RunEstimate(spec: spec)
+                case .cluster(let spec): try RunEstimate(cluster: spec)
+                }
+            })
+            log("neurec: \(parsed.name) at scale \(parsed.scale) \(estimate)")
+            try estimate.check(allowLong: allowLong, sizeFlag: "scale \(parsed.scale)",
+                               allowFlag: "--yes or `allow_long: true` in the front matter")
+        } catch let error as ExperimentSpecError {
+            throw ReportError(file: file, line: 1, message: error.description)
+        }
     }
 
     /// Runs a block's experiments through the executor (which caches them).
@@ -218,7 +255,7 @@ public final class ReportBuilder {
             } catch let error as ReportError {
                 throw error
             } catch {
-                throw ReportError(file: file, line: directive.line, message: "block '\(directive.id)' failed: \(error)")
+                throw ReportError(file: file, line: directive.line, message: "block '\(directive.id)' failed: \(userMessage(for: error))")
             }
         }
         let values = BlockSummary.values(for: directive, results: results, cluster: cluster)
@@ -237,9 +274,9 @@ public final class ReportBuilder {
         do {
             try figure.render(to: png)
             try figure.render(to: pdf)
-            try key.write(to: hashFile, atomically: true, encoding: .utf8)
+            try AtomicFile.write(Data(key.utf8), to: hashFile)
         } catch {
-            throw ReportError(file: file, line: line, message: "cannot render figure: \(error)")
+            throw ReportError(file: file, line: line, message: "cannot render figure: \(userMessage(for: error))")
         }
     }
 }

@@ -50,6 +50,9 @@ struct OriginalScriptCommand<Script: OriginalScriptIdentity>: ParsableCommand {
     func validate() throws {
         try script.validate(for: Script.experiment)
         try RunOptions.checkWritable(URL(fileURLWithPath: saveFolder), flag: "--save_folder")
+        if saveDetails {
+            try RunOptions.checkWritable(URL(fileURLWithPath: saveFolder).appendingPathComponent("details"), flag: "--save_details")
+        }
     }
 
     func original() throws -> OriginalScript {
@@ -59,6 +62,7 @@ struct OriginalScriptCommand<Script: OriginalScriptIdentity>: ParsableCommand {
 
     func run() throws {
         let original = try original()
+        try running.announce({ try RunEstimate(spec: original.spec) }, sizeFlags: "--n/--d/--sample")
         let details = saveDetails ? URL(fileURLWithPath: saveFolder).appendingPathComponent("details") : nil
         let result = try running.runner(details: details).run(original.spec, label: Script.experiment.rawValue)
         if running.reportedShard(result) { return }

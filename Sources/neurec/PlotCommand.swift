@@ -61,6 +61,9 @@ struct Plot: ParsableCommand {
         guard !parts.isEmpty, values.count == parts.count, values.allSatisfy(\.isFinite) else {
             throw ValidationError("\(flag) expects comma-separated numbers, got '\(text)'")
         }
+        guard zip(values, values.dropFirst()).allSatisfy({ $0 < $1 }) else {
+            throw ValidationError("\(flag) must be increasing and distinct, got '\(text)'")
+        }
         return values
     }
 

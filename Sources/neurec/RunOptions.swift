@@ -2,6 +2,7 @@ import ArgumentParser
 import Experiments
 import Foundation
 import Instances
+import Vocabulary
 
 /// How experiments run: shared by every command that runs them.
 struct RunOptions: ParsableArguments {
@@ -15,16 +16,47 @@ struct RunOptions: ParsableArguments {
     var shard: String?
     @Flag(help: "No progress on stderr.")
     var quiet = false
+    @Flag(help: "Run even when the estimate exceeds one core-day (see README: Stated limits).")
+    var yes = false
 
     func validate() throws {
-        if jobs < 1 { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
-        _ = try parsedShard()
-        if let cache, !noCache { try Self.checkWritable(URL(fileURLWithPath: cache), flag: "--cache") }
+        if !(1...1024).contains(jobs) { throw ValidationError("--jobs must be in [1, 1024], got \(jobs)") }
+        let shard = try parsedShard()
+        if shard != nil, noCache {
+            throw ValidationError("--shard computes into the cache, which --no-cache turns off (drop one of them)")
+        }
+        if !noCache { try Self.checkWritable(try cacheDirectory(), flag: cache == nil ? "$NEUREC_CACHE" : "--cache") }
+    }
+
+    /// `--cache`, else `$NEUREC_CACHE` (which must not be empty), else ./.neurec-cache.
+    func cacheDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> URL {
+        if let cache {
+            guard !cache.isEmpty else { throw ValidationError("--cache must name a folder, got ''") }
+            return URL(fileURLWithPath: cache)
+        }
+        if environment["NEUREC_CACHE"] == "" {
+            throw ValidationError("$NEUREC_CACHE is set but empty (unset it for ./.neurec-cache, or name a folder)")
+        }
+        return ResultCache.defaultDirectory(environment: environment)
+    }
+
+    /// Prints what the run will compute (unless --quiet) and refuses it when it is too large; see `RunEstimate`.
+    func announce(_ estimate: () throws -> RunEstimate, sizeFlags: String) throws {
+        let value: RunEstimate
+        do { value = try estimate() } catch { throw ValidationError("\(sizeFlags): \(error)") }
+        if !quiet { FileHandle.standardError.write(Data("neurec: \(value)\n".utf8)) }
+        try value.check(allowLong: yes, workers: jobs, sizeFlag: sizeFlags, allowFlag: "--yes")
     }
 
     func parsedShard() throws -> Shard? {
         guard let shard else {
-            do { return try Shard.fromSlurm() } catch { throw ValidationError("\(error) (from SLURM_ARRAY_TASK_ID/COUNT)") }
+            let environment = ProcessInfo.processInfo.environment
+            for name in ["SLURM_ARRAY_TASK_ID", "SLURM_ARRAY_TASK_COUNT", "SLURM_ARRAY_TASK_MIN"] {
+                if let value = environment[name], Int(value) == nil {
+                    throw ValidationError("\(name) must be an integer, got '\(value)' (unset it outside a Slurm job array)")
+                }
+            }
+            do { return try Shard.fromSlurm(environment) } catch { throw ValidationError("\(error) (from SLURM_ARRAY_TASK_ID/COUNT)") }
         }
         let parts = shard.split(separator: "/").map { Int($0) }
         guard parts.count == 2, let k = parts[0], let n = parts[1] else {
@@ -42,7 +74,7 @@ struct RunOptions: ParsableArguments {
     }
 
     func runner(details: URL? = nil) throws -> ExperimentRunner {
-        let cacheStore = noCache ? nil : ResultCache(directory: cache.map { URL(fileURLWithPath: $0) } ?? ResultCache.defaultDirectory())
+        let cacheStore = noCache ? nil : ResultCache(directory: try cacheDirectory())
         return ExperimentRunner(cache: cacheStore, jobs: jobs, shard: try parsedShard(), progress: quiet ? .quiet : .automatic,
                                 details: details)
     }
@@ -51,10 +83,13 @@ struct RunOptions: ParsableArguments {
     static func checkWritable(_ folder: URL, flag: String) throws {
         let manager = FileManager.default
         do { try manager.createDirectory(at: folder, withIntermediateDirectories: true) } catch {
-            throw ValidationError("\(flag) \(folder.path): cannot create the folder (\(error.localizedDescription))")
+            throw ValidationError("\(flag) \(folder.path): cannot create the folder: \(FileProblem.reason(of: error))")
         }
-        guard manager.isWritableFile(atPath: folder.path) else {
-            throw ValidationError("\(flag) \(folder.path): the folder is not writable")
+        // Permission bits say little for root or special file systems (/proc): write a probe file.
+        let probe = folder.appendingPathComponent(".neurec-write-test-\(ProcessInfo.processInfo.processIdentifier)")
+        guard manager.createFile(atPath: probe.path, contents: Data()) else {
+            throw ValidationError("\(flag) \(folder.path): cannot write into this folder (pick a folder you can write to)")
         }
+        try? manager.removeItem(at: probe)
     }
 }

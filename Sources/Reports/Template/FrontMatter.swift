@@ -29,8 +29,12 @@ public struct FrontMatter: Sendable, Equatable {
     public var scales: [String: ScaleSettings]
     /// Scale used without `--scale`: `default_scale`, else `ci` if present, else the first.
     public var defaultScale: String
+    /// `allow_html: true`: raw HTML in the template passes into the HTML report (default: omitted).
+    public var allowHTML = false
+    /// `allow_long: true`: run even when the estimate exceeds `RunEstimate.defaultLimit`.
+    public var allowLong = false
 
-    static let keys = ["title", "authors", "author", "date", "scales", "default_scale"]
+    static let keys = ["title", "authors", "author", "date", "scales", "default_scale", "allow_html", "allow_long"]
     static let scaleKeys = ["N", "D", "trials", "step", "cluster_trials", "wendel_trials"]
 
     static func parse(_ yaml: String?, file: String, firstLine: Int) throws -> FrontMatter {
@@ -68,6 +72,8 @@ public struct FrontMatter: Sendable, Equatable {
             }
             result.defaultScale = result.scales["ci"] != nil ? "ci" : first!
         }
+        if let h = m["allow_html"] { result.allowHTML = try reader.bool(h, "allow_html") }
+        if let l = m["allow_long"] { result.allowLong = try reader.bool(l, "allow_long") }
         if let d = m["default_scale"] {
             let name = try reader.string(d, "default_scale")
             guard result.scales[name] != nil else {

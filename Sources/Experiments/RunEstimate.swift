@@ -1,0 +1,181 @@
+import Foundation
+import Instances
+import Vocabulary
+
+/// What a run will compute, checked before anything is allocated: the sizes (every product of user
+/// sizes with overflow checks), the memory of the largest instance against the machine's, and the
+/// core-time from a cost model. Commands print `line` and call `check(allowLong:)` before running.
+///
+/// The cost model counts the interior-point method's work per instance (science §4): each of its
+/// iterations forms the n×n normal matrix from the n×p patterns (n²p) and the blocks (npd), and
+/// factors it (n³/3); training costs epochs × 6nmd. The constants were fitted to runs on this
+/// project's CI machine (release build, one BLAS thread), within a factor of ~2: it is for telling
+/// minutes from days, not for scheduling.
+public struct RunEstimate: Sendable, CustomStringConvertible {
+    /// Grid cells (n, d pairs, or d, σ pairs for the cluster experiment).
+    public var cells: Int
+    /// Instances (cells × trials).
+    public var instances: Int
+    /// Estimated single-core seconds for the whole run.
+    public var coreSeconds: Double
+    /// Bytes one worker needs for the largest instance.
+    public var largestInstanceBytes: Int
+
+    /// Runs estimated above this many core-seconds need `--yes` or a template's `allow_long: true`:
+    /// one core-day. The paper-scale report is a few core-hours and runs without it; a mistyped size
+    /// (an extra zero on N costs ~10⁴ times more) does not.
+    public static let defaultLimit: Double = 24 * 3600
+
+    /// Single-core flops per second the cost model assumes (double precision, mid-size BLAS).
+    static let flopsPerSecond = 2.0e9
+    /// Effective interior-point iterations of the relaxed program; the sign-constrained forms (exact,
+    /// approx) take about ten times as long per instance (measured: rec_rate_skip and cvx_train_skip
+    /// at N = 100–200, D = 50).
+    static let iterations = 12.0
+    static let signConstrainedFactor = 10.0
+
+    public init(spec: ExperimentSpec) throws {
+        let grid = spec.grid
+        cells = try Self.product(grid.nValues.count, grid.dValues.count, what: "the grid's cells")
+        instances = try Self.product(cells, grid.trials, what: "cells × trials (--sample / trials)")
+        let experiment = spec.drawOrder
+        var seconds = 0.0
+        for n in grid.nValues {
+            for d in grid.dValues {
+                seconds += Self.instanceFlops(n: n, d: d, spec: spec, experiment: experiment) / Self.flopsPerSecond
+            }
+        }
+        seconds *= Double(grid.trials)
+        // Memory grows with n and d, so the largest cell is the one with the largest of each.
+        let largest = try Self.instanceBytes(n: grid.nValues.max() ?? 0, d: grid.dValues.max() ?? 0, spec: spec,
+                                             experiment: experiment)
+        coreSeconds = seconds
+        // The arrays hold every trial of every metric; the runner keeps a cell and a record per trial.
+        let arrayBytes = try Self.product(instances, max(1, spec.metrics.count) * 8 + 128, what: "the result arrays")
+        largestInstanceBytes = max(largest, arrayBytes)
+    }
+
+    public init(cluster spec: ClusterSpec) throws {
+        cells = try Self.product(spec.dValues.count, spec.sigmas.count, what: "the cluster grid")
+        instances = try Self.product(cells, spec.trials, what: "cells × trials (--sample / cluster_trials)")
+        let perTrial = spec.dValues.map { 100.0 * Double($0) * 20 }.reduce(0, +) / Double(max(1, spec.dValues.count))
+        coreSeconds = Double(instances) * perTrial / Self.flopsPerSecond
+        let widest = spec.dValues.max() ?? 0
+        largestInstanceBytes = try Self.product(100, max(1, widest), 8, what: "the cluster samples")
+    }
+
+    init(cells: Int, instances: Int, coreSeconds: Double, largestInstanceBytes: Int) {
+        self.cells = cells
+        self.instances = instances
+        self.coreSeconds = coreSeconds
+        self.largestInstanceBytes = largestInstanceBytes
+    }
+
+    /// Several runs one after the other (a report's blocks): counts and time add, memory is the largest.
+    public static func sequence(_ runs: [RunEstimate]) throws -> RunEstimate {
+        RunEstimate(cells: try sum(runs.map(\.cells), what: "the cells of all blocks"),
+                    instances: try sum(runs.map(\.instances), what: "the instances of all blocks"),
+                    coreSeconds: runs.map(\.coreSeconds).reduce(0, +),
+                    largestInstanceBytes: runs.map(\.largestInstanceBytes).max() ?? 0)
+    }
+
+    /// Cores the run will use.
+    public static var cores: Int { ProcessInfo.processInfo.activeProcessorCount }
+
+    /// One line: what the run computes and how long it should take.
+    public var description: String {
+        "will compute \(cells) cells, \(instances) instances, estimated \(Self.duration(coreSeconds))"
+    }
+
+    /// Refuses a run above `limit` core-seconds unless allowed, and one whose largest instance (times
+    /// the workers running at once) needs more memory than the machine has. `flag` names the setting
+    /// that sizes the run.
+    public func check(allowLong: Bool, workers: Int = 1, limit: Double = RunEstimate.defaultLimit,
+                      sizeFlag: String, allowFlag: String) throws {
+        let needed = try Self.product(largestInstanceBytes, max(1, workers), what: "memory of the workers")
+        if let memory = Self.machineMemoryBytes(), needed > memory {
+            throw ExperimentSpecError("\(sizeFlag): the largest instance needs \(Self.bytes(needed))\(workers > 1 ? " with \(workers) workers" : ""), more than this machine's \(Self.bytes(memory)) (use smaller sizes\(workers > 1 ? " or fewer --jobs" : ""))")
+        }
+        if !allowLong, coreSeconds > limit {
+            throw ExperimentSpecError("\(sizeFlag): this run \(description), more than the \(Self.duration(limit)) allowed without \(allowFlag) (use smaller sizes, or \(allowFlag) to run it anyway)")
+        }
+    }
+
+    // MARK: - Model
+
+    static func patternCount(n: Int, experiment: OriginalExperiment, neurons: Int) -> Int {
+        (experiment.patternDirections(n: n) ?? 0) + neurons
+    }
+
+    static func instanceFlops(n: Int, d: Int, spec: ExperimentSpec, experiment: OriginalExperiment) -> Double {
+        let n = Double(n), d = Double(d)
+        let p = Double(patternCount(n: Int(min(n, 1e15)), experiment: experiment, neurons: spec.parameters.neurons))
+        let drawing = n * d * (p + d)  // the directions, XH, the SVD of X
+        guard spec.needsFit else { return drawing }
+        if spec.fitting == .train {
+            let width = n + 1
+            return drawing + 400 * 6 * n * width * d
+        }
+        let factor = spec.fitting == .relaxed ? 1.0 : signConstrainedFactor
+        return drawing + factor * iterations * (n * n * p + n * p * d + n * n * n / 3)
+    }
+
+    static func instanceBytes(n: Int, d: Int, spec: ExperimentSpec, experiment: OriginalExperiment) throws -> Int {
+        let p = patternCount(n: n, experiment: experiment, neurons: spec.parameters.neurons)
+        let what = "the memory of instance n = \(n), d = \(d)"
+        // X, the directions and XH, the patterns, G and the normal matrix, the program's blocks.
+        let doubles = try sum([product(n, d, what: what), product(d, p, what: what), product(3, n, p, what: what),
+                               product(3, n, n, what: what), product(4, p, d, what: what)], what: what)
+        return try product(doubles, 8, what: what)
+    }
+
+    /// Memory of a training run with hidden width `width` (parameters, AdamW moments, activations).
+    public static func trainingBytes(n: Int, d: Int, width: Int) throws -> Int {
+        let what = "the memory of training with width \(width)"
+        let doubles = try sum([product(4, width, d + 2, what: what), product(3, n, width, what: what)], what: what)
+        return try product(doubles, 8, what: what)
+    }
+
+    // MARK: - Checked arithmetic and the machine
+
+    /// The product, or an error naming what overflowed.
+    public static func product(_ factors: Int..., what: String) throws -> Int {
+        try factors.reduce(1) { total, factor in
+            guard factor >= 0 else { throw ExperimentSpecError("\(what): negative size \(factor)") }
+            let (result, overflow) = total.multipliedReportingOverflow(by: factor)
+            if overflow { throw ExperimentSpecError("\(what): the size overflows (\(factors.map(String.init).joined(separator: " × "))); use smaller sizes") }
+            return result
+        }
+    }
+
+    static func sum(_ terms: [Int], what: String) throws -> Int {
+        try terms.reduce(0) { total, term in
+            let (result, overflow) = total.addingReportingOverflow(term)
+            if overflow { throw ExperimentSpecError("\(what): the size overflows; use smaller sizes") }
+            return result
+        }
+    }
+
+    /// The machine's memory (MemTotal of /proc/meminfo), or nil where it cannot be read.
+    public static func machineMemoryBytes() -> Int? {
+        guard let text = try? String(contentsOfFile: "/proc/meminfo", encoding: .utf8),
+              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("MemTotal:") }),
+              let kilobytes = line.split(separator: " ").dropFirst().first.flatMap({ Int($0) }) else { return nil }
+        return kilobytes * 1024
+    }
+
+    static func bytes(_ count: Int) -> String {
+        let value = Double(count)
+        if value >= 1e9 { return String(format: "%.1f GB", value / 1e9) }
+        if value >= 1e6 { return String(format: "%.1f MB", value / 1e6) }
+        return String(format: "%.0f kB", value / 1e3)
+    }
+
+    static func duration(_ seconds: Double) -> String {
+        if !seconds.isFinite || seconds > 1e9 { return "more than 30 core-years" }
+        if seconds < 60 { return String(format: "%.0f core-seconds", max(1, seconds)) }
+        if seconds < 3600 { return String(format: "%.0f core-minutes", seconds / 60) }
+        if seconds < 48 * 3600 { return String(format: "%.1f core-hours", seconds / 3600) }
+        return String(format: "%.0f core-days", seconds / 86400)
+    }
+}
