@@ -71,6 +71,10 @@ public final class ExperimentRunner: Sendable {
                 missing.append(position)
             }
         }
+        if shard == nil, !missing.isEmpty, missing.count < wanted.count, case .automatic = progress {
+            // Typically after only some shards ran: the rest is computed here, which the user should know.
+            FileHandle.standardError.write(Data("neurec: \(wanted.count - missing.count) of \(wanted.count) trials are in the cache; computing the other \(missing.count) here\n".utf8))
+        }
         if !missing.isEmpty {
             let reporter = ProgressReporter(label: label ?? describe(spec), total: missing.count, style: progress)
             try compute(spec, cells: cells, missing: missing, into: records, cache: cached, reporter: reporter)
