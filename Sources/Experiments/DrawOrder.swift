@@ -18,7 +18,7 @@ extension Metric {
     /// Metrics that are 0/1 per trial, so a skipped cell counts as 0 (science §3), not NaN.
     public var isProbability: Bool {
         switch self {
-        case .recovery, .nicL, .irrepresentability, .allOnes: return true
+        case .recovery, .nicL, .irrepresentability, .allOnes, .solverFailed: return true
         default: return false
         }
     }
@@ -29,7 +29,7 @@ extension ExperimentSpec {
     /// onto themselves; the generalizations take the nearest one that draws what they need.
     public var drawOrder: OriginalExperiment {
         let onlyRecoveryLike = metrics.allSatisfy { [.recovery, .nicL, .irrepresentability, .allOnes, .cosine,
-                                                     .offPlantedNorm, .seconds, .iterations].contains($0) }
+                                                     .offPlantedNorm, .seconds, .iterations, .solverFailed].contains($0) }
         let quiet = onlyRecoveryLike && parameters.sigma == 0
         if planted == .linear {
             switch fitting {

@@ -8,6 +8,8 @@ public struct ExperimentResult: Sendable {
     public let instanceCount: Int
     public let computedCount: Int
     public let seconds: Double
+    /// Trials whose fit reached no optimum (`Metric.solverFailed`), cached ones included.
+    public var failedCount = 0
 
     public init(spec: ExperimentSpec, arrays: [Metric: TrialGrid], instanceCount: Int, computedCount: Int = 0,
                 seconds: Double) {
@@ -16,6 +18,12 @@ public struct ExperimentResult: Sendable {
         self.instanceCount = instanceCount
         self.computedCount = computedCount
         self.seconds = seconds
+    }
+
+    /// One line for a run with failed fits, or nil.
+    public var failureWarning: String? {
+        guard failedCount > 0 else { return nil }
+        return "neurec: warning: \(failedCount) of \(instanceCount) trials reached no optimum (solver status not optimal, or training diverged): recovery 0 and no distances there; their solver_failed is 1"
     }
 }
 

@@ -96,8 +96,10 @@ public final class ExperimentRunner: Sendable {
             }
             arrays[metric] = array
         }
-        return ExperimentResult(spec: spec, arrays: arrays, instanceCount: wanted.count, computedCount: missing.count,
-                                seconds: Date().timeIntervalSince(started))
+        var result = ExperimentResult(spec: spec, arrays: arrays, instanceCount: wanted.count, computedCount: missing.count,
+                                      seconds: Date().timeIntervalSince(started))
+        result.failedCount = allRecords.reduce(0) { $0 + ($1?[.solverFailed] == 1 ? 1 : 0) }
+        return result
     }
 
     private func compute(_ spec: ExperimentSpec, cells: [Cell], missing: [Int], into records: RecordTable,

@@ -36,6 +36,10 @@ public enum Metric: String, Sendable, Hashable, Codable, CaseIterable {
     case allOnes = "all_ones"
     /// Solver or training wall time, and interior-point iterations.
     case seconds, iterations
+    /// 1 when the fit reached no trustworthy answer (the solver's status is not optimal, e.g.
+    /// numerical_error; training's loss is not finite): such a trial records recovery 0 and no
+    /// distances, and the run warns with the count. Recorded for every fitted trial.
+    case solverFailed = "solver_failed"
 }
 
 /// Everything that determines an experiment's numbers; its hash keys the cache.

@@ -56,7 +56,8 @@ struct TrialEvaluation {
         if let w0 = result.w0 { fit.append(("w0", .vector(w0))) }
         fit.append(("w", .rows(result.w)))
         if let v = result.v { fit.append(("v", .rows(v))) }
-        var record: TrialRecord = [.seconds: result.seconds, .iterations: Double(result.iterations)]
+        var record: TrialRecord = [.seconds: result.seconds, .iterations: Double(result.iterations),
+                                   .solverFailed: result.status.isOptimal ? 0 : 1]
         guard result.status.isOptimal else {
             // No trustworthy minimizer: not recovered, distances unknown.
             record[.recovery] = 0
@@ -123,7 +124,7 @@ struct TrialEvaluation {
         // Never the numpy stream: a separate stream per cell keeps every later instance the original's.
         var rng = CellStreams.initialization(seed: spec.seed, n: instance.n, d: instance.d, trial: instance.trial ?? 0)
         let summary = instance.train(spec.learned, settings: TrainingSettings(), using: &rng)
-        var record: TrialRecord = [.seconds: summary.seconds]
+        var record: TrialRecord = [.seconds: summary.seconds, .solverFailed: summary.trainLoss.isFinite ? 0 : 1]
         if let distance = summary.testDistance { record[.disTest] = distance }
         if let distance = summary.absoluteDistance { record[.disAbs] = distance }
         if let w = summary.linearWeight, spec.planted == .linear {

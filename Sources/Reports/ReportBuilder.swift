@@ -247,7 +247,9 @@ public final class ReportBuilder {
                 switch run {
                 case .grid(let spec):
                     log("neurec: block \(directive.id): \(spec.learned.rawValue) \(spec.fitting.rawValue), \(spec.grid.cells.count) instances")
-                    results.append(try executor.run(spec))
+                    let result = try executor.run(spec)
+                    if let warning = result.failureWarning { log(warning + " in block \(directive.id)") }
+                    results.append(result)
                 case .cluster(let spec):
                     log("neurec: block \(directive.id): cluster probability, \(spec.trials) trials")
                     cluster = try executor.runCluster(spec)

@@ -72,6 +72,7 @@ struct ExperimentCommand: GridExperimentCommand {
         for m in metric {
             print("\(m.rawValue): mean over the grid \(String(format: "%.4g", result.arrays[m]!.gridMean))")
         }
+        try running.reportFailures(result)
     }
 }
 
@@ -106,6 +107,7 @@ struct NICCommand: GridExperimentCommand {
         for path in try result.save(files, in: URL(fileURLWithPath: saveFolder)) { print(path.path) }
         print("P(\(condition.rawValue) holds) by n (rows) and d (columns):")
         print(result.arrays[condition]!.meansTable)
+        try running.reportFailures(result)
     }
 }
 

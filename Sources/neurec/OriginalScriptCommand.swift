@@ -68,5 +68,6 @@ struct OriginalScriptCommand<Script: OriginalScriptIdentity>: ParsableCommand {
         if running.reportedShard(result) { return }
         let paths = try result.save(original.outputFiles, in: URL(fileURLWithPath: saveFolder))
         for path in paths { print(path.path) }
+        try running.reportFailures(result)
     }
 }

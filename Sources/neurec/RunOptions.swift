@@ -18,6 +18,8 @@ struct RunOptions: ParsableArguments {
     var quiet = false
     @Flag(help: "Run even when the estimate exceeds one core-day (see README: Stated limits).")
     var yes = false
+    @Flag(help: "Exit 0 even when some trials reached no optimum (they are still counted and warned about).")
+    var allowFailures = false
 
     func validate() throws {
         if !(1...1024).contains(jobs) { throw ValidationError("--jobs must be in [1, 1024], got \(jobs)") }
@@ -65,6 +67,15 @@ struct RunOptions: ParsableArguments {
         do { return try Shard(index: k, count: n) } catch { throw ValidationError("\(error)") }
     }
 
+    /// After the results are saved: warns with the number of trials whose fit failed, and exits 3
+    /// unless --allow-failures, so scripts and CI see it.
+    func reportFailures(_ result: ExperimentResult) throws {
+        guard let warning = result.failureWarning else { return }
+        let consequence = allowFailures ? "" : " (exit 3; --allow-failures accepts them)"
+        FileHandle.standardError.write(Data((warning + consequence + "\n").utf8))
+        if !allowFailures { throw ExitCode(3) }
+    }
+
     /// After a sharded run: says so and returns true (the arrays are assembled by a plain run).
     func reportedShard(_ result: ExperimentResult) -> Bool {
         guard (try? parsedShard()) ?? nil != nil else { return false }
@@ -82,6 +93,10 @@ struct RunOptions: ParsableArguments {
     /// A folder we can create and write into, checked before any work starts.
     static func checkWritable(_ folder: URL, flag: String) throws {
         let manager = FileManager.default
+        var isFolder: ObjCBool = false
+        if manager.fileExists(atPath: folder.path, isDirectory: &isFolder), !isFolder.boolValue {
+            throw ValidationError("\(flag) \(folder.path): is a file, not a folder (remove it or pick another folder)")
+        }
         do { try manager.createDirectory(at: folder, withIntermediateDirectories: true) } catch {
             throw ValidationError("\(flag) \(folder.path): cannot create the folder: \(FileProblem.reason(of: error))")
         }

@@ -18,6 +18,7 @@ enum BlockPresentation {
         case .allOnes: return "P(all-ones pattern)"
         case .seconds: return "seconds"
         case .iterations: return "iterations"
+        case .solverFailed: return "P(no optimum)"
         }
     }
 
