@@ -33,6 +33,9 @@ public struct RunEstimate: Sendable, CustomStringConvertible {
     /// at N = 100–200, D = 50).
     static let iterations = 12.0
     static let signConstrainedFactor = 10.0
+    /// Fixed seconds per instance (drawing, patterns, the all-ones decision, bookkeeping): what
+    /// dominates small grids such as the CI-scale report.
+    static let perInstanceSeconds = 0.005
 
     public init(spec: ExperimentSpec) throws {
         let grid = spec.grid
@@ -45,7 +48,7 @@ public struct RunEstimate: Sendable, CustomStringConvertible {
                 seconds += Self.instanceFlops(n: n, d: d, spec: spec, experiment: experiment) / Self.flopsPerSecond
             }
         }
-        seconds *= Double(grid.trials)
+        seconds = (seconds + Self.perInstanceSeconds * Double(cells)) * Double(grid.trials)
         // Memory grows with n and d, so the largest cell is the one with the largest of each.
         let largest = try Self.instanceBytes(n: grid.nValues.max() ?? 0, d: grid.dValues.max() ?? 0, spec: spec,
                                              experiment: experiment)
