@@ -40,6 +40,12 @@ import Testing
         64 | Error: --sample must be in [1, 1000000000]          | relu_prob --sample 99999999999
         1  | Error: --sample: this run will compute              | relu_prob --sample 100000000
         3  | neurec: warning: 12 of 12 trials reached no optimum | minnrm_skip --n 30 --d 20 --sample 2 --sigma 10000 --quiet
+        64 | Error: --n must be in [10, 100000]                  | ncvx_train_skip --n 0
+        64 | Error: --d must be in [10, 100000]                  | cvx_train_normal --d 5
+        64 | Error: The value 'bogus' is invalid for '--planted  | nic --planted bogus
+        64 | Error: The value 'x' is invalid for '--seed <seed>' | bench solver --seed x
+        64 | Error: Unknown option '--bogus'                     | info --bogus
+        64 | Error: Missing expected argument '<file>'           | train --net skip
         64 | Error: --opt must be 1                              | relu_prob --opt 4
         64 | Error: metric: each metric once                     | experiment --metric recovery recovery
         64 | Error: metric recovery: defined for                 | experiment --planted plain --learned plain
