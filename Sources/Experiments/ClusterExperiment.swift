@@ -8,9 +8,11 @@ import LinearAlgebra
 extension ExperimentRunner {
     public func runCluster(_ spec: ClusterSpec) throws -> ClusterResult {
         guard spec.trials >= 1, !spec.dValues.isEmpty, !spec.sigmas.isEmpty,
-              spec.dValues.allSatisfy({ $0 >= 1 }), spec.sigmas.allSatisfy({ $0 > 0 && $0.isFinite }) else {
-            throw ExperimentSpecError("cluster: needs trials ≥ 1, dimensions ≥ 1 and noise levels σ > 0")
+              spec.dValues.allSatisfy({ (1...ExperimentSpec.maxSize).contains($0) }),
+              spec.sigmas.allSatisfy({ $0 > 0 && $0 <= InstanceParameters.maxSigma }) else {
+            throw ExperimentSpecError("cluster: needs trials ≥ 1, dimensions in [1, \(ExperimentSpec.maxSize)] and noise levels σ in (0, \(Int(InstanceParameters.maxSigma))]")
         }
+        try RunEstimate(cluster: spec).check(allowLong: true, workers: jobs, sizeFlag: "cluster", allowFlag: "")
         let cells = spec.dValues.indices.flatMap { i in spec.sigmas.indices.map { (i, $0) } }
         let cached = cache?.clusterProbability(for: spec)
         if cached == nil, requireComplete {

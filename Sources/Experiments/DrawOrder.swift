@@ -18,7 +18,7 @@ extension Metric {
     /// Metrics that are 0/1 per trial, so a skipped cell counts as 0 (science §3), not NaN.
     public var isProbability: Bool {
         switch self {
-        case .recovery, .nicL, .irrepresentability, .allOnes, .almostOptimal, .plantedOptimal, .unique, .tie: return true
+        case .recovery, .nicL, .irrepresentability, .allOnes, .almostOptimal, .plantedOptimal, .unique, .tie, .solverFailed: return true
         default: return false
         }
     }
@@ -30,7 +30,7 @@ extension ExperimentSpec {
     public var drawOrder: OriginalExperiment {
         let onlyRecoveryLike = metrics.allSatisfy { [.recovery, .nicL, .irrepresentability, .allOnes, .cosine,
                                                      .offPlantedNorm, .seconds, .iterations, .almostOptimal, .plantedOptimal, .unique,
-                                                     .tie, .certificateMargin].contains($0) }
+                                                     .tie, .certificateMargin, .solverFailed].contains($0) }
         let quiet = onlyRecoveryLike && parameters.sigma == 0
         if planted == .linear {
             switch fitting {
@@ -53,14 +53,33 @@ extension ExperimentSpec {
     /// Whether any requested metric needs the network fitted.
     public var needsFit: Bool { metrics.contains { $0.needsFit } }
 
+    /// The largest n or d of a grid (documented in the README): an n×n normal matrix of this size is
+    /// 80 GB, so anything larger could never run anyway.
+    public static let maxSize = 100_000
+    /// The most trials per cell.
+    public static let maxTrials = 1_000_000
+
+    static func isStrictlyIncreasing(_ values: [Int]) -> Bool {
+        zip(values, values.dropFirst()).allSatisfy { $0 < $1 }
+    }
+
     /// Checks the combination before any work; the message names the setting and the valid choices.
     public func validate() throws {
         if metrics.isEmpty { throw ExperimentSpecError("metric: name at least one of \(Metric.allCases.map(\.rawValue).joined(separator: ", "))") }
         if grid.nValues.isEmpty || grid.dValues.isEmpty || grid.trials < 1 {
             throw ExperimentSpecError("grid: needs at least one n, one d and one trial")
         }
-        if let bad = (grid.nValues + grid.dValues).first(where: { $0 < 1 }) {
-            throw ExperimentSpecError("grid: n and d must be positive, got \(bad)")
+        if let bad = (grid.nValues + grid.dValues).first(where: { !(1...Self.maxSize).contains($0) }) {
+            throw ExperimentSpecError("grid: n and d must be in [1, \(Self.maxSize)], got \(bad)")
+        }
+        if grid.trials > Self.maxTrials {
+            throw ExperimentSpecError("grid: trials must be in [1, \(Self.maxTrials)], got \(grid.trials)")
+        }
+        for (name, values) in [("n", grid.nValues), ("d", grid.dValues)] where !Self.isStrictlyIncreasing(values) {
+            throw ExperimentSpecError("grid: the \(name) values must be increasing and distinct, got \(values.map(String.init).joined(separator: ", "))")
+        }
+        if Set(metrics).count != metrics.count {
+            throw ExperimentSpecError("metric: each metric once, got \(metrics.map(\.rawValue).joined(separator: " "))")
         }
         if let reason = parameters.invalidity(for: drawOrder) { throw ExperimentSpecError(reason) }
         let recoverable = (planted == .linear && learned == .skip) || (planted == .normalized && learned == .normalized)

@@ -10,6 +10,8 @@ public struct ExperimentResult: Sendable {
     public let seconds: Double
     /// Trials whose solve stopped almost optimal (metric `almost_optimal`), cached ones included.
     public let almostOptimalCount: Int
+    /// Trials whose fit reached no optimum (`Metric.solverFailed`), cached ones included.
+    public var failedCount = 0
 
     public init(spec: ExperimentSpec, arrays: [Metric: TrialGrid], instanceCount: Int, computedCount: Int = 0,
                 seconds: Double, almostOptimalCount: Int = 0) {
@@ -19,6 +21,12 @@ public struct ExperimentResult: Sendable {
         self.computedCount = computedCount
         self.seconds = seconds
         self.almostOptimalCount = almostOptimalCount
+    }
+
+    /// One line for a run with failed fits, or nil.
+    public var failureWarning: String? {
+        guard failedCount > 0 else { return nil }
+        return "neurec: warning: \(failedCount) of \(instanceCount) trials reached no optimum (solver status not optimal, or training diverged): recovery 0 and no distances there; their solver_failed is 1"
     }
 }
 

@@ -71,6 +71,8 @@ public final class ExperimentRunner: Sendable {
     /// shard, other shards' cells already in the cache fill in too.
     private func run(_ spec: ExperimentSpec, positions wanted: [Int], label: String?) throws -> ExperimentResult {
         try spec.validate()
+        // Commands check the estimate with their own flag names first; this is the backstop for every caller.
+        try RunEstimate(spec: spec).check(allowLong: true, workers: jobs, sizeFlag: "grid", allowFlag: "")
         let started = Date()
         let cells = spec.grid.cells
         let records = RecordTable()
@@ -115,8 +117,10 @@ public final class ExperimentRunner: Sendable {
             let solved = allRecords.filter { $0?[.almostOptimal] != nil }.count
             FileHandle.standardError.write(Data("neurec: warning: \(label ?? describe(spec)): \(almostOptimal) of \(solved) solves stopped almost optimal (residuals and gap ≤ 1e-7, not 1e-9); their metrics are evaluated at that point (metric almost_optimal marks them)\n".utf8))
         }
-        return ExperimentResult(spec: spec, arrays: arrays, instanceCount: wanted.count, computedCount: missing.count,
-                                seconds: Date().timeIntervalSince(started), almostOptimalCount: almostOptimal)
+        var result = ExperimentResult(spec: spec, arrays: arrays, instanceCount: wanted.count, computedCount: missing.count,
+                                      seconds: Date().timeIntervalSince(started), almostOptimalCount: almostOptimal)
+        result.failedCount = allRecords.reduce(0) { $0 + ($1?[.solverFailed] == 1 ? 1 : 0) }
+        return result
     }
 
     private func compute(_ spec: ExperimentSpec, cells: [Cell], missing: [Int], into records: RecordTable,

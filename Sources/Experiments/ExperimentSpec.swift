@@ -52,6 +52,10 @@ public enum Metric: String, Sendable, Hashable, Codable, CaseIterable {
     /// 1 − max over blocks outside the planted support of ‖A_iᵀλ‖ (λ scaled to be dual feasible):
     /// positive when the dual separates the planted support strictly, 0 at a tie.
     case certificateMargin = "certificate_margin"
+    /// 1 when the fit reached no trustworthy answer (the solver found no minimizer, e.g.
+    /// numerical_error — an almost-optimal stop is not a failure; training's loss is not finite): such a trial records recovery 0 and no
+    /// distances, and the run warns with the count. Recorded for every fitted trial.
+    case solverFailed = "solver_failed"
 }
 
 /// Everything that determines an experiment's numbers; its hash keys the cache.

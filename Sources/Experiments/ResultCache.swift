@@ -115,17 +115,32 @@ extension ResultCache {
     }
 }
 
-/// Write to a temporary file in the same folder, then rename: readers never see half a file.
+/// Write to a temporary file in the same folder, then rename: readers never see half a file, and a
+/// run killed mid-write leaves the old file. Only a file is ever replaced: a folder in the way is an
+/// error (never deleted).
 public enum AtomicFile {
     public static func write(_ data: Data, to url: URL) throws {
+        try replace(url) { temporary in try data.write(to: temporary) }
+    }
+
+    /// `produce` writes the new content to the temporary URL it is given (same folder, same
+    /// extension, so writers that pick a format by extension still work); it then replaces `url`.
+    public static func replace(_ url: URL, producing produce: (URL) throws -> Void) throws {
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder), isFolder.boolValue {
+            throw FileProblem.folderInTheWay(url.path)
+        }
+        let ext = url.pathExtension.isEmpty ? "tmp" : url.pathExtension
         let temporary = url.deletingLastPathComponent()
-            .appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).\(UUID().uuidString).tmp")
-        try data.write(to: temporary)
+            .appendingPathComponent(".\(url.deletingPathExtension().lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).\(UUID().uuidString).\(ext)")
+        do { try produce(temporary) } catch {
+            try? FileManager.default.removeItem(at: temporary)
+            throw FileProblem(path: url.path, reason: FileProblem.reason(of: error))
+        }
         if rename(temporary.path, url.path) != 0 {
             let code = errno
             try? FileManager.default.removeItem(at: temporary)
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path,
-                                                          NSLocalizedDescriptionKey: String(cString: strerror(code))])
+            throw FileProblem(path: url.path, reason: FileProblem.reason(errno: code))
         }
     }
 }

@@ -1,89 +1,151 @@
 import Foundation
 import Instances
+import Vocabulary
 
-/// A rough cost model, in one place: CPU seconds per instance ≈ a + k · n²·d, with k per program
-/// type. The work per instance is dominated by n×n normal matrices built from n×d blocks
-/// (interior-point methods) or by n×(n+1)×d products (training), hence n²·d; `a` is what every
-/// instance with arrangement patterns pays regardless (sampling the patterns, the all-ones
-/// certificate search). Calibrated on one core with one BLAS thread (OpenBLAS SkylakeX kernels) from
-/// the timings in the top README and a few runs of the commands:
-///
-/// - `a` = 0.0135 s and skip relaxed k = 3.0·10⁻⁸: `rec_rate_skip --sample 3` on N = 100, D = 50
-///   (2.3 s for 150 instances, mostly `a`) and the README's full grid (`--n 400 --d 100 --sample 5`,
-///   ~210 CPU s for Σ n²d = 6.1·10⁹);
-/// - the other programs: their solver time at (200, 50) in the README (`neurec bench solver`)
-///   over 200²·50, plus the skip relaxed run's non-solver share 1.3·10⁻⁸ (normalization relaxed
-///   0.256 s, skip approx 0.90 s, normalization approx 2.60 s; exact forms, not benchmarked, are
-///   taken as approx);
-/// - conditions without a fit: `irr_cond_normal --n 100 --d 50 --sample 3` (3.1 s), k = 9·10⁻⁸;
-///   the all-ones pattern alone costs `a` and the non-solver share;
-/// - training (no patterns): `ncvx_train_skip --n 100 --d 50 --sample 3` (1.05 s) and
-///   `neurec bench-training` at (200, 50) (0.07 s), k = 5·10⁻⁸.
-///
-/// Expect the estimate within a factor of two (small instances of the approx programs run slower
-/// than their n²·d share); it is for deciding whether to start, not a promise.
-public enum CostModel {
-    static let patternSeconds = 0.0135
-    static let nonSolverShare = 1.3e-8
-    static let benchSize = 200.0 * 200 * 50
+/// What a run will compute, checked before anything is allocated: the sizes (every product of user
+/// sizes with overflow checks), the memory of the largest instance against the machine's, and the
+/// core-time from `CostModel`. Commands call `check(allowLong:)` before running.
+public struct RunEstimate: Sendable, CustomStringConvertible {
+    /// Grid cells (n, d pairs, or d, σ pairs for the cluster experiment).
+    public var cells: Int
+    /// Instances (cells × trials).
+    public var instances: Int
+    /// Estimated single-core seconds for the whole run.
+    public var coreSeconds: Double
+    /// Bytes one worker needs for the largest instance.
+    public var largestInstanceBytes: Int
 
-    /// CPU seconds for one instance of `spec` at (n, d).
-    public static func seconds(for spec: ExperimentSpec, n: Int, d: Int) -> Double {
-        if spec.drawOrder.skipsCell(n: n, d: d) { return 0 }
-        let size = Double(n) * Double(n) * Double(d)
-        if spec.fitting == .train && spec.needsFit { return size * 5e-8 }
-        guard spec.needsFit else {
-            let conditions = spec.metrics.contains(.irrepresentability) || spec.metrics.contains(.nicL)
-            return patternSeconds + size * (conditions ? 9e-8 : nonSolverShare)
+    /// Runs estimated above this many core-seconds need `--yes` or a template's `allow_long: true`:
+    /// one core-day. The paper-scale report is a few core-hours and runs without it; a mistyped size
+    /// (an extra zero on N costs ~10⁴ times more) does not.
+    public static let defaultLimit: Double = 24 * 3600
+
+    public init(spec: ExperimentSpec) throws {
+        let grid = spec.grid
+        cells = try Self.product(grid.nValues.count, grid.dValues.count, what: "the grid's cells")
+        instances = try Self.product(cells, grid.trials, what: "cells × trials (--sample / trials)")
+        let experiment = spec.drawOrder
+        var seconds = 0.0
+        for n in grid.nValues {
+            for d in grid.dValues { seconds += CostModel.seconds(for: spec, n: n, d: d) }
         }
-        let benchSeconds: Double = switch (spec.fitting, spec.learned) {
-        case (.relaxed, .normalized): 0.256
-        case (.relaxed, _): 0.034
-        case (_, .normalized): 2.60
-        case (_, _): 0.90
+        seconds *= Double(grid.trials)
+        // Memory grows with n and d, so the largest cell is the one with the largest of each.
+        let largest = try Self.instanceBytes(n: grid.nValues.max() ?? 0, d: grid.dValues.max() ?? 0, spec: spec,
+                                             experiment: experiment)
+        coreSeconds = seconds
+        // The arrays hold every trial of every metric; the runner keeps a cell and a record per trial.
+        let arrayBytes = try Self.product(instances, max(1, spec.metrics.count) * 8 + 128, what: "the result arrays")
+        largestInstanceBytes = max(largest, arrayBytes)
+    }
+
+    public init(cluster spec: ClusterSpec) throws {
+        cells = try Self.product(spec.dValues.count, spec.sigmas.count, what: "the cluster grid")
+        instances = try Self.product(cells, spec.trials, what: "cells × trials (--sample / cluster_trials)")
+        coreSeconds = Double(spec.sigmas.count) * spec.dValues.map { CostModel.seconds(forCluster: spec, d: $0) }.reduce(0, +)
+        let widest = spec.dValues.max() ?? 0
+        largestInstanceBytes = try Self.product(100, max(1, widest), 8, what: "the cluster samples")
+    }
+
+    init(cells: Int, instances: Int, coreSeconds: Double, largestInstanceBytes: Int) {
+        self.cells = cells
+        self.instances = instances
+        self.coreSeconds = coreSeconds
+        self.largestInstanceBytes = largestInstanceBytes
+    }
+
+    /// Several runs one after the other (a report's blocks): counts and time add, memory is the largest.
+    public static func sequence(_ runs: [RunEstimate]) throws -> RunEstimate {
+        RunEstimate(cells: try sum(runs.map(\.cells), what: "the cells of all blocks"),
+                    instances: try sum(runs.map(\.instances), what: "the instances of all blocks"),
+                    coreSeconds: runs.map(\.coreSeconds).reduce(0, +),
+                    largestInstanceBytes: runs.map(\.largestInstanceBytes).max() ?? 0)
+    }
+
+    /// Cores the run will use.
+    public static var cores: Int { ProcessInfo.processInfo.activeProcessorCount }
+
+    /// One line: what the run computes and how long it should take.
+    public var description: String {
+        "will compute \(cells) cells, \(instances) instances, estimated \(Self.duration(coreSeconds))"
+    }
+
+    /// Refuses a run above `limit` core-seconds unless allowed, and one whose largest instance (times
+    /// the workers running at once) needs more memory than the machine has. `flag` names the setting
+    /// that sizes the run.
+    public func check(allowLong: Bool, workers: Int = 1, limit: Double = RunEstimate.defaultLimit,
+                      sizeFlag: String, allowFlag: String) throws {
+        let needed = try Self.product(largestInstanceBytes, max(1, workers), what: "memory of the workers")
+        if let memory = Self.machineMemoryBytes(), needed > memory {
+            throw ExperimentSpecError("\(sizeFlag): the largest instance needs \(Self.bytes(needed))\(workers > 1 ? " with \(workers) workers" : ""), more than this machine's \(Self.bytes(memory)) (use smaller sizes\(workers > 1 ? " or fewer --jobs" : ""))")
         }
-        return patternSeconds + size * (benchSeconds / benchSize + nonSolverShare)
-    }
-
-    /// CPU seconds for one (d, σ) cell of the cluster experiment: `trials` draws of 100 points in d
-    /// dimensions, 3.3·10⁻⁸ s per entry drawn (`relu_prob --sample 1000`: 10.6 s).
-    public static func seconds(forCluster spec: ClusterSpec, d: Int) -> Double {
-        Double(spec.trials) * 100 * Double(d) * 3.3e-8
-    }
-}
-
-/// The line a run prints before it starts: what it computes and about how long that takes.
-struct RunPlan {
-    let label: String
-    let cells: Int
-    let instances: Int
-    let toCompute: Int
-    let cpuSeconds: Double
-    let jobs: Int
-
-    var description: String {
-        let what = "\(label): \(Self.count(cells)) cells, \(Self.count(instances)) instances"
-        guard toCompute > 0 else { return "neurec: \(what), all cached: nothing to compute" }
-        let cached = instances - toCompute
-        let wall = cpuSeconds / Double(max(1, jobs))
-        return "neurec: \(what), \(Self.count(toCompute)) to compute"
-            + (cached > 0 ? " (\(Self.count(cached)) cached)" : "")
-            + "; estimated \(wall < 1 ? "under a second" : "~" + ProgressReporter.duration(wall)) on \(jobs) thread\(jobs == 1 ? "" : "s")"
-    }
-
-    static func count(_ k: Int) -> String {
-        let digits = String(k)
-        var out = ""
-        for (i, c) in digits.enumerated() {
-            if i > 0, (digits.count - i) % 3 == 0 { out += "," }
-            out.append(c)
+        if !allowLong, coreSeconds > limit {
+            throw ExperimentSpecError("\(sizeFlag): this run \(description), more than the \(Self.duration(limit)) allowed without \(allowFlag) (use smaller sizes, or \(allowFlag) to run it anyway)")
         }
-        return out
     }
 
-    /// Printed on stderr unless the run is quiet.
-    func announce(_ style: ProgressStyle) {
-        guard style == .automatic else { return }
-        FileHandle.standardError.write(Data((description + "\n").utf8))
+    // MARK: - Model
+
+    static func patternCount(n: Int, experiment: OriginalExperiment, neurons: Int) -> Int {
+        (experiment.patternDirections(n: n) ?? 0) + neurons
+    }
+
+    static func instanceBytes(n: Int, d: Int, spec: ExperimentSpec, experiment: OriginalExperiment) throws -> Int {
+        let p = patternCount(n: n, experiment: experiment, neurons: spec.parameters.neurons)
+        let what = "the memory of instance n = \(n), d = \(d)"
+        // X, the directions and XH, the patterns, G and the normal matrix, the program's blocks.
+        let doubles = try sum([product(n, d, what: what), product(d, p, what: what), product(3, n, p, what: what),
+                               product(3, n, n, what: what), product(4, p, d, what: what)], what: what)
+        return try product(doubles, 8, what: what)
+    }
+
+    /// Memory of a training run with hidden width `width` (parameters, AdamW moments, activations).
+    public static func trainingBytes(n: Int, d: Int, width: Int) throws -> Int {
+        let what = "the memory of training with width \(width)"
+        let doubles = try sum([product(4, width, d + 2, what: what), product(3, n, width, what: what)], what: what)
+        return try product(doubles, 8, what: what)
+    }
+
+    // MARK: - Checked arithmetic and the machine
+
+    /// The product, or an error naming what overflowed.
+    public static func product(_ factors: Int..., what: String) throws -> Int {
+        try factors.reduce(1) { total, factor in
+            guard factor >= 0 else { throw ExperimentSpecError("\(what): negative size \(factor)") }
+            let (result, overflow) = total.multipliedReportingOverflow(by: factor)
+            if overflow { throw ExperimentSpecError("\(what): the size overflows (\(factors.map(String.init).joined(separator: " × "))); use smaller sizes") }
+            return result
+        }
+    }
+
+    static func sum(_ terms: [Int], what: String) throws -> Int {
+        try terms.reduce(0) { total, term in
+            let (result, overflow) = total.addingReportingOverflow(term)
+            if overflow { throw ExperimentSpecError("\(what): the size overflows; use smaller sizes") }
+            return result
+        }
+    }
+
+    /// The machine's memory (MemTotal of /proc/meminfo), or nil where it cannot be read.
+    public static func machineMemoryBytes() -> Int? {
+        guard let text = try? String(contentsOfFile: "/proc/meminfo", encoding: .utf8),
+              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("MemTotal:") }),
+              let kilobytes = line.split(separator: " ").dropFirst().first.flatMap({ Int($0) }) else { return nil }
+        return kilobytes * 1024
+    }
+
+    static func bytes(_ count: Int) -> String {
+        let value = Double(count)
+        if value >= 1e9 { return String(format: "%.1f GB", value / 1e9) }
+        if value >= 1e6 { return String(format: "%.1f MB", value / 1e6) }
+        return String(format: "%.0f kB", value / 1e3)
+    }
+
+    static func duration(_ seconds: Double) -> String {
+        if !seconds.isFinite || seconds > 1e9 { return "more than 30 core-years" }
+        if seconds < 60 { return String(format: "%.0f core-seconds", max(1, seconds)) }
+        if seconds < 3600 { return String(format: "%.0f core-minutes", seconds / 60) }
+        if seconds < 48 * 3600 { return String(format: "%.1f core-hours", seconds / 3600) }
+        return String(format: "%.0f core-days", seconds / 86400)
     }
 }

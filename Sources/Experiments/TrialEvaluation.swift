@@ -57,7 +57,8 @@ struct TrialEvaluation {
         fit.append(("w", .rows(result.w)))
         if let v = result.v { fit.append(("v", .rows(v))) }
         var record: TrialRecord = [.seconds: result.seconds, .iterations: Double(result.iterations),
-                                   .almostOptimal: result.status == .almostOptimal ? 1 : 0]
+                                   .almostOptimal: result.status == .almostOptimal ? 1 : 0,
+                                   .solverFailed: result.status.hasMinimizer ? 0 : 1]
         // Certified whatever the status: the certificate is checked densely, not taken on trust.
         if let certificate = certify(instance, program: program, result: result) {
             record.merge(certificate.record) { $1 }
@@ -140,7 +141,7 @@ struct TrialEvaluation {
         // Never the numpy stream: a separate stream per cell keeps every later instance the original's.
         var rng = CellStreams.initialization(seed: spec.seed, n: instance.n, d: instance.d, trial: instance.trial ?? 0)
         let summary = instance.train(spec.learned, settings: TrainingSettings(), using: &rng)
-        var record: TrialRecord = [.seconds: summary.seconds]
+        var record: TrialRecord = [.seconds: summary.seconds, .solverFailed: summary.trainLoss.isFinite ? 0 : 1]
         if let distance = summary.testDistance { record[.disTest] = distance }
         if let distance = summary.absoluteDistance { record[.disAbs] = distance }
         if let w = summary.linearWeight, spec.planted == .linear {

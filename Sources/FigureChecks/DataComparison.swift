@@ -23,6 +23,9 @@ public struct ComparisonRules: Sendable, Equatable {
     public var imageDeltaE: Double
     /// Images: the figure fails when more than this fraction of pixels differ.
     public var imageFraction: Double
+    /// Rates: the one-column move test needs at least this many trials per cell (below it a whole
+    /// cell is one or two trials, which noise may flip).
+    public var columnMoveMinimumTrials: Int = 3
 
     public init(cellZ: Double = 3, shiftZ: Double = 3, figureFalseAlarm: Double = 1e-3,
                 continuousCellFloor: Double = 0.02, continuousShiftFloor: Double = 0.01,
@@ -73,6 +76,12 @@ public struct ArrayComparison: Sendable, Equatable {
     /// regression", and the value above which the boundary is judged moved.
     public var boundaryStatistic: Double = 0
     public var boundaryLimit: Double = .infinity
+    /// Rates: per d column, whether every changed cell changed the same way and one of them by a
+    /// majority of its trials; with a whole cell's net shift that is a moved transition (see README).
+    public var columnMovedOneWay: [Bool] = []
+    /// Rates: the |column shift| in n steps that, moved one way, counts as a moved transition (one
+    /// whole cell); infinite where the rule does not apply (fewer than `columnMoveMinimumTrials`).
+    public var columnMoveLimit: Double = .infinity
     /// Structural failures: grid, trials, kind, NaN pattern, values that are not 0/1.
     public var problems: [String]
     /// True when every value equals its baseline (NaN equal to NaN).
@@ -80,6 +89,13 @@ public struct ArrayComparison: Sendable, Equatable {
 
     public var shiftExceeded: Bool { abs(shift) > shiftTolerance }
     public var boundaryMoved: Bool { boundaryStatistic > boundaryLimit }
+    /// Indices of the d columns whose transition moved by at least `columnMoveLimit` steps.
+    public var movedColumns: [Int] {
+        columnShifts.indices.filter {
+            !columnShifts[$0].isNaN && abs(columnShifts[$0]) >= columnMoveLimit - 1e-9
+                && $0 < columnMovedOneWay.count && columnMovedOneWay[$0]
+        }
+    }
 }
 
 /// The verdict on one figure: its data (and, once the driver has compared them, its image).
@@ -175,6 +191,10 @@ public func compareFigure(baseline: FigureData, regenerated: FigureData,
         if array.shiftExceeded {
             verdict.problems.append("\(array.name): systematic shift \(signed(array.shift)) beyond ±\(format(array.shiftTolerance, 3))")
         }
+        if !array.movedColumns.isEmpty {
+            let moves = array.movedColumns.map { "column \($0 + 1) by \(String(format: "%+.1f", array.columnShifts[$0])) n steps" }
+            verdict.problems.append("\(array.name): boundary moved in \(moves.joined(separator: ", ")) (every changed cell the same way)")
+        }
         if array.boundaryMoved {
             let columns = array.columnShifts.map { $0.isNaN ? "-" : String(format: "%+.1f", $0) }.joined(separator: " ")
             verdict.problems.append("\(array.name): boundary moved (χ² \(format(array.boundaryStatistic, 1)) > "
@@ -228,6 +248,9 @@ func compareArrays(baseline old: TrialArray, regenerated new: TrialArray, rules:
     let dCount = new.dValues.count
     var columnDifference = [Double](repeating: 0, count: dCount), columnVariance = columnDifference
     var columnCompared = [Int](repeating: 0, count: dCount)
+    var columnRises = [Bool](repeating: false, count: dCount), columnFalls = columnRises, columnMajority = columnRises
+    // Trials whose value differs at the same position: a same-seed rerun differs in a few of them.
+    var columnChangedTrials = [Int](repeating: 0, count: dCount)
     var nanChanged: [Int] = []
     for cell in 0..<new.cellCount {
         let a = old.trialValues(cell: cell).filter { !$0.isNaN }.map { min(max($0, range.lowerBound), range.upperBound) }
@@ -267,6 +290,11 @@ func compareArrays(baseline old: TrialArray, regenerated new: TrialArray, rules:
         columnDifference[cell % dCount] += difference
         columnVariance[cell % dCount] += variance
         columnCompared[cell % dCount] += 1
+        columnChangedTrials[cell % dCount] += zip(old.trialValues(cell: cell), new.trialValues(cell: cell))
+            .filter { !$0.isNaN && !$1.isNaN && $0 != $1 }.count
+        if difference > 1e-12 { columnRises[cell % dCount] = true }
+        if difference < -1e-12 { columnFalls[cell % dCount] = true }
+        if abs(difference) > 0.5 + 1e-12 { columnMajority[cell % dCount] = true }
     }
     if !nanChanged.isEmpty {
         result.problems.append("skipped (NaN) cells changed in \(nanChanged.count) cell(s), first at \(gridCell(new, nanChanged[0]))")
@@ -283,6 +311,17 @@ func compareArrays(baseline old: TrialArray, regenerated new: TrialArray, rules:
         let informative = (0..<dCount).filter { columnVariance[$0] > 0 }
         result.boundaryStatistic = informative.reduce(0) { $0 + columnDifference[$1] * columnDifference[$1] / columnVariance[$1] }
         result.boundaryLimit = chiSquareQuantile(degrees: informative.count, upperTail: rules.boundaryFalseAlarm)
+        // A column's transition moved by one n step turns a whole cell around (T of T trials) and
+        // shifts the column by one step; a rerun's noise flips single boundary trials.
+        // The rule is for same-seed reruns, where trials match position by position and noise flips a
+        // couple of them: elsewhere in the array at most `rateShiftFloorTrials` trials may differ.
+        // (Independent redraws differ everywhere; the tests above judge them.)
+        let changedTrials = columnChangedTrials.reduce(0, +)
+        result.columnMovedOneWay = (0..<dCount).map {
+            columnMajority[$0] && columnRises[$0] != columnFalls[$0]
+                && Double(changedTrials - columnChangedTrials[$0]) <= rules.rateShiftFloorTrials
+        }
+        result.columnMoveLimit = new.trials >= rules.columnMoveMinimumTrials ? 1 : .infinity
     case .continuous:
         result.shiftTolerance = rules.shiftZ * sumVariance.squareRoot() / count + rules.continuousShiftFloor * width
     }

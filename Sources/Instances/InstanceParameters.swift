@@ -54,10 +54,17 @@ public struct InstanceParameters: Sendable, Hashable, Codable {
     }
 
     /// A one-line reason these flags are not a valid combination for `experiment`, naming the flag.
+    /// Label noise beyond this swamps any signal and squares towards overflow: refused, not run.
+    public static let maxSigma = 1e6
+    /// Planted neurons: each is a d-column of the instance; more than this is no experiment of the paper's kind.
+    public static let maxNeurons = 1000
+
     public func invalidity(for experiment: OriginalExperiment) -> String? {
-        if !(sigma >= 0 && sigma.isFinite) { return "--sigma must be a finite number ≥ 0, got \(sigma)" }
+        if !(sigma >= 0 && sigma <= Self.maxSigma) {
+            return "--sigma must be a number in [0, \(Int(Self.maxSigma))], got \(sigma)"
+        }
         if experiment.plantsReLUNeurons {
-            if neurons < 1 { return "--neu must be at least 1, got \(neurons)" }
+            if !(1...Self.maxNeurons).contains(neurons) { return "--neu must be in [1, \(Self.maxNeurons)], got \(neurons)" }
             if plantedWeights == .opposite && neurons != 2 { return "--optw 2 (u and −u) needs --neu 2, got --neu \(neurons)" }
             return nil
         }

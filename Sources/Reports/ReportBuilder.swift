@@ -1,6 +1,7 @@
 import Experiments
 import Figures
 import Foundation
+import Vocabulary
 
 /// How to build a report.
 public struct ReportOptions: Sendable {
@@ -14,12 +15,21 @@ public struct ReportOptions: Sendable {
     /// Renders every PNG at this resolution whatever the template says: `neurec check` compares
     /// with baselines drawn at one fixed resolution.
     public var pngDPI: Double?
+    /// Keep raw HTML from the template in the HTML report (also the front matter's `allow_html: true`).
+    public var allowHTML: Bool
+    /// Allow images that are not files inside the template's folder (see `ContentPolicy`).
+    public var allowOutsideImages: Bool
+    /// Run even when the estimate exceeds `RunEstimate.defaultLimit` (`--yes`; also `allow_long: true`).
+    public var allowLong = false
 
-    public init(scale: String? = nil, outputDirectory: URL, keepGoing: Bool = false, pngDPI: Double? = nil) {
+    public init(scale: String? = nil, outputDirectory: URL, keepGoing: Bool = false, pngDPI: Double? = nil,
+                allowHTML: Bool = false, allowOutsideImages: Bool = false) {
         self.scale = scale
         self.outputDirectory = outputDirectory
         self.keepGoing = keepGoing
         self.pngDPI = pngDPI
+        self.allowHTML = allowHTML
+        self.allowOutsideImages = allowOutsideImages
     }
 }
 
@@ -100,7 +110,7 @@ public final class ReportBuilder {
     public func build(templateAt url: URL, options: ReportOptions) throws -> ReportDocument {
         let text: String
         do { text = try String(contentsOf: url, encoding: .utf8) } catch {
-            throw ReportError(file: url.path, line: 0, message: "cannot read the template: \(error.localizedDescription)")
+            throw ReportError(file: url.path, line: 0, message: "cannot read the template: \(FileProblem.reason(of: error))")
         }
         return try build(text: text, file: displayPath(url), options: options)
     }
@@ -117,6 +127,7 @@ public final class ReportBuilder {
     /// Builds an already parsed template (`options.scale` and `keepGoing` were the parse's).
     public func build(_ parsed: ParsedTemplate, file: String, options: ReportOptions) throws -> ReportDocument {
         let name = parsed.name
+        try checkEstimate(parsed, file: file, allowLong: options.allowLong || parsed.frontMatter.allowLong)
 
         // Numbers first, so references to later figures resolve.
         var figureNumbers: [String: Int] = [:]
@@ -148,7 +159,15 @@ public final class ReportBuilder {
             }
         }
 
+        let policy = ContentPolicy(allowHTML: options.allowHTML || parsed.frontMatter.allowHTML,
+                                   allowOutsideImages: options.allowOutsideImages,
+                                   templateFolder: URL(fileURLWithPath: file).deletingLastPathComponent().standardizedFileURL
+                                       .resolvingSymlinksInPath(),
+                                   file: file, warn: { [log] in log("neurec: warning: \($0)") })
         var blocks: [Block] = []
+        func append(_ block: Block, line: Int) {
+            if let kept = policy.filter(block, line: line) { blocks.append(kept) }
+        }
         var headingCounters: [Int] = []
         let minLevel = parsed.items.compactMap { item -> Int? in
             if case .markdown(.heading(let level, _, _, _), _) = item { return level } else { return nil }
@@ -164,9 +183,9 @@ public final class ReportBuilder {
                     let number = headingCounters.map(String.init).joined(separator: ".")
                     let resolved = try resolver.resolve(content, line: line)
                     let anchor = "sec-" + number.replacingOccurrences(of: ".", with: "-")
-                    blocks.append(.heading(level: level, number: number, anchor: anchor, content: resolved))
+                    append(.heading(level: level, number: number, anchor: anchor, content: resolved), line: line)
                 } else {
-                    blocks.append(try resolver.resolve(block, line: line))
+                    append(try resolver.resolve(block, line: line), line: line)
                 }
             case .failed(let error):
                 blocks.append(.error(error.description))
@@ -179,11 +198,11 @@ public final class ReportBuilder {
                         let appearance = figureOptions.appearance
                         let figure = appearance.applied(to: drawn)
                         let caption = try resolver.resolveText(figureOptions.caption, line: directive.line)
-                        blocks.append(.figure(FigureContent(label: directive.id, number: figureNumbers[directive.id]!,
+                        append(.figure(FigureContent(label: directive.id, number: figureNumbers[directive.id]!,
                                                             caption: caption, figure: figure,
                                                             pngPath: "figures/\(name)/\(directive.id).png",
                                                             pdfPath: "figures/\(name)/\(directive.id).pdf",
-                                                            pngDPI: options.pngDPI ?? appearance.dpi)))
+                                                            pngDPI: options.pngDPI ?? appearance.dpi)), line: directive.line)
                     }
                     let tables = BlockPresentation.tables(for: outcome)
                     for (k, (kind, table)) in tables.enumerated() {
@@ -192,14 +211,32 @@ public final class ReportBuilder {
                             ?? DefaultCaptions.table(kind, block: directive.id, panels: directive.runs.count)
                         let caption = try resolver.resolveText(captionText, line: directive.line)
                         // The first table is the one `@id.table` links to.
-                        blocks.append(.table(table, anchor: k == 0 ? "tbl-\(directive.id)" : "tbl-\(directive.id)\(k + 1)",
-                                             number: number, caption: caption))
+                        append(.table(table, anchor: k == 0 ? "tbl-\(directive.id)" : "tbl-\(directive.id)\(k + 1)",
+                                      number: number, caption: caption), line: directive.line)
                     }
                 }
             }
         }
         let front = parsed.frontMatter
         return ReportDocument(name: name, title: front.title, authors: front.authors, date: front.date, scale: parsed.scale, blocks: blocks)
+    }
+
+    /// Says what the whole report computes and refuses it above the limit unless allowed.
+    func checkEstimate(_ parsed: ParsedTemplate, file: String, allowLong: Bool) throws {
+        guard parsed.directives.contains(where: { !$0.runs.isEmpty }) else { return }
+        do {
+            let estimate = try RunEstimate.sequence(parsed.directives.flatMap(\.runs).map { run in
+                switch run {
+                case .grid(let spec): try RunEstimate(spec: spec)
+                case .cluster(let spec): try RunEstimate(cluster: spec)
+                }
+            })
+            log("neurec: \(parsed.name) at scale \(parsed.scale) \(estimate)")
+            try estimate.check(allowLong: allowLong, sizeFlag: "scale \(parsed.scale)",
+                               allowFlag: "--yes or `allow_long: true` in the front matter")
+        } catch let error as ExperimentSpecError {
+            throw ReportError(file: file, line: 1, message: error.description)
+        }
     }
 
     /// Runs a block's experiments through the executor (which caches them).
@@ -211,7 +248,9 @@ public final class ReportBuilder {
                 switch run {
                 case .grid(let spec):
                     log("neurec: block \(directive.id): \(spec.learned.rawValue) \(spec.fitting.rawValue), \(spec.grid.cells.count) instances")
-                    results.append(try executor.run(spec))
+                    let result = try executor.run(spec)
+                    if let warning = result.failureWarning { log(warning + " in block \(directive.id)") }
+                    results.append(result)
                 case .cluster(let spec):
                     log("neurec: block \(directive.id): cluster probability, \(spec.trials) trials")
                     cluster = try executor.runCluster(spec)
@@ -219,7 +258,7 @@ public final class ReportBuilder {
             } catch let error as ReportError {
                 throw error
             } catch {
-                throw ReportError(file: file, line: directive.line, message: "block '\(directive.id)' failed: \(error)")
+                throw ReportError(file: file, line: directive.line, message: "block '\(directive.id)' failed: \(userMessage(for: error))")
             }
         }
         let values = BlockSummary.values(for: directive, results: results, cluster: cluster)

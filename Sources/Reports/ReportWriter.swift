@@ -1,3 +1,4 @@
+import Experiments
 import Foundation
 
 /// An output format of `neurec run`.
@@ -6,7 +7,9 @@ public enum ReportFormat: String, CaseIterable, Sendable {
 }
 
 /// Writes a built document: first its figure files (`FigureWriter`), then the chosen formats to
-/// `DIR/NAME.{md,html,pdf}`.
+/// `DIR/NAME.{md,html,pdf}`, each through a temporary file renamed over the old one (`AtomicFile`):
+/// a folder of that name is an error, never deleted, and an interrupted run leaves the previous
+/// report whole.
 public enum ReportWriter {
     @discardableResult
     public static func write(_ document: ReportDocument, to directory: URL, formats: [ReportFormat] = ReportFormat.allCases,
@@ -18,11 +21,11 @@ public enum ReportWriter {
             let url = directory.appendingPathComponent("\(document.name).\(format.rawValue)")
             switch format {
             case .md:
-                try MarkdownRenderer.render(document).write(to: url, atomically: true, encoding: .utf8)
+                try AtomicFile.write(Data(MarkdownRenderer.render(document).utf8), to: url)
             case .html:
-                try HTMLRenderer.render(document, outputDirectory: directory).write(to: url, atomically: true, encoding: .utf8)
+                try AtomicFile.write(Data(HTMLRenderer.render(document, outputDirectory: directory).utf8), to: url)
             case .pdf:
-                try PDFRenderer.render(document, to: url, paper: paper)
+                try AtomicFile.replace(url) { try PDFRenderer.render(document, to: $0, paper: paper) }
             }
             written.append(url)
         }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Experiments
 import Foundation
 import Instances
 import LinearAlgebra
@@ -63,8 +64,12 @@ struct BenchTraining: ParsableCommand {
     func parsedSizes() throws -> [(n: Int, d: Int)] {
         try sizes.split(separator: ",").map { part in
             let pieces = part.lowercased().split(separator: "x").compactMap { Int($0) }
-            guard pieces.count == 2, pieces[0] > 0, pieces[1] > 0 else {
-                throw ValidationError("--sizes expects comma-separated n×d such as 200x50, got '\(part)'")
+            guard pieces.count == 2, (1...ExperimentSpec.maxSize).contains(pieces[0]), (1...ExperimentSpec.maxSize).contains(pieces[1]) else {
+                throw ValidationError("--sizes expects comma-separated n×d such as 200x50, each in [1, \(ExperimentSpec.maxSize)], got '\(part)'")
+            }
+            let bytes = try RunEstimate.trainingBytes(n: pieces[0], d: pieces[1], width: pieces[0] + 1)
+            if let memory = RunEstimate.machineMemoryBytes(), bytes > memory {
+                throw ValidationError("--sizes \(part): training needs \(bytes / 1_000_000) MB, more than this machine's \(memory / 1_000_000) MB")
             }
             return (pieces[0], pieces[1])
         }

@@ -2,6 +2,7 @@ import ArgumentParser
 import FigureChecks
 import Foundation
 import Reports
+import Vocabulary
 
 /// `neurec check`: regenerate a report's figures and compare them with committed baselines.
 struct Check: ParsableCommand {
@@ -27,13 +28,17 @@ struct Check: ParsableCommand {
     var out: String = "out/check"
     @OptionGroup var runOptions: RunOptions
 
+    func validate() throws {
+        try RunOptions.checkWritable(URL(fileURLWithPath: out), flag: "--out")
+    }
+
     func run() throws {
         let templateURL = URL(fileURLWithPath: template)
         let outputDirectory = URL(fileURLWithPath: out)
         let runner = try runOptions.runner()
         let text: String
         do { text = try String(contentsOf: templateURL, encoding: .utf8) } catch {
-            throw ValidationError("\(template): cannot read the template (\(error.localizedDescription))")
+            throw ValidationError("\(template): cannot read the template: \(FileProblem.reason(of: error))")
         }
         let figures: [RegeneratedFigure]
         do {

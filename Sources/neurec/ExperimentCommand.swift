@@ -24,6 +24,7 @@ extension GridExperimentCommand {
     }
 
     func validate() throws {
+        try script.validateSizes()
         let spec = try spec()
         try script.validate(for: spec.drawOrder)
         do { try spec.validate() } catch { throw ValidationError("\(error)") }
@@ -63,6 +64,7 @@ struct ExperimentCommand: GridExperimentCommand {
 
     func run() throws {
         let spec = try spec()
+        try running.announce({ try RunEstimate(spec: spec) }, sizeFlags: "--n/--d/--sample")
         let result = try running.runner().run(spec)
         if running.reportedShard(result) { return }
         let files = OriginalScript.experimentFiles(for: spec, maxN: script.n, maxD: script.d)
@@ -71,6 +73,7 @@ struct ExperimentCommand: GridExperimentCommand {
             print("\(m.rawValue): mean over the grid \(String(format: "%.4g", result.arrays[m]!.gridMean))")
         }
         if let rates = CertifiedRates(result.arrays) { print(rates.summary) }
+        try running.reportFailures(result)
     }
 }
 
@@ -102,15 +105,18 @@ struct NICCommand: GridExperimentCommand {
 
     func run() throws {
         let spec = try spec()
+        try running.announce({ try RunEstimate(spec: spec) }, sizeFlags: "--n/--d/--sample")
         let result = try running.runner().run(spec, label: "nic \(condition.rawValue)")
         if running.reportedShard(result) { return }
         let files = OriginalScript.conditionFiles(for: spec, maxN: script.n, maxD: script.d)
         for path in try result.save(files, in: URL(fileURLWithPath: saveFolder)) { print(path.path) }
         printTable("P(\(condition.rawValue) holds)", [condition], result)
-        guard certify, let rates = CertifiedRates(result.arrays) else { return }
-        printTable("P(unique recovery) / P(solver says recovered) / P(planted optimal)", [.unique, .recovery, .plantedOptimal], result)
-        printTable("P(tie): planted optimal, not unique", [.tie], result)
-        print(rates.summary)
+        if certify, let rates = CertifiedRates(result.arrays) {
+            printTable("P(unique recovery) / P(solver says recovered) / P(planted optimal)", [.unique, .recovery, .plantedOptimal], result)
+            printTable("P(tie): planted optimal, not unique", [.tie], result)
+            print(rates.summary)
+        }
+        try running.reportFailures(result)
     }
 
     /// Cells as "a/b/c", one number per metric, n down and d across.
@@ -152,12 +158,19 @@ struct ReLUProbCommand: ParsableCommand {
 
     func validate() throws {
         _ = try means()
-        guard sample >= 1 else { throw ValidationError("--sample must be at least 1, got \(sample)") }
+        guard (1...Self.maxSample).contains(sample) else {
+            throw ValidationError("--sample must be in [1, \(Self.maxSample)], got \(sample)")
+        }
         try RunOptions.checkWritable(URL(fileURLWithPath: saveFolder), flag: "--save_folder")
     }
 
+    /// A billion trials per (d, σ) is ~10⁸ core-seconds; more is a typo.
+    static let maxSample = 1_000_000_000
+
     func run() throws {
-        let result = try running.runner().runCluster(ClusterSpec(means: try means(), trials: sample, seed: seed))
+        let spec = ClusterSpec(means: try means(), trials: sample, seed: seed)
+        try running.announce({ try RunEstimate(cluster: spec) }, sizeFlags: "--sample")
+        let result = try running.runner().runCluster(spec)
         print(try result.save(in: URL(fileURLWithPath: saveFolder)).path)
     }
 }

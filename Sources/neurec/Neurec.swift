@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LinearAlgebra
+import Vocabulary
 
 @main
 struct Neurec: ParsableCommand {
@@ -34,7 +35,21 @@ struct Neurec: ParsableCommand {
 
     static func main() {
         restartWithFasterBLASKernelIfNeeded()
-        main(nil)
+        var command: any ParsableCommand
+        do { command = try parseAsRoot(nil) } catch { exit(withError: error) }
+        do {
+            try command.run()
+        } catch let error as ExitCode {
+            exit(withError: error)
+        } catch let error as CleanExit {
+            exit(withError: error)
+        } catch let error as ValidationError {
+            exit(withError: error)
+        } catch {
+            // Everything else, Foundation's file errors above all, as one line (see `userMessage`).
+            FileHandle.standardError.write(Data("Error: \(userMessage(for: error))\n".utf8))
+            Foundation.exit(1)
+        }
     }
 
     /// See `BLASRuntime`: OpenBLAS picks its kernels when loaded, so a better choice needs a restart.

@@ -57,6 +57,9 @@ struct OriginalScriptCommand<Script: OriginalScriptIdentity>: ParsableCommand {
         try script.validate(for: Script.experiment)
         if certify { do { try original().spec.validate() } catch { throw ValidationError("--certify: \(error)") } }
         try RunOptions.checkWritable(URL(fileURLWithPath: saveFolder), flag: "--save_folder")
+        if saveDetails {
+            try RunOptions.checkWritable(URL(fileURLWithPath: saveFolder).appendingPathComponent("details"), flag: "--save_details")
+        }
     }
 
     func original() throws -> OriginalScript {
@@ -67,10 +70,12 @@ struct OriginalScriptCommand<Script: OriginalScriptIdentity>: ParsableCommand {
 
     func run() throws {
         let original = try original()
+        try running.announce({ try RunEstimate(spec: original.spec) }, sizeFlags: "--n/--d/--sample")
         let details = saveDetails ? URL(fileURLWithPath: saveFolder).appendingPathComponent("details") : nil
         let result = try running.runner(details: details).run(original.spec, label: Script.experiment.rawValue)
         if running.reportedShard(result) { return }
         let paths = try result.save(original.outputFiles, in: URL(fileURLWithPath: saveFolder))
         for path in paths { print(path.path) }
+        try running.reportFailures(result)
     }
 }

@@ -46,10 +46,18 @@ struct OriginalScriptOptions<Defaults: ScriptDefaultsSource>: ParsableArguments 
         return InstanceParameters(dataLaw: law, plantedWeights: weights, neurons: neu, sigma: sigma)
     }
 
+    /// The grid's sizes, checked before the grid is built (see README: Stated limits).
+    func validateSizes() throws {
+        let maxSize = ExperimentSpec.maxSize
+        if !(10...maxSize).contains(n) { throw ValidationError("--n must be in [10, \(maxSize)] (the grid starts at n = 10), got \(n)") }
+        if !(10...maxSize).contains(d) { throw ValidationError("--d must be in [10, \(maxSize)] (the grid starts at d = 10), got \(d)") }
+        if !(1...ExperimentSpec.maxTrials).contains(sample) {
+            throw ValidationError("--sample must be in [1, \(ExperimentSpec.maxTrials)], got \(sample)")
+        }
+    }
+
     func validate(for experiment: OriginalExperiment) throws {
-        if n < 10 { throw ValidationError("--n must be at least 10 (the grid starts at n = 10), got \(n)") }
-        if d < 10 { throw ValidationError("--d must be at least 10 (the grid starts at d = 10), got \(d)") }
-        if sample < 1 { throw ValidationError("--sample must be at least 1, got \(sample)") }
+        try validateSizes()
         let parameters = try parameters(for: experiment)
         if let reason = parameters.invalidity(for: experiment) { throw ValidationError(reason) }
         if experiment.plantsReLUNeurons && parameters.plantedWeights == .structured && neu > 10 {

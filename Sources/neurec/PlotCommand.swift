@@ -67,6 +67,9 @@ struct Plot: ParsableCommand {
         guard !parts.isEmpty, values.count == parts.count, values.allSatisfy(\.isFinite) else {
             throw ValidationError("\(flag) expects comma-separated numbers, got '\(text)'")
         }
+        guard zip(values, values.dropFirst()).allSatisfy({ $0 < $1 }) else {
+            throw ValidationError("\(flag) must be increasing and distinct, got '\(text)'")
+        }
         return values
     }
 
@@ -76,9 +79,9 @@ struct Plot: ParsableCommand {
             guard parts.count == 3, parts[2] > 0, parts[1] > parts[0] else {
                 throw ValidationError("--levels expects start:stop:step with start < stop and step > 0, got '\(levels)'")
             }
-            let count = Int(((parts[1] - parts[0]) / parts[2]).rounded())
-            guard count >= 1, count <= 100 else {
-                throw ValidationError("--levels gives \(count) bands; use between 1 and 100")
+            let bands = ((parts[1] - parts[0]) / parts[2]).rounded()
+            guard bands.isFinite, bands >= 1, bands <= 100, let count = Int(exactly: bands) else {
+                throw ValidationError("--levels gives \(bands) bands; use between 1 and 100")
             }
             return (0...count).map { parts[0] + Double($0) * parts[2] }
         }

@@ -29,8 +29,14 @@ struct Run: ParsableCommand {
     @Option(help: "PDF paper size: a4 or letter.")
     var paper: String = "a4"
 
-    @Flag(help: "Render a failing block as an error box in place and carry on.")
+    @Flag(help: "Render a failing block as an error box in place and carry on (the exit code still says it failed).")
     var keepGoing = false
+
+    @Flag(help: "Keep raw HTML from the template in the HTML report (also `allow_html: true` in the front matter).")
+    var allowHTML = false
+
+    @Flag(help: "Allow images that are not files inside the template's folder.")
+    var allowOutsideImages = false
 
     @OptionGroup var runOptions: RunOptions
 
@@ -38,6 +44,7 @@ struct Run: ParsableCommand {
         guard ["a4", "letter"].contains(paper.lowercased()) else {
             throw ValidationError("--paper must be a4 or letter, got '\(paper)'")
         }
+        try RunOptions.checkWritable(URL(fileURLWithPath: out), flag: "--out")
     }
 
     func run() throws {
@@ -49,11 +56,17 @@ struct Run: ParsableCommand {
             // A shard computes its share and writes nothing: a report only ever comes from complete results.
             let workload = try ReportWorkload(templateAt: URL(fileURLWithPath: template), scale: scale, keepGoing: keepGoing)
             if let shardDone = try runOptions.prepare(workload, runner: runner) { return print(shardDone) }
-            let document = try builder.build(templateAt: URL(fileURLWithPath: template),
-                                             options: ReportOptions(scale: scale, outputDirectory: outputDirectory, keepGoing: keepGoing))
+            var options = ReportOptions(scale: scale, outputDirectory: outputDirectory, keepGoing: keepGoing,
+                                        allowHTML: allowHTML, allowOutsideImages: allowOutsideImages)
+            options.allowLong = runOptions.yes
+            let document = try builder.build(templateAt: URL(fileURLWithPath: template), options: options)
             let written = try ReportWriter.write(document, to: outputDirectory, formats: format.isEmpty ? ReportFormat.allCases : format,
                                                  paper: paper.lowercased() == "letter" ? .letter : .a4)
             for url in written { print("wrote \(url.path)") }
+            if document.failureCount > 0 {
+                FileHandle.standardError.write(Data("neurec: report written with \(document.failureCount) failed block\(document.failureCount == 1 ? "" : "s") or value\(document.failureCount == 1 ? "" : "s") (see the error boxes)\n".utf8))
+                throw ExitCode.failure
+            }
             FileHandle.standardError.write(Data(String(format: "neurec: report done in %.1f s\n", Date().timeIntervalSince(start)).utf8))
         } catch let error as ReportError {
             FileHandle.standardError.write(Data("\(error.description)\n".utf8))

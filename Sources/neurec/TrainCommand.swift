@@ -48,9 +48,24 @@ struct TrainingOptions: ParsableArguments {
         guard weightDecay >= 0, weightDecay.isFinite else {
             throw ValidationError("--weight-decay must be a non-negative number, got \(weightDecay)")
         }
-        if let width, width < 1 { throw ValidationError("--width must be at least 1, got \(width)") }
+        if let width, !(1...Self.maxWidth).contains(width) { throw ValidationError("--width must be in [1, \(Self.maxWidth)], got \(width)") }
+        guard epochs <= Self.maxEpochs else { throw ValidationError("--epochs must be at most \(Self.maxEpochs), got \(epochs)") }
         if let trial, trial < 0 { throw ValidationError("--trial must be a non-negative integer, got \(trial)") }
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
+        if let threads, !(1...1024).contains(threads) { throw ValidationError("--threads must be in [1, 1024], got \(threads)") }
+    }
+
+    /// Hidden widths beyond this are no two-layer network of the paper's kind (README: Stated limits).
+    static let maxWidth = 10_000_000
+    static let maxEpochs = 100_000_000
+
+    /// Refuses a width whose parameters and activations would not fit in memory.
+    func checkMemory(n: Int, d: Int) throws {
+        let width = width ?? n + 1
+        let bytes: Int
+        do { bytes = try RunEstimate.trainingBytes(n: n, d: d, width: width) } catch { throw ValidationError("--width: \(error)") }
+        if let memory = RunEstimate.machineMemoryBytes(), bytes > memory {
+            throw ValidationError("--width \(width): training needs \(bytes / 1_000_000) MB, more than this machine's \(memory / 1_000_000) MB (use a smaller width)")
+        }
     }
 
     var settings: TrainingSettings {
@@ -92,15 +107,20 @@ struct Train: ParsableCommand {
     func run() throws {
         let instance: Instance
         do { instance = try Instance(contentsOf: file) } catch {
-            FileHandle.standardError.write(Data("\(error)\n".utf8))
+            FileHandle.standardError.write(Data("\(userMessage(for: error, path: file))\n".utf8))
             throw ExitCode(1)
         }
+        try options.checkMemory(n: instance.n, d: instance.d)
         let trial = options.trial ?? instance.trial ?? 0
         useOneBLASThreadForTraining()
         var rng = CellStreams.initialization(seed: options.seed, n: instance.n, d: instance.d, trial: trial)
         let report = instance.train(network, settings: options.settings, precision: options.precision, using: &rng)
         let record = report.json(precision: options.precision, settings: options.settings, seed: options.seed,
                                  trial: trial, n: instance.n, d: instance.d, curves: curves)
+        if !report.trainLoss.isFinite {
+            FileHandle.standardError.write(Data("Error: \(file): training diverged: the training loss is not a finite number (the data are too large for \(options.precision.rawValue) arithmetic; scale X and y, or use --precision double)\n".utf8))
+            throw ExitCode(1)
+        }
         print(record.text)
     }
 }

@@ -58,6 +58,43 @@ import Testing
         #expect(!compareFigure(baseline: baseline, regenerated: shifted).dataPassed)
     }
 
+    /// What was measured at n in one d column now appears `steps` n values later, in that column only.
+    func columnShifted(_ baseline: FigureData, column: Int, steps: Int) -> FigureData {
+        perturbed(baseline) { values, shape in
+            let (nCount, dCount, t) = (shape[0], shape[1], shape[2])
+            let original = values
+            for i in 0..<nCount {
+                for k in 0..<t {
+                    values[(i * dCount + column) * t + k] = i >= steps ? original[((i - steps) * dCount + column) * t + k] : 0
+                }
+            }
+        }
+    }
+
+    /// Columns of the committed recovery baseline whose rate rises from 0 to 1 inside the grid, so a
+    /// shift moves a whole cell's trials.
+    func transitionColumns(_ data: FigureData) -> [Int] {
+        let shape = data.arrays[0].values.shape
+        let means = data.arrays[0].grid.trialMeans
+        return (0..<shape[1]).filter { j in
+            means[j] == 0 && means[(shape[0] - 1) * shape[1] + j] == 1
+        }
+    }
+
+    @Test func aBoundaryMovedByOneOrTwoStepsInOneColumnFails() throws {
+        let baseline = try recoveryBaseline()
+        let columns = transitionColumns(baseline)
+        #expect(!columns.isEmpty)
+        for column in columns {
+            for steps in [1, 2] {
+                let moved = columnShifted(baseline, column: column, steps: steps)
+                #expect(moved != baseline)
+                let verdict = compareFigure(baseline: baseline, regenerated: moved)
+                #expect(!verdict.dataPassed, "column \(column) moved by \(steps): \(verdict)")
+            }
+        }
+    }
+
     @Test func anotherFiguresMetricInItsPlaceFails() throws {
         let baseline = try recoveryBaseline()
         let exact = try #require(try Self.store.load("fig4b"))

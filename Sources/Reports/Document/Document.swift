@@ -22,6 +22,36 @@ public struct ReportDocument: Sendable {
     }
 }
 
+extension ReportDocument {
+    /// Blocks and inline values that failed under `--keep-going` and show as errors in place.
+    public var failureCount: Int {
+        func count(_ content: [Inline]) -> Int {
+            content.reduce(0) { total, inline in
+                switch inline {
+                case .strong(let c):
+                    if c.count == 1, case .text(let t) = c[0], t.hasPrefix("⚠ ") { return total + 1 }
+                    return total + count(c)
+                case .emphasis(let c), .link(_, let c): return total + count(c)
+                default: return total
+                }
+            }
+        }
+        func count(_ block: Block) -> Int {
+            switch block {
+            case .error: return 1
+            case .paragraph(let c), .heading(_, _, _, let c): return count(c)
+            case .list(_, _, _, let items): return items.joined().map(count).reduce(0, +)
+            case .quote(let blocks): return blocks.map(count).reduce(0, +)
+            case let .table(content, _, _, caption):
+                return count(caption) + content.header.map(count).reduce(0, +) + content.rows.joined().map(count).reduce(0, +)
+            case .figure(let f): return count(f.caption)
+            case .displayMath, .code, .thematicBreak: return 0
+            }
+        }
+        return blocks.map(count).reduce(0, +)
+    }
+}
+
 public enum Alignment: String, Sendable { case left, center, right, none }
 
 /// A GitHub table, from Markdown or computed from a block's results.

@@ -23,6 +23,7 @@ enum BlockPresentation {
         case .unique: return "P(unique recovery)"
         case .tie: return "P(tie)"
         case .certificateMargin: return "certificate margin"
+        case .solverFailed: return "P(no optimum)"
         }
     }
 

@@ -117,21 +117,24 @@ struct DirectiveParser {
                 guard let means = ClusterMeans(rawValue: option) else { throw r.fail(o, "'option' must be 1, 2 or 3, got \(option)") }
                 spec.means = means
             }
-            if let d = e["d"] { spec.dValues = try r.ints(d, "d") }
+            if let d = e["d"] { spec.dValues = try r.increasingInts(d, "d") }
             if let s = e["sigma"] { spec.sigmas = try r.doubles(s, "sigma") }
             if let t = e["trials"] { spec.trials = try perScaleInt(t, "trials", r) }
             if let s = e["seed"] { spec.seed = UInt32(truncatingIfNeeded: try r.int(s, "seed")) }
-            guard spec.trials > 0, spec.dValues.allSatisfy({ $0 > 0 }), spec.sigmas.allSatisfy({ $0 > 0 }) else {
-                throw r.fail(experiment, "a cluster experiment needs trials > 0, d > 0 and σ > 0")
+            guard (1...ExperimentSpec.maxTrials).contains(spec.trials), spec.dValues.allSatisfy({ (1...ExperimentSpec.maxSize).contains($0) }),
+                  spec.sigmas.allSatisfy({ $0 > 0 && $0 <= InstanceParameters.maxSigma }) else {
+                throw r.fail(experiment, "a cluster experiment needs trials in [1, \(ExperimentSpec.maxTrials)], d in [1, \(ExperimentSpec.maxSize)] and σ in (0, \(Int(InstanceParameters.maxSigma))]")
             }
             directive.runs = [.cluster(spec)]
             directive.panelTitles = [nil]
         case .wendel:
             let e = try r.mapping(experiment, "a wendel experiment", allowed: Self.wendelKeys)
-            let dValues = try e["d"].map { try r.ints($0, "d") } ?? [10]
-            guard dValues.allSatisfy({ $0 >= 1 }) else { throw r.fail(e["d"], "'d' must be ≥ 1") }
+            let dValues = try e["d"].map { try r.increasingInts($0, "d") } ?? [10]
+            guard !dValues.isEmpty, dValues.allSatisfy({ (1...ExperimentSpec.maxSize).contains($0) }) else {
+                throw r.fail(e["d"], "'d' must be in [1, \(ExperimentSpec.maxSize)]")
+            }
             let dMax = dValues.max()!
-            let nValues = try e["n"].map { try r.ints($0, "n") } ?? Array(stride(from: 2, through: 4 * dMax, by: max(1, dMax / 5)))
+            let nValues = try e["n"].map { try r.increasingInts($0, "n") } ?? Array(stride(from: 2, through: 4 * dMax, by: max(1, dMax / 5)))
             let trials = try e["trials"].map { try perScaleInt($0, "trials", r) } ?? scale.wendelTrials
             guard trials > 0, nValues.allSatisfy({ $0 >= 1 }) else { throw r.fail(experiment, "a wendel experiment needs trials > 0 and n ≥ 1") }
             var spec = ExperimentSpec(planted: .linear, learned: .skip, fitting: .relaxed,
@@ -219,8 +222,15 @@ struct DirectiveParser {
         let maxD = try settings["D"].map { try r.int($0, "D") } ?? scale.maxD
         let trials = try settings["trials"].map { try r.int($0, "trials") } ?? scale.trials
         guard step > 0 else { throw r.fail(settings["step"], "'step' must be positive") }
-        let nValues = try settings["n"].map { try r.ints($0, "n") } ?? Array(stride(from: step, through: maxN, by: step))
-        let dValues = try settings["d"].map { try r.ints($0, "d") } ?? Array(stride(from: step, through: maxD, by: step))
+        // Checked before the strides below build the value lists.
+        for (key, value) in [("N", maxN), ("D", maxD)] where value > ExperimentSpec.maxSize {
+            throw r.fail(settings[key] ?? where_, "'\(key)' must be at most \(ExperimentSpec.maxSize), got \(value)")
+        }
+        guard trials <= ExperimentSpec.maxTrials else {
+            throw r.fail(settings["trials"] ?? where_, "'trials' must be at most \(ExperimentSpec.maxTrials), got \(trials)")
+        }
+        let nValues = try settings["n"].map { try r.increasingInts($0, "n") } ?? Array(stride(from: step, through: maxN, by: step))
+        let dValues = try settings["d"].map { try r.increasingInts($0, "d") } ?? Array(stride(from: step, through: maxD, by: step))
         guard !nValues.isEmpty else { throw r.fail(settings["N"] ?? where_, "impossible grid: N = \(maxN) is below the step \(step), so there are no n values") }
         guard !dValues.isEmpty else { throw r.fail(settings["D"] ?? where_, "impossible grid: D = \(maxD) is below the step \(step), so there are no d values") }
         guard nValues.allSatisfy({ $0 >= 1 }), dValues.allSatisfy({ $0 >= 1 }) else { throw r.fail(where_, "impossible grid: n and d must be ≥ 1") }
@@ -258,14 +268,18 @@ struct DirectiveParser {
         let optw = try e["optw"].map { try r.int($0, "optw") }
         if let k = e["neu"] { parameters.neurons = try r.int(k, "neu") }
         if let s = e["sigma"] { parameters.sigma = try r.double(s, "sigma") }
-        guard parameters.sigma >= 0, parameters.sigma.isFinite else { throw r.fail(e["sigma"], "'sigma' must be a finite number ≥ 0") }
+        guard parameters.sigma >= 0, parameters.sigma <= InstanceParameters.maxSigma else {
+            throw r.fail(e["sigma"], "'sigma' must be a number in [0, \(Int(InstanceParameters.maxSigma))], got \(parameters.sigma)")
+        }
         if planted == .linear {
             guard let w = optw.map(PlantedWeights.init(rawValue:)) ?? .gaussian, w != .opposite else {
                 throw r.fail(e["optw"], "'optw' must be 0 (Gaussian) or 1 (smallest right singular vector) for a planted linear neuron, got \(optw ?? 0)")
             }
             parameters.plantedWeights = w
         } else {
-            guard parameters.neurons >= 1 else { throw r.fail(e["neu"], "'neu' must be at least 1") }
+            guard (1...InstanceParameters.maxNeurons).contains(parameters.neurons) else {
+                throw r.fail(e["neu"], "'neu' must be in [1, \(InstanceParameters.maxNeurons)], got \(parameters.neurons)")
+            }
             guard let w = optw.map(PlantedWeights.init(rawValue:)) ?? .gaussian else {
                 throw r.fail(e["optw"], "'optw' must be 0 (Gaussian), 1 (basis vectors) or 2 (u and −u), got \(optw ?? 0)")
             }

@@ -33,8 +33,12 @@ public struct FrontMatter: Sendable, Equatable {
     public var defaultScale: String
     /// `figures: {dpi, size, font}`: every figure's appearance unless its block says otherwise.
     public var figureAppearance = FigureAppearance()
+    /// `allow_html: true`: raw HTML in the template passes into the HTML report (default: omitted).
+    public var allowHTML = false
+    /// `allow_long: true`: run even when the estimate exceeds `RunEstimate.defaultLimit`.
+    public var allowLong = false
 
-    static let keys = ["title", "authors", "author", "date", "scales", "default_scale", "figures"]
+    static let keys = ["title", "authors", "author", "date", "scales", "default_scale", "figures", "allow_html", "allow_long"]
     static let scaleKeys = ["N", "D", "trials", "step", "cluster_trials", "wendel_trials"]
 
     static func parse(_ yaml: String?, file: String, firstLine: Int) throws -> FrontMatter {
@@ -83,6 +87,8 @@ public struct FrontMatter: Sendable, Equatable {
             let keys = try reader.mapping(f, "'figures'", allowed: YAMLReader.appearanceKeys)
             result.figureAppearance = try reader.figureAppearance(keys, over: result.figureAppearance, section: "figures")
         }
+        if let h = m["allow_html"] { result.allowHTML = try reader.bool(h, "allow_html") }
+        if let l = m["allow_long"] { result.allowLong = try reader.bool(l, "allow_long") }
         if let d = m["default_scale"] {
             let name = try reader.string(d, "default_scale")
             guard result.scales[name] != nil else {

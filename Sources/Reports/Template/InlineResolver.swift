@@ -166,8 +166,12 @@ struct InlineResolver {
 
     /// `id.name` or `id.name | %.2f`.
     func value(_ expression: String, line: Int) throws -> String {
-        let parts = expression.split(separator: "|", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-        let key = parts[0]
+        let parts = expression.split(separator: "|", maxSplits: 1, omittingEmptySubsequences: false)
+            .map { $0.trimmingCharacters(in: .whitespaces) }
+        let key = parts.first ?? ""
+        guard !key.isEmpty else {
+            throw fail(line, "empty value {{ \(expression) }} (name a value, e.g. {{ fig6.threshold_ratio }} or {{ scale.N }})")
+        }
         guard let v = values[key] ?? frontValues[key] else {
             let id = key.split(separator: ".").first.map(String.init) ?? key
             let available = values.keys.filter { $0.hasPrefix(id + ".") }.sorted()

@@ -79,9 +79,24 @@ struct YAMLReader {
             guard let from = m["from"], let to = m["to"], let step = m["step"] else { throw fail(node, "'\(key)' range needs from, to and step") }
             let (a, b, s) = (try double(from, "from"), try double(to, "to"), try double(step, "step"))
             guard s > 0, b >= a else { throw fail(node, "'\(key)' range must have step > 0 and to ≥ from") }
+            guard a.isFinite, b.isFinite, (b - a) / s < Double(Self.maxRangeLength) else {
+                throw fail(node, "'\(key)' range has more than \(Self.maxRangeLength) values (use a larger step)")
+            }
             return Array(stride(from: a, through: b + s * 1e-9, by: s))
         }
         return [try double(node, key)]
+    }
+
+    /// The most values a `{from, to, step}` range may expand to.
+    static let maxRangeLength = 100_000
+
+    /// Grid values (n, d): an increasing list of distinct integers, or a range.
+    func increasingInts(_ node: Node, _ key: String) throws -> [Int] {
+        let values = try ints(node, key)
+        guard zip(values, values.dropFirst()).allSatisfy({ $0 < $1 }) else {
+            throw fail(node, "'\(key)' values must be increasing and distinct, got \(values.map(String.init).joined(separator: ", "))")
+        }
+        return values
     }
 
     func ints(_ node: Node, _ key: String) throws -> [Int] {
@@ -92,6 +107,10 @@ struct YAMLReader {
             let (a, b) = (try int(from, "from"), try int(to, "to"))
             let s = try m["step"].map { try int($0, "step") } ?? 1
             guard s > 0, b >= a else { throw fail(node, "'\(key)' range must have step > 0 and to ≥ from") }
+            let (span, overflow) = b.subtractingReportingOverflow(a)
+            guard !overflow, span / s < Self.maxRangeLength else {
+                throw fail(node, "'\(key)' range has more than \(Self.maxRangeLength) values (use a larger step)")
+            }
             return Array(stride(from: a, through: b, by: s))
         }
         return [try int(node, key)]
