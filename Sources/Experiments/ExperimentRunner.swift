@@ -1,6 +1,7 @@
 import Foundation
 import Instances
 import LinearAlgebra
+import NumpyFiles
 import Vocabulary
 
 /// Runs experiments: cached per trial, in parallel, resumable, shardable (see `ResultCache`).
@@ -86,7 +87,7 @@ public final class ExperimentRunner: Sendable {
         }
         let cellCount = spec.grid.nValues.count * spec.grid.dValues.count
         RunPlan(label: label ?? describe(spec), cells: cellCount, instances: wanted.count, toCompute: missing.count,
-                cpuSeconds: missing.reduce(0) { $0 + CostModel.seconds(for: spec, n: cells[$1].n, d: cells[$1].d) },
+                cpuSeconds: missing.reduce(0) { $0 + CostModel.seconds(for: spec, at: cells[$1]) },
                 jobs: jobs).announce(progress)
         if !missing.isEmpty {
             if requireComplete { throw IncompleteResults(missing: [(label ?? describe(spec), missing.count)]) }

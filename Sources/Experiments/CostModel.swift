@@ -1,8 +1,9 @@
 import Foundation
 import Instances
 
-/// A rough cost model, in one place: CPU seconds per instance ≈ a + k · n²·d, with k per program
-/// type. The work per instance is dominated by n×n normal matrices built from n×d blocks
+/// The one cost model: CPU seconds per instance ≈ a + k · n²·d, with k per program type. It is
+/// rough, and used twice: by the line a run prints before it starts (`RunPlan`: seconds, divided
+/// among threads) and by `ShardPlan` (only ratios matter there, to balance shards). The work per instance is dominated by n×n normal matrices built from n×d blocks
 /// (interior-point methods) or by n×(n+1)×d products (training), hence n²·d; `a` is what every
 /// instance with arrangement patterns pays regardless (sampling the patterns, the all-ones
 /// certificate search). Calibrated on one core with one BLAS thread (OpenBLAS SkylakeX kernels) from
@@ -27,6 +28,12 @@ public enum CostModel {
     static let nonSolverShare = 1.3e-8
     static let benchSize = 200.0 * 200 * 50
 
+    /// CPU seconds for one instance of `spec` at `cell` (the trial does not matter); none for the
+    /// cells its draw order skips.
+    public static func seconds(for spec: ExperimentSpec, at cell: Cell) -> Double {
+        seconds(for: spec, n: cell.n, d: cell.d)
+    }
+
     /// CPU seconds for one instance of `spec` at (n, d).
     public static func seconds(for spec: ExperimentSpec, n: Int, d: Int) -> Double {
         if spec.drawOrder.skipsCell(n: n, d: d) { return 0 }
@@ -50,40 +57,9 @@ public enum CostModel {
     public static func seconds(forCluster spec: ClusterSpec, d: Int) -> Double {
         Double(spec.trials) * 100 * Double(d) * 3.3e-8
     }
-}
 
-/// The line a run prints before it starts: what it computes and about how long that takes.
-struct RunPlan {
-    let label: String
-    let cells: Int
-    let instances: Int
-    let toCompute: Int
-    let cpuSeconds: Double
-    let jobs: Int
-
-    var description: String {
-        let what = "\(label): \(Self.count(cells)) cells, \(Self.count(instances)) instances"
-        guard toCompute > 0 else { return "neurec: \(what), all cached: nothing to compute" }
-        let cached = instances - toCompute
-        let wall = cpuSeconds / Double(max(1, jobs))
-        return "neurec: \(what), \(Self.count(toCompute)) to compute"
-            + (cached > 0 ? " (\(Self.count(cached)) cached)" : "")
-            + "; estimated \(wall < 1 ? "under a second" : "~" + ProgressReporter.duration(wall)) on \(jobs) thread\(jobs == 1 ? "" : "s")"
-    }
-
-    static func count(_ k: Int) -> String {
-        let digits = String(k)
-        var out = ""
-        for (i, c) in digits.enumerated() {
-            if i > 0, (digits.count - i) % 3 == 0 { out += "," }
-            out.append(c)
-        }
-        return out
-    }
-
-    /// Printed on stderr unless the run is quiet.
-    func announce(_ style: ProgressStyle) {
-        guard style == .automatic else { return }
-        FileHandle.standardError.write(Data((description + "\n").utf8))
+    /// CPU seconds for a whole cluster experiment: every (d, σ) cell.
+    public static func seconds(forCluster spec: ClusterSpec) -> Double {
+        Double(spec.sigmas.count) * spec.dValues.reduce(0) { $0 + seconds(forCluster: spec, d: $1) }
     }
 }
