@@ -1,5 +1,6 @@
 import Foundation
 import Instances
+import NumpyFiles
 import Vocabulary
 
 /// Per-trial records on disk, one small JSON file per (experiment, cell, trial).
@@ -112,20 +113,5 @@ extension ResultCache {
     func storeClusterProbability(_ probability: [[Double]], for spec: ClusterSpec) throws {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         try AtomicFile.write(try JSONEncoder().encode(probability), to: clusterURL(for: spec))
-    }
-}
-
-/// Write to a temporary file in the same folder, then rename: readers never see half a file.
-public enum AtomicFile {
-    public static func write(_ data: Data, to url: URL) throws {
-        let temporary = url.deletingLastPathComponent()
-            .appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).\(UUID().uuidString).tmp")
-        try data.write(to: temporary)
-        if rename(temporary.path, url.path) != 0 {
-            let code = errno
-            try? FileManager.default.removeItem(at: temporary)
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path,
-                                                          NSLocalizedDescriptionKey: String(cString: strerror(code))])
-        }
     }
 }

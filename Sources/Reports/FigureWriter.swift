@@ -1,6 +1,7 @@
 import Experiments
 import Figures
 import Foundation
+import NumpyFiles
 
 /// Writes the figure files a built document names — PNG (shown by Markdown and HTML) and PDF (a
 /// vector copy) under the paths in each `FigureContent`, relative to the output folder — after
@@ -44,7 +45,7 @@ public enum FigureWriter {
             try fm.createDirectory(at: pdf.deletingLastPathComponent(), withIntermediateDirectories: true)
             try content.figure.render(to: png, pixelScale: content.pngDPI / 72)
             try content.figure.render(to: pdf)
-            try key.write(to: hashFile, atomically: true, encoding: .utf8)
+            try AtomicFile.write(Data(key.utf8), to: hashFile)
         } catch {
             throw ReportError(file: content.pngPath, line: 0, message: "cannot render figure '\(content.label)': \(error)")
         }
