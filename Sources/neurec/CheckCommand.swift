@@ -46,8 +46,7 @@ struct Check: ParsableCommand {
             throw ExitCode.failure
         }
         let store = baselines.map { BaselineStore(folder: URL(fileURLWithPath: $0)) }
-            ?? BaselineStore(folder: URL(fileURLWithPath: "figures/baseline")
-                .appendingPathComponent(templateURL.deletingPathExtension().lastPathComponent))
+            ?? BaselineStore(report: templateURL, root: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
         let report = try checkFigures(figures, baselines: store, update: update, diffFolder: outputDirectory)
         print(report.description)
         if !report.allPassed { throw ExitCode.failure }

@@ -33,16 +33,7 @@ struct Neurec: ParsableCommand {
         ])
 
     static func main() {
-        restartWithFasterBLASKernelIfNeeded()
+        BLASRuntime.restartWithBetterKernelIfNeeded()
         main(nil)
-    }
-
-    /// See `BLASRuntime`: OpenBLAS picks its kernels when loaded, so a better choice needs a restart.
-    private static func restartWithFasterBLASKernelIfNeeded() {
-        guard let core = BLASRuntime.betterCoreType() else { return }
-        setenv("OPENBLAS_CORETYPE", core, 1)
-        let arguments = CommandLine.arguments.map { strdup($0) } + [nil]
-        execv("/proc/self/exe", arguments)
-        // execv returns only on failure: carry on with the kernels we have.
     }
 }

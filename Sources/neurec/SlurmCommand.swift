@@ -76,18 +76,12 @@ struct SlurmCommand: ParsableCommand {
                               computeArguments: compute, assembleArguments: assemble, tasks: tasks, cpusPerTask: cpusPerTask,
                               partition: partition, time: time, workingDirectory: here,
                               logDirectory: scriptURL.deletingLastPathComponent().appendingPathComponent("slurm-logs").path)
-        try FileManager.default.createDirectory(at: scriptURL.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try AtomicFile.write(Data(job.text.utf8), to: scriptURL)
-        chmod(scriptURL.path, 0o755)
+        try job.write(to: scriptURL)
         print("wrote \(scriptURL.path)")
         guard submit else { return }
         fflush(nil)  // our line before the script's own
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = [scriptURL.path]
-        try process.run()
-        process.waitUntilExit()
-        if process.terminationStatus != 0 { throw ExitCode(process.terminationStatus) }
+        let status = try SlurmScript.submit(scriptURL)
+        if status != 0 { throw ExitCode(status) }
     }
 
     /// The experiment must be one of the commands that run a grid through the cache, with valid flags.
