@@ -46,6 +46,12 @@ public struct SlurmScript: Sendable, Equatable {
         self.logDirectory = logDirectory
     }
 
+    /// The running binary by absolute path: what the jobs of a script written by neurec run.
+    public static func runningExecutable() -> String {
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+            ?? URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.path
+    }
+
     /// Writes the script, executable, creating its folder.
     public func write(to url: URL) throws {
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)

@@ -72,7 +72,7 @@ struct SlurmCommand: ParsableCommand {
             summary = "neurec " + words.joined(separator: " ")
         }
         let scriptURL = URL(fileURLWithPath: script ?? "\(name).slurm.sh").standardizedFileURL
-        let job = SlurmScript(name: "neurec-\(name)", summary: summary, executable: Self.executablePath(),
+        let job = SlurmScript(name: "neurec-\(name)", summary: summary, executable: SlurmScript.runningExecutable(),
                               computeArguments: compute, assembleArguments: assemble, tasks: tasks, cpusPerTask: cpusPerTask,
                               partition: partition, time: time, workingDirectory: here,
                               logDirectory: scriptURL.deletingLastPathComponent().appendingPathComponent("slurm-logs").path)
@@ -97,12 +97,6 @@ struct SlurmCommand: ParsableCommand {
         if words.contains(where: { ["--shard", "--no-cache", "--cache", "--require-complete"].contains($0) }) {
             throw ValidationError("--experiment: leave out --shard, --cache, --no-cache and --require-complete; the script sets them")
         }
-    }
-
-    /// This binary by absolute path, for the jobs to run.
-    static func executablePath() -> String {
-        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
-            ?? URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.path
     }
 }
 
