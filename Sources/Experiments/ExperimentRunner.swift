@@ -143,7 +143,7 @@ public final class ExperimentRunner: Sendable {
                     let metrics = JSONText.object(record.sorted { $0.key.rawValue < $1.key.rawValue }
                         .map { ($0.key.rawValue, .number($0.value)) })
                     let json = JSONText.object([("instance", instance.json), ("solution", evaluated.fit), ("metrics", metrics)])
-                    let url = details.appendingPathComponent("\(spec.drawOrder.rawValue)_n\(cell.n)_d\(cell.d)_t\(cell.trial).json")
+                    let url = details.appendingPathComponent("\(spec.drawOrder.rawValue)_\(cell.fileStem).json")
                     do { try AtomicFile.write(Data(json.text.utf8), to: url) } catch { failures.add(error) }
                 }
             }

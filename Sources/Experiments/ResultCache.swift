@@ -61,7 +61,7 @@ public struct ResultCache: Sendable {
         let canonicalKey: Data
 
         func fileURL(for cell: Cell) -> URL {
-            folder.appendingPathComponent("n\(cell.n)_d\(cell.d)_t\(cell.trial).json")
+            folder.appendingPathComponent("\(cell.fileStem).json")
         }
 
         /// The stored record, or nil when absent or unreadable (an unreadable file is recomputed).
