@@ -38,7 +38,7 @@ let package = Package(
             "LinearAlgebra", "Instances", "Solver", "Training", "NumpyFiles", "Vocabulary",
         ], exclude: ["README.md"]),
         .target(name: "Reports", dependencies: [
-            "Experiments", "Figures", "Instances", "CCmarkGFM", "CCairo", "Vocabulary",
+            "Experiments", "Figures", "Instances", "CCmarkGFM", "CCairo", "NumpyFiles", "Vocabulary",
             .product(name: "Yams", package: "Yams"),
         ], exclude: ["README.md"]),
         .target(name: "FigureChecks", dependencies: [

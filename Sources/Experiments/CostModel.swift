@@ -1,31 +1,37 @@
 import Foundation
 import Instances
 
-/// A rough cost model, in one place: CPU seconds per instance ≈ a + k · n²·d, with k per program
-/// type. The work per instance is dominated by n×n normal matrices built from n×d blocks
-/// (interior-point methods) or by n×(n+1)×d products (training), hence n²·d; `a` is what every
-/// instance with arrangement patterns pays regardless (sampling the patterns, the all-ones
-/// certificate search). Calibrated on one core with one BLAS thread (OpenBLAS SkylakeX kernels) from
-/// the timings in the top README and a few runs of the commands:
+/// The one cost model: CPU seconds per instance. It is rough, and used three times: by the line a run
+/// prints before it starts (`RunPlan`: seconds, divided among threads), by `RunEstimate` (refusing a
+/// run above a core-day without `--yes`) and by `ShardPlan` (only ratios matter there, to balance
+/// shards).
 ///
-/// - `a` = 0.0135 s and skip relaxed k = 3.0·10⁻⁸: `rec_rate_skip --sample 3` on N = 100, D = 50
-///   (2.3 s for 150 instances, mostly `a`) and the README's full grid (`--n 400 --d 100 --sample 5`,
-///   ~210 CPU s for Σ n²d = 6.1·10⁹);
-/// - the other programs: their solver time at (200, 50) in the README (`neurec bench solver`)
-///   over 200²·50, plus the skip relaxed run's non-solver share 1.3·10⁻⁸ (normalization relaxed
-///   0.256 s, skip approx 0.90 s, normalization approx 2.60 s; exact forms, not benchmarked, are
-///   taken as approx);
-/// - conditions without a fit: `irr_cond_normal --n 100 --d 50 --sample 3` (3.1 s), k = 9·10⁻⁸;
-///   the all-ones pattern alone costs `a` and the non-solver share;
-/// - training (no patterns): `ncvx_train_skip --n 100 --d 50 --sample 3` (1.05 s) and
-///   `neurec bench-training` at (200, 50) (0.07 s), k = 5·10⁻⁸.
+/// - **Convex programs.** Each interior-point iteration forms the n×n normal matrix from the n×p
+///   patterns (n²p) and the n×d blocks (npd) and factors it (n³/3) (science §4), with p the sampled
+///   directions (max(n, 50), plus the planted neurons): `iterationWork`. Per program type the
+///   seconds per unit of that work come from `neurec bench solver` at (200, 50) on one core with one
+///   BLAS thread (skip relaxed 0.034 s, normalization relaxed 0.256 s, skip approx 0.90 s,
+///   normalization approx 2.60 s; exact forms, not benchmarked there, are taken as approx); the
+///   same constant predicts skip relaxed at (400, 100) within 25 % (0.27 s against 0.22 s). Since
+///   p ≈ n, the cost grows as n³ once n passes d, which an n²·d model would miss by orders of
+///   magnitude on tall grids.
+/// - Every instance with arrangement patterns also pays `a` = 0.0135 s and 1.3·10⁻⁸ s per n²·d
+///   (sampling the patterns, the all-ones certificate search): `rec_rate_skip --sample 3` on N = 100,
+///   D = 50 takes 2.3 s for 150 instances, mostly `a`.
+/// - Conditions without a fit: `irr_cond_normal --n 100 --d 50 --sample 3` (3.1 s), 9·10⁻⁸ s per n²·d.
+/// - Training (no patterns): `ncvx_train_skip --n 100 --d 50 --sample 3` (1.05 s) and
+///   `neurec bench training` at (200, 50) (0.07 s), 5·10⁻⁸ s per n·(n + 1)·d.
 ///
-/// Expect the estimate within a factor of two (small instances of the approx programs run slower
-/// than their n²·d share); it is for deciding whether to start, not a promise.
+/// Expect the estimate within a factor of two; it is for deciding whether to start, not a promise.
 public enum CostModel {
     static let patternSeconds = 0.0135
     static let nonSolverShare = 1.3e-8
-    static let benchSize = 200.0 * 200 * 50
+
+    /// CPU seconds for one instance of `spec` at `cell` (the trial does not matter); none for the
+    /// cells its draw order skips.
+    public static func seconds(for spec: ExperimentSpec, at cell: Cell) -> Double {
+        seconds(for: spec, n: cell.n, d: cell.d)
+    }
 
     /// CPU seconds for one instance of `spec` at (n, d).
     public static func seconds(for spec: ExperimentSpec, n: Int, d: Int) -> Double {
@@ -42,48 +48,27 @@ public enum CostModel {
         case (_, .normalized): 2.60
         case (_, _): 0.90
         }
-        return patternSeconds + size * (benchSeconds / benchSize + nonSolverShare)
+        let patterns = (spec.drawOrder.patternDirections(n: n) ?? n) + spec.parameters.neurons
+        let work = iterationWork(n: Double(n), d: Double(d), p: Double(patterns))
+        return patternSeconds + size * nonSolverShare + benchSeconds * work / benchWork
     }
+
+    /// Flops of one interior-point iteration's normal equations: n²p + npd + n³/3 (science §4).
+    static func iterationWork(n: Double, d: Double, p: Double) -> Double {
+        n * n * p + n * p * d + n * n * n / 3
+    }
+
+    /// `iterationWork` at the benchmark's size, (n, d) = (200, 50) with 200 directions.
+    static let benchWork = iterationWork(n: 200, d: 50, p: 201)
 
     /// CPU seconds for one (d, σ) cell of the cluster experiment: `trials` draws of 100 points in d
     /// dimensions, 3.3·10⁻⁸ s per entry drawn (`relu_prob --sample 1000`: 10.6 s).
     public static func seconds(forCluster spec: ClusterSpec, d: Int) -> Double {
         Double(spec.trials) * 100 * Double(d) * 3.3e-8
     }
-}
 
-/// The line a run prints before it starts: what it computes and about how long that takes.
-struct RunPlan {
-    let label: String
-    let cells: Int
-    let instances: Int
-    let toCompute: Int
-    let cpuSeconds: Double
-    let jobs: Int
-
-    var description: String {
-        let what = "\(label): \(Self.count(cells)) cells, \(Self.count(instances)) instances"
-        guard toCompute > 0 else { return "neurec: \(what), all cached: nothing to compute" }
-        let cached = instances - toCompute
-        let wall = cpuSeconds / Double(max(1, jobs))
-        return "neurec: \(what), \(Self.count(toCompute)) to compute"
-            + (cached > 0 ? " (\(Self.count(cached)) cached)" : "")
-            + "; estimated \(wall < 1 ? "under a second" : "~" + ProgressReporter.duration(wall)) on \(jobs) thread\(jobs == 1 ? "" : "s")"
-    }
-
-    static func count(_ k: Int) -> String {
-        let digits = String(k)
-        var out = ""
-        for (i, c) in digits.enumerated() {
-            if i > 0, (digits.count - i) % 3 == 0 { out += "," }
-            out.append(c)
-        }
-        return out
-    }
-
-    /// Printed on stderr unless the run is quiet.
-    func announce(_ style: ProgressStyle) {
-        guard style == .automatic else { return }
-        FileHandle.standardError.write(Data((description + "\n").utf8))
+    /// CPU seconds for a whole cluster experiment: every (d, σ) cell.
+    public static func seconds(forCluster spec: ClusterSpec) -> Double {
+        Double(spec.sigmas.count) * spec.dValues.reduce(0) { $0 + seconds(forCluster: spec, d: $1) }
     }
 }

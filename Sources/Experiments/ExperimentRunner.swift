@@ -1,6 +1,7 @@
 import Foundation
 import Instances
 import LinearAlgebra
+import NumpyFiles
 import Vocabulary
 
 /// Runs experiments: cached per trial, in parallel, resumable, shardable (see `ResultCache`).
@@ -88,7 +89,7 @@ public final class ExperimentRunner: Sendable {
         }
         let cellCount = spec.grid.nValues.count * spec.grid.dValues.count
         RunPlan(label: label ?? describe(spec), cells: cellCount, instances: wanted.count, toCompute: missing.count,
-                cpuSeconds: missing.reduce(0) { $0 + CostModel.seconds(for: spec, n: cells[$1].n, d: cells[$1].d) },
+                cpuSeconds: missing.reduce(0) { $0 + CostModel.seconds(for: spec, at: cells[$1]) },
                 jobs: jobs).announce(progress)
         if !missing.isEmpty {
             if requireComplete { throw IncompleteResults(missing: [(label ?? describe(spec), missing.count)]) }
@@ -146,7 +147,7 @@ public final class ExperimentRunner: Sendable {
                     let metrics = JSONText.object(record.sorted { $0.key.rawValue < $1.key.rawValue }
                         .map { ($0.key.rawValue, .number($0.value)) })
                     let json = JSONText.object([("instance", instance.json), ("solution", evaluated.fit), ("metrics", metrics)])
-                    let url = details.appendingPathComponent("\(spec.drawOrder.rawValue)_n\(cell.n)_d\(cell.d)_t\(cell.trial).json")
+                    let url = details.appendingPathComponent("\(spec.drawOrder.rawValue)_\(cell.fileStem).json")
                     do { try AtomicFile.write(Data(json.text.utf8), to: url) } catch { failures.add(error) }
                 }
             }

@@ -1,5 +1,6 @@
 import Foundation
 import Instances
+import NumpyFiles
 import Vocabulary
 
 /// Per-trial records on disk, one small JSON file per (experiment, cell, trial).
@@ -60,7 +61,7 @@ public struct ResultCache: Sendable {
         let canonicalKey: Data
 
         func fileURL(for cell: Cell) -> URL {
-            folder.appendingPathComponent("n\(cell.n)_d\(cell.d)_t\(cell.trial).json")
+            folder.appendingPathComponent("\(cell.fileStem).json")
         }
 
         /// The stored record, or nil when absent or unreadable (an unreadable file is recomputed).
@@ -112,35 +113,5 @@ extension ResultCache {
     func storeClusterProbability(_ probability: [[Double]], for spec: ClusterSpec) throws {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         try AtomicFile.write(try JSONEncoder().encode(probability), to: clusterURL(for: spec))
-    }
-}
-
-/// Write to a temporary file in the same folder, then rename: readers never see half a file, and a
-/// run killed mid-write leaves the old file. Only a file is ever replaced: a folder in the way is an
-/// error (never deleted).
-public enum AtomicFile {
-    public static func write(_ data: Data, to url: URL) throws {
-        try replace(url) { temporary in try data.write(to: temporary) }
-    }
-
-    /// `produce` writes the new content to the temporary URL it is given (same folder, same
-    /// extension, so writers that pick a format by extension still work); it then replaces `url`.
-    public static func replace(_ url: URL, producing produce: (URL) throws -> Void) throws {
-        var isFolder: ObjCBool = false
-        if FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder), isFolder.boolValue {
-            throw FileProblem.folderInTheWay(url.path)
-        }
-        let ext = url.pathExtension.isEmpty ? "tmp" : url.pathExtension
-        let temporary = url.deletingLastPathComponent()
-            .appendingPathComponent(".\(url.deletingPathExtension().lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).\(UUID().uuidString).\(ext)")
-        do { try produce(temporary) } catch {
-            try? FileManager.default.removeItem(at: temporary)
-            throw FileProblem(path: url.path, reason: FileProblem.reason(of: error))
-        }
-        if rename(temporary.path, url.path) != 0 {
-            let code = errno
-            try? FileManager.default.removeItem(at: temporary)
-            throw FileProblem(path: url.path, reason: FileProblem.reason(errno: code))
-        }
     }
 }

@@ -27,34 +27,9 @@ public struct Shard: Sendable, Hashable, CustomStringConvertible {
     public var description: String { "\(index)/\(count)" }
 }
 
-/// The cost model: how long a unit of work is expected to take, in arbitrary units. Only ratios
-/// matter (it balances shards), so it is rough: one place to refine it for every user.
-public enum WorkCost {
-    /// One instance of `spec` at `cell`: the n×n normal matrix of n×d data dominates the interior-point
-    /// method and the n + 1 neurons of width d the training, hence n²·d, scaled by the program type
-    /// (single-thread timings of the CI-scale blocks and `neurec bench solver`; 1 unit ≈ 0.1 µs here).
-    public static func instance(_ spec: ExperimentSpec, at cell: Cell) -> Double {
-        let size = Double(cell.n) * Double(cell.n) * Double(cell.d)
-        // Metrics without a fit (nic_l, irr, all_ones) cost the certificate searches, not a solve.
-        guard spec.needsFit else { return 0.5 * size }
-        let skip = spec.learned == .skip
-        switch spec.fitting {
-        case .relaxed: return (skip ? 1 : 3) * size
-        case .exact: return (skip ? 12 : 36) * size
-        case .approx: return (skip ? 25 : 75) * size
-        case .train: return 2 * size
-        }
-    }
-
-    /// A whole cluster experiment (science §6): per trial and (d, σ), two 50×d Gaussian blocks.
-    public static func cluster(_ spec: ClusterSpec) -> Double {
-        50 * Double(spec.trials * spec.sigmas.count) * Double(spec.dValues.reduce(0, +))
-    }
-}
-
 /// Which shard computes what: every cell of every grid experiment and every cluster experiment of one
 /// piece of work (a report's blocks, or one experiment) is handed to one of `count` shards so that the
-/// shards' estimated costs (`WorkCost`) are about equal: largest first, each to the least loaded
+/// shards' estimated costs (`CostModel`, in CPU seconds) are about equal: largest first, each to the least loaded
 /// shard. The plan depends only on the work and the count — never on the cache or the clock — so
 /// array tasks that start at different times agree on it, and every cell has exactly one owner.
 public struct ShardPlan: Sendable {
@@ -69,10 +44,10 @@ public struct ShardPlan: Sendable {
         var units: [(unit: Unit, cost: Double)] = []
         for (k, spec) in specs.enumerated() {
             for (position, cell) in spec.grid.cells.enumerated() {
-                units.append((.cell(spec: k, position: position), WorkCost.instance(spec, at: cell)))
+                units.append((.cell(spec: k, position: position), CostModel.seconds(for: spec, at: cell)))
             }
         }
-        for (k, cluster) in clusters.enumerated() { units.append((.cluster(k), WorkCost.cluster(cluster))) }
+        for (k, cluster) in clusters.enumerated() { units.append((.cluster(k), CostModel.seconds(forCluster: cluster))) }
         // A stable sort keeps equal costs in work order, so the plan is the same on every machine.
         let order = units.indices.sorted { units[$0].cost > units[$1].cost || (units[$0].cost == units[$1].cost && $0 < $1) }
         var loads = LoadHeap(count: count)

@@ -1,4 +1,5 @@
 import Foundation
+import NumpyFiles
 
 /// A batch script that runs one neurec command on a Slurm cluster in two parts: an array of `tasks`
 /// jobs, each computing its shard into a shared cache (neurec reads SLURM_ARRAY_TASK_ID/COUNT), then
@@ -43,6 +44,30 @@ public struct SlurmScript: Sendable, Equatable {
         self.time = time
         self.workingDirectory = workingDirectory
         self.logDirectory = logDirectory
+    }
+
+    /// The running binary by absolute path: what the jobs of a script written by neurec run.
+    public static func runningExecutable() -> String {
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+            ?? URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.path
+    }
+
+    /// Writes the script, executable, creating its folder.
+    public func write(to url: URL) throws {
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try AtomicFile.write(Data(text.utf8), to: url)
+        chmod(url.path, 0o755)
+    }
+
+    /// Submits a written script (`bash FILE`, which sbatches both parts and prints their job ids);
+    /// returns bash's exit status.
+    public static func submit(_ url: URL) throws -> Int32 {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = [url.path]
+        try process.run()
+        process.waitUntilExit()
+        return process.terminationStatus
     }
 
     /// The script's text.

@@ -1,4 +1,5 @@
 import Foundation
+import NumpyFiles
 import Vocabulary
 
 public enum FigureCheckError: Error, Equatable, CustomStringConvertible, LocalizedError {
@@ -87,13 +88,13 @@ public struct BaselineStore: Sendable {
             throw FigureCheckError.cannotWrite(file: folder.path, reason: error.localizedDescription)
         }
         let text = try BaselineStore.encode(figure, source: dataURL(for: figure.id).path)
-        try writeAtomically(Data(text.utf8), to: dataURL(for: figure.id))
+        try AtomicFile.write(Data(text.utf8), to: dataURL(for: figure.id), failure: cannotWrite(dataURL(for: figure.id)))
         if let png {
             let bytes: Data
             do { bytes = try Data(contentsOf: png) } catch {
                 throw FigureCheckError.cannotRead(file: png.path, reason: error.localizedDescription)
             }
-            try writeAtomically(bytes, to: imageURL(for: figure.id))
+            try AtomicFile.write(bytes, to: imageURL(for: figure.id), failure: cannotWrite(imageURL(for: figure.id)))
         } else {
             try? FileManager.default.removeItem(at: imageURL(for: figure.id))
         }
@@ -193,15 +194,7 @@ private func quoted(_ text: String) -> String {
     return String(decoding: (try? encoder.encode(text)) ?? Data("\"\"".utf8), as: UTF8.self)
 }
 
-/// Writes to a temporary file in the same folder, then renames it over `url`.
-func writeAtomically(_ data: Data, to url: URL) throws {
-    let temporary = url.deletingLastPathComponent()
-        .appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp")
-    defer { try? FileManager.default.removeItem(at: temporary) }
-    do { try data.write(to: temporary) } catch {
-        throw FigureCheckError.cannotWrite(file: url.path, reason: error.localizedDescription)
-    }
-    if rename(temporary.path, url.path) != 0 {
-        throw FigureCheckError.cannotWrite(file: url.path, reason: String(cString: strerror(errno)))
-    }
+/// How a failed baseline write reads.
+private func cannotWrite(_ url: URL) -> (String) -> any Error {
+    { FigureCheckError.cannotWrite(file: url.path, reason: $0) }
 }

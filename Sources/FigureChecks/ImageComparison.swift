@@ -1,6 +1,7 @@
 import CCairo
 import Figures
 import Foundation
+import NumpyFiles
 
 /// How a regenerated PNG compares with its baseline.
 public struct ImageVerdict: Sendable, Equatable {
@@ -148,15 +149,11 @@ public struct ImageComparison: Sendable {
             }
         }
         cairo_surface_mark_dirty(surface)
-        let temporary = url.deletingLastPathComponent()
-            .appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp")
-        defer { try? FileManager.default.removeItem(at: temporary) }
-        let status = cairo_surface_write_to_png(surface, temporary.path)
-        guard status == CAIRO_STATUS_SUCCESS else {
-            throw FigureCheckError.cannotWrite(file: url.path, reason: String(cString: cairo_status_to_string(status)))
-        }
-        if rename(temporary.path, url.path) != 0 {
-            throw FigureCheckError.cannotWrite(file: url.path, reason: String(cString: strerror(errno)))
+        try AtomicFile.write(to: url, failure: { FigureCheckError.cannotWrite(file: url.path, reason: $0) }) { temporary in
+            let status = cairo_surface_write_to_png(surface, temporary.path)
+            guard status == CAIRO_STATUS_SUCCESS else {
+                throw FigureCheckError.cannotWrite(file: url.path, reason: String(cString: cairo_status_to_string(status)))
+            }
         }
     }
 }

@@ -1,5 +1,6 @@
 import CCairo
 import Foundation
+import NumpyFiles
 
 // Output surfaces. Every figure has one drawing routine, `draw(into:rect:)`, that only talks
 // to a cairo_t; the surface behind it (image, PDF, SVG, or a caller's page) decides the format.
@@ -65,33 +66,29 @@ extension Figure {
               isFolder.boolValue else {
             throw FigureError.cannotWrite(file: url.path, reason: "no such folder")
         }
-        let temporary = url.deletingLastPathComponent()
-            .appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp")
-        defer { try? FileManager.default.removeItem(at: temporary) }
-        let status: cairo_status_t
-        switch format {
-        case .png:
-            let image = rasterize(pixelScale: pixelScale)
-            status = image.withSurface { cairo_surface_write_to_png($0, temporary.path) }
-        case .pdf, .svg:
-            let surface = format == .pdf
-                ? cairo_pdf_surface_create(temporary.path, size.width, size.height)
-                : cairo_svg_surface_create(temporary.path, size.width, size.height)
-            if format == .svg { cairo_svg_surface_set_document_unit(surface, CAIRO_SVG_UNIT_PT) }
-            let cr = cairo_create(surface)!
-            cairo_set_source_rgb(cr, 1, 1, 1)
-            cairo_paint(cr)
-            draw(into: cr, rect: Rect(x: 0, y: 0, width: size.width, height: size.height))
-            cairo_destroy(cr)
-            cairo_surface_finish(surface)
-            status = cairo_surface_status(surface)
-            cairo_surface_destroy(surface)
-        }
-        guard status == CAIRO_STATUS_SUCCESS else {
-            throw FigureError.cannotWrite(file: url.path, reason: String(cString: cairo_status_to_string(status)))
-        }
-        if rename(temporary.path, url.path) != 0 {
-            throw FigureError.cannotWrite(file: url.path, reason: String(cString: strerror(errno)))
+        try AtomicFile.write(to: url, failure: { FigureError.cannotWrite(file: url.path, reason: $0) }) { temporary in
+            let status: cairo_status_t
+            switch format {
+            case .png:
+                let image = rasterize(pixelScale: pixelScale)
+                status = image.withSurface { cairo_surface_write_to_png($0, temporary.path) }
+            case .pdf, .svg:
+                let surface = format == .pdf
+                    ? cairo_pdf_surface_create(temporary.path, size.width, size.height)
+                    : cairo_svg_surface_create(temporary.path, size.width, size.height)
+                if format == .svg { cairo_svg_surface_set_document_unit(surface, CAIRO_SVG_UNIT_PT) }
+                let cr = cairo_create(surface)!
+                cairo_set_source_rgb(cr, 1, 1, 1)
+                cairo_paint(cr)
+                draw(into: cr, rect: Rect(x: 0, y: 0, width: size.width, height: size.height))
+                cairo_destroy(cr)
+                cairo_surface_finish(surface)
+                status = cairo_surface_status(surface)
+                cairo_surface_destroy(surface)
+            }
+            guard status == CAIRO_STATUS_SUCCESS else {
+                throw FigureError.cannotWrite(file: url.path, reason: String(cString: cairo_status_to_string(status)))
+            }
         }
     }
 
@@ -192,15 +189,11 @@ public struct RasterImage: Sendable, Equatable {
 
     /// Writes the pixels as a PNG file, atomically.
     public func writePNG(to url: URL) throws {
-        let temporary = url.deletingLastPathComponent()
-            .appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp")
-        defer { try? FileManager.default.removeItem(at: temporary) }
-        let status = withSurface { cairo_surface_write_to_png($0, temporary.path) }
-        guard status == CAIRO_STATUS_SUCCESS else {
-            throw FigureError.cannotWrite(file: url.path, reason: String(cString: cairo_status_to_string(status)))
-        }
-        if rename(temporary.path, url.path) != 0 {
-            throw FigureError.cannotWrite(file: url.path, reason: String(cString: strerror(errno)))
+        try AtomicFile.write(to: url, failure: { FigureError.cannotWrite(file: url.path, reason: $0) }) { temporary in
+            let status = withSurface { cairo_surface_write_to_png($0, temporary.path) }
+            guard status == CAIRO_STATUS_SUCCESS else {
+                throw FigureError.cannotWrite(file: url.path, reason: String(cString: cairo_status_to_string(status)))
+            }
         }
     }
 

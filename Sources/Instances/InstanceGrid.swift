@@ -12,6 +12,9 @@ public struct Cell: Hashable, Sendable, Codable, CustomStringConvertible {
     }
 
     public var description: String { "\(n),\(d),\(trial)" }
+
+    /// `n{n}_d{d}_t{trial}`: how a file of one cell's trial is named (the result cache, `--save_details`).
+    public var fileStem: String { "n\(n)_d\(d)_t\(trial)" }
 }
 
 /// The original scripts' grid (science §8): n ∈ {10, 20, …, N}, d ∈ {10, 20, …, D}, `sample` trials each,

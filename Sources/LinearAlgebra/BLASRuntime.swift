@@ -27,6 +27,16 @@ public enum BLASRuntime {
         return nil
     }
 
+    /// Restarts this process (same arguments) with OPENBLAS_CORETYPE set to `betterCoreType()`, when
+    /// there is one; call it first thing in `main`. Returns (carrying on with the kernels it has) when
+    /// there is nothing better or the restart fails.
+    public static func restartWithBetterKernelIfNeeded() {
+        guard let core = betterCoreType() else { return }
+        setenv("OPENBLAS_CORETYPE", core, 1)
+        let arguments = CommandLine.arguments.map { strdup($0) } + [nil]
+        execv("/proc/self/exe", arguments)
+    }
+
     private static func cpuFlags() -> Set<String>? {
         guard let info = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
               let line = info.split(separator: "\n").first(where: { $0.hasPrefix("flags") }),

@@ -113,7 +113,7 @@ extension NumpyArray {
     /// Writes the array as `.npy`; readers never see a half-written file because the bytes go
     /// to a temporary file in the same folder (same file system) that is then renamed.
     public func write(to url: URL) throws {
-        try AtomicFile.write(npyData(), to: url)
+        try AtomicFile.write(npyData(), to: url) { NumpyFileError.cannotWrite(file: url.path, reason: $0) }
     }
 
     /// Spaces then a newline so that the data starts at a multiple of 64 bytes, as NumPy does.
@@ -142,24 +142,6 @@ extension NumpyArray {
             }
         }
         return result
-    }
-}
-
-/// Writes through a temporary file in the destination's folder and renames it into place.
-enum AtomicFile {
-    static func write(_ data: Data, to url: URL) throws {
-        let folder = url.deletingLastPathComponent()
-        let temporary = folder.appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp")
-        do {
-            try data.write(to: temporary)
-        } catch {
-            throw NumpyFileError.cannotWrite(file: url.path, reason: error.localizedDescription)
-        }
-        if rename(temporary.path, url.path) != 0 {
-            let reason = String(cString: strerror(errno))
-            try? FileManager.default.removeItem(at: temporary)
-            throw NumpyFileError.cannotWrite(file: url.path, reason: reason)
-        }
     }
 }
 

@@ -1,6 +1,7 @@
 import Experiments
 import Figures
 import Foundation
+import NumpyFiles
 import Vocabulary
 
 /// Writes the figure files a built document names — PNG (shown by Markdown and HTML) and PDF (a

@@ -112,10 +112,11 @@ public final class ReportBuilder {
         do { text = try String(contentsOf: url, encoding: .utf8) } catch {
             throw ReportError(file: url.path, line: 0, message: "cannot read the template: \(FileProblem.reason(of: error))")
         }
-        return try build(text: text, file: displayPath(url), options: options)
+        return try build(text: text, file: Self.displayPath(url), options: options)
     }
 
-    func displayPath(_ url: URL) -> String {
+    /// The template's path as messages name it: relative to the working directory when inside it.
+    static func displayPath(_ url: URL) -> String {
         let cwd = FileManager.default.currentDirectoryPath + "/"
         return url.path.hasPrefix(cwd) ? String(url.path.dropFirst(cwd.count)) : url.path
     }

@@ -1,5 +1,6 @@
 import Experiments
 import Foundation
+import NumpyFiles
 
 /// An output format of `neurec run`.
 public enum ReportFormat: String, CaseIterable, Sendable {
@@ -25,7 +26,7 @@ public enum ReportWriter {
             case .html:
                 try AtomicFile.write(Data(HTMLRenderer.render(document, outputDirectory: directory).utf8), to: url)
             case .pdf:
-                try AtomicFile.replace(url) { try PDFRenderer.render(document, to: $0, paper: paper) }
+                try PDFRenderer.render(document, to: url, paper: paper)  // itself written through AtomicFile
             }
             written.append(url)
         }

@@ -1,3 +1,5 @@
+import LinearAlgebra
+
 /// How AdamW's moments live across epochs (science §5).
 public enum OptimizerMode: String, CaseIterable, Sendable, Codable {
     /// The original's behaviour: a fresh optimizer every epoch, so every update is the first
@@ -45,4 +47,13 @@ public struct TrainingSettings: Sendable, Equatable {
 
     /// The width used for `n` training samples.
     public func resolvedWidth(samples n: Int) -> Int { width ?? (n + 1) }
+}
+
+extension TrainingSettings {
+    /// Before a process trains with its own team (`threads`), each member calling BLAS on its own
+    /// block: OpenBLAS gets one thread, since its workers would only contend with the members, and its
+    /// threaded kernels round some sums differently, which would make results depend on the thread count.
+    public static func useOneBLASThread() {
+        BLASRuntime.setThreadCount(1)
+    }
 }

@@ -56,14 +56,19 @@ public struct TrialGrid: Sendable, Equatable {
 
     /// The cell means as tab-separated text, two decimals: a header `n\d` and the d values, then one
     /// row per n.
-    public var meansTable: String {
+    public var meansTable: String { Self.meansTable([self]) }
+
+    /// The cell means of several grids on the axes of the first, as `meansTable` but each cell
+    /// "a/b/c", one mean per grid in order (e.g. the rates of several metrics side by side).
+    public static func meansTable(_ grids: [TrialGrid]) -> String {
+        guard let first = grids.first else { return "" }
         func axis(_ value: Double) -> String { value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : "\(value)" }
-        let means = trialMeans
-        let header = "n\\d\t" + dValues.map(axis).joined(separator: "\t")
-        let rows = nValues.indices.map { i in
-            axis(nValues[i]) + "\t" + dValues.indices.map { j in
-                let mean = means[i * dValues.count + j]
-                return mean.isNaN ? "nan" : String(format: "%.2f", mean)
+        let means = grids.map(\.trialMeans)
+        let columns = first.dValues.count
+        let header = "n\\d\t" + first.dValues.map(axis).joined(separator: "\t")
+        let rows = first.nValues.indices.map { i in
+            axis(first.nValues[i]) + "\t" + first.dValues.indices.map { j in
+                means.map { $0[i * columns + j] }.map { $0.isNaN ? "nan" : String(format: "%.2f", $0) }.joined(separator: "/")
             }.joined(separator: "\t")
         }
         return ([header] + rows).joined(separator: "\n")

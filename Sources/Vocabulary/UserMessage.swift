@@ -32,10 +32,6 @@ public struct FileProblem: Error, CustomStringConvertible, Sendable {
 
     public var description: String { "\(path): \(reason)" }
 
-    /// A folder sits where a file is to be written.
-    public static func folderInTheWay(_ path: String) -> FileProblem {
-        FileProblem(path: path, reason: "is a folder, not a file (move or remove it, or pick another output folder)")
-    }
 
     /// The reason alone (no path), for messages that name the path themselves.
     public static func reason(of error: any Error) -> String {

@@ -29,7 +29,8 @@ struct Check: ParsableCommand {
     @OptionGroup var runOptions: RunOptions
 
     func validate() throws {
-        try RunOptions.checkWritable(URL(fileURLWithPath: out), flag: "--out")
+        // A shard writes no report, so it leaves the output folder alone.
+        if try runOptions.parsedShard() == nil { try RunOptions.checkWritable(URL(fileURLWithPath: out), flag: "--out") }
     }
 
     func run() throws {
@@ -51,8 +52,7 @@ struct Check: ParsableCommand {
             throw ExitCode.failure
         }
         let store = baselines.map { BaselineStore(folder: URL(fileURLWithPath: $0)) }
-            ?? BaselineStore(folder: URL(fileURLWithPath: "figures/baseline")
-                .appendingPathComponent(templateURL.deletingPathExtension().lastPathComponent))
+            ?? BaselineStore(report: templateURL, root: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
         let report = try checkFigures(figures, baselines: store, update: update, diffFolder: outputDirectory)
         print(report.description)
         if !report.allPassed { throw ExitCode.failure }

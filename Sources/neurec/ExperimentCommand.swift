@@ -121,15 +121,8 @@ struct NICCommand: GridExperimentCommand {
 
     /// Cells as "a/b/c", one number per metric, n down and d across.
     private func printTable(_ title: String, _ metrics: [Metric], _ result: ExperimentResult) {
-        let means = metrics.map { result.arrays[$0]!.trialMeans }
         print("\(title) by n (rows) and d (columns):")
-        print("n\\d\t" + script.grid.dValues.map(String.init).joined(separator: "\t"))
-        for (i, n) in script.grid.nValues.enumerated() {
-            let cells = script.grid.dValues.indices.map { j in
-                means.map { $0[i * script.grid.dValues.count + j] }.map { $0.isNaN ? "nan" : String(format: "%.2f", $0) }.joined(separator: "/")
-            }
-            print("\(n)\t" + cells.joined(separator: "\t"))
-        }
+        print(TrialGrid.meansTable(metrics.map { result.arrays[$0]! }))
     }
 }
 

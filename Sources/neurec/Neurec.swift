@@ -34,30 +34,18 @@ struct Neurec: ParsableCommand {
         ])
 
     static func main() {
-        restartWithFasterBLASKernelIfNeeded()
-        var command: any ParsableCommand
-        do { command = try parseAsRoot(nil) } catch { exit(withError: error) }
+        BLASRuntime.restartWithBetterKernelIfNeeded()
         do {
+            var command = try parseAsRoot(nil)
             try command.run()
-        } catch let error as ExitCode {
-            exit(withError: error)
-        } catch let error as CleanExit {
-            exit(withError: error)
-        } catch let error as ValidationError {
-            exit(withError: error)
-        } catch {
-            // Everything else, Foundation's file errors above all, as one line (see `userMessage`).
+        } catch let error as NSError where error.domain == NSCocoaErrorDomain || error.domain == NSPOSIXErrorDomain {
+            // Foundation's file errors would print as `Error Domain=… Code=…`: one line instead
+            // (see `userMessage`).
             FileHandle.standardError.write(Data("Error: \(userMessage(for: error))\n".utf8))
             Foundation.exit(1)
+        } catch {
+            // The argument parser's own errors, help and exit codes; other errors by their description.
+            exit(withError: error)
         }
-    }
-
-    /// See `BLASRuntime`: OpenBLAS picks its kernels when loaded, so a better choice needs a restart.
-    private static func restartWithFasterBLASKernelIfNeeded() {
-        guard let core = BLASRuntime.betterCoreType() else { return }
-        setenv("OPENBLAS_CORETYPE", core, 1)
-        let arguments = CommandLine.arguments.map { strdup($0) } + [nil]
-        execv("/proc/self/exe", arguments)
-        // execv returns only on failure: carry on with the kernels we have.
     }
 }

@@ -44,7 +44,8 @@ struct Run: ParsableCommand {
         guard ["a4", "letter"].contains(paper.lowercased()) else {
             throw ValidationError("--paper must be a4 or letter, got '\(paper)'")
         }
-        try RunOptions.checkWritable(URL(fileURLWithPath: out), flag: "--out")
+        // A shard writes no report, so it leaves the output folder alone.
+        if try runOptions.parsedShard() == nil { try RunOptions.checkWritable(URL(fileURLWithPath: out), flag: "--out") }
     }
 
     func run() throws {

@@ -72,22 +72,16 @@ struct SlurmCommand: ParsableCommand {
             summary = "neurec " + words.joined(separator: " ")
         }
         let scriptURL = URL(fileURLWithPath: script ?? "\(name).slurm.sh").standardizedFileURL
-        let job = SlurmScript(name: "neurec-\(name)", summary: summary, executable: Self.executablePath(),
+        let job = SlurmScript(name: "neurec-\(name)", summary: summary, executable: SlurmScript.runningExecutable(),
                               computeArguments: compute, assembleArguments: assemble, tasks: tasks, cpusPerTask: cpusPerTask,
                               partition: partition, time: time, workingDirectory: here,
                               logDirectory: scriptURL.deletingLastPathComponent().appendingPathComponent("slurm-logs").path)
-        try FileManager.default.createDirectory(at: scriptURL.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try AtomicFile.write(Data(job.text.utf8), to: scriptURL)
-        chmod(scriptURL.path, 0o755)
+        try job.write(to: scriptURL)
         print("wrote \(scriptURL.path)")
         guard submit else { return }
         fflush(nil)  // our line before the script's own
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = [scriptURL.path]
-        try process.run()
-        process.waitUntilExit()
-        if process.terminationStatus != 0 { throw ExitCode(process.terminationStatus) }
+        let status = try SlurmScript.submit(scriptURL)
+        if status != 0 { throw ExitCode(status) }
     }
 
     /// The experiment must be one of the commands that run a grid through the cache, with valid flags.
@@ -103,12 +97,6 @@ struct SlurmCommand: ParsableCommand {
         if words.contains(where: { ["--shard", "--no-cache", "--cache", "--require-complete"].contains($0) }) {
             throw ValidationError("--experiment: leave out --shard, --cache, --no-cache and --require-complete; the script sets them")
         }
-    }
-
-    /// This binary by absolute path, for the jobs to run.
-    static func executablePath() -> String {
-        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
-            ?? URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.path
     }
 }
 

@@ -2,7 +2,6 @@ import ArgumentParser
 import Experiments
 import Foundation
 import Instances
-import LinearAlgebra
 import Training
 import Vocabulary
 
@@ -74,13 +73,6 @@ struct TrainingOptions: ParsableArguments {
     }
 }
 
-/// Training parallelises with its own team (`--threads`), each member calling BLAS on its own block,
-/// so OpenBLAS gets one thread: its workers would only contend with the members, and its threaded
-/// kernels round some sums differently, which would make results depend on the thread count.
-func useOneBLASThreadForTraining() {
-    BLASRuntime.setThreadCount(1)
-}
-
 struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
@@ -112,7 +104,7 @@ struct Train: ParsableCommand {
         }
         try options.checkMemory(n: instance.n, d: instance.d)
         let trial = options.trial ?? instance.trial ?? 0
-        useOneBLASThreadForTraining()
+        TrainingSettings.useOneBLASThread()
         var rng = CellStreams.initialization(seed: options.seed, n: instance.n, d: instance.d, trial: trial)
         let report = instance.train(network, settings: options.settings, precision: options.precision, using: &rng)
         let record = report.json(precision: options.precision, settings: options.settings, seed: options.seed,

@@ -26,7 +26,7 @@ import Testing
         64 | Error: --jobs must be in [1, 1024]                  | rec_rate_skip --jobs 0
         64 | Error: --shard must be K/N                          | rec_rate_skip --shard 3
         64 | Error: --shard must be K/N with 1 ≤ K ≤ N           | rec_rate_skip --shard 3/2
-        64 | Error: --shard computes into the cache              | rec_rate_skip --shard 1/2 --no-cache
+        64 | Error: --no-cache: a shard (--shard or a Slurm arra | rec_rate_skip --shard 1/2 --no-cache
         64 | Error: SLURM_ARRAY_TASK_ID must be an integer       | SLURM_ARRAY_TASK_ID=x SLURM_ARRAY_TASK_COUNT=2 rec_rate_skip
         64 | Error: $NEUREC_CACHE is set but empty               | NEUREC_CACHE= rec_rate_skip --n 10 --d 10 --sample 1
         64 | Error: $NEUREC_CACHE {file}: is a file, not a folder | NEUREC_CACHE={file} rec_rate_skip --n 10 --d 10 --sample 1
@@ -61,7 +61,7 @@ import Testing
         64 | Error: --n-values must be increasing and distinct   | plot {file} --n-values 10,10,10 --d-values 10
         64 | Error: --levels gives                               | plot {file} --levels 0:1e308:1e-308
         64 | Error: --levels expects start:stop:step             | plot {file} --levels 1:0:1
-        64 | Error: --scale must be in (0, 16]                   | plot {file} --scale 1e9
+        64 | Error: --dpi must be between 10 and 2400            | plot {file} --dpi 1e9
         64 | Error: --sizes expects comma-separated n×d          | bench training --sizes 1000000000x10
         64 | Error: --repeats must be at least 1                 | bench training --repeats 0
         64 | Error: --out /proc/neurec: cannot                   | run {template} --out /proc/neurec
@@ -118,7 +118,7 @@ import Testing
         1 | t.md:7: 'columns' must be ≥ 1 | ---\\ntitle: t\\n---\\n```neurec\\nid: a\\nexperiment: {planted: linear}\\nfigure: {columns: 0}\\n```
         1 | t.md:7: 'ratio' must be a number, got 'x' | ---\\ntitle: t\\n---\\n```neurec\\nid: a\\nexperiment: {planted: linear}\\nfigure: {ratio: x}\\n```
         1 | t.md:7: 'caption' must be a string | ---\\ntitle: t\\n---\\n```neurec\\nid: a\\nexperiment: {planted: linear}\\nfigure: {caption: [1]}\\n```
-        1 | t.md:7: 'table' must be one of boundary, runs, g | ---\\ntitle: t\\n---\\n```neurec\\nid: a\\nexperiment: {planted: linear}\\ntable: bogus\\n```
+        1 | t.md:7: 'table' must be one of boundary, runs, r | ---\\ntitle: t\\n---\\n```neurec\\nid: a\\nexperiment: {planted: linear}\\ntable: bogus\\n```
         1 | t.md:7: 'table_caption' must be a string | ---\\ntitle: t\\n---\\n```neurec\\nid: a\\nexperiment: {planted: linear}\\ntable_caption: [1]\\n```
         1 | t.md:7: 'panels' must be a non-empty list of exp | ---\\ntitle: t\\n---\\n```neurec\\nid: a\\nexperiment: {planted: linear}\\npanels: 3\\n```
         1 | t.md:7: unknown key 'bogus' in a panel (valid: p | ---\\ntitle: t\\n---\\n```neurec\\nid: a\\nexperiment: {planted: linear}\\npanels: [{bogus: 1}]\\n```

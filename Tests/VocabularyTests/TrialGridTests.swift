@@ -19,6 +19,13 @@ private let grid = TrialGrid(nValues: [10, 20], dValues: [5, 15], trials: 3,
     #expect(grid.meansTable == "n\\d\t5\t15\n10\t3.00\t6.00\n20\tnan\t0.67")
 }
 
+/// Several grids side by side: each cell is the grids' means in order, "a/b".
+@Test func meansTableOfSeveralGridsJoinsTheirMeans() {
+    let halves = TrialGrid(nValues: [10, 20], dValues: [5, 15], trials: 2, values: [0, 1, /**/ 1, 1, /**/ nan, nan, /**/ 0, 0])
+    #expect(TrialGrid.meansTable([grid, halves]) == "n\\d\t5\t15\n10\t3.00/0.50\t6.00/1.00\n20\tnan/nan\t0.67/0.00")
+    #expect(TrialGrid.meansTable([grid]) == grid.meansTable)
+}
+
 @Test func npyRoundTripKeepsTheCOrderLayout() throws {
     let url = try temporaryFolder("trialgrid").appendingPathComponent("grid.npy")
     try grid.write(to: url)

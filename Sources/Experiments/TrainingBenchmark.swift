@@ -1,0 +1,155 @@
+import Foundation
+import Instances
+import LinearAlgebra
+import NumpyFiles
+import Training
+import Vocabulary
+
+/// `neurec bench training`: the original's training work (float32, m = n + 1, a test loss every
+/// epoch) timed on one instance per size and network, against PyTorch when `python3 -c "import
+/// torch"` works (the same instance, through `torchScript`). Printed, never asserted.
+public struct TrainingBenchmark: Sendable {
+    public var sizes: [(n: Int, d: Int)]
+    public var networks: [NetworkKind]
+    /// The original's settings at some number of epochs, on some threads (PyTorch gets as many).
+    public var settings: TrainingSettings
+    /// Runs per measurement; the fastest counts.
+    public var repeats: Int
+    /// The PyTorch script doing the original's work.
+    public var torchScript: String
+    /// Whether to run PyTorch when it is installed.
+    public var useTorch: Bool
+    /// When above 0: also train on this many instances per size and network and compare the mean
+    /// and spread of dis_test with PyTorch's.
+    public var distanceTrials: Int
+    /// Seed of the instances and initializations (the project's cell streams).
+    public var seed: UInt32
+
+    public init(sizes: [(n: Int, d: Int)], networks: [NetworkKind], settings: TrainingSettings, repeats: Int,
+                torchScript: String, useTorch: Bool, distanceTrials: Int, seed: UInt32) {
+        self.sizes = sizes
+        self.networks = networks
+        self.settings = settings
+        self.repeats = repeats
+        self.torchScript = torchScript
+        self.useTorch = useTorch
+        self.distanceTrials = distanceTrials
+        self.seed = seed
+    }
+
+    /// Runs the benchmark, handing each line of the report to `emit` as soon as it is known.
+    public func run(_ emit: (String) -> Void) throws {
+        let torch = useTorch && Self.torchAvailable()
+        if !torch {
+            emit(useTorch ? "PyTorch not installed: neurec's own times only." : "PyTorch skipped (--no-torch).")
+        }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("neurec-bench-\(getpid())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+
+        TrainingSettings.useOneBLASThread()
+        let load = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").first ?? "?"
+        emit("OpenBLAS kernels: \(BLASRuntime.coreName); training threads: \(settings.threads) (OpenBLAS: \(BLASRuntime.threadCount));"
+             + " load average: \(load)"
+             + " (times are wall clock: other work on the machine inflates them)")
+        emit("network     n    d  epochs  neurec (s)  cpu (s)" + (torch ? "  pytorch (s)  speed-up" : ""))
+        for (n, d) in sizes {
+            for kind in networks {
+                var stream = CellStreams.instance(seed: seed, n: n, d: d, trial: 0)
+                let instance = InstanceDraws.trainingBenchmark(n: n, d: d, reluNeurons: kind == .normalized, from: &stream)
+                var rng = CellStreams.initialization(seed: seed, n: n, d: d, trial: 0)
+                var best = Double.infinity, bestCPU = Double.infinity
+                for _ in 0..<repeats {
+                    let cpuStart = Self.processCPUSeconds()
+                    let report = instance.train(kind, settings: settings, precision: .float, using: &rng)
+                    bestCPU = min(bestCPU, Self.processCPUSeconds() - cpuStart)
+                    best = min(best, report.seconds)
+                }
+                var line = "\(kind.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0))"
+                    + String(format: " %4d %4d  %6d  %10.4f  %7.4f", n, d, settings.epochs, best, bestCPU)
+                if torch {
+                    let file = directory.appendingPathComponent("\(kind.rawValue)_\(n)_\(d).json")
+                    try AtomicFile.write(Data(instance.json.text.utf8), to: file)
+                    if let seconds = (try runTorch(file: file.path, kind: kind, repeats: repeats, seed: 0)?["seconds"]
+                                      as? NSNumber)?.doubleValue {
+                        line += String(format: "  %11.4f  %7.1f×", seconds, seconds / best)
+                    } else {
+                        line += "  (PyTorch run failed)"
+                    }
+                }
+                emit(line)
+            }
+        }
+        if distanceTrials > 0 { try compareDistances(torch: torch, directory: directory, emit) }
+    }
+
+    /// Mean ± standard deviation over trials of dis_test, each trial its own instance and initialization.
+    private func compareDistances(torch: Bool, directory: URL, _ emit: (String) -> Void) throws {
+        emit("\nnetwork     n    d  trials  neurec dis_test" + (torch ? "      pytorch dis_test" : ""))
+        for (n, d) in sizes {
+            for kind in networks {
+                var ours: [Double] = [], theirs: [Double] = []
+                for trial in 0..<distanceTrials {
+                    var stream = CellStreams.instance(seed: seed, n: n, d: d, trial: trial)
+                    let instance = InstanceDraws.trainingBenchmark(n: n, d: d, reluNeurons: kind == .normalized, from: &stream)
+                    var rng = CellStreams.initialization(seed: seed, n: n, d: d, trial: trial)
+                    let summary = instance.train(kind, settings: settings, precision: .float, using: &rng)
+                    if let distance = summary.testDistance { ours.append(distance) }
+                    if torch {
+                        let file = directory.appendingPathComponent("\(kind.rawValue)_\(n)_\(d)_\(trial).json")
+                        try AtomicFile.write(Data(instance.json.text.utf8), to: file)
+                        if let distance = (try runTorch(file: file.path, kind: kind, repeats: 1, seed: trial)?["dis_test"]
+                                           as? NSNumber)?.doubleValue {
+                            theirs.append(distance)
+                        }
+                    }
+                }
+                var line = "\(kind.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0))"
+                    + String(format: " %4d %4d  %6d  ", n, d, distanceTrials) + Self.meanAndSpread(ours)
+                if torch { line += "  " + Self.meanAndSpread(theirs) }
+                emit(line)
+            }
+        }
+    }
+
+    private static func meanAndSpread(_ values: [Double]) -> String {
+        guard !values.isEmpty else { return String(repeating: " ", count: 11) + "n/a" }
+        let mean = values.reduce(0, +) / Double(values.count)
+        let variance = values.count > 1
+            ? values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(values.count - 1) : 0
+        return String(format: "%8.4f ± %-8.4f", mean, variance.squareRoot())
+    }
+
+    /// CPU time of all the process's threads (OpenBLAS's too): less sensitive than wall time to other
+    /// work on the machine; with one thread it is what the wall time would be on an idle machine.
+    private static func processCPUSeconds() -> Double {
+        var spec = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &spec)
+        return Double(spec.tv_sec) + Double(spec.tv_nsec) * 1e-9
+    }
+
+    private static func torchAvailable() -> Bool {
+        (try? runProcess(["python3", "-c", "import torch"]))?.status == 0
+    }
+
+    /// The PyTorch script's JSON line, or nil when it failed.
+    private func runTorch(file: String, kind: NetworkKind, repeats: Int, seed: Int) throws -> [String: Any]? {
+        let result = try Self.runProcess(["python3", torchScript, file, "--net", kind.rawValue, "--epochs", "\(settings.epochs)",
+                                          "--repeats", "\(repeats)", "--threads", "\(settings.threads)", "--seed", "\(seed)"])
+        guard result.status == 0 else { return nil }
+        return try? JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any]
+    }
+
+    private static func runProcess(_ arguments: [String]) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+}
