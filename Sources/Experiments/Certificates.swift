@@ -7,10 +7,11 @@ import Vocabulary
 /// what each one guarantees.
 public enum CertificateTolerances {
     /// The planted point counts as feasible when ‖Σ A_i x*_i − y‖ and the most negative entry of its
-    /// sign constraints are at most this times max(1, ‖y‖).
+    /// sign constraints are at most this times ‖y‖ (relative, so the verdict does not depend on the
+    /// units of y: Solver/README.md "Scale").
     public static let feasibility = 1e-8
     /// The planted point counts as optimal when the certified lower bound reaches
-    /// R* − optimality · max(1, R*). Ten times the solver's reduced stopping tolerance (1e-7).
+    /// R* − optimality · R* (relative, like `feasibility`). Ten times the solver's reduced stopping tolerance (1e-7).
     public static let optimality = 1e-6
     /// The minimizer counts as unique only when every block outside the planted support has dual
     /// norm at most 1 − margin. Measured margins (README "Ties") are ≤ 1e-7 on the blocks that carry
@@ -79,7 +80,7 @@ public struct PlantedPoint: Sendable {
 public struct PlantedCertificate: Sendable {
     /// R*: the objective of the planted point.
     public var plantedObjective: Double
-    /// max(‖Σ A_i x*_i − y‖, sign violation) / max(1, ‖y‖).
+    /// max(‖Σ A_i x*_i − y‖, sign violation) / ‖y‖.
     public var plantedInfeasibility: Double
     /// yᵀλ / max_j c_j (0 when that is negative): every feasible point costs at least this.
     public var lowerBound: Double
@@ -98,7 +99,7 @@ public struct PlantedCertificate: Sendable {
     /// The planted point is feasible and no feasible point is cheaper (to the tolerances).
     public var plantedOptimal: Bool {
         plantedInfeasibility <= CertificateTolerances.feasibility
-            && lowerBound >= plantedObjective - CertificateTolerances.optimality * max(1, plantedObjective)
+            && lowerBound >= plantedObjective - CertificateTolerances.optimality * plantedObjective
     }
 
     /// Planted optimal, strict dual feasibility off its support and independent planted outputs:
@@ -204,13 +205,14 @@ public struct PlantedCertificate: Sendable {
         }
         var residual = program.y.scaled(by: -1)
         for output in outputs { residual.add(output) }
-        let yScale = max(1, program.y.norm)
+        // Relative to ‖y‖ (1 for y = 0, whose planted point is feasible only exactly).
+        let yScale = program.y.norm > 0 ? program.y.norm : 1
         plantedInfeasibility = max(residual.norm, violation) / yScale
         plantedObjective = (planted.skip?.norm ?? 0) + planted.blocks.reduce(0) { $0 + weight($1.key) * $1.value.norm }
         let stacked = Matrix(rows: n, columns: outputs.count, columnMajor: outputs.flatMap { $0 })
         outputsIndependent = !outputs.isEmpty && (try? stacked.numericalRank()) == outputs.count
         optimumBelowPlanted = solverResidual <= 1e-6 * yScale
-            && solverObjective < plantedObjective - CertificateTolerances.optimality * max(1, plantedObjective)
+            && solverObjective < plantedObjective - CertificateTolerances.optimality * plantedObjective
     }
 
     /// The certificate of a solved program (its dual and, for normalized programs, its factors).

@@ -111,9 +111,10 @@ final class InteriorPoint {
             let gap = s.dot(z)
             pobj = c.dot(x) + form.quadratic(x)
             dobj = pobj + y.dot(ry) + z.dot(gx)
-            let pres = max(ry.norm / (1 + bNorm), rz.norm)
-            let dres = rx.norm / (1 + cNorm)
-            let relGap = max(gap, abs(pobj - dobj)) / max(1, abs(pobj))
+            // Relative to the (equilibrated) data, with floors for data or objectives near zero.
+            let pres = max(ry.norm / (settings.residualFloor + bNorm), rz.norm)
+            let dres = rx.norm / (settings.residualFloor + cNorm)
+            let relGap = max(gap, abs(pobj - dobj)) / max(settings.gapFloor, abs(pobj))
 
             if trace {
                 FileHandle.standardError.write(Data(String(format: "%3d pobj %.10e dobj %.10e pres %.2e dres %.2e gap %.2e\n", iteration, pobj, dobj, pres, dres, relGap).utf8))

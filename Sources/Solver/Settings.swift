@@ -5,20 +5,36 @@ import Foundation
 /// within 1e-6 relative, constraint residuals ≤ 1e-8). `solve` calls `validate()` first and
 /// answers `invalidInput` with its message when a value makes no sense.
 public struct SolverSettings: Sendable, Equatable {
+    // Scale.
+
+    /// Solve the program with X and y scaled to unit size (X's root-mean-square column norm and ‖y‖;
+    /// Equilibration.swift), and map the solution back, so that the verdict does not depend on the
+    /// units of the data. Every measure below is taken on the scaled program. True; false solves the
+    /// data as given (tests compare the two).
+    public var equilibrate: Bool = true
+    /// Residuals are measured relative to floor + ‖y‖ (primal) and floor + ‖c‖ (dual), in
+    /// equilibrated units. 1: the floor matters only for labels near zero (y = 0 has optimum 0, which
+    /// must be met in absolute terms).
+    public var residualFloor: Double = 1
+    /// The gap is measured relative to max(floor, |objective|), in equilibrated units (the approx
+    /// forms' objective divided by β). 1: an objective below 1 in those units is one far below the
+    /// data's scale, known to the tolerance times that scale.
+    public var gapFloor: Double = 1
+
     // Termination.
 
-    /// Stop when the scaled primal and dual residuals are below this (relative to 1 + ‖data‖).
+    /// Stop when the primal and dual residuals are below this (relative to `residualFloor` + ‖data‖).
     /// 1e-9: an order inside the fixtures' 1e-8 on residuals.
     public var feasibilityTolerance: Double = 1e-9
-    /// Stop when sᵀz ≤ gapTolerance · max(1, |primal objective|) (objectives as the solver scales them).
-    /// 1e-9: the objective then agrees with the references to ~1e-8 relative.
+    /// Stop when sᵀz ≤ gapTolerance · max(`gapFloor`, |primal objective|) (objectives as the solver
+    /// scales them). 1e-9: the objective then agrees with the references to ~1e-8 relative.
     public var gapTolerance: Double = 1e-9
     /// Approx forms stop at this multiple of the two tolerances above: they have no equality to meet
     /// (the residual r is a variable) and need 1e-4 on an O(β) objective, and the tenfold looser stop
     /// saves their last, least stable iterations. 10.
     public var approxToleranceFactor: Double = 10
-    /// A primal infeasibility certificate is accepted when ‖Aᵀλ + Gᵀz‖ ≤ this · (dual objective of the ray).
-    /// 1e-9, like the feasibility tolerance.
+    /// A primal infeasibility certificate is accepted when ‖Aᵀλ + Gᵀz‖ ≤ this · (dual objective of the ray),
+    /// in equilibrated units (so relative to the data's scale). 1e-9, like the feasibility tolerance.
     public var infeasibilityTolerance: Double = 1e-9
     /// When the iteration stalls or runs out of iterations, the best iterate is reported
     /// `almostOptimal` if its residuals and relative gap are all below this. 1e-7: still far inside
@@ -103,7 +119,8 @@ public struct SolverSettings: Sendable, Equatable {
                               (normalRegularization, "normalRegularization"), (blockRegularization, "blockRegularization"),
                               (refinementTolerance, "refinementTolerance"), (refinementStart, "refinementStart"),
                               (spanEigenvalueCutoff, "spanEigenvalueCutoff"), (spanRelativeDistance, "spanRelativeDistance"),
-                              (spanAbsoluteDistance, "spanAbsoluteDistance")] {
+                              (spanAbsoluteDistance, "spanAbsoluteDistance"), (residualFloor, "residualFloor"),
+                              (gapFloor, "gapFloor")] {
             try positive(value, name)
         }
         try belowOne(stepFraction, "stepFraction")

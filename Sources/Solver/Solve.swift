@@ -3,6 +3,8 @@ import LinearAlgebra
 
 /// Solves one program of science §4. Never traps on bad data: invalid input, labels outside the
 /// span of the blocks (equality forms) and numerical failures come back as a status with a reason.
+/// The data are first brought to unit scale (Equilibration.swift), so the verdict does not depend on
+/// the units of X and y.
 public func solve(_ program: ConvexProgram, settings: SolverSettings = SolverSettings()) -> SolverResult {
     let start = DispatchTime.now().uptimeNanoseconds
     func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9 }
@@ -10,6 +12,16 @@ public func solve(_ program: ConvexProgram, settings: SolverSettings = SolverSet
         return SolverResult(status: .invalidInput("\(error)"), seconds: elapsed())
     }
     if let reason = program.validationError { return SolverResult(status: .invalidInput(reason), seconds: elapsed()) }
+    let equilibration = settings.equilibrate ? Equilibration(program) : Equilibration(identityFor: program)
+    var result = solveEquilibrated(equilibration.scaled(program), settings: settings, start: start)
+    equilibration.unscale(&result)
+    result.seconds = elapsed()
+    return result
+}
+
+/// `solve` on data already at unit scale.
+private func solveEquilibrated(_ program: ConvexProgram, settings: SolverSettings, start: UInt64) -> SolverResult {
+    func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9 }
     var factors: [PatternFactor]?
     if program.architecture == .normalized {
         do { factors = try program.patternFactors() } catch {

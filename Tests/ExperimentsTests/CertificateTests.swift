@@ -223,3 +223,41 @@ import Vocabulary
         #expect(check(.relaxed, sigma: 0.1)?.contains("sigma 0") == true)
     }
 }
+
+/// The certified verdicts do not depend on the units of the data (Solver/README.md "Scale"): the
+/// same instances with y or X multiplied by 10^±{6,12} give the same planted_optimal and unique.
+@Suite struct CertificateScaleTests {
+    /// A tie (all-ones pattern duplicating w₀), a recovery (many samples) and a failure (few).
+    static let instances: [(n: Int, d: Int, seed: UInt32, shift: Double, allOnes: Bool)] =
+        [(40, 4, 11, 6, true), (40, 4, 12, 0, false), (10, 8, 13, 0, false), (30, 12, 14, 0, false)]
+
+    @Test func verdictsAreScaleInvariant() throws {
+        var verdicts = Set<[Bool]>()
+        for instance in Self.instances {
+            let x = CertificateTests.data(n: instance.n, d: instance.d, seed: instance.seed, shift: instance.shift)
+            let wStar = CertificateTests.unit(instance.d, seed: instance.seed)
+            for form in [ProgramForm.relaxed, .exact] {
+                let program = CertificateTests.skipProgram(x, wStar: wStar, seed: instance.seed, allOnes: instance.allOnes, form: form)
+                func certify(_ p: ConvexProgram, _ planted: [Double]) throws -> [Bool] {
+                    let result = Solver.solve(p)
+                    #expect(result.status.hasMinimizer, "\(result.status)")
+                    let c = try #require(PlantedCertificate(program: p, planted: PlantedPoint(skip: planted), result: result))
+                    return [c.plantedOptimal, c.unique]
+                }
+                let base = try certify(program, wStar)
+                verdicts.insert(base)
+                for e in [-12, -6, 6, 12] {
+                    let s = pow(10.0, Double(e))
+                    let labels = ConvexProgram(architecture: .skip, form: form, X: program.X, y: program.y.scaled(by: s), patterns: program.patterns)
+                    #expect(try certify(labels, wStar.scaled(by: s)) == base, "n \(instance.n) d \(instance.d) \(form): y × 1e\(e)")
+                    var xs = program.X
+                    xs.scale(by: s)
+                    let data = ConvexProgram(architecture: .skip, form: form, X: xs, y: program.y, patterns: program.patterns)
+                    #expect(try certify(data, wStar.scaled(by: 1 / s)) == base, "n \(instance.n) d \(instance.d) \(form): X × 1e\(e)")
+                }
+            }
+        }
+        // The instances cover more than one verdict, so the comparison can fail.
+        #expect(verdicts.count >= 2, "\(verdicts)")
+    }
+}

@@ -10,8 +10,9 @@ import Testing
     }
 
     /// Fixtures whose iteration stalls at a point meeting only the reduced tolerance (1e-7): still
-    /// within the reference tolerances below, but reported as such.
-    static let almostOptimal: Set<String> = ["skip_approx_n30_d8.json"]
+    /// within the reference tolerances below, but reported as such. None since equilibration
+    /// (skip_approx_n30_d8 stalled when solved as given: SettingsTests).
+    static let almostOptimal: Set<String> = []
 
     @Test(arguments: solverFixtureNames())
     func matchesReferenceOptimum(_ name: String) throws {
