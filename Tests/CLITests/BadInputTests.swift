@@ -39,7 +39,7 @@ import Testing
         1  | Error: --n/--d/--sample: the largest instance needs | rec_rate_skip --n 100000 --d 100000 --sample 1 --yes
         64 | Error: --sample must be in [1, 1000000000]          | relu_prob --sample 99999999999
         1  | Error: --sample: this run will compute              | relu_prob --sample 100000000
-        3  | neurec: warning: 12 of 12 trials reached no optimum | minnrm_skip --n 30 --d 20 --sample 2 --sigma 10000 --quiet
+        0  |                                                     | minnrm_skip --n 30 --d 20 --sample 2 --sigma 10000 --quiet
         64 | Error: --n must be in [10, 100000]                  | ncvx_train_skip --n 0
         64 | Error: --d must be in [10, 100000]                  | cvx_train_normal --d 5
         64 | Error: The value 'bogus' is invalid for '--planted  | nic --planted bogus
