@@ -18,13 +18,15 @@ import Instances
 /// - Every instance with arrangement patterns also pays `a` = 0.0135 s and 1.3·10⁻⁸ s per n²·d
 ///   (sampling the patterns, the all-ones certificate search): `rec_rate_skip --sample 3` on N = 100,
 ///   D = 50 takes 2.3 s for 150 instances, mostly `a`.
-/// - Conditions without a fit: `irr_cond_normal --n 100 --d 50 --sample 3` (3.1 s), 9·10⁻⁸ s per n²·d.
+/// - Conditions without a fit: `irr_cond_normal --n 100 --d 50 --sample 3` (3.1 s), 9·10⁻⁸ s per n²·d;
+///   the all-ones decision alone, 2 ms per instance (the Wendel block of `reports/quick.md`).
 /// - Training (no patterns): `ncvx_train_skip --n 100 --d 50 --sample 3` (1.05 s) and
 ///   `neurec bench training` at (200, 50) (0.07 s), 5·10⁻⁸ s per n·(n + 1)·d.
 ///
 /// Expect the estimate within a factor of two; it is for deciding whether to start, not a promise.
 public enum CostModel {
     static let patternSeconds = 0.0135
+    static let allOnesSeconds = 0.002
     static let nonSolverShare = 1.3e-8
 
     /// CPU seconds for one instance of `spec` at `cell` (the trial does not matter); none for the
@@ -40,7 +42,9 @@ public enum CostModel {
         if spec.fitting == .train && spec.needsFit { return size * 5e-8 }
         guard spec.needsFit else {
             let conditions = spec.metrics.contains(.irrepresentability) || spec.metrics.contains(.nicL)
-            return patternSeconds + size * (conditions ? 9e-8 : nonSolverShare)
+            // The all-ones decision alone samples no patterns: the Wendel block of reports/quick.md
+            // (6,000 instances, n ≤ 100, d ≤ 40) takes about 14 CPU seconds.
+            return conditions ? patternSeconds + size * 9e-8 : allOnesSeconds + size * nonSolverShare
         }
         let benchSeconds: Double = switch (spec.fitting, spec.learned) {
         case (.relaxed, .normalized): 0.256
