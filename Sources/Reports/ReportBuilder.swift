@@ -219,7 +219,12 @@ public final class ReportBuilder {
             }
         }
         let front = parsed.frontMatter
-        return ReportDocument(name: name, title: front.title, authors: front.authors, date: front.date, scale: parsed.scale, blocks: blocks)
+        var document = ReportDocument(name: name, title: front.title, authors: front.authors, date: front.date,
+                                      scale: parsed.scale, blocks: blocks)
+        document.failedTrials = outcomes.values.reduce(0) { total, outcome in
+            total + ((try? outcome.get())?.results.reduce(0) { $0 + $1.failedCount } ?? 0)
+        }
+        return document
     }
 
     /// Says what the whole report computes and refuses it above the limit unless allowed.

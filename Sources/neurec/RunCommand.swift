@@ -68,6 +68,10 @@ struct Run: ParsableCommand {
                 FileHandle.standardError.write(Data("neurec: report written with \(document.failureCount) failed block\(document.failureCount == 1 ? "" : "s") or value\(document.failureCount == 1 ? "" : "s") (see the error boxes)\n".utf8))
                 throw ExitCode.failure
             }
+            if document.failedTrials > 0, !runOptions.allowFailures {
+                FileHandle.standardError.write(Data("neurec: report written, but \(document.failedTrials) trials reached no optimum (exit 3; --allow-failures accepts them)\n".utf8))
+                throw ExitCode(3)
+            }
             FileHandle.standardError.write(Data(String(format: "neurec: report done in %.1f s\n", Date().timeIntervalSince(start)).utf8))
         } catch let error as ReportError {
             FileHandle.standardError.write(Data("\(error.description)\n".utf8))

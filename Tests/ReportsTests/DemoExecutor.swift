@@ -10,6 +10,8 @@ final class DemoExecutor: ExperimentExecuting, @unchecked Sendable {
     var gridRuns: [ExperimentSpec] = []
     var clusterRuns: [ClusterSpec] = []
     var failOn: ((ExperimentSpec) -> Bool)?
+    /// Trials per run reported as reaching no optimum (`solver_failed`).
+    var failedTrialsPerRun = 0
 
     struct Failure: Error {}
 
@@ -46,7 +48,9 @@ final class DemoExecutor: ExperimentExecuting, @unchecked Sendable {
             }
             arrays[metric] = a
         }
-        return ExperimentResult(spec: spec, arrays: arrays, instanceCount: g.cells.count, seconds: 0.01 * Double(g.cells.count))
+        var result = ExperimentResult(spec: spec, arrays: arrays, instanceCount: g.cells.count, seconds: 0.01 * Double(g.cells.count))
+        result.failedCount = failedTrialsPerRun
+        return result
     }
 
     func runCluster(_ spec: ClusterSpec) throws -> ClusterResult {

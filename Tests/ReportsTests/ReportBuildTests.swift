@@ -247,3 +247,18 @@ func expectDirectiveError(_ old: String, _ new: String, line: Int, _ fragment: S
         }
     }
 }
+
+/// Trials whose fit reached no optimum are counted over every grid run of the report, so `neurec run`
+/// can refuse to exit 0 on them; a report without any counts none.
+@Test func failedTrialsAreCountedOverTheReport() throws {
+    let out = try temporaryFolder("failed-trials")
+    let clean = try ReportBuilder(executor: DemoExecutor(), log: { _ in })
+        .build(text: sampleTemplate, file: "sample.md", options: ReportOptions(outputDirectory: out))
+    #expect(clean.failedTrials == 0)
+    let executor = DemoExecutor()
+    executor.failedTrialsPerRun = 2
+    let failing = try ReportBuilder(executor: executor, log: { _ in })
+        .build(text: sampleTemplate, file: "sample.md", options: ReportOptions(outputDirectory: out))
+    #expect(executor.gridRuns.count > 0)
+    #expect(failing.failedTrials == 2 * executor.gridRuns.count)
+}

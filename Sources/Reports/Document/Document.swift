@@ -11,6 +11,9 @@ public struct ReportDocument: Sendable {
     public var date: String?
     public var scale: String
     public var blocks: [Block]
+    /// Trials whose fit reached no optimum (`solver_failed`), over every block: the report shows
+    /// what they measured (recovery 0, no distances), and `neurec run` exits non-zero for them.
+    public var failedTrials = 0
 
     public init(name: String, title: String, authors: [String], date: String?, scale: String, blocks: [Block]) {
         self.name = name
