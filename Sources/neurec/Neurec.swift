@@ -29,7 +29,6 @@ struct Neurec: ParsableCommand {
             SlurmCommand.self,
             Train.self,
             Bench.self,
-            BenchTraining.self,
             InfoCommand.self,
         ])
 

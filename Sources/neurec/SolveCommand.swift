@@ -6,7 +6,7 @@ import Solver
 struct Solve: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "solve",
-        abstract: "Solve one convex program (fixture format of fixtures/README.md) and print the result as JSON.")
+        abstract: "Solve one convex program (the format of Tests/Fixtures/README.md) and print the result as JSON.")
 
     @Argument(help: "Instance file: keys arch, form, n, d, p, beta, X, y, D.")
     var file: String
