@@ -108,11 +108,19 @@ public final class ReportBuilder {
     /// Builds the finished document from the template at `url`; its figures name the files
     /// `figures/NAME/ID.{png,pdf}` that `FigureWriter` writes.
     public func build(templateAt url: URL, options: ReportOptions) throws -> ReportDocument {
+        let (parsed, file) = try Self.parse(templateAt: url, scale: options.scale, keepGoing: options.keepGoing)
+        return try build(parsed, file: file, options: options)
+    }
+
+    /// Reads and parses the template at `url`; `file` is its path as messages name it.
+    public static func parse(templateAt url: URL, scale: String?, keepGoing: Bool = false) throws
+        -> (parsed: ParsedTemplate, file: String) {
         let text: String
         do { text = try String(contentsOf: url, encoding: .utf8) } catch {
             throw ReportError(file: url.path, line: 0, message: "cannot read the template: \(FileProblem.reason(of: error))")
         }
-        return try build(text: text, file: Self.displayPath(url), options: options)
+        let file = displayPath(url)
+        return (try parse(text: text, file: file, scale: scale, keepGoing: keepGoing), file)
     }
 
     /// The template's path as messages name it: relative to the working directory when inside it.

@@ -55,12 +55,13 @@ struct Run: ParsableCommand {
         let start = Date()
         do {
             // A shard computes its share and writes nothing: a report only ever comes from complete results.
-            let workload = try ReportWorkload(templateAt: URL(fileURLWithPath: template), scale: scale, keepGoing: keepGoing)
-            if let shardDone = try runOptions.prepare(workload, runner: runner) { return print(shardDone) }
+            // The template is read and parsed once, for the shard plan and for the build.
+            let (parsed, file) = try ReportBuilder.parse(templateAt: URL(fileURLWithPath: template), scale: scale, keepGoing: keepGoing)
+            if let shardDone = try runOptions.prepare(ReportWorkload(parsed), runner: runner) { return print(shardDone) }
             var options = ReportOptions(scale: scale, outputDirectory: outputDirectory, keepGoing: keepGoing,
                                         allowHTML: allowHTML, allowOutsideImages: allowOutsideImages)
             options.allowLong = runOptions.yes
-            let document = try builder.build(templateAt: URL(fileURLWithPath: template), options: options)
+            let document = try builder.build(parsed, file: file, options: options)
             let written = try ReportWriter.write(document, to: outputDirectory, formats: format.isEmpty ? ReportFormat.allCases : format,
                                                  paper: paper.lowercased() == "letter" ? .letter : .a4)
             for url in written { print("wrote \(url.path)") }

@@ -1,6 +1,5 @@
 import Experiments
 import Foundation
-import Vocabulary
 
 /// Every experiment a report needs, gathered from its blocks before anything is built. A report is
 /// only ever built from complete results: a shard (`--shard`, a Slurm array task) computes its share
@@ -40,11 +39,7 @@ public struct ReportWorkload: Sendable {
 
     /// Reads and parses the template (as `ReportBuilder` will) to see its blocks.
     public init(templateAt url: URL, scale: String?, keepGoing: Bool = false) throws {
-        let text: String
-        do { text = try String(contentsOf: url, encoding: .utf8) } catch {
-            throw ReportError(file: url.path, line: 0, message: "cannot read the template: \(FileProblem.reason(of: error))")
-        }
-        self.init(try ReportBuilder.parse(text: text, file: ReportBuilder.displayPath(url), scale: scale, keepGoing: keepGoing))
+        self.init(try ReportBuilder.parse(templateAt: url, scale: scale, keepGoing: keepGoing).parsed)
     }
 
     /// Missing trials per block, in document order (blocks with none left out). A cluster experiment
