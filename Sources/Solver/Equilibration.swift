@@ -26,8 +26,8 @@ struct Equilibration {
 
     init(_ program: ConvexProgram) {
         approx = program.form == .approx
-        xScale = program.architecture == .normalized ? 1 : Self.unitOrScale(Self.rootMeanSquareColumnNorm(program.X))
-        yScale = Self.unitOrScale(Self.norm(program.y))
+        xScale = program.architecture == .normalized ? 1 : DataScale.unitOrScale(DataScale.rootMeanSquareColumnNorm(program.X))
+        yScale = DataScale.unitOrScale(DataScale.norm(program.y))
     }
 
     /// The identity, for a caller that solves the data as given.
@@ -67,19 +67,4 @@ struct Equilibration {
         result.signMultipliers = result.signMultipliers?.map { $0.scaled(by: 1 / xScale) }
     }
 
-    /// 1 for a scale that cannot be divided out (zero labels: the optimum is 0 at any scale).
-    static func unitOrScale(_ value: Double) -> Double { value > 0 && value.isFinite ? value : 1 }
-
-    /// ‖v‖ without overflow or underflow for entries near the ends of the double range.
-    static func norm(_ values: [Double]) -> Double {
-        let largest = values.reduce(0.0) { max($0, abs($1)) }
-        guard largest > 0, largest.isFinite else { return largest }
-        let unit = Double(sign: .plus, exponent: largest.exponent, significand: 1)
-        return values.reduce(0.0) { $0 + ($1 / unit) * ($1 / unit) }.squareRoot() * unit
-    }
-
-    /// ‖X‖_F / √d: 1 for the N(0, 1/n) data of science §3.
-    static func rootMeanSquareColumnNorm(_ x: Matrix<Double>) -> Double {
-        norm(x.storage) / Double(max(x.columns, 1)).squareRoot()
-    }
 }

@@ -9,6 +9,17 @@ public enum OptimizerMode: String, CaseIterable, Sendable, Codable {
     case persistent
 }
 
+/// The units a run trains in (README "Scale").
+public enum TrainingScaling: String, CaseIterable, Sendable, Codable {
+    /// Train on X/a and y/b, a = X's root-mean-square column norm and b = ‖y‖ (the solver's scales), and
+    /// report in the data's units: the fixed learning rate and the initialization then meet the same
+    /// unit-scale problem whatever the units, so the metrics scale with the data and nothing overflows
+    /// float32 that fits a double.
+    case unit
+    /// Train on the data as given, as the original script does.
+    case asGiven = "as-given"
+}
+
 /// Every number that shapes a training run, with the original's values as defaults.
 public struct TrainingSettings: Sendable, Equatable {
     /// Full-batch epochs; one optimizer step each.
@@ -29,10 +40,13 @@ public struct TrainingSettings: Sendable, Equatable {
     /// round some sums differently from its single-threaded ones. With several runs in parallel (the
     /// experiments), keep it at 1.
     public var threads: Int = 1
+    /// Applied by `Instance.train` (the experiments and `neurec train`); `train(kind:X:y:…)` trains on
+    /// the arrays it is given.
+    public var scaling: TrainingScaling = .unit
 
     public init(epochs: Int = 400, learningRate: Double = 2e-3, weightDecay: Double = 1e-6, width: Int? = nil,
                 optimizer: OptimizerMode = .reset, beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-8,
-                threads: Int = 1) {
+                threads: Int = 1, scaling: TrainingScaling = .unit) {
         self.epochs = epochs
         self.learningRate = learningRate
         self.weightDecay = weightDecay
@@ -43,6 +57,7 @@ public struct TrainingSettings: Sendable, Equatable {
         self.epsilon = epsilon
         precondition(threads >= 1, "threads must be at least 1")
         self.threads = threads
+        self.scaling = scaling
     }
 
     /// The width used for `n` training samples.

@@ -65,24 +65,49 @@ extension Instance {
 
     private func summary<Scalar: BLASScalar>(_: Scalar.Type, _ kind: NetworkKind, _ settings: TrainingSettings,
                                              _ rng: inout some RandomNumberGenerator) -> TrainingSummary {
+        let scale = settings.scaling == .unit ? TrainingScale(X: X, y: y) : TrainingScale.identity
         func convert(_ m: Matrix<Double>) -> Matrix<Scalar> {
-            Matrix(rows: m.rows, columns: m.columns, columnMajor: m.storage.map { Scalar($0) })
+            Matrix(rows: m.rows, columns: m.columns, columnMajor: m.storage.map { Scalar($0 / scale.x) })
         }
-        let X = convert(self.X), y = self.y.map { Scalar($0) }
-        let XTest = self.XTest.map(convert), yTest = self.yTest.map { $0.map { Scalar($0) } }
+        func convert(_ v: [Double]) -> [Scalar] { v.map { Scalar($0 / scale.y) } }
+        let X = convert(self.X), y = convert(self.y)
+        let XTest = self.XTest.map(convert), yTest = self.yTest.map(convert)
         let clock = ContinuousClock()
         let start = clock.now
         let result = Training.train(kind: kind, X: X, y: y, XTest: XTest, yTest: yTest, settings: settings, using: &rng)
         let elapsed = clock.now - start
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-        let wStar = plantedLinearWeight.map { $0.map { Scalar($0) } }
+        // Back to the data's units: f(X) = b f′(X/a), so losses scale by b², distances in y by b and the
+        // linear weight α₀w₀ by b/a.
+        let lossScale = scale.y * scale.y
+        let linearWeight = kind == .skip
+            ? doubles(result.parameters.effectiveLinearWeight).scaled(by: scale.y / scale.x) : nil
         return TrainingSummary(
-            kind: kind, width: result.parameters.width, seconds: seconds, trainLoss: Double(result.trainLoss),
-            testLoss: result.testLoss.map { Double($0) },
-            absoluteDistance: wStar.flatMap { result.absoluteDistance(to: $0) }.map { Double($0) },
-            testDistance: result.testDistance.map { Double($0) },
-            trainCurve: doubles(result.trainCurve), testCurve: doubles(result.testCurve),
-            linearWeight: kind == .skip ? doubles(result.parameters.effectiveLinearWeight) : nil)
+            kind: kind, width: result.parameters.width, seconds: seconds, trainLoss: Double(result.trainLoss) * lossScale,
+            testLoss: result.testLoss.map { Double($0) * lossScale },
+            absoluteDistance: plantedLinearWeight.flatMap { wStar in linearWeight.map { $0.adding(wStar, scaledBy: -1).norm } },
+            testDistance: result.testDistance.map { Double($0) * scale.y },
+            trainCurve: doubles(result.trainCurve).scaled(by: lossScale),
+            testCurve: doubles(result.testCurve).scaled(by: lossScale),
+            linearWeight: linearWeight)
+    }
+}
+
+/// The divisors of `TrainingScaling.unit`: X = a X′, y = b y′ (test data by the same a and b).
+struct TrainingScale {
+    var x: Double
+    var y: Double
+
+    static let identity = TrainingScale(x: 1, y: 1)
+
+    init(x: Double, y: Double) {
+        self.x = x
+        self.y = y
+    }
+
+    init(X: Matrix<Double>, y: [Double]) {
+        self.x = DataScale.unitOrScale(DataScale.rootMeanSquareColumnNorm(X))
+        self.y = DataScale.unitOrScale(DataScale.norm(y))
     }
 }
 

@@ -9,6 +9,7 @@ extension NetworkKind: ExpressibleByArgument {}
 extension OptimizerMode: ExpressibleByArgument {}
 
 extension TrainingPrecision: ExpressibleByArgument {}
+extension TrainingScaling: ExpressibleByArgument {}
 
 /// The training flags shared by `train` and `bench training`.
 struct TrainingOptions: ParsableArguments {
@@ -29,6 +30,9 @@ struct TrainingOptions: ParsableArguments {
 
     @Option(help: "float: float32 through sgemm, as the original; double: for checking.")
     var precision: TrainingPrecision = .float
+
+    @Option(help: "unit: train on X and y divided by X's root-mean-square column norm and ‖y‖, and report in the data's units, so results do not depend on the units; as-given: the data as they are, as the original.")
+    var scaling: TrainingScaling = .unit
 
     @Option(help: "Seed of the project's streams: the initialization is drawn from the cell stream (seed, n, d, trial).")
     var seed: UInt32 = 97_006_855
@@ -69,7 +73,8 @@ struct TrainingOptions: ParsableArguments {
 
     var settings: TrainingSettings {
         TrainingSettings(epochs: epochs, learningRate: learningRate, weightDecay: weightDecay, width: width,
-                         optimizer: optimizer, threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
+                         optimizer: optimizer, threads: threads ?? ProcessInfo.processInfo.activeProcessorCount,
+                         scaling: scaling)
     }
 }
 
@@ -110,7 +115,7 @@ struct Train: ParsableCommand {
         let record = report.json(precision: options.precision, settings: options.settings, seed: options.seed,
                                  trial: trial, n: instance.n, d: instance.d, curves: curves)
         if !report.trainLoss.isFinite {
-            FileHandle.standardError.write(Data("Error: \(file): training diverged: the training loss is not a finite number (the data are too large for \(options.precision.rawValue) arithmetic; scale X and y, or use --precision double)\n".utf8))
+            FileHandle.standardError.write(Data("Error: \(file): training diverged: the training loss is not a finite number (the data are too large for \(options.precision.rawValue) arithmetic; use --scaling unit or --precision double)\n".utf8))
             throw ExitCode(1)
         }
         print(record.text)

@@ -58,19 +58,26 @@ func trainingReducesTheLoss(kind: NetworkKind) {
     #expect(two.testLoss == two.parameters.loss(data.XT, data.yT) || abs(two.testLoss! - two.parameters.loss(data.XT, data.yT)) < 1e-12)
 }
 
-/// The instance-level entry point reports the same numbers as the generic one, in Double.
-@Test func summaryOfAnInstanceRun() {
+/// The instance-level entry point reports the same numbers as the generic one, in Double: as given, the
+/// generic run's; at unit scale, the generic run on (X/a, y/b) mapped back (losses ×b², distances ×b,
+/// α₀w₀ ×b/a).
+@Test(arguments: [TrainingScaling.asGiven, .unit])
+func summaryOfAnInstanceRun(scaling: TrainingScaling) {
     let data = skipInstance(n: 10, d: 4, seed: 41)
     let instance = Instance(X: data.X, y: data.y, planted: Matrix(column: data.w), XTest: data.XT, yTest: data.yT)
     var r1 = SplitMix64(seed: 42), r2 = SplitMix64(seed: 42)
-    let settings = TrainingSettings(epochs: 50)
+    let settings = TrainingSettings(epochs: 50, scaling: scaling)
     let summary = instance.train(.skip, settings: settings, precision: .double, using: &r1)
-    let direct = train(kind: .skip, X: data.X, y: data.y, XTest: data.XT, yTest: data.yT, settings: settings, using: &r2)
-    #expect(summary.trainLoss == direct.trainLoss && summary.testLoss == direct.testLoss)
-    #expect(summary.testDistance == direct.testDistance && summary.width == 11)
-    #expect(summary.absoluteDistance == direct.absoluteDistance(to: data.w))
-    #expect(summary.linearWeight == direct.parameters.effectiveLinearWeight)
-    #expect(summary.trainCurve == direct.trainCurve && summary.testCurve.count == 51)
+    let (a, b) = scaling == .unit ? (DataScale.rootMeanSquareColumnNorm(data.X), DataScale.norm(data.y)) : (1, 1)
+    func divided(_ m: Matrix<Double>) -> Matrix<Double> { Matrix(rows: m.rows, columns: m.columns, columnMajor: m.storage.map { $0 / a }) }
+    let direct = train(kind: .skip, X: divided(data.X), y: data.y.map { $0 / b },
+                       XTest: divided(data.XT), yTest: data.yT.map { $0 / b }, settings: settings, using: &r2)
+    #expect(summary.trainLoss == direct.trainLoss * (b * b) && summary.testLoss == direct.testLoss! * (b * b))
+    #expect(summary.testDistance == direct.testDistance! * b && summary.width == 11)
+    let linear = direct.parameters.effectiveLinearWeight.scaled(by: b / a)
+    #expect(summary.linearWeight == linear)
+    #expect(summary.absoluteDistance == linear.adding(data.w, scaledBy: -1).norm)
+    #expect(summary.trainCurve == direct.trainCurve.scaled(by: b * b) && summary.testCurve.count == 51)
     var r3 = SplitMix64(seed: 42)
     let single = instance.train(.skip, settings: settings, precision: .float, using: &r3)
     #expect(abs(single.testLoss! - summary.testLoss!) <= 1e-3 * summary.testLoss! + 1e-6)
