@@ -100,3 +100,25 @@ func threadCountDoesNotChangeResults(kind: NetworkKind) {
         }
     }
 }
+
+/// Evaluating the test set after the last step only (the experiments' setting) leaves every number of
+/// the run as it is: the parameters, the training curve and the final test loss, bit for bit; the test
+/// curve is NaN before its last entry. The sizes cut neurons and rows into several blocks.
+@Test(arguments: [NetworkKind.skip, .normalized, .plain])
+func testLossAfterTheLastStepOnlyChangesNoNumber(kind: NetworkKind) {
+    let data = skipInstance(n: 260, d: 20, nTest: 70, seed: 53)
+    var rng = SplitMix64(seed: 54)
+    let initial = NetworkParameters<Float>.pytorchInitialized(kind: kind, inputDimension: 20, width: 520, using: &rng)
+    let X = data.X.singlePrecision, y = data.y.map { Float($0) }
+    let XT = data.XT.singlePrecision, yT = data.yT.map { Float($0) }
+    for threads in [1, 2] {
+        let full = train(from: initial, X: X, y: y, XTest: XT, yTest: yT, settings: TrainingSettings(epochs: 20, threads: threads))
+        var settings = TrainingSettings(epochs: 20, threads: threads)
+        settings.recordsTestCurve = false
+        let last = train(from: initial, X: X, y: y, XTest: XT, yTest: yT, settings: settings)
+        #expect(last.parameters == full.parameters && last.trainCurve == full.trainCurve, "\(kind), \(threads) threads")
+        #expect(last.testLoss == full.testLoss && last.testCurve.last == full.testCurve.last)
+        #expect(last.testCurve.count == 21 && last.testCurve.dropLast().allSatisfy { $0.isNaN })
+        #expect(full.testCurve.allSatisfy { $0.isFinite })
+    }
+}
