@@ -76,17 +76,21 @@ func trainingReducesTheLoss(kind: NetworkKind) {
     #expect(abs(single.testLoss! - summary.testLoss!) <= 1e-3 * summary.testLoss! + 1e-6)
 }
 
+/// A float32 problem whose passes run in several blocks: 520 neurons and 260 + 70 rows make 4 neuron
+/// blocks and 2 + 1 row blocks, so three threads get unequal shares and one gets no test rows.
+private func blockedProblem(_ kind: NetworkKind, seed: UInt64)
+    -> (initial: NetworkParameters<Float>, X: Matrix<Float>, y: [Float], XT: Matrix<Float>, yT: [Float]) {
+    let data = skipInstance(n: 260, d: 20, nTest: 70, seed: seed)
+    var rng = SplitMix64(seed: seed + 1)
+    let initial = NetworkParameters<Float>.pytorchInitialized(kind: kind, inputDimension: 20, width: 520, using: &rng)
+    return (initial, data.X.singlePrecision, data.y.map { Float($0) }, data.XT.singlePrecision, data.yT.map { Float($0) })
+}
+
 /// Sharing a run among threads changes no result (the invariant of STYLE's tests): the blocks of every
 /// BLAS call are fixed by the problem's size, threads only decide who makes each call.
 @Test(arguments: [NetworkKind.skip, .normalized, .plain])
 func threadCountDoesNotChangeResults(kind: NetworkKind) {
-    // 520 neurons and 260 + 70 rows: 4 neuron blocks and 2 + 1 row blocks, so three threads get
-    // unequal shares and one gets no test rows.
-    let data = skipInstance(n: 260, d: 20, nTest: 70, seed: 51)
-    var rng = SplitMix64(seed: 52)
-    let initial = NetworkParameters<Float>.pytorchInitialized(kind: kind, inputDimension: 20, width: 520, using: &rng)
-    let X = data.X.singlePrecision, y = data.y.map { Float($0) }
-    let XT = data.XT.singlePrecision, yT = data.yT.map { Float($0) }
+    let (initial, X, y, XT, yT) = blockedProblem(kind, seed: 51)
     for mode in OptimizerMode.allCases {
         let serial = train(from: initial, X: X, y: y, XTest: XT, yTest: yT,
                            settings: TrainingSettings(epochs: 20, optimizer: mode, threads: 1))
@@ -106,11 +110,7 @@ func threadCountDoesNotChangeResults(kind: NetworkKind) {
 /// curve is NaN before its last entry. The sizes cut neurons and rows into several blocks.
 @Test(arguments: [NetworkKind.skip, .normalized, .plain])
 func testLossAfterTheLastStepOnlyChangesNoNumber(kind: NetworkKind) {
-    let data = skipInstance(n: 260, d: 20, nTest: 70, seed: 53)
-    var rng = SplitMix64(seed: 54)
-    let initial = NetworkParameters<Float>.pytorchInitialized(kind: kind, inputDimension: 20, width: 520, using: &rng)
-    let X = data.X.singlePrecision, y = data.y.map { Float($0) }
-    let XT = data.XT.singlePrecision, yT = data.yT.map { Float($0) }
+    let (initial, X, y, XT, yT) = blockedProblem(kind, seed: 53)
     for threads in [1, 2] {
         let full = train(from: initial, X: X, y: y, XTest: XT, yTest: yT, settings: TrainingSettings(epochs: 20, threads: threads))
         var settings = TrainingSettings(epochs: 20, threads: threads)
