@@ -68,8 +68,8 @@ final class ProgressReporter: @unchecked Sendable {
         let left = remaining.remainingSeconds(jobs: jobs)
         return ProgressLine(label: label, done: remaining.finishedUnits, total: total, fraction: remaining.fraction,
                             remainingSeconds: left,
-                            report: report.map { $0.progress.summary(block: $0.index, blockFraction: remaining.fraction,
-                                                                     blockRemainingSeconds: left, jobs: jobs) })
+                            report: report?.progress.summary(runRemainingCost: remaining.remainingCost,
+                                                             runRemainingSeconds: left, jobs: jobs))
     }
 }
 
@@ -109,7 +109,8 @@ public struct ProgressLine: Equatable, Sendable {
         report.map { " · report \(Self.percent($0.fraction)), ETA \(Self.duration($0.remainingSeconds))" } ?? ""
     }
 
-    static func percent(_ fraction: Double) -> String { "\(Int((fraction * 100).rounded(.down))) %" }
+    /// Whole percents, rounded down but for the last bits of a sum added in another order than its total.
+    static func percent(_ fraction: Double) -> String { "\(Int((fraction * 100 + 1e-6).rounded(.down))) %" }
 
     public static func duration(_ seconds: Double) -> String {
         guard seconds.isFinite else { return "?" }

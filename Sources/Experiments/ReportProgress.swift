@@ -4,9 +4,9 @@ import Foundation
 /// done and how long all of it has left. The report fills it in before building (`plan`); each run of
 /// a planned experiment then shows `block k/K name` and the report's share and ETA beside its own.
 ///
-/// Blocks run one after the other, so while block k runs the blocks before it are done and those after
-/// it untouched: the report's time left is block k's (its own calibration) plus the later blocks'
-/// predicted cost at the seconds per cost measured over the whole report so far.
+/// Blocks run one after the other (a block's panels too): the report's time left is the running
+/// experiment's (its own calibration) plus the predicted cost of everything else unfinished at the
+/// seconds per cost measured over the whole report so far.
 public final class ReportProgress: @unchecked Sendable {
     /// Where one experiment sits in the report.
     struct Block {
@@ -28,7 +28,6 @@ public final class ReportProgress: @unchecked Sendable {
     }
 
     private let lock = NSLock()
-    private var blockCosts: [Double] = []
     private var names: [String] = []
     private var owners: [ExperimentSpec: Int] = [:]
     private var clusterOwners: [ClusterSpec: Int] = [:]
@@ -42,7 +41,6 @@ public final class ReportProgress: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         let planned = blocks.filter { $0.cost > 0 }
-        blockCosts = planned.map(\.cost)
         names = planned.map(\.name)
         owners = [:]
         clusterOwners = [:]
@@ -50,7 +48,7 @@ public final class ReportProgress: @unchecked Sendable {
             for spec in block.specs where owners[spec] == nil { owners[spec] = k }
             for spec in block.clusters where clusterOwners[spec] == nil { clusterOwners[spec] = k }
         }
-        calibration = RemainingTime(totalCost: blockCosts.reduce(0, +))
+        calibration = RemainingTime(totalCost: planned.reduce(0) { $0 + $1.cost })
     }
 
     public func blockIndex(for spec: ExperimentSpec) -> Int? { lock.withLock { owners[spec] } }
@@ -68,15 +66,16 @@ public final class ReportProgress: @unchecked Sendable {
         lock.withLock { calibration.record(cost: cost, seconds: seconds) }
     }
 
-    /// The report's progress while `block` runs, given that block's own share done and time left.
-    public func summary(block: Int, blockFraction: Double, blockRemainingSeconds: Double, jobs: Int) -> Summary {
+    /// The report's progress while one of its runs is going: done is every finished unit's predicted
+    /// cost (the plan counts only what is missing, so they add up to the total); left is the run's own
+    /// time left plus all other unfinished work (the rest of its block, later blocks) at the seconds per
+    /// cost measured over the whole report so far.
+    public func summary(runRemainingCost: Double, runRemainingSeconds: Double, jobs: Int) -> Summary {
         lock.withLock {
-            let total = blockCosts.reduce(0, +)
-            let before = blockCosts[..<block].reduce(0, +)
-            let after = blockCosts[(block + 1)...].reduce(0, +)
-            let fraction = total > 0 ? (before + blockFraction * blockCosts[block]) / total : 1
-            let later = after * calibration.secondsPerCost / Double(max(1, jobs))
-            return Summary(fraction: min(1, fraction), remainingSeconds: blockRemainingSeconds + later)
+            let total = calibration.totalCost
+            let others = max(0, total - calibration.finishedCost - runRemainingCost)
+            return Summary(fraction: calibration.fraction,
+                           remainingSeconds: runRemainingSeconds + others * calibration.secondsPerCost / Double(max(1, jobs)))
         }
     }
 }
