@@ -100,7 +100,7 @@ public struct ProgressLine: Equatable, Sendable {
     /// (trailing spaces wipe a longer previous line).
     public var bar: String {
         let width = 28
-        let filled = min(width, Int((fraction * Double(width)).rounded(.down)))
+        let filled = min(width, Int((fraction * Double(width) + 1e-6).rounded(.down)))
         return "\(label) [\(String(repeating: "█", count: filled))\(String(repeating: "·", count: width - filled))] "
             + "\(done)/\(total) cells  ETA \(Self.duration(remainingSeconds))" + reportPart + "  "
     }
