@@ -24,8 +24,11 @@ extension ExperimentRunner {
                 jobs: jobs).announce(progress)
         if let cached { return ClusterResult(spec: spec, probability: cached) }
         let table = RecordTable()
-        let reporter = ProgressReporter(label: "cluster option \(spec.means.rawValue)", total: cells.count, style: progress)
+        let reporter = ProgressReporter(label: "cluster option \(spec.means.rawValue)", total: cells.count,
+                                        cost: CostModel.seconds(forCluster: spec), jobs: jobs, style: progress,
+                                        report: reportProgress.block(for: spec))
         parallelForEach(cells.count, jobs: jobs) { k in
+            let started = DispatchTime.now().uptimeNanoseconds
             let (i, j) = cells[k]
             // One stream per (d, σ) cell, RandomState([seed, d, σ index]): independent of the list lengths.
             var stream = NumpyRandomState(key: [spec.seed, UInt32(spec.dValues[i]), UInt32(j)])
@@ -35,7 +38,7 @@ extension ExperimentRunner {
                 hits += 1
             }
             table.set([.recovery: Double(hits) / Double(spec.trials)], at: k)
-            reporter.advance()
+            reporter.advance(cost: CostModel.seconds(forCluster: spec, d: spec.dValues[i]), seconds: Self.seconds(since: started))
         }
         reporter.finish()
         let probability = spec.dValues.indices.map { i in

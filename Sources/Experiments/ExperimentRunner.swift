@@ -18,6 +18,9 @@ public final class ExperimentRunner: Sendable {
     /// (`--require-complete`, the assemble step of a cluster job).
     public let requireComplete: Bool
 
+    /// Inside a report: its blocks, for the whole report's progress (`planReport`).
+    public let reportProgress = ReportProgress()
+
     /// - Parameters:
     ///   - cache: where trial records live; nil computes everything afresh and stores nothing.
     ///   - jobs: worker threads (default: all cores). Results do not depend on it.
@@ -88,12 +91,13 @@ public final class ExperimentRunner: Sendable {
             }
         }
         let cellCount = spec.grid.nValues.count * spec.grid.dValues.count
+        let cost = missing.reduce(0) { $0 + CostModel.seconds(for: spec, at: cells[$1]) }
         RunPlan(label: label ?? describe(spec), cells: cellCount, instances: wanted.count, toCompute: missing.count,
-                cpuSeconds: missing.reduce(0) { $0 + CostModel.seconds(for: spec, at: cells[$1]) },
-                jobs: jobs).announce(progress)
+                cpuSeconds: cost, jobs: jobs).announce(progress)
         if !missing.isEmpty {
             if requireComplete { throw IncompleteResults(missing: [(label ?? describe(spec), missing.count)]) }
-            let reporter = ProgressReporter(label: label ?? describe(spec), total: missing.count, style: progress)
+            let reporter = ProgressReporter(label: label ?? describe(spec), total: missing.count, cost: cost, jobs: jobs,
+                                            style: progress, report: reportProgress.block(for: spec))
             try compute(spec, cells: cells, missing: missing, into: records, cache: cached, reporter: reporter)
             reporter.finish()
         }
@@ -137,7 +141,8 @@ public final class ExperimentRunner: Sendable {
         defer { BLASRuntime.setThreadCount(blasThreads) }
 
         let details = self.details
-        @Sendable func finish(_ instance: Instance?, at position: Int) {
+        // Started: when the worker took the unit (the draw counts in cell mode), for the calibration of the ETA.
+        @Sendable func finish(_ instance: Instance?, at position: Int, started: UInt64) {
             let cell = cells[position]
             var record = evaluation.skippedCell()
             if let instance {
@@ -153,15 +158,18 @@ public final class ExperimentRunner: Sendable {
             }
             records.set(record, at: position)
             do { try cache?.store(record, for: cell) } catch { failures.add(error) }
-            reporter.advance()
+            reporter.advance(cost: CostModel.seconds(for: spec, at: cell), seconds: Self.seconds(since: started))
         }
 
         let source = InstanceSource(draws: spec.draws, grid: spec.grid, mode: spec.rng, seed: spec.seed)
         switch spec.rng {
         case .cell:
-            // Each cell draws from its own stream: the whole job is one parallel loop.
-            parallelForEach(missing.count, jobs: jobs) { k in
-                finish(source.instance(at: cells[missing[k]]), at: missing[k])
+            // Each cell draws from its own stream: the whole job is one parallel loop, in any order, so
+            // large and small cells interleave and the ETA learns from both from the start.
+            let order = WorkOrder.interleaved(costs: missing.map { CostModel.seconds(for: spec, at: cells[$0]) }).map { missing[$0] }
+            parallelForEach(order.count, jobs: jobs) { k in
+                let started = DispatchTime.now().uptimeNanoseconds
+                finish(source.instance(at: cells[order[k]]), at: order[k], started: started)
             }
         case .numpy:
             // One shared stream: draw in grid order on this thread (cells already known only advance
@@ -171,7 +179,7 @@ public final class ExperimentRunner: Sendable {
             func flush() {
                 let current = batch
                 parallelForEach(current.count, jobs: jobs) { k in
-                    finish(current[k].instance, at: current[k].position)
+                    finish(current[k].instance, at: current[k].position, started: DispatchTime.now().uptimeNanoseconds)
                 }
                 batch.removeAll(keepingCapacity: true)
             }
@@ -184,6 +192,10 @@ public final class ExperimentRunner: Sendable {
         if let error = failures.first { throw error }
     }
 
+
+    static func seconds(since start: UInt64) -> Double {
+        Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
+    }
 
     func describe(_ spec: ExperimentSpec) -> String {
         "\(spec.planted.rawValue)→\(spec.learned.rawValue) \(spec.fitting.rawValue)"

@@ -16,7 +16,7 @@ struct RunPlan {
         let wall = cpuSeconds / Double(max(1, jobs))
         return "neurec: \(what), \(Self.count(toCompute)) to compute"
             + (cached > 0 ? " (\(Self.count(cached)) cached)" : "")
-            + "; estimated \(wall < 1 ? "under a second" : "~" + ProgressReporter.duration(wall)) on \(jobs) thread\(jobs == 1 ? "" : "s")"
+            + "; estimated \(wall < 1 ? "under a second" : "~" + ProgressLine.duration(wall)) on \(jobs) thread\(jobs == 1 ? "" : "s")"
     }
 
     static func count(_ k: Int) -> String {

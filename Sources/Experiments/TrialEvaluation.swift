@@ -140,7 +140,9 @@ struct TrialEvaluation {
     private func train(_ instance: Instance) -> (record: TrialRecord, fit: JSONText) {
         // Never the numpy stream: a separate stream per cell keeps every later instance the original's.
         var rng = CellStreams.initialization(seed: spec.seed, n: instance.n, d: instance.d, trial: instance.trial ?? 0)
-        let summary = instance.train(spec.learned, settings: TrainingSettings(), using: &rng)
+        var settings = TrainingSettings()
+        settings.recordsTestCurve = false  // only the final test loss is a metric
+        let summary = instance.train(spec.learned, settings: settings, using: &rng)
         var record: TrialRecord = [.seconds: summary.seconds, .solverFailed: summary.trainLoss.isFinite ? 0 : 1]
         if let distance = summary.testDistance { record[.disTest] = distance }
         if let distance = summary.absoluteDistance { record[.disAbs] = distance }

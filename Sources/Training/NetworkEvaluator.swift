@@ -125,16 +125,29 @@ final class NetworkEvaluator<Scalar: BLASScalar>: @unchecked Sendable {
 
     // MARK: Phases (one block each)
 
-    /// For neuron block b = J: H[:, J] = (X W[:, J])₊ on training and test rows; for the normalized
-    /// network the column norms and output coefficients of J; and the block's share of the outputs,
-    /// H[:, J] a_J (normalized: H[:, J] c_J with each set's coefficients).
-    func activate(_ theta: UnsafePointer<Scalar>, neuronBlock b: Int) {
+    /// For neuron block b = J: H[:, J] = (X W[:, J])₊ on training rows, and test rows too unless
+    /// `test` is false (a run that records no test curve needs them after the last step only: a third
+    /// of an epoch's products); for the normalized network the column norms and output coefficients of
+    /// J; and the block's share of the outputs, H[:, J] a_J (normalized: H[:, J] c_J with each set's
+    /// coefficients). Each entry is the same dot product whichever rows are computed.
+    func activate(_ theta: UnsafePointer<Scalar>, neuronBlock b: Int, test: Bool = true) {
         let J = neuronBlocks[b]
         guard !J.isEmpty else { return }
         let H = z + J.lowerBound * rows, a = theta + d * m, share = partialOutputs + b * rows
-        Scalar.gemm(false, false, rows, J.count, d, 1, x, rows, theta + J.lowerBound * d, d, 0, H, rows)
-        for k in 0..<(rows * J.count) { H[k] = Swift.max(H[k], 0) }
+        let nTest = test ? self.nTest : 0, used = nTrain + nTest
+        Scalar.gemm(false, false, used, J.count, d, 1, x, rows, theta + J.lowerBound * d, d, 0, H, rows)
+        if used == rows {
+            for k in 0..<(rows * J.count) { H[k] = Swift.max(H[k], 0) }
+        } else {
+            for j in 0..<J.count {
+                let column = H + j * rows
+                for i in 0..<used { column[i] = Swift.max(column[i], 0) }
+            }
+        }
         guard kind == .normalized else {
+            // Over every row even without the test rows (theirs are then stale and unused): OpenBLAS's
+            // gemv groups the columns of a row by the call's row count, so a shorter call would round
+            // the training rows' outputs differently.
             Scalar.gemv(false, rows, J.count, 1, H, rows, a + J.lowerBound, 1, 0, share, 1)
             return
         }
@@ -178,10 +191,11 @@ final class NetworkEvaluator<Scalar: BLASScalar>: @unchecked Sendable {
         residuals(testRows, from: nTrain)
     }
 
-    /// The losses, sums of squares of the residuals, each in one fixed order.
-    func updateLosses() {
+    /// The losses, sums of squares of the residuals, each in one fixed order; the test loss only with
+    /// `test` (its residuals are stale otherwise).
+    func updateLosses(test: Bool = true) {
         trainLoss = Scalar.dot(nTrain, f, 1, f, 1)
-        testLoss = nTest > 0 ? Scalar.dot(nTest, f + nTrain, 1, f + nTrain, 1) : 0
+        if test { testLoss = nTest > 0 ? Scalar.dot(nTest, f + nTrain, 1, f + nTrain, 1) : 0 }
     }
 
     /// For neuron block b = J: the gradient's entries of W[:, J], a_J, and γ_J for the normalized network,

@@ -11,7 +11,7 @@ public struct TrainingResult<Scalar: BLASScalar>: Sendable {
     public var testLoss: Scalar?
     /// As the original saves `loss_train`/`loss_test`: epochs + 1 entries, entry 0 at the
     /// initialization and entry t after step t, so `trainCurve.last == trainLoss`. The test curve is
-    /// empty without a test set.
+    /// empty without a test set, and NaN but for its last entry without `settings.recordsTestCurve`.
     public var trainCurve: [Scalar]
     public var testCurve: [Scalar]
 
@@ -55,7 +55,9 @@ public func train<Scalar: BLASScalar>(from initial: NetworkParameters<Scalar>, X
     var optimizer = AdamW<Scalar>(parameterCount: theta.count, settings: settings)
     let updates = (0..<settings.epochs).map { optimizer.update(afterSteps: $0) }
     var trainCurve = [Scalar](repeating: 0, count: settings.epochs + 1)
-    var testCurve = [Scalar](repeating: 0, count: hasTest ? settings.epochs + 1 : 0)
+    // Without the curve, test losses before the last are NaN and never computed.
+    let recordsTestCurve = settings.recordsTestCurve
+    var testCurve = [Scalar](repeating: recordsTestCurve ? 0 : .nan, count: hasTest ? settings.epochs + 1 : 0)
 
     // Neurons and rows are cut into fixed blocks (`NetworkEvaluator`'s); each member owns a share of
     // the neuron blocks (their columns of W, H and ∂L/∂Z, their a_j and γ_j, their optimizer entries)
@@ -90,15 +92,16 @@ public func train<Scalar: BLASScalar>(from initial: NetworkParameters<Scalar>, X
             team.run { member, barrier in
                 let share = shares[member]
                 func forward(recordingAt epoch: Int) {
-                    for b in share.neurons { evaluator.activate(t, neuronBlock: b) }
+                    let test = hasTest && (recordsTestCurve || epoch == updates.count)
+                    for b in share.neurons { evaluator.activate(t, neuronBlock: b, test: test) }
                     barrier.wait()
                     for block in share.trainRows { evaluator.residuals(t, trainRows: block) }
-                    for block in share.testRows { evaluator.residuals(t, testRows: block) }
+                    if test { for block in share.testRows { evaluator.residuals(t, testRows: block) } }
                     barrier.wait()
                     if member == 0 {
-                        evaluator.updateLosses()
+                        evaluator.updateLosses(test: test)
                         trainCurve[epoch] = evaluator.trainLoss
-                        if hasTest { testCurve[epoch] = evaluator.testLoss }
+                        if test { testCurve[epoch] = evaluator.testLoss }
                     }
                 }
                 forward(recordingAt: 0)

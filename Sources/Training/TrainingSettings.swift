@@ -43,6 +43,10 @@ public struct TrainingSettings: Sendable, Equatable {
     /// Applied by `Instance.train` (the experiments and `neurec train`); `train(kind:X:y:…)` trains on
     /// the arrays it is given.
     public var scaling: TrainingScaling = .unit
+    /// Whether the test loss is evaluated after every step, as the original does for its `loss_test`
+    /// curve. Without it only the last entry (the trained network's test loss) is computed and the others
+    /// are NaN: a third less work per epoch, with the same final numbers (the experiments' setting).
+    public var recordsTestCurve: Bool = true
 
     public init(epochs: Int = 400, learningRate: Double = 2e-3, weightDecay: Double = 1e-6, width: Int? = nil,
                 optimizer: OptimizerMode = .reset, beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-8,

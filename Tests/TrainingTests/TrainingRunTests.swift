@@ -83,17 +83,21 @@ func summaryOfAnInstanceRun(scaling: TrainingScaling) {
     #expect(abs(single.testLoss! - summary.testLoss!) <= 1e-3 * summary.testLoss! + 1e-6)
 }
 
+/// A float32 problem whose passes run in several blocks: 520 neurons and 260 + 70 rows make 4 neuron
+/// blocks and 2 + 1 row blocks, so three threads get unequal shares and one gets no test rows.
+private func blockedProblem(_ kind: NetworkKind, seed: UInt64)
+    -> (initial: NetworkParameters<Float>, X: Matrix<Float>, y: [Float], XT: Matrix<Float>, yT: [Float]) {
+    let data = skipInstance(n: 260, d: 20, nTest: 70, seed: seed)
+    var rng = SplitMix64(seed: seed + 1)
+    let initial = NetworkParameters<Float>.pytorchInitialized(kind: kind, inputDimension: 20, width: 520, using: &rng)
+    return (initial, data.X.singlePrecision, data.y.map { Float($0) }, data.XT.singlePrecision, data.yT.map { Float($0) })
+}
+
 /// Sharing a run among threads changes no result (the invariant of STYLE's tests): the blocks of every
 /// BLAS call are fixed by the problem's size, threads only decide who makes each call.
 @Test(arguments: [NetworkKind.skip, .normalized, .plain])
 func threadCountDoesNotChangeResults(kind: NetworkKind) {
-    // 520 neurons and 260 + 70 rows: 4 neuron blocks and 2 + 1 row blocks, so three threads get
-    // unequal shares and one gets no test rows.
-    let data = skipInstance(n: 260, d: 20, nTest: 70, seed: 51)
-    var rng = SplitMix64(seed: 52)
-    let initial = NetworkParameters<Float>.pytorchInitialized(kind: kind, inputDimension: 20, width: 520, using: &rng)
-    let X = data.X.singlePrecision, y = data.y.map { Float($0) }
-    let XT = data.XT.singlePrecision, yT = data.yT.map { Float($0) }
+    let (initial, X, y, XT, yT) = blockedProblem(kind, seed: 51)
     for mode in OptimizerMode.allCases {
         let serial = train(from: initial, X: X, y: y, XTest: XT, yTest: yT,
                            settings: TrainingSettings(epochs: 20, optimizer: mode, threads: 1))
@@ -105,5 +109,23 @@ func threadCountDoesNotChangeResults(kind: NetworkKind) {
                 && serial.trainCurve == shared.trainCurve && serial.testCurve == shared.testCurve
             #expect(same, "\(mode), \(threads) threads")
         }
+    }
+}
+
+/// Evaluating the test set after the last step only (the experiments' setting) leaves every number of
+/// the run as it is: the parameters, the training curve and the final test loss, bit for bit; the test
+/// curve is NaN before its last entry. The sizes cut neurons and rows into several blocks.
+@Test(arguments: [NetworkKind.skip, .normalized, .plain])
+func testLossAfterTheLastStepOnlyChangesNoNumber(kind: NetworkKind) {
+    let (initial, X, y, XT, yT) = blockedProblem(kind, seed: 53)
+    for threads in [1, 2] {
+        let full = train(from: initial, X: X, y: y, XTest: XT, yTest: yT, settings: TrainingSettings(epochs: 20, threads: threads))
+        var settings = TrainingSettings(epochs: 20, threads: threads)
+        settings.recordsTestCurve = false
+        let last = train(from: initial, X: X, y: y, XTest: XT, yTest: yT, settings: settings)
+        #expect(last.parameters == full.parameters && last.trainCurve == full.trainCurve, "\(kind), \(threads) threads")
+        #expect(last.testLoss == full.testLoss && last.testCurve.last == full.testCurve.last)
+        #expect(last.testCurve.count == 21 && last.testCurve.dropLast().allSatisfy { $0.isNaN })
+        #expect(full.testCurve.allSatisfy { $0.isFinite })
     }
 }

@@ -10,6 +10,8 @@ public struct ReportWorkload: Sendable {
     /// Distinct grid experiments and the blocks that use each, in document order.
     public let specs: [(spec: ExperimentSpec, blocks: [String])]
     public let clusters: [(spec: ClusterSpec, blocks: [String])]
+    /// Every block with experiments, in document order (the order they run).
+    public let blockNames: [String]
 
     public init(_ parsed: ParsedTemplate) {
         var specs: [(spec: ExperimentSpec, blocks: [String])] = []
@@ -35,6 +37,7 @@ public struct ReportWorkload: Sendable {
         reportName = parsed.name
         self.specs = specs
         self.clusters = clusters
+        blockNames = parsed.directives.filter { !$0.runs.isEmpty }.map(\.id)
     }
 
     /// Reads and parses the template (as `ReportBuilder` will) to see its blocks.
@@ -73,6 +76,10 @@ public struct ReportWorkload: Sendable {
         guard !missing.isEmpty else { return nil }
         if runner.requireComplete { throw IncompleteResults(missing: missing) }
         let total = missing.reduce(0) { $0 + $1.trials }
+        // Each block's progress then shows the whole report's too (a spec shared by blocks counts in the first).
+        runner.planReport(blockNames.map { name in
+            (name, specs.filter { $0.blocks[0] == name }.map(\.spec), clusters.filter { $0.blocks[0] == name }.map(\.spec))
+        })
         log("neurec: \(reportName): computing \(total) missing trials of \(missing.count) blocks (\(missing.map(\.name).joined(separator: ", ")))")
         return nil
     }
