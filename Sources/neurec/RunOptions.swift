@@ -107,21 +107,16 @@ struct RunOptions: ParsableArguments {
         }
     }
 
-    /// A folder we can create and write into, checked before any work starts. Folders created for
-    /// the check are removed again, so a run that stops early (a shard, a refusal) leaves none behind.
+    /// A folder we can create and write into, checked before any work starts (and created, as the run
+    /// would).
     static func checkWritable(_ folder: URL, flag: String) throws {
         let manager = FileManager.default
         var isFolder: ObjCBool = false
         if manager.fileExists(atPath: folder.path, isDirectory: &isFolder), !isFolder.boolValue {
             throw ValidationError("\(flag) \(folder.path): is a file, not a folder (remove it or pick another folder)")
         }
-        var firstCreated: URL?
-        var ancestor = folder.standardizedFileURL
-        while !manager.fileExists(atPath: ancestor.path), ancestor.path != "/" {
-            firstCreated = ancestor
-            ancestor = ancestor.deletingLastPathComponent()
-        }
-        defer { if let firstCreated { try? manager.removeItem(at: firstCreated) } }
+        // The folder stays once made, even if the run stops later: concurrent tasks (a Slurm array, two
+        // runs on one cache) check the same folder, and removing it again deleted what another had begun.
         do { try manager.createDirectory(at: folder, withIntermediateDirectories: true) } catch {
             throw ValidationError("\(flag) \(folder.path): cannot create the folder: \(FileProblem.reason(of: error))")
         }
