@@ -18,7 +18,7 @@ extension Metric {
     /// Metrics that are 0/1 per trial, so a skipped cell counts as 0 (science §3), not NaN.
     public var isProbability: Bool {
         switch self {
-        case .recovery, .nicL, .irrepresentability, .allOnes, .almostOptimal, .plantedOptimal, .unique, .tie, .solverFailed: return true
+        case .recovery, .nicL, .irrepresentability, .allOnes, .almostOptimal, .plantedOptimal, .unique, .tie, .solverFailed, .relaxedVerified: return true
         default: return false
         }
     }
@@ -30,7 +30,7 @@ extension ExperimentSpec {
     public var drawOrder: OriginalExperiment {
         let onlyRecoveryLike = metrics.allSatisfy { [.recovery, .nicL, .irrepresentability, .allOnes, .cosine,
                                                      .offPlantedNorm, .seconds, .iterations, .almostOptimal, .plantedOptimal, .unique,
-                                                     .tie, .certificateMargin, .solverFailed].contains($0) }
+                                                     .tie, .certificateMargin, .solverFailed, .relaxedVerified].contains($0) }
         let quiet = onlyRecoveryLike && parameters.sigma == 0
         if planted == .linear {
             switch fitting {

@@ -56,6 +56,10 @@ public enum Metric: String, Sendable, Hashable, Codable, CaseIterable {
     /// numerical_error — an almost-optimal stop is not a failure; training's loss is not finite): such a trial records recovery 0 and no
     /// distances, and the run warns with the count. Recorded for every fitted trial.
     case solverFailed = "solver_failed"
+    /// 1 when an exact or approx program was answered by its cone-free relaxation (the relaxed
+    /// minimizer satisfied every cone: Solver README "Relax, then verify"), 0 when it was solved
+    /// itself. Recorded for every convex-program trial.
+    case relaxedVerified = "relaxed_verified"
 }
 
 /// Everything that determines an experiment's numbers; its hash keys the cache.

@@ -7,7 +7,8 @@ import Vocabulary
 
 /// `neurec bench solver`: the solver benchmark, printed as a Markdown table, never asserted
 /// (timed tests flake). Skip relaxed at (100, 20), (200, 50), (400, 100); normalization relaxed and
-/// both approx forms at (200, 50); patterns from max(n, 50) random directions.
+/// both approx forms at (200, 50); patterns from max(n, 50) random directions. Then the sizes with
+/// targets (SolverBenchmark+Targets.swift).
 public struct SolverBenchmark: Sendable {
     /// Seed of the instances (case k draws from seed + k).
     public var seed: UInt64
@@ -36,22 +37,32 @@ public struct SolverBenchmark: Sendable {
         emit("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
         for (k, (arch, form, n, d)) in Self.cases.enumerated() {
             let program = Self.instance(arch, form, n: n, d: d, seed: seed &+ UInt64(k))
-            if let instanceFolder {
-                try FileManager.default.createDirectory(at: instanceFolder, withIntermediateDirectories: true)
-                let data = try JSONSerialization.data(withJSONObject: ProgramFile(program: program).jsonObject())
-                try AtomicFile.write(data, to: instanceFolder.appendingPathComponent("\(arch.rawValue)_\(form.rawValue)_n\(n)_d\(d).json"))
-            }
-            var best: SolverResult?
-            for _ in 0..<max(repeats, 1) {
-                let r = Solver.solve(program)
-                if best == nil || r.seconds < best!.seconds { best = r }
-            }
-            let r = best!
+            try writeInstance(program, named: "\(arch.rawValue)_\(form.rawValue)_n\(n)_d\(d)")
+            let r = fastestSolve(program)
             let rate = r.normalMatrixSeconds > 0 ? r.normalMatrixFlops / r.normalMatrixSeconds * 1e-9 : .nan
             emit(String(format: "| %@ %@ | %d | %d | %d | %d | %.3f | %@ | %.10g | %.1f | %.0f%% |",
                         arch.rawValue, form.rawValue, n, d, program.p, r.iterations, r.seconds, r.status.name, r.objective,
                         rate, 100 * r.normalMatrixSeconds / r.seconds))
         }
+        try runTargets(emit)
+    }
+
+    /// The instance as JSON (`neurec solve`'s format) in `instanceFolder`, when one is set.
+    func writeInstance(_ program: ConvexProgram, named name: String) throws {
+        guard let instanceFolder else { return }
+        try FileManager.default.createDirectory(at: instanceFolder, withIntermediateDirectories: true)
+        let data = try JSONSerialization.data(withJSONObject: ProgramFile(program: program).jsonObject())
+        try AtomicFile.write(data, to: instanceFolder.appendingPathComponent(name + ".json"))
+    }
+
+    /// The fastest of `repeats` solves.
+    func fastestSolve(_ program: ConvexProgram) -> SolverResult {
+        var best: SolverResult?
+        for _ in 0..<max(repeats, 1) {
+            let r = Solver.solve(program)
+            if best == nil || r.seconds < best!.seconds { best = r }
+        }
+        return best!
     }
 
     /// Best of three 1000³ dgemm calls, in GFLOP/s.

@@ -52,13 +52,15 @@ struct TrialEvaluation {
             ("status", .string(result.status.description)), ("objective", .number(result.objective)),
             ("iterations", .integer(result.iterations)), ("gap", .number(result.dualityGap)),
             ("residual", .number(result.primalResidual)), ("seconds", .number(result.seconds)),
+            ("route", .string(result.route.rawValue)),
         ]
         if let w0 = result.w0 { fit.append(("w0", .vector(w0))) }
         fit.append(("w", .rows(result.w)))
         if let v = result.v { fit.append(("v", .rows(v))) }
         var record: TrialRecord = [.seconds: result.seconds, .iterations: Double(result.iterations),
                                    .almostOptimal: result.status == .almostOptimal ? 1 : 0,
-                                   .solverFailed: result.status.hasMinimizer ? 0 : 1]
+                                   .solverFailed: result.status.hasMinimizer ? 0 : 1,
+                                   .relaxedVerified: result.route == .relaxedVerified ? 1 : 0]
         // Certified whatever the status: the certificate is checked densely, not taken on trust.
         if let certificate = certify(instance, program: program, result: result) {
             record.merge(certificate.record) { $1 }

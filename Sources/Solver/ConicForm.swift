@@ -55,13 +55,15 @@ final class ConicForm {
     var blockCount: Int { roles.count }
     let c: [Double]
 
-    init(program: ConvexProgram, factors: [PatternFactor]?) {
+    /// `signConstraints: false` drops the cones of exact and approx forms (and their v_i blocks): the
+    /// cone-free program of README "Relax, then verify" (relaxed, or the group lasso for approx).
+    init(program: ConvexProgram, factors: [PatternFactor]?, signConstraints: Bool = true) {
         n = program.n; d = program.d
         X = program.X
         y = program.y
         approx = program.form == .approx
         beta = program.beta
-        let signedForm = program.form != .relaxed
+        let signedForm = program.form != .relaxed && signConstraints
         var roles: [Role] = [], ranks: [Int] = [], sign: [Double] = [], signed: [Bool] = [], pat: [Int] = []
         var basis: [Matrix<Double>?] = [], us: [Matrix<Double>?] = []
         if program.architecture == .skip {

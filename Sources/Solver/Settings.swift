@@ -83,6 +83,10 @@ public struct SolverSettings: Sendable, Equatable {
     public var refinementStart: Double = 1e-5
     /// Use the dense reference KKT solver instead of the structured one (small problems only: tests).
     public var denseReferenceKKT: Bool = false
+    /// Exact and approx forms of skip and plain networks: solve the cone-free program first and
+    /// return its minimizer split into cone-feasible blocks when every block's cone holds (README
+    /// "Relax, then verify"), else solve the program itself. False: always solve the program itself.
+    public var relaxThenVerify: Bool = true
 
     // The span check of equality forms (labels outside the blocks' span make them infeasible).
 
@@ -213,6 +217,9 @@ public struct SolverResult: Sendable {
     public var patternFactors: [PatternFactor]?
     public var normalMatrixSeconds: Double = 0
     public var normalMatrixFlops: Double = 0
+    /// Whether the program itself was solved, or its cone-free relaxation answered it (README
+    /// "Relax, then verify").
+    public var route: SolveRoute = .direct
 
     public init(status: SolverStatus, objective: Double = .nan, primalResidual: Double = .nan, dualityGap: Double = .nan,
                 iterations: Int = 0, seconds: Double = 0, w0: [Double]? = nil, w: [[Double]] = [], v: [[Double]]? = nil,

@@ -19,8 +19,26 @@ public func solve(_ program: ConvexProgram, settings: SolverSettings = SolverSet
     return result
 }
 
-/// `solve` on data already at unit scale.
+/// `solve` on data already at unit scale. Exact and approx forms of skip and plain networks first try
+/// the cone-free program (README "Relax, then verify"; RelaxThenVerify.swift).
 private func solveEquilibrated(_ program: ConvexProgram, settings: SolverSettings, start: UInt64) -> SolverResult {
+    guard settings.relaxThenVerify && program.form != .relaxed && program.architecture != .normalized else {
+        return solveConic(program, settings: settings, start: start)
+    }
+    let relaxed = solveConic(program, settings: settings, start: start, signConstraints: false)
+    if var verified = verifiedSplit(of: relaxed, program: program, settings: settings) {
+        verified.route = .relaxedVerified
+        return verified
+    }
+    var full = solveConic(program, settings: settings, start: start)
+    full.route = .fallback
+    return full
+}
+
+/// One run of the interior-point method on `program` at unit scale (`signConstraints: false`: on
+/// its cone-free counterpart, see `ConicForm`).
+private func solveConic(_ program: ConvexProgram, settings: SolverSettings, start: UInt64,
+                        signConstraints: Bool = true) -> SolverResult {
     func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9 }
     var factors: [PatternFactor]?
     if program.architecture == .normalized {
@@ -29,7 +47,7 @@ private func solveEquilibrated(_ program: ConvexProgram, settings: SolverSetting
         }
     }
     let factorsDone = elapsed()
-    let form = ConicForm(program: program, factors: factors)
+    let form = ConicForm(program: program, factors: factors, signConstraints: signConstraints)
     let formDone = elapsed()
     if form.blockCount == 0 {
         return SolverResult(status: .invalidInput("every pattern gives D_i X = 0: no block to fit y with"), seconds: elapsed())

@@ -2,13 +2,13 @@ import Vocabulary
 
 extension SolverResult {
     /// `neurec solve`'s answer for a program file: status, objective, iterations, gap, residual,
-    /// seconds, a message for a status that has one, the file's reference objective when it has one,
+    /// seconds, the route (README "Relax, then verify"), a message for a status that has one, the file's reference objective when it has one,
     /// and with `solution` the minimizer blocks (w0, W, V) and the dual λ.
     public func json(solution: Bool, referenceObjective: Double?) -> JSONText {
         var out: [(String, JSONText)] = [
             ("status", .string(status.name)), ("objective", .number(objective)),
             ("iterations", .integer(iterations)), ("gap", .number(dualityGap)),
-            ("residual", .number(primalResidual)), ("seconds", .number(seconds)),
+            ("residual", .number(primalResidual)), ("seconds", .number(seconds)), ("route", .string(route.rawValue)),
         ]
         if let message = status.message { out.append(("message", .string(message))) }
         if let referenceObjective { out.append(("reference_objective", .number(referenceObjective))) }

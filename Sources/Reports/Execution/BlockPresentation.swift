@@ -24,6 +24,7 @@ enum BlockPresentation {
         case .tie: return "P(tie)"
         case .certificateMargin: return "certificate margin"
         case .solverFailed: return "P(no optimum)"
+        case .relaxedVerified: return "P(relaxation verified)"
         }
     }
 

@@ -1,0 +1,60 @@
+import Foundation
+import LinearAlgebra
+
+/// How `solve` reached its answer (README "Relax, then verify").
+public enum SolveRoute: String, Sendable, CaseIterable {
+    /// The program itself was solved (relaxed forms, normalized networks, or `relaxThenVerify` off).
+    case direct
+    /// Exact or approx form: the cone-free program's minimizer split into blocks that satisfy their
+    /// cones, which makes it a minimizer of the program itself; the conic program was never solved.
+    case relaxedVerified = "relaxed_verified"
+    /// Exact or approx form: the cone-free minimizer failed the check, and the program itself was
+    /// then solved (its time includes the cone-free attempt).
+    case fallback
+}
+
+/// The exact (approx) program's minimizer built from `relaxed`, the minimizer of its cone-free
+/// counterpart at unit scale, or nil when some block's cone fails (README "Relax, then verify").
+/// Block i's u_i becomes w_i when S_i u_i ≥ 0 and v_i = −u_i when S_i u_i ≤ 0 (S_i = (2D_i − I)X),
+/// whichever sign violates less; the violations of all chosen signs together must stay within the
+/// residual the iteration itself stops at, (residualFloor + ‖y‖)·feasibilityTolerance
+/// (× approxToleranceFactor for approx), so the answer is as feasible as a direct solve's.
+func verifiedSplit(of relaxed: SolverResult, program: ConvexProgram, settings: SolverSettings) -> SolverResult? {
+    guard relaxed.status == .optimal, relaxed.w.count == program.p else { return nil }
+    let n = program.n, d = program.d, p = program.p
+    let loosen = program.form == .approx ? settings.approxToleranceFactor : 1
+    let allowed = loosen * settings.feasibilityTolerance * (settings.residualFloor + program.y.norm)
+    var neurons = [Double](repeating: 0, count: d * p)
+    for (i, u) in relaxed.w.enumerated() {
+        guard u.count == d else { return nil }
+        for k in 0..<d { neurons[i * d + k] = u[k] }
+    }
+    let outputs = product(program.X, Matrix(rows: d, columns: p, columnMajor: neurons))
+    var keepsSign = [Bool](repeating: true, count: p)
+    var squaredViolation = 0.0, worstViolation = 0.0
+    outputs.storage.withUnsafeBufferPointer { z in
+        program.patterns.storage.withUnsafeBufferPointer { dp in
+            for i in 0..<p {
+                var belowZero = 0.0, aboveZero = 0.0, worstBelow = 0.0, worstAbove = 0.0
+                for k in 0..<n {
+                    let value = (2 * dp[i * n + k] - 1) * z[i * n + k]
+                    if value < 0 { belowZero += value * value; worstBelow = max(worstBelow, -value) }
+                    else { aboveZero += value * value; worstAbove = max(worstAbove, value) }
+                }
+                keepsSign[i] = belowZero <= aboveZero
+                squaredViolation += min(belowZero, aboveZero)
+                worstViolation = max(worstViolation, keepsSign[i] ? worstBelow : worstAbove)
+            }
+        }
+    }
+    guard squaredViolation.squareRoot() <= allowed else { return nil }
+    var result = relaxed
+    let zero = [Double](repeating: 0, count: d)
+    result.w = (0..<p).map { keepsSign[$0] ? relaxed.w[$0] : zero }
+    result.v = (0..<p).map { keepsSign[$0] ? zero : relaxed.w[$0].scaled(by: -1) }
+    // μ = 0: the cone-free dual λ is already feasible for the program with cones.
+    result.signMultipliers = [[Double]](repeating: [Double](repeating: 0, count: n), count: 2 * p)
+    // Same norms and the same Σ A_i(w_i − v_i) as the cone-free point; only the sign rows are new.
+    result.primalResidual = max(relaxed.primalResidual, worstViolation)
+    return result
+}
