@@ -7,7 +7,8 @@ import Vocabulary
 
 /// `neurec bench solver`: the issue's solver benchmark, printed as a Markdown table, never asserted
 /// (timed tests flake). Skip relaxed at (100, 20), (200, 50), (400, 100); normalization relaxed and
-/// both approx forms at (200, 50); patterns from max(n, 50) random directions.
+/// both approx forms at (200, 50); normalization relaxed and approx at (400, 100) and relaxed at
+/// (1000, 250) (issues #14, #16); patterns from max(n, 50) random directions.
 public struct SolverBenchmark: Sendable {
     /// Seed of the instances (case k draws from seed + k).
     public var seed: UInt64
@@ -25,6 +26,13 @@ public struct SolverBenchmark: Sendable {
     public static let cases: [(NetworkKind, ProgramForm, n: Int, d: Int)] = [
         (.skip, .relaxed, 100, 20), (.skip, .relaxed, 200, 50), (.skip, .relaxed, 400, 100),
         (.normalized, .relaxed, 200, 50), (.skip, .approx, 200, 50), (.normalized, .approx, 200, 50),
+        (.normalized, .relaxed, 400, 100), (.normalized, .approx, 400, 100), (.normalized, .relaxed, 1000, 250),
+    ]
+
+    /// Seconds per instance before the normalized-solver work, from the table of issue #14 (one
+    /// thread, measured 2026-12-05 on this machine), for the "ratio vs before" column.
+    public static let secondsBefore: [String: Double] = [
+        "normalized relaxed 400 100": 1.84, "normalized approx 400 100": 24,
     ]
 
     /// Runs every case, handing each line of the report to `emit` as soon as it is known.
@@ -32,8 +40,8 @@ public struct SolverBenchmark: Sendable {
         emit("OpenBLAS kernels: \(BLASRuntime.coreName); threads: \(BLASRuntime.threadCount)")
         emit(String(format: "dgemm 1000×1000×1000: %.1f GFLOP/s", Self.dgemmRate()))
         emit("")
-        emit("| program | n | d | p | iterations | seconds | status | objective | normal matrix GFLOP/s | share of time |")
-        emit("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+        emit("| program | n | d | p | iterations | seconds | status | objective | normal matrix GFLOP/s | share of time | ratio vs before |")
+        emit("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
         for (k, (arch, form, n, d)) in Self.cases.enumerated() {
             let program = Self.instance(arch, form, n: n, d: d, seed: seed &+ UInt64(k))
             if let instanceFolder {
@@ -48,9 +56,11 @@ public struct SolverBenchmark: Sendable {
             }
             let r = best!
             let rate = r.normalMatrixSeconds > 0 ? r.normalMatrixFlops / r.normalMatrixSeconds * 1e-9 : .nan
-            emit(String(format: "| %@ %@ | %d | %d | %d | %d | %.3f | %@ | %.10g | %.1f | %.0f%% |",
+            let before = Self.secondsBefore["\(arch.rawValue) \(form.rawValue) \(n) \(d)"]
+            emit(String(format: "| %@ %@ | %d | %d | %d | %d | %.3f | %@ | %.10g | %.1f | %.0f%% | %@ |",
                         arch.rawValue, form.rawValue, n, d, program.p, r.iterations, r.seconds, r.status.name, r.objective,
-                        rate, 100 * r.normalMatrixSeconds / r.seconds))
+                        rate, 100 * r.normalMatrixSeconds / r.seconds,
+                        before.map { String(format: "%.1f× faster (%.2f s)", $0 / r.seconds, $0) } ?? "—"))
         }
     }
 

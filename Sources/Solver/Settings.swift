@@ -83,6 +83,10 @@ public struct SolverSettings: Sendable, Equatable {
     public var refinementStart: Double = 1e-5
     /// Use the dense reference KKT solver instead of the structured one (small problems only: tests).
     public var denseReferenceKKT: Bool = false
+    /// Normalization approx programs: solve the cone-free program first and return its minimizer
+    /// when every block meets its sign cone or the negative one (NormalizedConeFreeFirst.swift;
+    /// such a result has all sign multipliers exactly 0). false: always solve the approx program (tests).
+    public var normalizedConeFreeFirst: Bool = true
 
     // The span check of equality forms (labels outside the blocks' span make them infeasible).
 

@@ -20,7 +20,7 @@ public func solve(_ program: ConvexProgram, settings: SolverSettings = SolverSet
 }
 
 /// `solve` on data already at unit scale.
-private func solveEquilibrated(_ program: ConvexProgram, settings: SolverSettings, start: UInt64) -> SolverResult {
+func solveEquilibrated(_ program: ConvexProgram, settings: SolverSettings, start: UInt64) -> SolverResult {
     func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9 }
     var factors: [PatternFactor]?
     if program.architecture == .normalized {
@@ -29,6 +29,12 @@ private func solveEquilibrated(_ program: ConvexProgram, settings: SolverSetting
         }
     }
     let factorsDone = elapsed()
+    if settings.normalizedConeFreeFirst && program.architecture == .normalized && program.form == .approx, let factors,
+       var verified = solveConeFreeThenVerify(program, factors: factors, settings: settings) {
+        verified.patternFactors = factors
+        verified.seconds = elapsed()
+        return verified
+    }
     let form = ConicForm(program: program, factors: factors)
     let formDone = elapsed()
     if form.blockCount == 0 {
@@ -72,7 +78,7 @@ func labelsOutsideSpan(_ form: ConicForm, settings: SolverSettings) -> String? {
         for i in 0..<(n * n) { k.storage[i] *= g.storage[i] }
     }
     if !normalized.isEmpty {
-        let stacked = normalized.flatMap { form.uBlocks[$0]!.storage }
+        let stacked = normalized.flatMap { form.factors[$0]!.u.storage }
         let u = Matrix(rows: n, columns: stacked.count / n, columnMajor: stacked)
         k = k + u.gram(.none)
     }
@@ -91,7 +97,7 @@ func labelsOutsideSpan(_ form: ConicForm, settings: SolverSettings) -> String? {
     return nil
 }
 
-private func extract(_ o: InteriorPoint.Outcome, form: ConicForm, program: ConvexProgram, factors: [PatternFactor]?) -> SolverResult {
+func extract(_ o: InteriorPoint.Outcome, form: ConicForm, program: ConvexProgram, factors: [PatternFactor]?) -> SolverResult {
     let x = o.x
     var w0: [Double]?
     var w = [[Double]](repeating: [], count: program.p)
