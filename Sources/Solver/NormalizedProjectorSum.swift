@@ -8,15 +8,11 @@ import LinearAlgebra
 /// U_j (orthonormal, zero outside pattern j's n_j rows) is fixed and only η_j changes, so the
 /// projector P_j = U_jU_jᵀ on the pattern's rows could be formed once and scattered each iteration.
 /// Kept for all p patterns those projectors hold Σ n_j² ≈ n²p/4 numbers (2 GB at (1000, 250)), so
-/// they are kept only up to `cacheBudget` numbers; every other pattern's P_j is formed again in
+/// they are kept only up to `SolverSettings.normalizedProjectorCache` numbers; every other pattern's P_j is formed again in
 /// each iteration from its U_j rows by one n_j×r_j syrk (BLAS-3, n_j²r_j flops) into a scratch
 /// block. Both ways compute P_j by the same syrk and add η_j² P_j by the same scatter, so the
 /// normal matrix does not depend on which patterns were cached.
 struct NormalizedProjectorSum {
-    /// Numbers of cached projector entries at most: 2²⁴ (128 MiB), all patterns up to about
-    /// (n, d) = (400, 100) (Σ n_j² ≈ 1.6e7), so the common sizes pay no syrk; beyond, memory stays flat.
-    static let cacheBudget = 1 << 24
-
     /// The blocks (indices into the conic form's blocks) and their pattern factors.
     let blocks: [Int]
     private let factors: [PatternFactor]
@@ -24,10 +20,10 @@ struct NormalizedProjectorSum {
     private let cached: [[Double]?]
     private var scratch: [Double]
 
-    init(form: ConicForm, blocks: [Int]) {
+    init(form: ConicForm, blocks: [Int], cacheBudget: Int) {
         self.blocks = blocks
         factors = blocks.map { form.factors[$0]! }
-        var budget = Self.cacheBudget
+        var budget = cacheBudget
         var cached: [[Double]?] = []
         for f in factors {
             let nj = f.rows.count

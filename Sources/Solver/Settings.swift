@@ -87,6 +87,11 @@ public struct SolverSettings: Sendable, Equatable {
     /// when every block meets its sign cone or the negative one (NormalizedConeFreeFirst.swift;
     /// such a result has all sign multipliers exactly 0). false: always solve the approx program (tests).
     public var normalizedConeFreeFirst: Bool = true
+    /// Normalization programs: how many numbers of fixed projectors U_jU_jᵀ the normal matrix keeps
+    /// between iterations (NormalizedProjectorSum.swift); the other patterns' projectors are formed
+    /// again each iteration. 2²⁴ (128 MiB): every pattern up to about (n, d) = (400, 100); memory
+    /// stays flat beyond. Results do not depend on it.
+    public var normalizedProjectorCache: Int = 1 << 24
 
     // The span check of equality forms (labels outside the blocks' span make them infeasible).
 
@@ -137,6 +142,7 @@ public struct SolverSettings: Sendable, Equatable {
                     "at least feasibilityTolerance and gapTolerance (it is the looser, fallback stop)", reducedTolerance)
         try require(maxIterations >= 0, "maxIterations", "≥ 0", maxIterations)
         try require(kktRefinementSteps >= 0, "kktRefinementSteps", "≥ 0", kktRefinementSteps)
+        try require(normalizedProjectorCache >= 0, "normalizedProjectorCache", "≥ 0", normalizedProjectorCache)
     }
 }
 

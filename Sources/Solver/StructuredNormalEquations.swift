@@ -115,7 +115,7 @@ final class StructuredNormalEquations: KKTSolver {
         }
         compressedOffset = co
         compressed = buf
-        projectorSum = NormalizedProjectorSum(form: form, blocks: un)
+        projectorSum = NormalizedProjectorSum(form: form, blocks: un, cacheBudget: settings.normalizedProjectorCache)
         scratchE = [Double](repeating: 0, count: maxRows)
         let maxNj = sb.map { pr[form.patternIndex[$0]].count }.max() ?? 0
         scratchC = [Double](repeating: 0, count: maxNj * maxNj)
