@@ -55,7 +55,7 @@ func solveConeFreeThenVerify(_ program: ConvexProgram, factors: [PatternFactor],
         if let restricted = solveOnWorkingSet(program, factors: factors, settings: settings, free: free, coneFree: outcome) {
             return restricted
         }
-        if trace {
+        if trace && worstBlock >= 0 {
             let w = Array(outcome.x[(free.xOffset[worstBlock] + 1)...(free.xOffset[worstBlock] + free.ranks[worstBlock])])
             let blockNorms = (0..<free.blockCount).map { outcome.x[free.xOffset[$0]] }.sorted(by: >).prefix(4)
             FileHandle.standardError.write(Data(String(format: "cone-free first: objective %.10e; block %d (pattern %d, ‖w‖ %.3e) misses both cones by %.2e (largest t: %@), solving the approx program\n",
