@@ -52,7 +52,9 @@ func solveConeFreeThenVerify(_ program: ConvexProgram, factors: [PatternFactor],
         if min(below, above) > worst { worst = min(below, above); worstBlock = j }
     }
     guard worst <= tolerance && outcome.status == .optimal else {
-        if let restricted = solveOnWorkingSet(program, factors: factors, settings: settings, free: free, coneFree: outcome) {
+        if var restricted = solveOnWorkingSet(program, factors: factors, settings: settings, free: free, coneFree: outcome) {
+            restricted.normalMatrixSeconds += kkt.formationSeconds
+            restricted.normalMatrixFlops += kkt.formationFlops
             return restricted
         }
         if trace && worstBlock >= 0 {
