@@ -15,15 +15,21 @@ extension SolverBenchmark {
         public let before: String
     }
 
-    /// Skip exact/approx at (400, 100) and skip relaxed at (2000, 500). "Before" of the exact and
-    /// approx rows: issue #14's table (2026-12-05, the `seconds` metric of paper-scale runs, one
-    /// thread); (2000, 500) had not been measured.
-    public static let skipTargetCases: [TargetCase] = [
+    /// Skip exact/approx and normalization relaxed/approx at (400, 100), skip relaxed at (2000, 500)
+    /// and normalization relaxed at (1000, 250). "Before" at (400, 100): issue #14's table (2026-12-05,
+    /// the `seconds` metric of paper-scale runs, one thread); the larger sizes had not been measured.
+    public static let targetCases: [TargetCase] = [
         TargetCase(architecture: .skip, form: .exact, n: 400, d: 100, targetSeconds: 1.5, beforeSeconds: 5.7,
                    before: "issue #14, 2026-12-05"),
         TargetCase(architecture: .skip, form: .approx, n: 400, d: 100, targetSeconds: 1.5, beforeSeconds: 6.1,
                    before: "issue #14, 2026-12-05"),
+        TargetCase(architecture: .normalized, form: .relaxed, n: 400, d: 100, targetSeconds: 0.6, beforeSeconds: 1.84,
+                   before: "issue #14, 2026-12-05"),
+        TargetCase(architecture: .normalized, form: .approx, n: 400, d: 100, targetSeconds: 4, beforeSeconds: 24,
+                   before: "issue #14, 2026-12-05"),
         TargetCase(architecture: .skip, form: .relaxed, n: 2000, d: 500, targetSeconds: 5, beforeSeconds: nil,
+                   before: "not measured (issue #16)"),
+        TargetCase(architecture: .normalized, form: .relaxed, n: 1000, d: 250, targetSeconds: 20, beforeSeconds: nil,
                    before: "not measured (issue #16)"),
     ]
 
@@ -33,7 +39,7 @@ extension SolverBenchmark {
         emit("")
         emit("| program | n | d | p | iterations | seconds | route | status | target | before | before ÷ now |")
         emit("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
-        for (k, target) in Self.skipTargetCases.enumerated() {
+        for (k, target) in Self.targetCases.enumerated() {
             let program = Self.instance(target.architecture, target.form, n: target.n, d: target.d, seed: seed &+ 100 &+ UInt64(k))
             try writeInstance(program, named: "\(target.architecture.rawValue)_\(target.form.rawValue)_n\(target.n)_d\(target.d)")
             let r = fastestSolve(program)

@@ -30,8 +30,8 @@ final class ConicForm {
     let patternIndex: [Int]
     /// M_j = V_j Σ_j⁻¹ (d×r_j) for normalized blocks.
     let basis: [Matrix<Double>?]
-    /// U_j = D_j X M_j (n×r_j) for normalized blocks.
-    let uBlocks: [Matrix<Double>?]
+    /// The factor of block j's pattern (U_j = D_j X M_j on the pattern's rows) for normalized blocks.
+    let factors: [PatternFactor?]
     let approx: Bool
     let beta: Double
     /// The residual is stored as r̃ = r/√β, so that P = 2I is as well scaled as the rest (the
@@ -65,7 +65,7 @@ final class ConicForm {
         beta = program.beta
         let signedForm = program.form != .relaxed && signConstraints
         var roles: [Role] = [], ranks: [Int] = [], sign: [Double] = [], signed: [Bool] = [], pat: [Int] = []
-        var basis: [Matrix<Double>?] = [], us: [Matrix<Double>?] = []
+        var basis: [Matrix<Double>?] = [], us: [PatternFactor?] = []
         if program.architecture == .skip {
             roles.append(.skip); ranks.append(d); sign.append(1); signed.append(false); pat.append(-1)
             basis.append(nil); us.append(nil)
@@ -80,14 +80,14 @@ final class ConicForm {
                 if let f = factors?[i] {
                     var m = f.v
                     for k in 0..<r { m.setColumn(k, to: m.column(k).scaled(by: 1 / f.singularValues[k])) }
-                    basis.append(m); us.append(f.u)
+                    basis.append(m); us.append(f)
                 } else {
                     basis.append(nil); us.append(nil)
                 }
             }
         }
         self.roles = roles; self.ranks = ranks; self.sign = sign; self.signed = signed; patternIndex = pat
-        self.basis = basis; uBlocks = us
+        self.basis = basis; self.factors = us
         let B = roles.count
         var am = Matrix<Double>(rows: n, columns: B), cm = Matrix<Double>(rows: n, columns: B)
         for j in 0..<B {

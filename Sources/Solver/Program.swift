@@ -14,13 +14,37 @@ public enum ProgramForm: String, Sendable, CaseIterable {
 
 /// The compact SVD D_i X = U_i Σ_i V_iᵀ truncated to its numerical rank r_i (science §4, normalization).
 public struct PatternFactor: Sendable {
-    /// n×r_i, orthonormal columns; rows outside the pattern are zero.
-    public let u: Matrix<Double>
+    /// The rows with D_i = 1, increasing: U_i is zero on every other row.
+    public let rows: [Int]
+    /// U_i on `rows` only (n_i×r_i, orthonormal columns). Only these rows are stored: the full
+    /// n×r_i matrices of all p patterns would hold n·d·p numbers (2 GB at (n, d) = (1000, 250)).
+    public let compactU: Matrix<Double>
+    /// n, the row count of the full U_i.
+    public let sampleCount: Int
     /// Σ_i, r_i values, largest first.
     public let singularValues: [Double]
     /// d×r_i, orthonormal columns (V_i, not V_iᵀ).
     public let v: Matrix<Double>
     public var rank: Int { singularValues.count }
+
+    public init(rows: [Int], compactU: Matrix<Double>, sampleCount: Int, singularValues: [Double], v: Matrix<Double>) {
+        precondition(compactU.rows == rows.count && compactU.columns == singularValues.count && v.columns == singularValues.count)
+        self.rows = rows
+        self.compactU = compactU
+        self.sampleCount = sampleCount
+        self.singularValues = singularValues
+        self.v = v
+    }
+
+    /// U_i, n×r_i with orthonormal columns and zeros outside the pattern, built on each call from `compactU`.
+    public var u: Matrix<Double> {
+        let n = sampleCount, m = rows.count, r = rank
+        var full = [Double](repeating: 0, count: n * r)
+        compactU.storage.withUnsafeBufferPointer { c in
+            for k in 0..<r { for (kk, row) in rows.enumerated() { full[k * n + row] = c[k * m + kk] } }
+        }
+        return Matrix(rows: n, columns: r, columnMajor: full)
+    }
 
     /// ŵ of science §7 for a planted neuron w (d numbers): Σ Vᵀ w / ‖Σ Vᵀ w‖, so U ŵ is the neuron's
     /// normalized output on X. Nil when Σ Vᵀ w vanishes.
@@ -103,10 +127,7 @@ public struct ConvexProgram: Sendable {
                 (uc, sv, vc) = (Matrix(rows: m, columns: r, columnMajor: Array(f.u.storage.prefix(m * r))),
                                 Array(f.singularValues.prefix(r)), Matrix(rows: d, columns: r, columnMajor: v))
             }
-            let r = sv.count
-            var u = [Double](repeating: 0, count: n * r)
-            for k in 0..<r { for (kk, row) in rows.enumerated() { u[k * n + row] = uc.storage[k * m + kk] } }
-            return PatternFactor(u: Matrix(rows: n, columns: r, columnMajor: u), singularValues: sv, v: vc)
+            return PatternFactor(rows: rows, compactU: uc, sampleCount: n, singularValues: sv, v: vc)
         }
     }
 

@@ -3,7 +3,7 @@ import LinearAlgebra
 
 /// How `solve` reached its answer (README "Relax, then verify").
 public enum SolveRoute: String, Sendable, CaseIterable {
-    /// The program itself was solved (relaxed forms, normalized networks, or `relaxThenVerify` off).
+    /// The program itself was solved (relaxed forms, normalized exact, or `relaxThenVerify` off).
     case direct
     /// Exact or approx form: the cone-free program's minimizer split into blocks that satisfy their
     /// cones, which makes it a minimizer of the program itself; the conic program was never solved.
@@ -11,6 +11,9 @@ public enum SolveRoute: String, Sendable, CaseIterable {
     /// Exact or approx form: the cone-free minimizer failed the check, and the program itself was
     /// then solved (its time includes the cone-free attempt).
     case fallback
+    /// Normalization approx: the cone-free minimizer failed the check, and the approx program was solved
+    /// on a working set of patterns that the dual check then proved enough (NormalizedConeFreeFirst.swift).
+    case workingSet = "working_set"
 }
 
 /// The exact (approx) program's minimizer built from `relaxed`, the minimizer of its cone-free

@@ -83,10 +83,18 @@ public struct SolverSettings: Sendable, Equatable {
     public var refinementStart: Double = 1e-5
     /// Use the dense reference KKT solver instead of the structured one (small problems only: tests).
     public var denseReferenceKKT: Bool = false
-    /// Exact and approx forms of skip and plain networks: solve the cone-free program first and
-    /// return its minimizer split into cone-feasible blocks when every block's cone holds (README
-    /// "Relax, then verify"), else solve the program itself. False: always solve the program itself.
+    /// Exact and approx forms: solve the cone-free program first (README "Relax, then verify"). Skip and
+    /// plain networks return its minimizer split into cone-feasible blocks when every block's cone holds;
+    /// normalization approx, its minimizer when every block meets its cone or the negative one, else
+    /// the approx program on a working set of patterns that the dual check proves enough
+    /// (NormalizedConeFreeFirst.swift); otherwise the program itself is solved. False: always the
+    /// program itself (tests).
     public var relaxThenVerify: Bool = true
+    /// Normalization programs: how many numbers of fixed projectors U_jU_jᵀ the normal matrix keeps
+    /// between iterations (NormalizedProjectorSum.swift); the other patterns' projectors are formed
+    /// again each iteration. 2²⁴ (128 MiB): every pattern up to about (n, d) = (400, 100); memory
+    /// stays flat beyond. Results do not depend on it.
+    public var normalizedProjectorCache: Int = 1 << 24
 
     // The span check of equality forms (labels outside the blocks' span make them infeasible).
 
@@ -137,6 +145,7 @@ public struct SolverSettings: Sendable, Equatable {
                     "at least feasibilityTolerance and gapTolerance (it is the looser, fallback stop)", reducedTolerance)
         try require(maxIterations >= 0, "maxIterations", "≥ 0", maxIterations)
         try require(kktRefinementSteps >= 0, "kktRefinementSteps", "≥ 0", kktRefinementSteps)
+        try require(normalizedProjectorCache >= 0, "normalizedProjectorCache", "≥ 0", normalizedProjectorCache)
     }
 }
 

@@ -21,7 +21,7 @@ public func solve(_ program: ConvexProgram, settings: SolverSettings = SolverSet
 
 /// `solve` on data already at unit scale. Exact and approx forms of skip and plain networks first try
 /// the cone-free program (README "Relax, then verify"; RelaxThenVerify.swift).
-private func solveEquilibrated(_ program: ConvexProgram, settings: SolverSettings, start: UInt64) -> SolverResult {
+func solveEquilibrated(_ program: ConvexProgram, settings: SolverSettings, start: UInt64) -> SolverResult {
     guard settings.relaxThenVerify && program.form != .relaxed && program.architecture != .normalized else {
         return solveConic(program, settings: settings, start: start)
     }
@@ -37,7 +37,7 @@ private func solveEquilibrated(_ program: ConvexProgram, settings: SolverSetting
 
 /// One run of the interior-point method on `program` at unit scale (`signConstraints: false`: on
 /// its cone-free counterpart, see `ConicForm`).
-private func solveConic(_ program: ConvexProgram, settings: SolverSettings, start: UInt64,
+func solveConic(_ program: ConvexProgram, settings: SolverSettings, start: UInt64,
                         signConstraints: Bool = true) -> SolverResult {
     func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9 }
     var factors: [PatternFactor]?
@@ -47,6 +47,13 @@ private func solveConic(_ program: ConvexProgram, settings: SolverSettings, star
         }
     }
     let factorsDone = elapsed()
+    if signConstraints && settings.relaxThenVerify && program.architecture == .normalized && program.form == .approx,
+       let factors, var verified = solveConeFreeThenVerify(program, factors: factors, settings: settings) {
+        verified.patternFactors = factors
+        verified.seconds = elapsed()
+        if verified.route == .direct { verified.route = .relaxedVerified }
+        return verified
+    }
     let form = ConicForm(program: program, factors: factors, signConstraints: signConstraints)
     let formDone = elapsed()
     if form.blockCount == 0 {
@@ -90,7 +97,7 @@ func labelsOutsideSpan(_ form: ConicForm, settings: SolverSettings) -> String? {
         for i in 0..<(n * n) { k.storage[i] *= g.storage[i] }
     }
     if !normalized.isEmpty {
-        let stacked = normalized.flatMap { form.uBlocks[$0]!.storage }
+        let stacked = normalized.flatMap { form.factors[$0]!.u.storage }
         let u = Matrix(rows: n, columns: stacked.count / n, columnMajor: stacked)
         k = k + u.gram(.none)
     }
@@ -109,7 +116,7 @@ func labelsOutsideSpan(_ form: ConicForm, settings: SolverSettings) -> String? {
     return nil
 }
 
-private func extract(_ o: InteriorPoint.Outcome, form: ConicForm, program: ConvexProgram, factors: [PatternFactor]?) -> SolverResult {
+func extract(_ o: InteriorPoint.Outcome, form: ConicForm, program: ConvexProgram, factors: [PatternFactor]?) -> SolverResult {
     let x = o.x
     var w0: [Double]?
     var w = [[Double]](repeating: [], count: program.p)

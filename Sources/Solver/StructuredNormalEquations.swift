@@ -14,7 +14,8 @@ import LinearAlgebra
 ///   (H_j⁻¹)_ww = η_j²(I + 2 w̄₁w̄₁ᵀ). For skip/plain the identity parts sum to
 ///   Σ_j η_j² D_j G D_j = G ∘ (D diag(η²) Dᵀ), G = XXᵀ: one n×p×n syrk and a Hadamard product
 ///   per iteration. The rank-one parts √2 η_j D_j X w̄₁ are columns of one matrix R. For normalized
-///   blocks (A_j = U_j differs per block) the columns η_j U_j go into R as well.
+///   blocks (A_j = U_j differs per block) η_j² U_jU_jᵀ is added pattern by pattern
+///   (NormalizedProjectorSum) and the columns √2 η_j U_j w̄₁ go into R.
 /// * Sign-constrained blocks (exact and approx forms): H_j = W_j⁻² + [0 0; 0 M_jᵀXᵀΛ_jXM_j],
 ///   Λ_j = diag(z/s) of its n sign rows; (2D_j − I)² = I is why D_j drops out. Chosen scheme:
 ///   batched elimination. All Xᵀ Λ_j X come from one gemm, (X ⊙ X)ᵀ [Λ_1 … Λ_q], with X ⊙ X the
@@ -51,9 +52,8 @@ final class StructuredNormalEquations: KKTSolver {
     private let compressed: [Double]
     private let compressedOffset: [Int]
     private var scratchE: [Double]
-    /// P_j = U_j U_jᵀ on the pattern's rows (lower triangle), normalized unsigned blocks.
-    private let projectors: [Double]
-    private let projectorOffset: [Int]
+    /// Σ η_j² U_jU_jᵀ of the normalized unsigned blocks.
+    private var projectorSum: NormalizedProjectorSum
     private var scratchC: [Double]
     private var rStack: Matrix<Double>
     var formationSeconds = 0.0
@@ -107,23 +107,15 @@ final class StructuredNormalEquations: KKTSolver {
             if let shared = firstOf[pat] { co[j] = shared; continue }
             co[j] = buf.count
             firstOf[pat] = buf.count
-            let full = form.uBlocks[j] ?? form.X
-            for a in 0..<r { for i in rows { buf.append(full.storage[a * n + i]) } }
+            if let f = form.factors[j] {
+                buf += f.compactU.storage
+            } else {
+                for a in 0..<r { for i in rows { buf.append(form.X.storage[a * n + i]) } }
+            }
         }
         compressedOffset = co
         compressed = buf
-        var po = [Int](repeating: -1, count: form.blockCount), proj: [Double] = []
-        for j in un {
-            let rows = pr[form.patternIndex[j]], nj = rows.count, r = form.ranks[j]
-            po[j] = proj.count
-            var e = Matrix<Double>(rows: nj, columns: r, columnMajor: [Double](repeating: 0, count: nj * r))
-            for a in 0..<r { for (k, i) in rows.enumerated() { e.storage[a * nj + k] = form.uBlocks[j]!.storage[a * n + i] } }
-            var c = [Double](repeating: 0, count: nj * nj)
-            if nj > 0 && r > 0 { Double.syrk(false, nj, r, 1, e.storage, nj, 0, &c, nj) }
-            proj += c
-        }
-        projectorOffset = po
-        projectors = proj
+        projectorSum = NormalizedProjectorSum(form: form, blocks: un, cacheBudget: settings.normalizedProjectorCache)
         scratchE = [Double](repeating: 0, count: maxRows)
         let maxNj = sb.map { pr[form.patternIndex[$0]].count }.max() ?? 0
         scratchC = [Double](repeating: 0, count: maxNj * maxNj)
@@ -172,31 +164,31 @@ final class StructuredNormalEquations: KKTSolver {
                 }
             }
         }
-        // Normalized unsigned blocks: η_j² P_j with the projector P_j = U_j U_jᵀ precomputed on the
-        // pattern's rows (a scatter, no product), and the rank-one columns √2 η_j U_j w̄₁ into R.
+        // Normalized unsigned blocks: η_j² U_jU_jᵀ on the pattern's rows (NormalizedProjectorSum),
+        // and the rank-one columns √2 η_j U_j w̄₁ into R (zero outside the pattern's rows).
         if !unsignedNormalized.isEmpty {
-            var w1s = [Double](repeating: 0, count: d * unsignedNormalized.count)
-            m.storage.withUnsafeMutableBufferPointer { mm in
-                projectors.withUnsafeBufferPointer { pp in
-                    rStack.storage.withUnsafeMutableBufferPointer { rs in
-                        for j in unsignedNormalized {
-                            let (eta, w1) = tailScaling(j)
-                            let r = form.ranks[j], rows = patternRows[form.patternIndex[j]], nj = rows.count
-                            let e2 = eta * eta, base = pp.baseAddress! + projectorOffset[j]
-                            for b in 0..<nj {
-                                let col = rows[b] * n
-                                for a in b..<nj { mm[rows[a] + col] += e2 * base[a + b * nj] }
-                            }
-                            for a in 0..<r { w1s[a] = 2.squareRoot() * eta * w1[w1.startIndex + a] }
-                            form.uBlocks[j]!.storage.withUnsafeBufferPointer { up in
-                                Double.gemv(false, n, r, 1, up.baseAddress!, n, w1s, 1, 0, rs.baseAddress! + col * n, 1)
-                            }
-                            flops += Double(nj * nj) + 2 * Double(n * r)
-                            col += 1
+            var w1s = [Double](repeating: 0, count: d)
+            var etaSquared = [Double](repeating: 0, count: unsignedNormalized.count)
+            var column = [Double](repeating: 0, count: n)
+            rStack.storage.withUnsafeMutableBufferPointer { rs in
+                for (k, j) in unsignedNormalized.enumerated() {
+                    let (eta, w1) = tailScaling(j)
+                    etaSquared[k] = eta * eta
+                    let f = form.factors[j]!, r = form.ranks[j], rows = f.rows, nj = rows.count
+                    for a in 0..<r { w1s[a] = 2.squareRoot() * eta * w1[w1.startIndex + a] }
+                    let out = rs.baseAddress! + col * n
+                    out.update(repeating: 0, count: n)
+                    if nj > 0 {
+                        f.compactU.storage.withUnsafeBufferPointer { up in
+                            Double.gemv(false, nj, r, 1, up.baseAddress!, nj, w1s, 1, 0, &column, 1)
                         }
+                        for (a, i) in rows.enumerated() { out[i] = column[a] }
                     }
+                    flops += 2 * Double(nj * r)
+                    col += 1
                 }
             }
+            flops += m.storage.withUnsafeMutableBufferPointer { projectorSum.add(etaSquared: etaSquared, into: $0.baseAddress!, n: n) }
         }
         // Sign-constrained blocks: batched Xᵀ Λ_j X, per-block Cholesky, then the block's n_j×n_j
         // contribution E_j L_j⁻ᵀ (E_j L_j⁻ᵀ)ᵀ on its pattern's rows only (E_j = [0 | (X M_j) rows of D_j]).
