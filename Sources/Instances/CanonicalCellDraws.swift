@@ -8,7 +8,8 @@ extension InstanceDraws {
     /// share one solve per learned network and form:
     ///
     /// 1. X and the planted weights, redrawn together until the labels are defined;
-    /// 2. noise g (n numbers, drawn even when σ = 0, so that the σ panels of a cell share X and g);
+    /// 2. noise g (n numbers, drawn even when σ = 0 or unused, so that the σ panels of a cell share X
+    ///    and g), added as σ g/√n where the original script adds noise;
     /// 3. the test data, redrawn until its labels are defined (every instance has a test set);
     /// 4. the sampled directions H (d × max(n, 50)), only for experiments with arrangement patterns;
     /// 5. for irrepresentability, the further directions up to d × max(2n, 50), appended to H.
@@ -18,7 +19,9 @@ extension InstanceDraws {
     public func drawCanonical(n: Int, d: Int, trial: Int, from stream: inout NumpyRandomState) -> Instance? {
         guard !experiment.skipsCell(n: n, d: d) else { return nil }
         let (x, planted, plantedLabels) = drawPlantedModel(n: n, d: d, from: &stream, materialize: true)
-        let y = addingNoise(stream.randn(n), to: plantedLabels)
+        let g = stream.randn(n)
+        // The recovery and irrepresentability scripts take no --sigma: their labels stay noise-free.
+        let y = experiment.drawsNoise ? addingNoise(g, to: plantedLabels) : plantedLabels
         var testX: Matrix<Double>, testY: [Double]
         while true {
             testX = drawData(n: n, d: d, from: &stream)

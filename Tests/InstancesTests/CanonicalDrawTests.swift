@@ -34,8 +34,9 @@ import Vocabulary
         #expect(instance.X == x && instance.XTest == xTest)
         let wStar = w.map { $0 / w.norm }
         #expect(instance.planted.column(0).adding(wStar, scaledBy: -1).norm < 1e-14)
-        // y = X w* + σ g/√n, whatever the script would have drawn in between.
-        let expectedY = x.times(wStar).adding(g, scaledBy: sigma / root)
+        // y = X w* + σ g/√n (the recovery script adds no noise), whatever the script would have
+        // drawn in between.
+        let expectedY = x.times(wStar).adding(g, scaledBy: (experiment.drawsNoise ? sigma : 0) / root)
         #expect(instance.y.adding(expectedY, scaledBy: -1).norm < 1e-14)
         #expect(try #require(instance.yTest).adding(xTest.times(wStar), scaledBy: -1).norm < 1e-14)
         let patterns = try #require(instance.patterns)
@@ -57,6 +58,16 @@ import Vocabulary
         let relu = try canonical(.recRateNormal, InstanceParameters(neurons: 2), n: 40, d: 20)
         let trained = try canonical(.ncvxTrainNormal, InstanceParameters(neurons: 2), n: 40, d: 20)
         #expect(relu.X == trained.X && relu.y == trained.y && relu.XTest == trained.XTest)
+    }
+
+    /// The recovery scripts take no --sigma (neurec accepts and ignores it): their labels stay the
+    /// planted model's, while the min-norm script's get the noise.
+    @Test func recoveryIgnoresSigmaAsTheOriginalDoes() throws {
+        let clean = try canonical(.recRateSkip, InstanceParameters(), n: 40, d: 20)
+        let ignored = try canonical(.recRateSkip, InstanceParameters(sigma: 0.5), n: 40, d: 20)
+        let noisy = try canonical(.minnrmSkip, InstanceParameters(sigma: 0.5), n: 40, d: 20)
+        #expect(ignored.y == clean.y && ignored.X == clean.X)
+        #expect(noisy.y.adding(clean.y, scaledBy: -1).norm > 0.1)
     }
 
     /// Irrepresentability draws the program's directions first and more after them, so its patterns
