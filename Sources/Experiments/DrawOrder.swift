@@ -15,6 +15,10 @@ extension Metric {
         }
     }
 
+    /// Conditions computed only when asked for (the rest of a record comes with the fit): they cost
+    /// as much as a solve, and irrepresentability samples patterns of its own.
+    var isEvaluatedOnRequest: Bool { self == .nicL || self == .irrepresentability }
+
     /// Metrics that are 0/1 per trial, so a skipped cell counts as 0 (science §3), not NaN.
     public var isProbability: Bool {
         switch self {
@@ -97,8 +101,8 @@ extension ExperimentSpec {
                 throw ExperimentSpecError("metric nic_l: defined for a planted linear neuron (planted linear)")
             case .irrepresentability where planted == .linear:
                 throw ExperimentSpecError("metric irr: defined for planted ReLU neurons (planted normalized or plain)")
-            case .disTest where !drawOrder.hasTestSet:
-                throw ExperimentSpecError("metric dis_test: needs a test set, which the convex normalization experiments do not draw (science §3); use dis_abs, or fitting train")
+            case .disTest where rng == .numpy && !drawOrder.hasTestSet:
+                throw ExperimentSpecError("metric dis_test: needs a test set, which the original convex normalization experiments do not draw (science §3); use rng cell, dis_abs, or fitting train")
             case .plantedOptimal, .unique, .tie, .certificateMargin:
                 if let reason = certificateUnavailability { throw ExperimentSpecError("metric \(metric.rawValue): \(reason)") }
             case .iterations where fitting == .train:

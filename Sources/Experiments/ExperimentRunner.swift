@@ -119,7 +119,8 @@ public final class ExperimentRunner: Sendable {
         // Never silent: a run says how many of its solves met only the reduced tolerance.
         let almostOptimal = allRecords.filter { $0?[.almostOptimal] == 1 }.count
         if almostOptimal > 0 {
-            let solved = allRecords.filter { $0?[.almostOptimal] != nil }.count
+            // Skipped cells record almost_optimal 0 too, but no time: they were never solved.
+            let solved = allRecords.filter { $0?[.almostOptimal] != nil && $0?[.seconds]?.isNaN == false }.count
             FileHandle.standardError.write(Data("neurec: warning: \(label ?? describe(spec)): \(almostOptimal) of \(solved) solves stopped almost optimal (residuals and gap ≤ 1e-7, not 1e-9); their metrics are evaluated at that point (metric almost_optimal marks them)\n".utf8))
         }
         var result = ExperimentResult(spec: spec, arrays: arrays, instanceCount: wanted.count, computedCount: missing.count,

@@ -14,7 +14,7 @@ import Vocabulary
 public struct ResultCache: Sendable {
     /// Bump when a change to the solver, the training or the metrics changes recorded numbers:
     /// records of other versions are then ignored.
-    public static let evaluationVersion = "solver-4 training-4 metrics-4"
+    public static let evaluationVersion = "solver-4 training-4 metrics-4 cell-draws-2"
 
     public let directory: URL
 
@@ -25,9 +25,16 @@ public struct ResultCache: Sendable {
         URL(fileURLWithPath: environment["NEUREC_CACHE"] ?? ".neurec-cache")
     }
 
-    /// Everything that determines a trial's record. In cell mode an instance does not depend on the
-    /// grid, so the grid stays out of the key and an extended grid reuses every computed cell; in
-    /// numpy mode the shared stream makes every instance depend on the whole grid.
+    /// Everything that determines a trial's record — and nothing else, so that experiments which
+    /// differ only in the metric drawn share their records and solves.
+    ///
+    /// In cell mode every experiment draws the canonical instance of its planted model, data law, σ
+    /// and cell (science §3), and a record holds every metric its fit makes available, whatever was
+    /// asked for; the key is then the instance (`draws` "canonical"), the learned network and form,
+    /// and the conditions evaluated besides the fit (`nic_l`, `irr`: only when asked for, and `irr`
+    /// also samples more directions). An instance does not depend on the grid either, so an extended
+    /// grid reuses every computed cell. In numpy mode the original script's draw order and the whole
+    /// grid determine each instance.
     struct Key: Codable {
         let planted: PlantedModel
         let learned: NetworkKind
@@ -35,16 +42,19 @@ public struct ResultCache: Sendable {
         let parameters: InstanceParameters
         let seed: UInt32
         let rng: StreamMode
-        let drawOrder: OriginalExperiment
+        let draws: String
+        let conditions: [Metric]
         let fits: Bool
         let grid: InstanceGrid?
         let version: String
     }
 
     static func key(for spec: ExperimentSpec) -> Key {
-        Key(planted: spec.planted, learned: spec.learned, fitting: spec.fitting, parameters: spec.parameters,
-            seed: spec.seed, rng: spec.rng, drawOrder: spec.drawOrder, fits: spec.needsFit,
-            grid: spec.rng == .numpy ? spec.grid : nil, version: evaluationVersion)
+        let numpy = spec.rng == .numpy
+        return Key(planted: spec.planted, learned: spec.learned, fitting: spec.fitting, parameters: spec.parameters,
+                   seed: spec.seed, rng: spec.rng, draws: numpy ? spec.drawOrder.rawValue : "canonical",
+                   conditions: spec.metrics.filter(\.isEvaluatedOnRequest).sorted { $0.rawValue < $1.rawValue },
+                   fits: spec.needsFit, grid: numpy ? spec.grid : nil, version: evaluationVersion)
     }
 
     /// JSON with sorted keys: the same value always gives the same bytes, hence the same hash.

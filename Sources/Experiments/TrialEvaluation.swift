@@ -15,9 +15,10 @@ struct TrialEvaluation {
     let spec: ExperimentSpec
 
     /// The record of a cell the experiment skips without drawing (normalization, n < d): the
-    /// original saves 0 for probabilities and NaN for distances.
+    /// original saves 0 for probabilities and NaN for distances. Every metric is recorded, so that the
+    /// record serves every experiment that shares its cache key, whatever metric each asked for.
     func skippedCell() -> TrialRecord {
-        Dictionary(uniqueKeysWithValues: spec.metrics.map { ($0, $0.isProbability ? 0 : .nan) })
+        Dictionary(uniqueKeysWithValues: Metric.allCases.map { ($0, $0.isProbability ? 0 : .nan) })
     }
 
     /// The record, and the fitted solution as JSON (for `--save_details`).
@@ -32,6 +33,11 @@ struct TrialEvaluation {
         guard spec.needsFit else { return (record, fit) }
         let fitted = spec.fitting == .train ? train(instance) : solve(instance)
         record.merge(fitted.record) { $1 }
+        if record[.solverFailed] == 1 {
+            // Unknown rather than absent: the record is complete, so an experiment asking for a
+            // distance of this fit reads it from the cache instead of failing the same fit again.
+            for metric in [Metric.disAbs, .disTest, .cosine, .offPlantedNorm] where record[metric] == nil { record[metric] = .nan }
+        }
         fit = fitted.fit
         return (record, fit)
     }

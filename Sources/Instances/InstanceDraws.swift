@@ -2,8 +2,9 @@ import Foundation
 import LinearAlgebra
 import Vocabulary
 
-/// Draws instances in exactly the order of science §3, from whatever stream it is handed: the shared numpy
-/// stream (numpy mode) or a cell's own stream (cell mode) consume the same sequence of calls.
+/// Draws instances in the orders of science §3: `draw` as the original script consumes the shared numpy
+/// stream (numpy mode), `drawCanonical` in the one order of a cell's own stream (cell mode), shared by
+/// every experiment on the same planted model, data law and σ.
 public struct InstanceDraws: Sendable {
     public let experiment: OriginalExperiment
     public let parameters: InstanceParameters
@@ -24,36 +25,17 @@ public struct InstanceDraws: Sendable {
     public func draw(n: Int, d: Int, trial: Int, from stream: inout NumpyRandomState,
                      materialize: Bool = true) -> Instance? {
         guard !experiment.skipsCell(n: n, d: d) else { return nil }
-        var x: Matrix<Double>, planted: Matrix<Double>, y: [Double]
-        if experiment.plantsReLUNeurons {
-            while true {
-                x = drawData(n: n, d: d, from: &stream)
-                planted = drawReLUNeurons(d: d, from: &stream)
-                if let labels = PlantedLabels.normalizedReLU(x, planted, normalized: normalizedReLULabels) { y = labels; break }
-            }
-        } else {
-            x = drawData(n: n, d: d, from: &stream)
-            let w = drawLinearNeuron(x: x, from: &stream, materialize: materialize)
-            planted = Matrix(column: w)
-            y = materialize ? PlantedLabels.linear(x, w) : []
-        }
+        let (x, planted, plantedLabels) = drawPlantedModel(n: n, d: d, from: &stream, materialize: materialize)
+        var y = plantedLabels
         if experiment.drawsNoise {
             let g = stream.randn(n)
-            if materialize && parameters.sigma != 0 {
-                // numpy: y + sigma * g / sqrt(n), left to right.
-                let root = Double(n).squareRoot()
-                y = zip(y, g).map { $0 + parameters.sigma * $1 / root }
-            }
+            if materialize { y = addingNoise(g, to: y) }
         }
         var patterns: PatternSet?
         if let directions = experiment.patternDirections(n: n) {
-            var h = stream.randn(d, directions)
+            let h = stream.randn(d, directions)
             _ = stream.randn(d)  // the original's all-ones heuristic starts from these
-            if materialize {
-                if experiment.plantsReLUNeurons { h = planted.appendingColumns(h) }
-                patterns = PatternSet(x: x, directions: h, planted: experiment.plantsReLUNeurons ? planted.columns : 0,
-                                      allOnes: AllOnesPattern.exists(for: x))
-            }
+            if materialize { patterns = patternSet(x: x, planted: planted, directions: h) }
         }
         var testX: Matrix<Double>?, testY: [Double]?
         if experiment.hasTestSet {
@@ -61,13 +43,49 @@ public struct InstanceDraws: Sendable {
             discardPlantedDraws(d: d, from: &stream)
             if materialize {
                 testX = xt
-                testY = experiment.plantsReLUNeurons
-                    ? PlantedLabels.normalizedReLU(xt, planted, normalized: normalizedReLULabels) ?? [Double](repeating: 0, count: n)
-                    : PlantedLabels.linear(xt, planted.column(0))
+                testY = testLabels(xt, planted: planted) ?? [Double](repeating: 0, count: n)
             }
         }
         return Instance(experiment: experiment.rawValue, trial: trial, X: x, y: y, planted: planted,
                         plantsReLUNeurons: experiment.plantsReLUNeurons, XTest: testX, yTest: testY, patterns: patterns)
+    }
+
+    /// X, the planted weights and their labels; planted ReLU neurons redraw both until the labels
+    /// are defined (science §2). Unmaterialized linear labels are left empty.
+    func drawPlantedModel(n: Int, d: Int, from stream: inout NumpyRandomState,
+                          materialize: Bool) -> (x: Matrix<Double>, planted: Matrix<Double>, y: [Double]) {
+        guard experiment.plantsReLUNeurons else {
+            let x = drawData(n: n, d: d, from: &stream)
+            let w = drawLinearNeuron(x: x, from: &stream, materialize: materialize)
+            return (x, Matrix(column: w), materialize ? PlantedLabels.linear(x, w) : [])
+        }
+        while true {
+            let x = drawData(n: n, d: d, from: &stream)
+            let planted = drawReLUNeurons(d: d, from: &stream)
+            if let y = PlantedLabels.normalizedReLU(x, planted, normalized: normalizedReLULabels) { return (x, planted, y) }
+        }
+    }
+
+    /// The arrangement patterns of X from the sampled directions, planted ReLU neurons' directions first.
+    func patternSet(x: Matrix<Double>, planted: Matrix<Double>, directions h: Matrix<Double>) -> PatternSet {
+        let reluNeurons = experiment.plantsReLUNeurons
+        return PatternSet(x: x, directions: reluNeurons ? planted.appendingColumns(h) : h, planted: reluNeurons ? planted.columns : 0,
+                          allOnes: AllOnesPattern.exists(for: x))
+    }
+
+    /// Noise-free labels of test data from the same planted weights, or nil where normalized ReLU
+    /// labels are undefined.
+    func testLabels(_ xTest: Matrix<Double>, planted: Matrix<Double>) -> [Double]? {
+        experiment.plantsReLUNeurons
+            ? PlantedLabels.normalizedReLU(xTest, planted, normalized: normalizedReLULabels)
+            : PlantedLabels.linear(xTest, planted.column(0))
+    }
+
+    /// y + σ g/√n, evaluated left to right as numpy's `y + sigma * g / sqrt(n)`; y itself when σ = 0.
+    func addingNoise(_ g: [Double], to y: [Double]) -> [Double] {
+        guard parameters.sigma != 0 else { return y }
+        let root = Double(g.count).squareRoot()
+        return zip(y, g).map { $0 + parameters.sigma * $1 / root }
     }
 
     /// X: entries N(0,1)/√n, then the law of `--optx`.

@@ -59,14 +59,15 @@ public struct InstanceSource: Sendable {
         self.seed = seed
     }
 
-    /// The instance of one cell (nil where the experiment skips the cell). In numpy mode the shared
+    /// The instance of one cell (nil where the experiment skips the cell): in cell mode drawn from the
+    /// cell's own stream in the canonical order (`drawCanonical`). In numpy mode the shared
     /// stream is replayed from the start of the grid up to the cell, computing only what decides the
     /// number of draws.
     public func instance(at cell: Cell) -> Instance? {
         switch mode {
         case .cell:
             var stream = CellStreams.instance(seed: seed, n: cell.n, d: cell.d, trial: cell.trial)
-            return draws.draw(n: cell.n, d: cell.d, trial: cell.trial, from: &stream)
+            return draws.drawCanonical(n: cell.n, d: cell.d, trial: cell.trial, from: &stream)
         case .numpy:
             guard let position = grid.cells.firstIndex(of: cell) else { return nil }
             var found: Instance?

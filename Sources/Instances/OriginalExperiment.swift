@@ -32,9 +32,12 @@ public enum OriginalExperiment: String, Sendable, CaseIterable, Codable {
         switch self {
         case .ncvxTrainSkip, .ncvxTrainNormal: return nil
         case .irrCondNormal: return max(2 * n, 50)
-        default: return max(n, 50)
+        default: return Self.programDirections(n: n)
         }
     }
+
+    /// How many random directions the patterns of a convex program come from: max(n, 50) (science §4).
+    public static func programDirections(n: Int) -> Int { max(n, 50) }
 
     /// Whether a fresh test set follows (for test distances).
     public var hasTestSet: Bool {
