@@ -51,8 +51,9 @@ public final class ExperimentRunner: Sendable {
 
     /// Computes this runner's shard of several experiments at once (a report's blocks), balanced by
     /// estimated cost over all of them, into the cache. Returns the trials computed.
-    public func computeShare(of specs: [ExperimentSpec], clusters: [ClusterSpec] = [], shard: Shard) throws -> Int {
-        let plan = ShardPlan(specs: specs, clusters: clusters, count: shard.count)
+    public func computeShare(of specs: [ExperimentSpec], clusters: [ClusterSpec] = [], boundaries: [BoundarySpec] = [],
+                             shard: Shard) throws -> Int {
+        let plan = ShardPlan(specs: specs, clusters: clusters, boundaries: boundaries, count: shard.count)
         var computed = 0
         for (k, spec) in specs.enumerated() {
             let positions = plan.positions(ofSpec: k, for: shard)
@@ -65,7 +66,25 @@ public final class ExperimentRunner: Sendable {
                 computed += cluster.dValues.count * cluster.sigmas.count
             }
         }
+        // A boundary search's probes follow from the ones before, so a shard runs whole searches (its d
+        // values) into the cache; the assembling run replays them from it.
+        let probeRunner = probing()
+        for (k, boundary) in boundaries.enumerated() {
+            let owned = plan.dIndices(ofBoundary: k, for: shard)
+            guard !owned.isEmpty else { continue }
+            _ = try boundary.run(dIndices: owned) { spec in
+                let result = try probeRunner.run(spec)
+                computed += result.computedCount
+                return result
+            }
+        }
         return computed
+    }
+
+    /// The runner a boundary search probes with: the same cache and threads, no shard (a probe is one
+    /// cell that the search needs whole), and no per-probe announcement (the search logs per d).
+    public func probing() -> ExperimentRunner {
+        ExperimentRunner(cache: cache, jobs: jobs, shard: nil, progress: .quiet, details: details, requireComplete: requireComplete)
     }
 
     /// Computes the missing trials among `wanted` (stream positions) and assembles the arrays; with a
