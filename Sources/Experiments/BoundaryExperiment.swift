@@ -174,11 +174,16 @@ extension BoundarySpec {
         var rows: [BoundaryRow] = []
         for j in dIndices ?? Array(dValues.indices) {
             let d = dValues[j], metric = metric
+            let almostOptimal = AlmostOptimalCount()
             var search = BoundarySearch(settings: settings, direction: direction) { n, trials in
                 let result = try probe(probeSpec(n: n, d: d, trials: trials))
+                almostOptimal.note(n: n, count: result.almostOptimalCount)
                 return result.arrays[metric]?.values ?? []
             }
             let estimates = try search.locate(start: start(for: d))
+            if almostOptimal.total > 0 {
+                log("neurec: warning: boundary d = \(d): \(almostOptimal.total) probe trials stopped almost optimal (residuals and gap ≤ 1e-7, not 1e-9); their metrics are evaluated at that point")
+            }
             let row = BoundaryRow(d: d, estimates: estimates, probes: search.probes.values.sorted { $0.n < $1.n })
             log("neurec: boundary \(metric.rawValue) d = \(d): " + estimates.map { e in
                 "level \(e.level): n* = \(e.estimate.map(String.init) ?? "> \(settings.maxN)") [\(e.lower), \(e.upper.map(String.init) ?? "—")]"
@@ -233,4 +238,12 @@ extension BoundaryResult {
         }
         return v
     }
+}
+
+/// Almost-optimal solves of a search's probes: the largest count seen at each n (a probe asked again
+/// with more trials counts its earlier trials again).
+private final class AlmostOptimalCount {
+    private var byN: [Int: Int] = [:]
+    func note(n: Int, count: Int) { byN[n] = max(byN[n] ?? 0, count) }
+    var total: Int { byN.values.reduce(0, +) }
 }

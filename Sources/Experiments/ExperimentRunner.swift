@@ -18,11 +18,17 @@ public final class ExperimentRunner: Sendable {
     /// (`--require-complete`, the assemble step of a cluster job).
     public let requireComplete: Bool
 
+    /// Whether each run prints its own almost-optimal warning; a boundary search's probes do not
+    /// (dozens of one-cell runs): the search counts them and warns once per d instead.
+    let warnsPerRun: Bool
+
     /// - Parameters:
     ///   - cache: where trial records live; nil computes everything afresh and stores nothing.
     ///   - jobs: worker threads (default: all cores). Results do not depend on it.
     public init(cache: ResultCache?, jobs: Int = ProcessInfo.processInfo.activeProcessorCount,
-                shard: Shard? = nil, progress: ProgressStyle = .automatic, details: URL? = nil, requireComplete: Bool = false) {
+                shard: Shard? = nil, progress: ProgressStyle = .automatic, details: URL? = nil, requireComplete: Bool = false,
+                warnsPerRun: Bool = true) {
+        self.warnsPerRun = warnsPerRun
         self.cache = cache
         self.jobs = max(1, jobs)
         self.shard = shard
@@ -84,7 +90,8 @@ public final class ExperimentRunner: Sendable {
     /// The runner a boundary search probes with: the same cache and threads, no shard (a probe is one
     /// cell that the search needs whole), and no per-probe announcement (the search logs per d).
     public func probing() -> ExperimentRunner {
-        ExperimentRunner(cache: cache, jobs: jobs, shard: nil, progress: .quiet, details: details, requireComplete: requireComplete)
+        ExperimentRunner(cache: cache, jobs: jobs, shard: nil, progress: .quiet, details: details, requireComplete: requireComplete,
+                         warnsPerRun: false)
     }
 
     /// Computes the missing trials among `wanted` (stream positions) and assembles the arrays; with a
@@ -133,7 +140,7 @@ public final class ExperimentRunner: Sendable {
         }
         // Never silent: a run says how many of its solves met only the reduced tolerance.
         let almostOptimal = allRecords.filter { $0?[.almostOptimal] == 1 }.count
-        if almostOptimal > 0 {
+        if almostOptimal > 0, warnsPerRun {
             let solved = allRecords.filter { $0?[.almostOptimal] != nil }.count
             FileHandle.standardError.write(Data("neurec: warning: \(label ?? describe(spec)): \(almostOptimal) of \(solved) solves stopped almost optimal (residuals and gap ≤ 1e-7, not 1e-9); their metrics are evaluated at that point (metric almost_optimal marks them)\n".utf8))
         }
