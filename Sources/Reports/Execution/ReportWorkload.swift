@@ -88,7 +88,9 @@ public struct ReportWorkload: Sendable {
         guard !missing.isEmpty else { return nil }
         if runner.requireComplete { throw IncompleteResults(missing: missing) }
         let total = missing.reduce(0) { $0 + $1.trials }
-        log("neurec: \(reportName): computing \(total) missing trials of \(missing.count) blocks (\(missing.map(\.name).joined(separator: ", ")))")
+        // A boundary search's later probes are unknown until its first missing one is computed.
+        let atLeast = boundaries.contains { block in missing.contains { $0.name == block.block } } ? "at least " : ""
+        log("neurec: \(reportName): computing \(atLeast)\(total) missing trials of \(missing.count) blocks (\(missing.map(\.name).joined(separator: ", ")))")
         return nil
     }
 }
