@@ -20,12 +20,17 @@ public final class ExperimentRunner: Sendable {
 
     /// Inside a report: its blocks, for the whole report's progress (`planReport`).
     public let reportProgress = ReportProgress()
+    /// Whether each run prints its own almost-optimal warning; a boundary search's probes do not
+    /// (dozens of one-cell runs): the search counts them and warns once per d instead.
+    let warnsPerRun: Bool
 
     /// - Parameters:
     ///   - cache: where trial records live; nil computes everything afresh and stores nothing.
     ///   - jobs: worker threads (default: all cores). Results do not depend on it.
     public init(cache: ResultCache?, jobs: Int = ProcessInfo.processInfo.activeProcessorCount,
-                shard: Shard? = nil, progress: ProgressStyle = .automatic, details: URL? = nil, requireComplete: Bool = false) {
+                shard: Shard? = nil, progress: ProgressStyle = .automatic, details: URL? = nil, requireComplete: Bool = false,
+                warnsPerRun: Bool = true) {
+        self.warnsPerRun = warnsPerRun
         self.cache = cache
         self.jobs = max(1, jobs)
         self.shard = shard
@@ -54,8 +59,9 @@ public final class ExperimentRunner: Sendable {
 
     /// Computes this runner's shard of several experiments at once (a report's blocks), balanced by
     /// estimated cost over all of them, into the cache. Returns the trials computed.
-    public func computeShare(of specs: [ExperimentSpec], clusters: [ClusterSpec] = [], shard: Shard) throws -> Int {
-        let plan = ShardPlan(specs: specs, clusters: clusters, count: shard.count)
+    public func computeShare(of specs: [ExperimentSpec], clusters: [ClusterSpec] = [], boundaries: [BoundarySpec] = [],
+                             shard: Shard) throws -> Int {
+        let plan = ShardPlan(specs: specs, clusters: clusters, boundaries: boundaries, count: shard.count)
         var computed = 0
         for (k, spec) in specs.enumerated() {
             let positions = plan.positions(ofSpec: k, for: shard)
@@ -68,7 +74,26 @@ public final class ExperimentRunner: Sendable {
                 computed += cluster.dValues.count * cluster.sigmas.count
             }
         }
+        // A boundary search's probes follow from the ones before, so a shard runs whole searches (its d
+        // values) into the cache; the assembling run replays them from it.
+        let probeRunner = probing()
+        for (k, boundary) in boundaries.enumerated() {
+            let owned = plan.dIndices(ofBoundary: k, for: shard)
+            guard !owned.isEmpty else { continue }
+            _ = try boundary.run(dIndices: owned) { spec in
+                let result = try probeRunner.run(spec)
+                computed += result.computedCount
+                return result
+            }
+        }
         return computed
+    }
+
+    /// The runner a boundary search probes with: the same cache and threads, no shard (a probe is one
+    /// cell that the search needs whole), and no per-probe announcement (the search logs per d).
+    public func probing() -> ExperimentRunner {
+        ExperimentRunner(cache: cache, jobs: jobs, shard: nil, progress: .quiet, details: details, requireComplete: requireComplete,
+                         warnsPerRun: false)
     }
 
     /// Computes the missing trials among `wanted` (stream positions) and assembles the arrays; with a
@@ -118,7 +143,7 @@ public final class ExperimentRunner: Sendable {
         }
         // Never silent: a run says how many of its solves met only the reduced tolerance.
         let almostOptimal = allRecords.filter { $0?[.almostOptimal] == 1 }.count
-        if almostOptimal > 0 {
+        if almostOptimal > 0, warnsPerRun {
             // Skipped cells record almost_optimal 0 too, but no time: they were never solved.
             let solved = allRecords.filter { $0?[.almostOptimal] != nil && $0?[.seconds]?.isNaN == false }.count
             FileHandle.standardError.write(Data("neurec: warning: \(label ?? describe(spec)): \(almostOptimal) of \(solved) solves stopped almost optimal (residuals and gap ≤ 1e-7, not 1e-9); their metrics are evaluated at that point (metric almost_optimal marks them)\n".utf8))

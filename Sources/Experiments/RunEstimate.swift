@@ -47,6 +47,17 @@ public struct RunEstimate: Sendable, CustomStringConvertible {
         largestInstanceBytes = try Self.product(100, max(1, widest), 8, what: "the cluster samples")
     }
 
+    /// A boundary search: its probes are decided as it goes, so the time is `estimatedCoreSeconds`'s
+    /// rough count; the memory is that of the largest instance the bracket may reach (twice the start
+    /// at the largest d).
+    public init(boundary spec: BoundarySpec) throws {
+        let d = spec.dValues.max() ?? 1
+        let largest = try RunEstimate(spec: spec.probeSpec(n: min(spec.settings.maxN, 2 * spec.start(for: d)), d: d, trials: 1))
+        let instances: Double = spec.dValues.map(spec.expectedInstances(d:)).reduce(0, +)
+        self.init(cells: spec.dValues.count, instances: Int(instances),
+                  coreSeconds: spec.estimatedCoreSeconds, largestInstanceBytes: largest.largestInstanceBytes)
+    }
+
     init(cells: Int, instances: Int, coreSeconds: Double, largestInstanceBytes: Int) {
         self.cells = cells
         self.instances = instances

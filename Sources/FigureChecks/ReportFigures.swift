@@ -33,7 +33,8 @@ public enum ReportFigures {
     /// Every metric of every panel, as per-trial arrays; cluster probabilities as one trial of a
     /// continuous value per (d, σ).
     static func arrays(of directive: Directive, executor: RunnerExecutor) throws -> [TrialArray] {
-        try directive.runs.enumerated().flatMap { panel, run -> [TrialArray] in
+        if let boundary = directive.boundary { return [try boundaryArray(boundary, executor: executor)] }
+        return try directive.runs.enumerated().flatMap { panel, run -> [TrialArray] in
             let suffix = directive.runs.count > 1 ? "[\(panel + 1)]" : ""
             switch run {
             case .grid(let spec):
@@ -49,5 +50,24 @@ public enum ReportFigures {
                 return [TrialArray(name: "cluster_probability" + suffix, kind: .continuous, grid: grid)]
             }
         }
+    }
+
+    /// A boundary figure's data: n*/d per (level, d) as three continuous "trials", the interval's lower
+    /// end, the estimate and the upper end (NaN where the search found none), so the check's
+    /// tolerance (pooled standard errors over the trials) scales with the interval's width.
+    static func boundaryArray(_ spec: BoundarySpec, executor: RunnerExecutor) throws -> TrialArray {
+        // The executor kept every probe of the build: the replay computes and reads nothing.
+        let result = try spec.run { try executor.runProbe($0) }
+        var grid = TrialGrid(nValues: spec.settings.levels, dValues: spec.dValues.map(Double.init), trials: 3)
+        for (i, _) in spec.settings.levels.enumerated() {
+            for (j, row) in result.rows.enumerated() {
+                let e = row.estimates[i], d = Double(row.d)
+                grid[i, j, 0] = Double(e.lower) / d
+                grid[i, j, 1] = e.estimate.map { Double($0) / d } ?? .nan
+                grid[i, j, 2] = e.upper.map { Double($0) / d } ?? .nan
+            }
+        }
+        let top = max(1, (grid.values.filter { !$0.isNaN }.max() ?? 1).rounded(.up))
+        return TrialArray(name: "n_star_over_d", kind: .continuous, grid: grid, plottedRange: 0...top)
     }
 }

@@ -237,14 +237,14 @@ public final class ReportBuilder {
 
     /// Says what the whole report computes and refuses it above the limit unless allowed.
     func checkEstimate(_ parsed: ParsedTemplate, file: String, allowLong: Bool) throws {
-        guard parsed.directives.contains(where: { !$0.runs.isEmpty }) else { return }
+        guard parsed.directives.contains(where: { !$0.runs.isEmpty || $0.boundary != nil }) else { return }
         do {
             let estimate = try RunEstimate.sequence(parsed.directives.flatMap(\.runs).map { run in
                 switch run {
                 case .grid(let spec): try RunEstimate(spec: spec)
                 case .cluster(let spec): try RunEstimate(cluster: spec)
                 }
-            })
+            } + parsed.directives.compactMap(\.boundary).map { try RunEstimate(boundary: $0) })
             log("neurec: \(parsed.name) at scale \(parsed.scale) \(estimate)")
             try estimate.check(allowLong: allowLong, sizeFlag: "scale \(parsed.scale)",
                                allowFlag: "--yes or `allow_long: true` in the front matter")
@@ -275,6 +275,19 @@ public final class ReportBuilder {
                 throw ReportError(file: file, line: directive.line, message: "block '\(directive.id)' failed: \(userMessage(for: error))")
             }
         }
+        if let boundary = directive.boundary {
+            log("neurec: block \(directive.id): boundary of \(boundary.metric.rawValue), \(boundary.experiment.learned.rawValue) \(boundary.experiment.fitting.rawValue), d ∈ {\(boundary.dValues.map(String.init).joined(separator: ", "))}")
+            let result: BoundaryResult
+            do {
+                result = try boundary.run(log: log) { [executor] in try executor.runProbe($0) }
+            } catch {
+                throw ReportError(file: file, line: directive.line, message: "block '\(directive.id)' failed: \(userMessage(for: error))")
+            }
+            var values = result.values
+            values["seconds"] = result.seconds
+            values["panels"] = 1
+            return BlockOutcome(directive: directive, results: [], clusterResult: nil, values: values, boundaryResult: result)
+        }
         let values = BlockSummary.values(for: directive, results: results, cluster: cluster)
         return BlockOutcome(directive: directive, results: results, clusterResult: cluster, values: values)
     }
@@ -285,10 +298,14 @@ public final class ReportBuilder {
 enum DefaultCaptions {
     static func table(_ kind: TableKind, block id: String, panels: Int) -> String {
         switch kind {
+        case .boundary where panels == 0:
+            return "Located boundary of @\(id): for each $d$ and level, the estimate of $n^*$ (the smallest $n$ whose rate has crossed the level), its interval, and the instances the search used against those of a full grid at the same resolution (every $n$ up to the largest probed, with the most trials any probe used)."
         case .boundary where panels > 1:
             return "Phase-transition boundary of @\(id): for each $d$ and panel, the smallest $n$ where the mean over trials reaches the boundary level, and in parentheses the ratio $n/d$."
         case .boundary:
             return "Phase-transition boundary of @\(id): for each $d$, the smallest $n$ where the mean over trials reaches the boundary level, and the ratio $n/d$."
+        case .runs where panels == 0:
+            return "Runs of block `\(id)`: probes, instances used against those of a full grid at the same resolution, and wall time."
         case .runs:
             return "Runs of block `\(id)`: grid, trials, instances and wall time."
         case .rates:

@@ -21,6 +21,7 @@ struct Neurec: ParsableCommand {
             ReLUProbCommand.self,
             ExperimentCommand.self,
             NICCommand.self,
+            BoundaryCommand.self,
             InstanceCommand.self,
             Solve.self,
             Plot.self,

@@ -50,6 +50,18 @@ import Testing
         64 | Error: metric: each metric once                     | experiment --metric recovery recovery
         64 | Error: metric recovery: defined for                 | experiment --planted plain --learned plain
         64 | Error: The value 'bogus' is invalid for '--metric   | experiment --metric bogus
+        64 | Error: --metric: a boundary search follows a 0/1 rate | boundary --metric dis_abs
+        64 | Error: --levels: must lie strictly between 0 and 1  | boundary --levels 0.5 1.5
+        64 | Error: --levels: must be distinct                   | boundary --levels 0.5 0.5
+        64 | Error: --confidence: must lie in (0.5, 1)            | boundary --confidence 1.5
+        64 | Error: --d: needs increasing, distinct values       | boundary --d 20 10
+        64 | Error: --d: needs increasing, distinct values       | boundary --d 1000000000
+        64 | Error: --max-trials: must be in [initial trials,    | boundary --trials 10 --max-trials 5
+        64 | Error: --trials: must be in [1, 1000000]            | boundary --trials 0
+        64 | Error: --min-n/--max-n: n must stay in              | boundary --min-n 50 --max-n 10
+        64 | Error: --start-ratio: must be positive              | boundary --start-ratio 0
+        64 | Error: --optx must be 0                             | boundary --optx 9
+        64 | Error: metric recovery: defined for                 | boundary --planted plain --learned plain
         64 | Error: --cell must be n,d,trial                     | instance --cell 1,2
         64 | Error: --cell 500,10,0 is not in the grid           | instance --cell 500,10,0
         2  | error: {tmp}/missing.json:                          | solve {tmp}/missing.json
@@ -103,6 +115,9 @@ import Testing
         1 | t.md:6: 'rng' must be one of numpy, cell, got 'b | ---\\ntitle: t\\n---\\n```neurec\\nid: a\\nexperiment: {planted: linear, rng: bogus}\\n```
         1 | t.md:6: 'seed' must be an integer, got 'x' | ---\\ntitle: t\\n---\\n```neurec\\nid: a\\nexperiment: {planted: linear, seed: x}\\n```
         1 | t.md:6: 'kind' must be one of grid, cluster, wen | ---\\ntitle: t\\n---\\n```neurec\\nid: a\\nexperiment: {kind: bogus}\\n```
+        1 | t.md:6: a boundary experiment needs 'd' | ---\\ntitle: t\\n---\\n```neurec\\nid: a\\nexperiment: {kind: boundary}\\n```
+        1 | t.md:6: 'metric' must be one of recovery, nic_l | ---\\ntitle: t\\n---\\n```neurec\\nid: a\\nexperiment: {kind: boundary, d: [10], metric: dis_abs}\\n```
+        1 | t.md:6: boundary search: levels must lie strictly | ---\\ntitle: t\\n---\\n```neurec\\nid: a\\nexperiment: {kind: boundary, d: [10], levels: [2]}\\n```
         1 | t.md:6: 'option' must be 1, 2 or 3, got 9 | ---\\ntitle: t\\n---\\n```neurec\\nid: a\\nexperiment: {kind: cluster, option: 9}\\n```
         1 | t.md:6: a cluster experiment needs trials in [1, | ---\\ntitle: t\\n---\\n```neurec\\nid: a\\nexperiment: {kind: cluster, sigma: [0]}\\n```
         1 | t.md:6: a cluster experiment needs trials in [1, | ---\\ntitle: t\\n---\\n```neurec\\nid: a\\nexperiment: {kind: cluster, trials: 0}\\n```

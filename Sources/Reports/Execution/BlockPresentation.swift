@@ -72,6 +72,9 @@ enum BlockPresentation {
                                     color: color, marker: LinePlot.Marker.none, dashed: true))
             }
             return LinePlot(series: series, xLabel: "<i>n</i>", yLabel: "P(all-ones pattern)", yRange: -0.02...1.02, legend: .topRight)
+        case .boundary:
+            guard let result = outcome.boundaryResult else { return nil }
+            return boundaryFigure(result)
         case .cluster:
             guard let cluster = outcome.clusterResult else { return nil }
             let series = cluster.spec.dValues.enumerated().map { j, d in
@@ -84,8 +87,8 @@ enum BlockPresentation {
     static func tables(for outcome: BlockOutcome) -> [(TableKind, TableContent)] {
         outcome.directive.tables.map { kind in
             switch kind {
-            case .boundary: return (kind, boundaryTable(outcome))
-            case .runs: return (kind, runsTable(outcome))
+            case .boundary: return (kind, outcome.boundaryResult.map(locatedBoundaryTable) ?? boundaryTable(outcome))
+            case .runs: return (kind, outcome.boundaryResult.map(boundaryRunsTable) ?? runsTable(outcome))
             case .rates: return (kind, ratesTable(outcome))
             }
         }
@@ -161,5 +164,65 @@ enum BlockPresentation {
                          cell(String(cluster.spec.trials)), cell(String(cluster.spec.trials * cluster.spec.dValues.count * cluster.spec.sigmas.count)), cell("—")])
         }
         return TableContent(alignments: [.left, .left, .right, .right, .right], header: header, rows: rows)
+    }
+
+    /// n*/d against d, one series per level: the estimate (markers) with its interval as a bar, and
+    /// for the skip network Wendel's n/d at the same level (dashed; see `WendelCrossing.reference`).
+    static func boundaryFigure(_ result: BoundaryResult) -> LinePlot {
+        var series: [LinePlot.Series] = []
+        let dValues = result.rows.map { Double($0.d) }
+        for (k, level) in result.spec.settings.levels.enumerated() {
+            let color = LinePlot.palette[k % LinePlot.palette.count]
+            let estimates = result.rows.map(\.estimates[k])
+            let ratio = zip(estimates, dValues).map { e, d in e.estimate.map { Double($0) / d } ?? .nan }
+            // The interval [lower, upper] as a symmetric bar about its middle (a marker-less series).
+            let middle = zip(estimates, dValues).map { e, d in e.upper.map { Double(e.lower + $0) / 2 / d } ?? .nan }
+            let half = zip(estimates, dValues).map { e, d in e.upper.map { Double($0 - e.lower) / 2 / d } ?? .nan }
+            series.append(.init(label: nil, x: dValues, y: middle, errors: half, color: color, marker: LinePlot.Marker.none, lineWidth: 0))
+            series.append(.init(label: "level \(BlockSummary.format(level))", x: dValues, y: ratio, color: color,
+                                marker: [LinePlot.Marker.circle, .square, .triangle, .diamond][k % 4]))
+            if result.spec.experiment.learned == .skip {
+                let wendel = result.rows.map { Double(result.wendelReference(level: level, d: $0.d)) / Double($0.d) }
+                series.append(.init(label: "Wendel, level \(BlockSummary.format(level))", x: dValues, y: wendel, color: color,
+                                    marker: LinePlot.Marker.none, dashed: true))
+            }
+        }
+        return LinePlot(series: series, xLabel: "<i>d</i>", yLabel: "<i>n</i>*/<i>d</i>",
+                        xScale: dValues.count > 1 && (dValues.max()! / dValues.min()! >= 4) ? .logarithmic : .linear, legend: .best)
+    }
+
+    /// d, then per level n*, its interval and n*/d; then the probes and instances of each d's search.
+    static func locatedBoundaryTable(_ result: BoundaryResult) -> TableContent {
+        let levels = result.spec.settings.levels
+        let d: [Inline] = [.math(.identifier("d", .italic), source: "d")]
+        var header: [[Inline]] = [d]
+        for level in levels {
+            let at = " (level \(BlockSummary.format(level)))"
+            header += [cell("n*" + at), cell("interval" + at), cell("n*/d" + at)]
+        }
+        header += [cell("probes"), cell("instances"), cell("full grid")]
+        let rows: [[[Inline]]] = result.rows.map { row in
+            var cells: [[Inline]] = [cell(String(row.d))]
+            for e in row.estimates {
+                cells.append(cell(e.estimate.map(String.init) ?? "> \(result.spec.settings.maxN)"))
+                cells.append(cell("[\(e.lower), \(e.upper.map(String.init) ?? "—")]"))
+                cells.append(cell(e.estimate.map { BlockSummary.format(Double($0) / Double(row.d)) } ?? "—"))
+            }
+            return cells + [cell(String(row.probes.count)), cell(String(row.instances)), cell(String(row.gridInstances))]
+        }
+        return TableContent(alignments: Array(repeating: .right, count: header.count), header: header, rows: rows)
+    }
+
+    /// One row for the search: what it looked at, the instances it used against a full grid's, and time.
+    static func boundaryRunsTable(_ result: BoundaryResult) -> TableContent {
+        let spec = result.spec, used = result.rows.reduce(0) { $0 + $1.instances }
+        let grid = result.rows.reduce(0) { $0 + $1.gridInstances }
+        let header = [cell("run"), cell("d"), cell("probes"), cell("instances"), cell("full grid, same resolution"), cell("seconds")]
+        let row = [cell("\(spec.experiment.learned.rawValue) \(spec.experiment.fitting.rawValue), \(spec.metric.rawValue)"),
+                   cell(spec.dValues.map(String.init).joined(separator: ", ")),
+                   cell(String(result.rows.reduce(0) { $0 + $1.probes.count })), cell(String(used)),
+                   cell("\(grid) (\(BlockSummary.format(Double(grid) / Double(max(used, 1))))×)"),
+                   cell(String(format: "%.1f", result.seconds))]
+        return TableContent(alignments: [.left, .left, .right, .right, .right, .right], header: header, rows: [row])
     }
 }

@@ -10,6 +10,7 @@ public struct BlockOutcome: Sendable {
     public var results: [ExperimentResult]
     public var clusterResult: ClusterResult?
     public var values: [String: Double]
+    public var boundaryResult: BoundaryResult? = nil
 }
 
 enum BlockSummary {

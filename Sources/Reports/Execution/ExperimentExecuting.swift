@@ -5,6 +5,12 @@ import Experiments
 public protocol ExperimentExecuting {
     func run(_ spec: ExperimentSpec) throws -> ExperimentResult
     func runCluster(_ spec: ClusterSpec) throws -> ClusterResult
+    /// One probe of a boundary search (a one-cell grid run): like `run`, but it need not announce itself.
+    func runProbe(_ spec: ExperimentSpec) throws -> ExperimentResult
+}
+
+extension ExperimentExecuting {
+    public func runProbe(_ spec: ExperimentSpec) throws -> ExperimentResult { try run(spec) }
 }
 
 /// The cached, parallel `ExperimentRunner` behind the protocol. It keeps each result, so a second
@@ -15,7 +21,20 @@ public final class RunnerExecutor: ExperimentExecuting {
     private var results: [ExperimentSpec: ExperimentResult] = [:]
     private var clusterResults: [ClusterSpec: ClusterResult] = [:]
 
-    public init(runner: ExperimentRunner) { self.runner = runner }
+    private let probeRunner: ExperimentRunner
+
+    public init(runner: ExperimentRunner) {
+        self.runner = runner
+        probeRunner = runner.probing()
+    }
+
+    /// Through the same cache, quietly: a search makes dozens of probes and logs one line per d.
+    public func runProbe(_ spec: ExperimentSpec) throws -> ExperimentResult {
+        if let known = results[spec] { return known }
+        let result = try probeRunner.run(spec, label: nil)
+        results[spec] = result
+        return result
+    }
 
     public func run(_ spec: ExperimentSpec) throws -> ExperimentResult {
         if let known = results[spec] { return known }

@@ -12,10 +12,13 @@ public struct ReportWorkload: Sendable {
     public let clusters: [(spec: ClusterSpec, blocks: [String])]
     /// Every block with experiments, in document order (the order they run).
     public let blockNames: [String]
+    /// Boundary searches, one per block: their probes are only known by running them.
+    public let boundaries: [(spec: BoundarySpec, block: String)]
 
     public init(_ parsed: ParsedTemplate) {
         var specs: [(spec: ExperimentSpec, blocks: [String])] = []
         var clusters: [(spec: ClusterSpec, blocks: [String])] = []
+        boundaries = parsed.directives.compactMap { directive in directive.boundary.map { ($0, directive.id) } }
         for directive in parsed.directives {
             for run in directive.runs {
                 switch run {
@@ -56,6 +59,17 @@ public struct ReportWorkload: Sendable {
         }
         for (spec, blocks) in specs { add(runner.missingPositions(of: spec).count, to: blocks) }
         for (spec, blocks) in clusters where !runner.isCached(spec) { add(spec.dValues.count * spec.sigmas.count, to: blocks) }
+        // A search replayed from the cache alone stops at its first missing probe: that probe's trials
+        // are missing at least (the later probes depend on its outcome).
+        let replay = ExperimentRunner(cache: runner.cache, jobs: runner.jobs, progress: .quiet, details: runner.details,
+                                      requireComplete: true)
+        for (spec, block) in boundaries {
+            do { _ = try spec.run { try replay.run($0) } } catch let incomplete as IncompleteResults {
+                add(incomplete.missing.reduce(0) { $0 + $1.trials }, to: [block])
+            } catch {
+                add(1, to: [block])
+            }
+        }
         return missing
     }
 
@@ -67,7 +81,8 @@ public struct ReportWorkload: Sendable {
     public func prepare(with runner: ExperimentRunner, log: (String) -> Void) throws -> String? {
         if let shard = runner.shard {
             let started = Date()
-            let computed = try runner.computeShare(of: specs.map(\.spec), clusters: clusters.map(\.spec), shard: shard)
+            let computed = try runner.computeShare(of: specs.map(\.spec), clusters: clusters.map(\.spec),
+                                                   boundaries: boundaries.map(\.spec), shard: shard)
             let left = missingTrials(in: runner).reduce(0) { $0 + $1.trials }
             return String(format: "%@: shard %@ computed %d trials into the cache in %.1f s (%d of the report's trials still missing); no report written: assemble with a run without --shard",
                           reportName, shard.description, computed, Date().timeIntervalSince(started), left)
@@ -80,7 +95,9 @@ public struct ReportWorkload: Sendable {
         runner.planReport(blockNames.map { name in
             (name, specs.filter { $0.blocks[0] == name }.map(\.spec), clusters.filter { $0.blocks[0] == name }.map(\.spec))
         })
-        log("neurec: \(reportName): computing \(total) missing trials of \(missing.count) blocks (\(missing.map(\.name).joined(separator: ", ")))")
+        // A boundary search's later probes are unknown until its first missing one is computed.
+        let atLeast = boundaries.contains { block in missing.contains { $0.name == block.block } } ? "at least " : ""
+        log("neurec: \(reportName): computing \(atLeast)\(total) missing trials of \(missing.count) blocks (\(missing.map(\.name).joined(separator: ", ")))")
         return nil
     }
 }

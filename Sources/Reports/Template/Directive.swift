@@ -43,7 +43,7 @@ public enum PlannedRun: Sendable, Equatable {
 
 /// A ```neurec block, validated and resolved for one scale.
 public struct Directive: Sendable {
-    public enum Kind: String, Sendable, CaseIterable { case grid, cluster, wendel }
+    public enum Kind: String, Sendable, CaseIterable { case grid, cluster, wendel, boundary }
     public var id: String
     public var line: Int
     public var kind: Kind
@@ -55,6 +55,8 @@ public struct Directive: Sendable {
     public var tableCaption: String?
     /// d values of a Wendel block.
     public var wendelD: [Int]
+    /// The search of a boundary block (its `runs` are empty: the probes are decided as it goes).
+    public var boundary: BoundarySpec? = nil
 }
 
 /// Reads directive YAML into a `Directive` for a scale; every error names the file line and key.
@@ -71,6 +73,8 @@ struct DirectiveParser {
                                      "sigma", "neu", "seed", "rng"]
     static let clusterKeys = ["kind", "option", "d", "sigma", "trials", "seed"]
     static let wendelKeys = ["kind", "d", "n", "trials", "seed", "rng"]
+    static let boundaryKeys = gridExperimentKeys.filter { $0 != "metrics" && $0 != "rng" }
+        + ["d", "levels", "confidence", "trials", "max_trials", "start_ratio", "min_n", "max_n"]
     static let figureKeys = ["kind", "boundary", "cmap", "colormap", "caption", "columns", "ratio", "levels", "show", "ties"]
         + YAMLReader.appearanceKeys
     static let gridKeys = ["N", "D", "n", "d", "trials", "step"]
@@ -144,6 +148,10 @@ struct DirectiveParser {
             directive.runs = [.grid(spec)]
             directive.panelTitles = [nil]
             directive.wendelD = dValues
+        case .boundary:
+            if let g = m["grid"] { throw r.fail(g, "a boundary block has no 'grid' (set d, levels and trials in 'experiment')") }
+            if let p = m["panels"] { throw r.fail(p, "a boundary block has no 'panels' (use one block per experiment)") }
+            directive.boundary = try boundarySpec(experiment, r)
         }
 
         if let f = m["figure"] {
@@ -162,9 +170,10 @@ struct DirectiveParser {
             } else {
                 directive.tables = try names.map { TableKind(rawValue: try r.choice($0, "table", TableKind.allCases.map(\.rawValue)))! }
             }
-            if directive.tables.contains(.boundary), kind != .grid {
-                throw r.fail(t, "table 'boundary' needs a grid experiment (this block is '\(kind.rawValue)')")
+            if directive.tables.contains(.boundary), kind != .grid, kind != .boundary {
+                throw r.fail(t, "table 'boundary' needs a grid or boundary experiment (this block is '\(kind.rawValue)')")
             }
+            if directive.tables.contains(.rates), kind == .boundary { throw r.fail(t, "table 'rates' needs a grid experiment") }
         }
         if let c = m["table_caption"] { directive.tableCaption = try r.string(c, "table_caption") }
         try addShownMetrics(&directive, figureNode: m["figure"], tableNode: m["table"], r)
@@ -236,6 +245,46 @@ struct DirectiveParser {
         guard nValues.allSatisfy({ $0 >= 1 }), dValues.allSatisfy({ $0 >= 1 }) else { throw r.fail(where_, "impossible grid: n and d must be ≥ 1") }
         guard trials >= 1 else { throw r.fail(settings["trials"] ?? where_, "impossible grid: trials must be ≥ 1, got \(trials)") }
         return InstanceGrid(nValues: nValues, dValues: dValues, trials: trials)
+    }
+
+    /// A boundary experiment: the grid keys of the experiment (one metric), the d values and the
+    /// search settings (`trials` is a probe's first look, `max_trials` its cap); d and the trial
+    /// counts may be given per scale.
+    func boundarySpec(_ node: Node, _ r: YAMLReader) throws -> BoundarySpec {
+        let e = try r.mapping(node, "a boundary experiment", allowed: Self.boundaryKeys)
+        guard let dNode = e["d"] else { throw r.fail(node, "a boundary experiment needs 'd' (a list, or one per scale)") }
+        let dValues = try r.increasingInts(try perScale(dNode, "d", r), "d")
+        guard !dValues.isEmpty, dValues.allSatisfy({ (1...ExperimentSpec.maxSize).contains($0) }) else {
+            throw r.fail(dNode, "'d' must be in [1, \(ExperimentSpec.maxSize)]")
+        }
+        let metricNode = e["metric"]
+        let metric = try metricNode.map { Metric(rawValue: try r.choice($0, "metric", Metric.boundaryMetrics.map(\.rawValue)))! } ?? .recovery
+        var gridKeys = e.filter { Self.gridExperimentKeys.contains($0.key) && $0.key != "kind" }
+        gridKeys.removeValue(forKey: "metric")
+        let start = Int((2 * Double(dValues[0])).rounded())
+        var experiment = try gridSpec(gridKeys, grid: InstanceGrid(nValues: [max(1, start)], dValues: [dValues[0]], trials: 1), r)
+        experiment.metrics = [metric]
+        var settings = BoundarySearchSettings(initialTrials: scale.trials)
+        if let l = e["levels"] { settings.levels = try r.doubles(l, "levels") }
+        if let c = e["confidence"] { settings.confidence = try r.double(c, "confidence") }
+        if let t = e["trials"] { settings.initialTrials = try perScaleInt(t, "trials", r) }
+        settings.maxTrials = try e["max_trials"].map { try perScaleInt($0, "max_trials", r) } ?? 16 * settings.initialTrials
+        if let n = e["min_n"] { settings.minN = try r.int(n, "min_n") }
+        if let n = e["max_n"] { settings.maxN = try r.int(n, "max_n") }
+        var spec = BoundarySpec(experiment: experiment, metric: metric, dValues: dValues, settings: settings)
+        if let s = e["start_ratio"] { spec.startRatio = try r.double(s, "start_ratio") }
+        do { try spec.validate() } catch {
+            throw r.fail(metricNode ?? e["levels"] ?? node, "\(error)")
+        }
+        return spec
+    }
+
+    /// A value, or a mapping with one value per scale (the chosen scale's).
+    func perScale(_ node: Node, _ key: String, _ r: YAMLReader) throws -> Node {
+        guard let mapping = node.mapping, mapping.keys.contains(where: { scaleNames.contains($0.string ?? "") }) else { return node }
+        let m = try r.mapping(node, "'\(key)'", allowed: scaleNames)
+        guard let v = m[scaleName] else { throw r.fail(node, "'\(key)' has no value for scale '\(scaleName)'") }
+        return v
     }
 
     func perScaleInt(_ node: Node, _ key: String, _ r: YAMLReader) throws -> Int {
@@ -313,7 +362,7 @@ struct DirectiveParser {
         let m = try r.mapping(node, "'figure'", allowed: Self.figureKeys)
         if let k = m["kind"] {
             options.kind = FigureOptions.Kind(rawValue: try r.choice(k, "figure.kind", FigureOptions.Kind.allCases.map(\.rawValue)))!
-            if kind == .grid, options.kind == .line { throw r.fail(k, "'figure.kind: line' is for cluster and wendel blocks; use contour or heatmap") }
+            if kind == .grid, options.kind == .line { throw r.fail(k, "'figure.kind: line' is for cluster, wendel and boundary blocks; use contour or heatmap") }
             if kind != .grid, options.kind != .line { throw r.fail(k, "a \(kind.rawValue) block draws a line plot: use 'figure.kind: line'") }
         }
         if let b = m["boundary"] {

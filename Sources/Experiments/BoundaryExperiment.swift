@@ -1,0 +1,249 @@
+import Foundation
+import Instances
+import Vocabulary
+
+/// The boundary experiment: for each d, where the success rate of a 0/1 metric crosses given levels,
+/// located by `BoundarySearch` instead of a full grid. Every probe is an ordinary one-cell grid run
+/// (n, d, trials 0..<T) in cell mode, so it reads and fills the same result cache as grid runs: the
+/// same (seed, n, d, trial) is the same record, and a rerun or a longer search computes only what is new.
+public struct BoundarySpec: Sendable, Hashable, Codable {
+    /// Planted model, network, form, parameters, seed (the grid is replaced per probe).
+    public var experiment: ExperimentSpec
+    public var metric: Metric
+    public var dValues: [Int]
+    public var settings: BoundarySearchSettings
+    /// The bracket starts at n = startRatio · d (n ≈ 2d is the skip network's transition, science §6).
+    public var startRatio: Double
+
+    public init(experiment: ExperimentSpec, metric: Metric, dValues: [Int], settings: BoundarySearchSettings = .init(),
+                startRatio: Double = 2) {
+        self.experiment = experiment
+        self.metric = metric
+        self.dValues = dValues
+        self.settings = settings
+        self.startRatio = startRatio
+    }
+
+    public var direction: RateDirection { metric.boundaryDirection ?? .rising }
+
+    public func start(for d: Int) -> Int {
+        min(settings.maxN, max(settings.minN, Int((startRatio * Double(d)).rounded())))
+    }
+
+    /// The one-cell run of a probe: trials 0..<trials at (n, d), recording only the metric.
+    public func probeSpec(n: Int, d: Int, trials: Int) -> ExperimentSpec {
+        var spec = experiment
+        spec.grid = InstanceGrid(nValues: [n], dValues: [d], trials: trials)
+        spec.metrics = [metric]
+        return spec
+    }
+
+    /// Checks everything before any work; one line naming what is wrong.
+    public func validate() throws {
+        guard metric.boundaryDirection != nil else {
+            throw ExperimentSpecError("metric: a boundary search follows a 0/1 rate: one of \(Metric.boundaryMetrics.map(\.rawValue).joined(separator: ", ")), got \(metric.rawValue)")
+        }
+        guard experiment.rng == .cell else {
+            throw ExperimentSpecError("rng: a boundary search needs cell streams (in numpy mode an instance depends on the whole grid, so probes could not share the cache)")
+        }
+        guard !dValues.isEmpty, ExperimentSpec.isStrictlyIncreasing(dValues),
+              dValues.allSatisfy({ (1...ExperimentSpec.maxSize).contains($0) }) else {
+            throw ExperimentSpecError("d: needs increasing, distinct values in [1, \(ExperimentSpec.maxSize)], got \(dValues.map(String.init).joined(separator: ", "))")
+        }
+        if let problem = settings.invalidity { throw ExperimentSpecError("boundary search: \(problem)") }
+        guard startRatio > 0, startRatio.isFinite else { throw ExperimentSpecError("start ratio must be positive, got \(startRatio)") }
+        try probeSpec(n: start(for: dValues[0]), d: dValues[0], trials: settings.initialTrials).validate()
+    }
+
+    /// Instances a search at d is expected to use, for estimates before it runs: per level about
+    /// log₂(d) + 8 probes (the bracket and three bisections, partly shared) of twice the initial trials.
+    public func expectedInstances(d: Int) -> Double {
+        Double(settings.levels.count) * (log2(Double(max(d, 2))) + 8) * Double(2 * settings.initialTrials)
+    }
+
+    /// A rough CPU-time estimate: `expectedInstances` at n = start for each d.
+    public var estimatedCoreSeconds: Double {
+        dValues.reduce(0) { total, d in
+            let cell = Cell(n: start(for: d), d: d, trial: 0)
+            return total + expectedInstances(d: d) * CostModel.seconds(for: probeSpec(n: cell.n, d: d, trials: 1), at: cell)
+        }
+    }
+}
+
+/// One d's located boundaries and what it cost.
+public struct BoundaryRow: Sendable {
+    public var d: Int
+    /// One per level, in the spec's order.
+    public var estimates: [BoundaryEstimate]
+    /// Every probe of the search, by n.
+    public var probes: [BoundaryProbe]
+    /// Instances used: the distinct (n, trial) pairs probed.
+    public var instances: Int { probes.reduce(0) { $0 + $1.trials } }
+    /// What a full grid at the same resolution would need: every n from 1 to the largest probed,
+    /// step 1, with the most trials any probe needed.
+    public var gridInstances: Int { (probes.map(\.n).max() ?? 0) * (probes.map(\.trials).max() ?? 0) }
+}
+
+/// The located boundaries of a `BoundarySpec`.
+public struct BoundaryResult: Sendable {
+    public var spec: BoundarySpec
+    public var rows: [BoundaryRow]
+    public var seconds: Double
+
+    /// Wendel's n for every row and level (see `WendelCrossing.reference`).
+    public func wendelReference(level: Double, d: Int) -> Int {
+        WendelCrossing.reference(level: level, d: d, direction: spec.direction)
+    }
+}
+
+/// The limit of n*/d as d grows, from the located intervals: weighted least squares of
+/// n*/d = c + a/d, where each d's weight is 1/σ², σ = the interval's half-width / z (its standard
+/// error if the interval were normal). c is the limit; its interval is c ± z·se(c) with se from
+/// (XᵀWX)⁻¹, inflated by √(χ²/(m − 2)) when the points scatter more than their intervals say.
+/// Rows without an upper end (n* beyond the search) are left out; with one usable d the limit is
+/// that d's ratio and interval.
+public struct BoundaryLimit: Sendable, Equatable {
+    public var limit: Double
+    public var lower: Double
+    public var upper: Double
+    public var slope: Double
+
+    public static func fit(_ points: [(d: Int, estimate: Int, lower: Int, upper: Int)], z: Double) -> BoundaryLimit? {
+        guard !points.isEmpty else { return nil }
+        let ratio = points.map { Double($0.estimate) / Double($0.d) }
+        // An interval [lower, upper] of integers has at least the resolution of one step.
+        let sigma = points.map { max(0.5, Double($0.upper - $0.lower) / 2) / z / Double($0.d) }
+        if points.count == 1 {
+            return BoundaryLimit(limit: ratio[0], lower: Double(points[0].lower) / Double(points[0].d),
+                                 upper: Double(points[0].upper) / Double(points[0].d), slope: 0)
+        }
+        var s = 0.0, sx = 0.0, sxx = 0.0, sy = 0.0, sxy = 0.0
+        for (k, p) in points.enumerated() {
+            let w = 1 / (sigma[k] * sigma[k]), x = 1 / Double(p.d)
+            s += w; sx += w * x; sxx += w * x * x; sy += w * ratio[k]; sxy += w * x * ratio[k]
+        }
+        let det = s * sxx - sx * sx
+        guard det > 0 else { return nil }
+        let c = (sxx * sy - sx * sxy) / det, a = (s * sxy - sx * sy) / det
+        var variance = sxx / det
+        if points.count > 2 {
+            let chi2 = points.enumerated().reduce(0.0) { total, item in
+                let r = (ratio[item.offset] - c - a / Double(item.element.d)) / sigma[item.offset]
+                return total + r * r
+            }
+            variance *= max(1, chi2 / Double(points.count - 2))
+        }
+        let half = z * variance.squareRoot()
+        return BoundaryLimit(limit: c, lower: c - half, upper: c + half, slope: a)
+    }
+}
+
+/// Where Wendel's probability of the all-ones pattern, P(n) = 2^{−(n−1)} Σ_{k<d} C(n−1, k) (science
+/// §6), crosses a level, from the binomial sum itself (each term in log space), never an asymptotic
+/// form. P falls in n, so the crossing is found by doubling and bisection on n.
+public enum WendelCrossing {
+    /// Floating-point slack of the sum: P(2d) is exactly 1/2 by symmetry, and must count as reached.
+    static let tolerance = 1e-9
+
+    /// The smallest n ≥ 1 with P(n) ≤ q, for q in (0, 1).
+    public static func smallestN(d: Int, probabilityAtMost q: Double) -> Int {
+        var lo = d, hi = max(2 * d, 2)   // P(n) = 1 for n ≤ d.
+        while AllOnesPattern.wendelProbability(n: hi, d: d) > q + tolerance { lo = hi; hi *= 2 }
+        while hi - lo > 1 {
+            let mid = lo + (hi - lo) / 2
+            if AllOnesPattern.wendelProbability(n: mid, d: d) > q + tolerance { lo = mid } else { hi = mid }
+        }
+        return hi
+    }
+
+    /// The reference n* for a metric of the skip network: for `all_ones` (falling) where P itself
+    /// falls to the level; for a rising metric such as recovery, which needs the all-ones pattern
+    /// absent, where P(absent) = 1 − P rises to the level.
+    public static func reference(level: Double, d: Int, direction: RateDirection) -> Int {
+        smallestN(d: d, probabilityAtMost: direction == .falling ? level : 1 - level)
+    }
+}
+
+extension BoundarySpec {
+    /// Runs the search for every d (or the listed d indices) through `probe`, a grid run of one cell
+    /// (the cached runner, or a report's executor). `log` gets one line per d.
+    public func run(dIndices: [Int]? = nil, log: (String) -> Void = { _ in },
+                    probe: @escaping (ExperimentSpec) throws -> ExperimentResult) throws -> BoundaryResult {
+        try validate()
+        let started = Date()
+        var rows: [BoundaryRow] = []
+        for j in dIndices ?? Array(dValues.indices) {
+            let d = dValues[j], metric = metric
+            let almostOptimal = AlmostOptimalCount()
+            var search = BoundarySearch(settings: settings, direction: direction) { n, trials in
+                let result = try probe(probeSpec(n: n, d: d, trials: trials))
+                almostOptimal.note(n: n, count: result.almostOptimalCount)
+                return result.arrays[metric]?.values ?? []
+            }
+            let estimates = try search.locate(start: start(for: d))
+            if almostOptimal.total > 0 {
+                log("neurec: warning: boundary d = \(d): \(almostOptimal.total) probe trials stopped almost optimal (residuals and gap ≤ 1e-7, not 1e-9); their metrics are evaluated at that point")
+            }
+            let row = BoundaryRow(d: d, estimates: estimates, probes: search.probes.values.sorted { $0.n < $1.n })
+            log("neurec: boundary \(metric.rawValue) d = \(d): " + estimates.map { e in
+                "level \(e.level): n* = \(e.estimate.map(String.init) ?? "> \(settings.maxN)") [\(e.lower), \(e.upper.map(String.init) ?? "—")]"
+            }.joined(separator: "; ") + " (\(row.probes.count) probes, \(row.instances) instances)")
+            rows.append(row)
+        }
+        return BoundaryResult(spec: self, rows: rows, seconds: Date().timeIntervalSince(started))
+    }
+}
+
+extension BoundaryResult {
+    /// The limit of n*/d for the level at `index`.
+    public func limit(level index: Int) -> BoundaryLimit? {
+        let points = rows.compactMap { row -> (d: Int, estimate: Int, lower: Int, upper: Int)? in
+            let e = row.estimates[index]
+            guard let estimate = e.estimate, let upper = e.upper else { return nil }
+            return (row.d, estimate, e.lower, upper)
+        }
+        return BoundaryLimit.fit(points, z: WilsonInterval.normalQuantile(1 - (1 - spec.settings.confidence) / 2))
+    }
+
+    /// The numbers prose can quote (`{{ id.name }}`), level k counted from 1; the unsuffixed names are
+    /// the first level's: `ratio_at_D` (n*/d at d = D), `lower_at_D`, `upper_at_D` (its interval
+    /// over d), `wendel_at_D` (Wendel's n/d), `limit`, `limit_lower`, `limit_upper`, `slope`, and
+    /// `instances`, `grid_instances`, `probes`.
+    public var values: [String: Double] {
+        var v: [String: Double] = [:]
+        v["instances"] = Double(rows.reduce(0) { $0 + $1.instances })
+        v["grid_instances"] = Double(rows.reduce(0) { $0 + $1.gridInstances })
+        v["probes"] = Double(rows.reduce(0) { $0 + $1.probes.count })
+        v["levels"] = Double(spec.settings.levels.count)
+        for (k, level) in spec.settings.levels.enumerated() {
+            var named: [String: Double] = [:]
+            for row in rows {
+                let e = row.estimates[k], d = Double(row.d)
+                named["ratio_at_\(row.d)"] = e.estimate.map { Double($0) / d } ?? .nan
+                named["lower_at_\(row.d)"] = Double(e.lower) / d
+                named["upper_at_\(row.d)"] = e.upper.map { Double($0) / d } ?? .nan
+                named["wendel_at_\(row.d)"] = Double(wendelReference(level: level, d: row.d)) / d
+            }
+            if let fit = limit(level: k) {
+                named["limit"] = fit.limit
+                named["limit_lower"] = fit.lower
+                named["limit_upper"] = fit.upper
+                named["slope"] = fit.slope
+            }
+            named["level"] = level
+            for (name, value) in named {
+                if k == 0 { v[name] = value }
+                v["\(name)_\(k + 1)"] = value
+            }
+        }
+        return v
+    }
+}
+
+/// Almost-optimal solves of a search's probes: the largest count seen at each n (a probe asked again
+/// with more trials counts its earlier trials again).
+private final class AlmostOptimalCount {
+    private var byN: [Int: Int] = [:]
+    func note(n: Int, count: Int) { byN[n] = max(byN[n] ?? 0, count) }
+    var total: Int { byN.values.reduce(0, +) }
+}

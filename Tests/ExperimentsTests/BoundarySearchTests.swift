@@ -1,0 +1,209 @@
+import Experiments
+import Foundation
+import Instances
+import TestSupport
+import Testing
+
+@Suite struct BoundarySearchTests {
+    /// A 0/1 outcome with P(1) = rate(n), fixed per (seed, n, trial): asking for the same trial
+    /// again gives the same outcome, as the result cache does.
+    static func outcomes(seed: UInt64, n: Int, trials: Int, rate: (Int) -> Double) -> [Double] {
+        (0..<trials).map { t in
+            var generator = SplitMix64(seed: seed &* 1_000_003 &+ UInt64(n) &* 65_537 &+ UInt64(t))
+            _ = generator.next()
+            return generator.uniform() < rate(n) ? 1 : 0
+        }
+    }
+
+    static func logistic(centre: Double, width: Double) -> (Int) -> Double {
+        { n in 1 / (1 + exp(-(Double(n) - centre) / width)) }
+    }
+
+    /// The true n*: the smallest n whose rate has crossed the level.
+    static func trueCrossing(level: Double, falling: Bool, rate: (Int) -> Double) -> Int {
+        (1...100_000).first { falling ? rate($0) <= level : rate($0) >= level }!
+    }
+
+    /// A logistic rate in n, rising and falling: over 200 seeds the interval holds the true n* at
+    /// each level in at least 90 % of them (nominal 95 %; a binomial count of 200 at 95 % falls
+    /// below 180 with probability < 10⁻³), and the point estimate lies inside its interval.
+    @Test(arguments: [RateDirection.rising, .falling])
+    func logisticCrossingIsCoveredAtTheStatedRate(direction: RateDirection) throws {
+        let rising = Self.logistic(centre: 137.3, width: 9)
+        let rate: (Int) -> Double = direction == .rising ? rising : { 1 - rising($0) }
+        let settings = BoundarySearchSettings(levels: [0.5, 0.9], confidence: 0.95, initialTrials: 10, maxTrials: 160)
+        var covered = [0, 0], widths = [0, 0]
+        let seeds = 200
+        for seed in 0..<seeds {
+            var search = BoundarySearch(settings: settings, direction: direction) { n, trials in
+                Self.outcomes(seed: UInt64(seed), n: n, trials: trials, rate: rate)
+            }
+            let estimates = try search.locate(start: 40)
+            for (k, e) in estimates.enumerated() {
+                let truth = Self.trueCrossing(level: e.level, falling: direction == .falling, rate: rate)
+                let upper = try #require(e.upper), estimate = try #require(e.estimate)
+                #expect(e.lower <= estimate && estimate <= upper)
+                if e.lower <= truth && truth <= upper { covered[k] += 1 }
+                widths[k] += upper - e.lower
+            }
+        }
+        for k in 0..<2 {
+            #expect(covered[k] >= 180, "level \(settings.levels[k]): covered \(covered[k]) of \(seeds)")
+            // The search narrows n* well inside the logistic's own width (a grid at step 10 could not).
+            #expect(Double(widths[k]) / Double(seeds) < 60)
+        }
+    }
+
+    /// A step rate (0 below n = 73, 1 from it) is located exactly at both levels: every probe is
+    /// eventually decided (0.9 needs t/(t + z²) > 0.9, i.e. 80 trials at this confidence), and the
+    /// bisection has step 1.
+    @Test func stepRateIsLocatedExactly() throws {
+        var search = BoundarySearch(settings: BoundarySearchSettings(levels: [0.5, 0.9], initialTrials: 10, maxTrials: 160),
+                                    direction: .rising) { n, trials in
+            Array(repeating: n >= 73 ? 1 : 0, count: trials)
+        }
+        let estimates = try search.locate(start: 10)
+        for e in estimates {
+            #expect(e.estimate == 73 && e.lower == 73 && e.upper == 73)
+        }
+        #expect(search.probes.values.allSatisfy { $0.trials <= 80 })
+    }
+
+    /// A rate that never crosses within [minN, maxN] says so instead of inventing an n*.
+    @Test func uncrossedRateHasNoUpperEnd() throws {
+        var search = BoundarySearch(settings: BoundarySearchSettings(levels: [0.5], maxN: 300), direction: .rising) { _, trials in
+            Array(repeating: 0, count: trials)
+        }
+        let estimate = try #require(try search.locate(start: 20).first)
+        #expect(estimate.estimate == nil && estimate.upper == nil && estimate.lower == 300)
+    }
+
+    /// Sharding a search: every d of every boundary spec has exactly one owner, for any count.
+    @Test(arguments: [1, 2, 3, 7])
+    func everyBoundaryDHasExactlyOneShard(count: Int) throws {
+        let experiment = ExperimentSpec(planted: .linear, learned: .skip, fitting: .relaxed,
+                                        grid: InstanceGrid(nValues: [20], dValues: [10], trials: 1), metrics: [.recovery])
+        let specs = [BoundarySpec(experiment: experiment, metric: .recovery, dValues: [10, 20, 50, 100]),
+                     BoundarySpec(experiment: experiment, metric: .allOnes, dValues: [5, 500])]
+        let plan = ShardPlan(specs: [], boundaries: specs, count: count)
+        for (k, spec) in specs.enumerated() {
+            let owned = try (1...count).flatMap { plan.dIndices(ofBoundary: k, for: try Shard(index: $0, count: count)) }
+            #expect(owned.sorted() == Array(spec.dValues.indices))
+        }
+    }
+
+    /// Wilson's interval against values computed by hand from its formula.
+    @Test func wilsonIntervalMatchesItsFormula() {
+        let interval = WilsonInterval.bounds(successes: 8, trials: 10, z: 1.959963984540054)
+        #expect(abs(interval.lowerBound - 0.4901624) < 1e-6)
+        #expect(abs(interval.upperBound - 0.9433178) < 1e-6)
+        #expect(abs(WilsonInterval.normalQuantile(0.975) - 1.959963984540054) < 1e-9)
+        #expect(WilsonInterval.bounds(successes: 0, trials: 10, z: 2).lowerBound == 0)
+    }
+
+    /// The weighted fit of n*/d = c + a/d returns c and a exactly on exact data, and its interval
+    /// narrows as the intervals do.
+    @Test func limitFitRecoversExactData() throws {
+        let points = [10, 20, 50, 100, 200, 500].map { d -> (d: Int, estimate: Int, lower: Int, upper: Int) in
+            let n = 2 * d + 6   // n*/d = 2 + 6/d exactly
+            return (d, n, n - 4, n + 4)
+        }
+        let fit = try #require(BoundaryLimit.fit(points, z: 1.96))
+        #expect(abs(fit.limit - 2) < 1e-9 && abs(fit.slope - 6) < 1e-9)
+        #expect(fit.lower < 2 && fit.upper > 2 && fit.upper - fit.lower < 0.05)
+    }
+}
+
+/// Wendel's crossing against exact integer arithmetic.
+@Suite struct WendelCrossingTests {
+    /// Non-negative integers as base-2³² limbs, least significant first: enough for Σ C(m, k) and 2^m.
+    struct Natural: Comparable {
+        var limbs: [UInt64]
+        init(_ value: UInt64) { limbs = [value] }
+        static func + (a: Natural, b: Natural) -> Natural {
+            var out = Natural(0), carry: UInt64 = 0
+            out.limbs = []
+            for i in 0..<max(a.limbs.count, b.limbs.count) {
+                let s = (i < a.limbs.count ? a.limbs[i] : 0) + (i < b.limbs.count ? b.limbs[i] : 0) + carry
+                out.limbs.append(s & 0xFFFF_FFFF)
+                carry = s >> 32
+            }
+            if carry > 0 { out.limbs.append(carry) }
+            return out
+        }
+        func times(_ k: UInt64) -> Natural {
+            var out = Natural(0), carry: UInt64 = 0
+            out.limbs = []
+            for limb in limbs {
+                let p = limb * k + carry
+                out.limbs.append(p & 0xFFFF_FFFF)
+                carry = p >> 32
+            }
+            while carry > 0 { out.limbs.append(carry & 0xFFFF_FFFF); carry >>= 32 }
+            return out
+        }
+        var trimmed: [UInt64] { var l = limbs; while l.count > 1 && l.last == 0 { l.removeLast() }; return l }
+        static func < (a: Natural, b: Natural) -> Bool {
+            let x = a.trimmed, y = b.trimmed
+            if x.count != y.count { return x.count < y.count }
+            for i in stride(from: x.count - 1, through: 0, by: -1) where x[i] != y[i] { return x[i] < y[i] }
+            return false
+        }
+        static func == (a: Natural, b: Natural) -> Bool { a.trimmed == b.trimmed }
+    }
+
+    /// The smallest n with 2^{−(n−1)} Σ_{k<d} C(n−1, k) ≤ numerator/100, by Pascal's triangle.
+    static func bruteForceCrossing(d: Int, percent: UInt64) -> Int {
+        var row = [Natural(1)]   // C(m, ·) for m = 0
+        var power = Natural(1)   // 2^m
+        var m = 0
+        while true {
+            let n = m + 1
+            let tail = row.prefix(d).reduce(Natural(0), +)
+            if !(power.times(percent) < tail.times(100)) { return n }   // 100·Σ ≤ percent·2^m
+            var next = [Natural(1)]
+            for k in 1..<row.count { next.append(row[k - 1] + row[k]) }
+            next.append(Natural(1))
+            row = next
+            power = power + power
+            m += 1
+        }
+    }
+
+    @Test(arguments: [1, 2, 3, 5, 10, 20, 37, 50])
+    func crossingMatchesExactIntegerSums(d: Int) {
+        for percent in [10, 25, 50, 75, 90] as [UInt64] {
+            #expect(WendelCrossing.smallestN(d: d, probabilityAtMost: Double(percent) / 100)
+                        == Self.bruteForceCrossing(d: d, percent: percent), "d = \(d), level \(percent) %")
+        }
+    }
+
+    /// By symmetry of the binomial, P(2d) = 1/2 exactly: the 0.5 crossing is n = 2d (science §6).
+    @Test func halfLevelCrossesAtTwiceD() {
+        for d in [10, 100, 500] { #expect(WendelCrossing.smallestN(d: d, probabilityAtMost: 0.5) == 2 * d) }
+        // A rising metric's reference (all-ones absent with probability ≥ level) is the complement.
+        #expect(WendelCrossing.reference(level: 0.9, d: 20, direction: .rising)
+                    == WendelCrossing.smallestN(d: 20, probabilityAtMost: 0.1))
+    }
+
+    /// The search on the real all_ones metric of Gaussian X (cell streams, no solver): the located
+    /// interval holds Wendel's exact crossing at d = 10, 20, 50. Level 0.5 only, to keep the suite
+    /// short: deciding the all-ones pattern near n = 2d is the slow part (about a minute of CPU for
+    /// d = 50; `neurec boundary --metric all_ones --d 10 20 50 --max-trials 160` checks both levels,
+    /// see README "Boundary search").
+    @Test func allOnesSearchContainsWendel() throws {
+        let experiment = ExperimentSpec(planted: .linear, learned: .skip, fitting: .relaxed,
+                                        grid: InstanceGrid(nValues: [20], dValues: [10], trials: 1), metrics: [.allOnes])
+        let spec = BoundarySpec(experiment: experiment, metric: .allOnes, dValues: [10, 20, 50],
+                                settings: BoundarySearchSettings(levels: [0.5], initialTrials: 10, maxTrials: 80))
+        let runner = ExperimentRunner(cache: nil, jobs: 2, progress: .quiet)
+        let result = try spec.run { try runner.run($0) }
+        for row in result.rows {
+            for e in row.estimates {
+                let wendel = result.wendelReference(level: e.level, d: row.d)
+                let upper = try #require(e.upper)
+                #expect(e.lower <= wendel && wendel <= upper, "d = \(row.d), level \(e.level): [\(e.lower), \(upper)] vs Wendel \(wendel)")
+            }
+        }
+    }
+}
