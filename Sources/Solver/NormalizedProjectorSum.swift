@@ -7,8 +7,8 @@ import LinearAlgebra
 ///
 /// U_j (orthonormal, zero outside pattern j's n_j rows) is fixed and only η_j changes, so the
 /// projector P_j = U_jU_jᵀ on the pattern's rows could be formed once and scattered each iteration.
-/// Kept for all p patterns those projectors hold Σ n_j² ≈ n²p/4 numbers (2 GB at (1000, 250)), so
-/// they are kept only up to `SolverSettings.normalizedProjectorCache` numbers; every other pattern's P_j is formed again in
+/// Kept for all p patterns those projectors hold Σ n_j(n_j+1)/2 ≈ n²p/8 numbers (1 GB at (1000, 250)),
+/// so they are kept only up to `SolverSettings.normalizedProjectorCache` numbers; every other pattern's P_j is formed again in
 /// each iteration from its U_j rows by one n_j×r_j syrk (BLAS-3, n_j²r_j flops) into a scratch
 /// block. Both ways compute P_j by the same syrk and add η_j² P_j by the same scatter, so the
 /// normal matrix does not depend on which patterns were cached.
@@ -16,7 +16,9 @@ struct NormalizedProjectorSum {
     /// The blocks (indices into the conic form's blocks) and their pattern factors.
     let blocks: [Int]
     private let factors: [PatternFactor]
-    /// P_j on the pattern's rows (full n_j×n_j, lower triangle used), nil beyond the budget.
+    /// The lower triangle of P_j on the pattern's rows, packed by columns (n_j(n_j+1)/2 numbers:
+    /// the scatter reads nothing else, so twice as many patterns fit the budget as with full
+    /// n_j×n_j blocks and it streams half the memory); nil beyond the budget.
     private let cached: [[Double]?]
     private var scratch: [Double]
 
@@ -25,13 +27,17 @@ struct NormalizedProjectorSum {
         factors = blocks.map { form.factors[$0]! }
         var budget = cacheBudget
         var cached: [[Double]?] = []
+        let widest = factors.map { $0.rows.count }.max() ?? 0
+        var full = [Double](repeating: 0, count: widest * widest)
         for f in factors {
-            let nj = f.rows.count
-            if nj * nj <= budget {
-                budget -= nj * nj
-                var p = [Double](repeating: 0, count: nj * nj)
-                Self.projector(f, into: &p)
-                cached.append(p)
+            let nj = f.rows.count, packedCount = nj * (nj + 1) / 2
+            if packedCount <= budget {
+                budget -= packedCount
+                Self.projector(f, into: &full)
+                var packed = [Double](repeating: 0, count: packedCount)
+                var o = 0
+                for b in 0..<nj { for a in b..<nj { packed[o] = full[a + b * nj]; o += 1 } }
+                cached.append(packed)
             } else {
                 cached.append(nil)
             }
@@ -41,7 +47,7 @@ struct NormalizedProjectorSum {
         scratch = [Double](repeating: 0, count: largest * largest)
     }
 
-    /// Lower triangle of U_jU_jᵀ on the pattern's rows.
+    /// Lower triangle of U_jU_jᵀ on the pattern's rows (full n_j×n_j storage).
     private static func projector(_ f: PatternFactor, into p: UnsafeMutablePointer<Double>) {
         let nj = f.rows.count, r = f.rank
         guard nj > 0 && r > 0 else { return }
@@ -59,20 +65,30 @@ struct NormalizedProjectorSum {
         var flops = 0.0
         scratch.withUnsafeMutableBufferPointer { sp in
             for (k, f) in factors.enumerated() {
-                let rows = f.rows, nj = rows.count, e2 = etaSquared[k]
-                func scatter(_ base: UnsafePointer<Double>) {
-                    // Rows increase, so the lower triangle lands in M's lower triangle.
-                    for b in 0..<nj {
-                        let col = rows[b] * n
-                        for a in b..<nj { m[rows[a] + col] += e2 * base[a + b * nj] }
-                    }
-                }
-                if let p = cached[k] {
-                    p.withUnsafeBufferPointer { scatter($0.baseAddress!) }
-                } else {
+                let nj = f.rows.count, e2 = etaSquared[k]
+                if cached[k] == nil {
                     Self.projector(f, into: sp.baseAddress!)
-                    scatter(sp.baseAddress!)
                     flops += Double(nj * nj * f.rank)
+                }
+                // Pointers, not array subscripts: this loop touches Σ n_j²/2 entries of M per
+                // iteration and was a sixth of a (400, 100) relaxed solve with the arrays' checks.
+                f.rows.withUnsafeBufferPointer { rows in
+                    /// Column b's lower part (n_j − b numbers) starts at `base` and the next one
+                    /// `stride(b)` numbers further on.
+                    func scatter(_ base: UnsafePointer<Double>, stride: (Int) -> Int) {
+                        var source = base
+                        // Rows increase, so the lower triangle lands in M's lower triangle.
+                        for b in 0..<nj {
+                            let column = m + rows[b] * n
+                            for t in 0..<(nj - b) { column[rows[b + t]] += e2 * source[t] }
+                            source += stride(b)
+                        }
+                    }
+                    if let p = cached[k] {
+                        p.withUnsafeBufferPointer { scatter($0.baseAddress!) { nj - $0 } }
+                    } else {
+                        scatter(sp.baseAddress!) { _ in nj + 1 }
+                    }
                 }
                 flops += Double(nj * nj)
             }

@@ -92,9 +92,10 @@ public struct SolverSettings: Sendable, Equatable {
     public var relaxThenVerify: Bool = true
     /// Normalization programs: how many numbers of fixed projectors U_jU_jᵀ the normal matrix keeps
     /// between iterations (NormalizedProjectorSum.swift); the other patterns' projectors are formed
-    /// again each iteration. 2²⁴ (128 MiB): every pattern up to about (n, d) = (400, 100); memory
-    /// stays flat beyond. Results do not depend on it.
-    public var normalizedProjectorCache: Int = 1 << 24
+    /// again each iteration. 2²⁶ (512 MiB; each projector kept as its packed lower triangle): every
+    /// pattern up to about (n, d) = (800, 200), half of them at (1000, 250) (2.6 GB in all there);
+    /// memory stays flat beyond. Results do not depend on it.
+    public var normalizedProjectorCache: Int = 1 << 26
 
     // The span check of equality forms (labels outside the blocks' span make them infeasible).
 
