@@ -134,9 +134,28 @@ final class ConicForm {
         for i in 0..<n { out[rOffset + i] += alpha * 2 * x[rOffset + i] }
     }
 
+    /// Buffers of the forward and adjoint products (d×B neurons, n×B products and masks, d×B back
+    /// products), reused: at (2000, 500) each n×B one is 32 MB, and allocating, zero-filling and
+    /// page-faulting fresh ones for every product cost ~10 % of a solve.
+    private var neuronBuffer = Matrix<Double>(rows: 0, columns: 0)
+    private var productBuffer = Matrix<Double>(rows: 0, columns: 0)
+    private var maskedBuffer = Matrix<Double>(rows: 0, columns: 0)
+    private var backBuffer = Matrix<Double>(rows: 0, columns: 0)
+
+    /// `buffer` resized to rows×columns; its old entries are kept only when the size is unchanged.
+    private static func ensureSize(_ buffer: inout Matrix<Double>, rows: Int, columns: Int) {
+        if buffer.rows != rows || buffer.columns != columns { buffer = Matrix(rows: rows, columns: columns) }
+    }
+
     /// The d×B matrix of M_j w_j: each block's neuron in R^d.
     func neurons(_ x: [Double]) -> Matrix<Double> {
-        var u = Matrix<Double>(rows: d, columns: blockCount, columnMajor: [Double](repeating: 0, count: d * blockCount))
+        var u = Matrix<Double>(rows: d, columns: blockCount)
+        writeNeurons(x, into: &u)
+        return u
+    }
+
+    /// Every column of `u` (d×B) is overwritten.
+    private func writeNeurons(_ x: [Double], into u: inout Matrix<Double>) {
         x.withUnsafeBufferPointer { xp in
             u.storage.withUnsafeMutableBufferPointer { up in
                 for j in 0..<blockCount {
@@ -149,17 +168,19 @@ final class ConicForm {
                 }
             }
         }
-        return u
     }
 
     /// A x and the sign-constraint values S_j w_j (the nonnegative slice of −G x), from one n×d×B product.
     func forward(_ x: [Double]) -> (ax: [Double], snn: [Double]) { forwardMasked(x) }
 
     private func forwardMasked(_ x: [Double]) -> (ax: [Double], snn: [Double]) {
-        let z = product(X, neurons(x))
+        Self.ensureSize(&neuronBuffer, rows: d, columns: blockCount)
+        Self.ensureSize(&productBuffer, rows: n, columns: blockCount)
+        writeNeurons(x, into: &neuronBuffer)
+        Matrix.gemm(X, neuronBuffer, into: &productBuffer)
         var ax = [Double](repeating: 0, count: n)
         var snn = [Double](repeating: 0, count: mNN)
-        z.storage.withUnsafeBufferPointer { z in
+        productBuffer.storage.withUnsafeBufferPointer { z in
             aMask.storage.withUnsafeBufferPointer { a in
                 cMask.storage.withUnsafeBufferPointer { cm in
                     for j in 0..<blockCount {
@@ -178,20 +199,21 @@ final class ConicForm {
     func addAdjoint(_ v: [Double]?, _ zNN: [Double]?, into out: inout [Double]) { addAdjointMasked(v, zNN, into: &out) }
 
     private func addAdjointMasked(_ v: [Double]?, _ zNN: [Double]?, into out: inout [Double]) {
-        var q = Matrix<Double>(rows: n, columns: blockCount, columnMajor: [Double](repeating: 0, count: n * blockCount))
-        q.storage.withUnsafeMutableBufferPointer { q in
+        Self.ensureSize(&maskedBuffer, rows: n, columns: blockCount)
+        Self.ensureSize(&backBuffer, rows: d, columns: blockCount)
+        maskedBuffer.storage.withUnsafeMutableBufferPointer { q in
             aMask.storage.withUnsafeBufferPointer { a in
                 cMask.storage.withUnsafeBufferPointer { cm in
                     for j in 0..<blockCount {
                         let o = j * n
-                        if let v { for i in 0..<n { q[o + i] = a[o + i] * v[i] } }
+                        if let v { for i in 0..<n { q[o + i] = a[o + i] * v[i] } } else { for i in 0..<n { q[o + i] = 0 } }
                         if let zNN, nnOffset[j] >= 0 { for i in 0..<n { q[o + i] -= cm[o + i] * zNN[nnOffset[j] + i] } }
                     }
                 }
             }
         }
-        let back = product(X, q, transA: .transpose)
-        back.storage.withUnsafeBufferPointer { bp in
+        Matrix.gemm(X, maskedBuffer, transA: .transpose, into: &backBuffer)
+        backBuffer.storage.withUnsafeBufferPointer { bp in
             out.withUnsafeMutableBufferPointer { op in
                 for j in 0..<blockCount {
                     let col = bp.baseAddress! + j * d, o = op.baseAddress! + xOffset[j] + 1

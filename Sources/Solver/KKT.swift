@@ -13,9 +13,19 @@ protocol KKTSolver: AnyObject {
     /// Factors for the current scaling of the cones; false when the system is numerically singular.
     func factor() -> Bool
     func solve(bx: [Double], by: [Double], bz: [Double]) -> (dx: [Double], dy: [Double], dz: [Double])
+    /// `solve`, plus Aᵀdy (x layout) when the solver formed it on the way, nil otherwise: the
+    /// refinement and the dual residual then need not form it again (one n×d×B product each).
+    func solveWithAdjoint(bx: [Double], by: [Double], bz: [Double]) -> (dx: [Double], dy: [Double], dz: [Double], adjointOfDy: [Double]?)
     /// Time and floating-point operations spent forming the n×n normal matrix (benchmark).
     var formationSeconds: Double { get }
     var formationFlops: Double { get }
+}
+
+extension KKTSolver {
+    func solveWithAdjoint(bx: [Double], by: [Double], bz: [Double]) -> (dx: [Double], dy: [Double], dz: [Double], adjointOfDy: [Double]?) {
+        let (dx, dy, dz) = solve(bx: bx, by: by, bz: bz)
+        return (dx, dy, dz, nil)
+    }
 }
 
 /// The full KKT matrix, formed densely and solved by LU: no structure used, so it checks the

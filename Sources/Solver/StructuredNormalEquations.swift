@@ -56,6 +56,11 @@ final class StructuredNormalEquations: KKTSolver {
     private var projectorSum: NormalizedProjectorSum
     private var scratchC: [Double]
     private var rStack: Matrix<Double>
+    /// n×n, n×B, d×B and n×B buffers of every factorization, reused (see ConicForm's product buffers).
+    private var normal: Matrix<Double>
+    private var etaMask = Matrix<Double>(rows: 0, columns: 0)
+    private var tailDirections = Matrix<Double>(rows: 0, columns: 0)
+    private var tailProducts = Matrix<Double>(rows: 0, columns: 0)
     var formationSeconds = 0.0
     var formationFlops = 0.0
 
@@ -89,6 +94,12 @@ final class StructuredNormalEquations: KKTSolver {
         hOffset = ho
         hFactors = [Double](repeating: 0, count: total)
         mFactor = [Double](repeating: 0, count: n * n)
+        normal = Matrix(rows: n, columns: n)
+        if !um.isEmpty {
+            etaMask = Matrix(rows: n, columns: um.count)
+            tailDirections = Matrix(rows: form.d, columns: um.count)
+            tailProducts = Matrix(rows: n, columns: um.count)
+        }
         rColumns = um.count + un.count
         rStack = Matrix(rows: n, columns: rColumns, columnMajor: [Double](repeating: 0, count: n * rColumns))
         // Rows of each pattern, and for each signed block the compressed rows of X M_j (U_j for normalized).
@@ -125,17 +136,16 @@ final class StructuredNormalEquations: KKTSolver {
         let start = DispatchTime.now().uptimeNanoseconds
         var flops = 0.0
         let d = form.d
-        var m = Matrix<Double>(rows: n, columns: n, columnMajor: [Double](repeating: 0, count: n * n))
+        normal.storage.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
         // Identity parts of the masked unsigned blocks: G ∘ (D diag(η²) Dᵀ).
         if !unsignedMasked.isEmpty {
-            var dEta = Matrix<Double>(rows: n, columns: unsignedMasked.count, columnMajor: [Double](repeating: 0, count: n * unsignedMasked.count))
             for (k, j) in unsignedMasked.enumerated() {
                 let eta = tailScaling(j).eta
-                for i in 0..<n { dEta.storage[k * n + i] = form.aMask.storage[j * n + i] * eta }
+                for i in 0..<n { etaMask.storage[k * n + i] = form.aMask.storage[j * n + i] * eta }
             }
             // Lower triangle only: Cholesky reads nothing else.
-            m.storage.withUnsafeMutableBufferPointer { mm in
-                dEta.storage.withUnsafeBufferPointer { de in
+            normal.storage.withUnsafeMutableBufferPointer { mm in
+                etaMask.storage.withUnsafeBufferPointer { de in
                     Double.syrk(false, n, unsignedMasked.count, 1, de.baseAddress!, n, 0, mm.baseAddress!, n)
                 }
                 gram.storage.withUnsafeBufferPointer { g in for j in 0..<n { for i in j..<n { mm[i + j * n] *= g[i + j * n] } } }
@@ -145,16 +155,15 @@ final class StructuredNormalEquations: KKTSolver {
         var col = 0
         // Rank-one parts √2 η_j D_j X w̄₁ of the masked unsigned blocks, from one n×d×q product.
         if !unsignedMasked.isEmpty {
-            var w1 = Matrix<Double>(rows: d, columns: unsignedMasked.count)
             for (k, j) in unsignedMasked.enumerated() {
                 let part = tailScaling(j).direction
-                for a in 0..<d { w1.storage[k * d + a] = part[part.startIndex + a] }
+                for a in 0..<d { tailDirections.storage[k * d + a] = part[part.startIndex + a] }
             }
-            let xw = product(form.X, w1)
+            Matrix.gemm(form.X, tailDirections, into: &tailProducts)
             flops += 2 * Double(n * d * unsignedMasked.count)
             rStack.storage.withUnsafeMutableBufferPointer { rs in
                 form.aMask.storage.withUnsafeBufferPointer { am in
-                    xw.storage.withUnsafeBufferPointer { xp in
+                    tailProducts.storage.withUnsafeBufferPointer { xp in
                         for (k, j) in unsignedMasked.enumerated() {
                             let f = 2.squareRoot() * tailScaling(j).eta
                             for i in 0..<n { rs[col * n + i] = f * am[j * n + i] * xp[k * n + i] }
@@ -188,7 +197,7 @@ final class StructuredNormalEquations: KKTSolver {
                     col += 1
                 }
             }
-            flops += m.storage.withUnsafeMutableBufferPointer { projectorSum.add(etaSquared: etaSquared, into: $0.baseAddress!, n: n) }
+            flops += normal.storage.withUnsafeMutableBufferPointer { projectorSum.add(etaSquared: etaSquared, into: $0.baseAddress!, n: n) }
         }
         // Sign-constrained blocks: batched Xᵀ Λ_j X, per-block Cholesky, then the block's n_j×n_j
         // contribution E_j L_j⁻ᵀ (E_j L_j⁻ᵀ)ᵀ on its pattern's rows only (E_j = [0 | (X M_j) rows of D_j]).
@@ -209,7 +218,7 @@ final class StructuredNormalEquations: KKTSolver {
             let maxRank = signedBlocks.map { form.ranks[$0] }.max() ?? 0
             var proj = [Double](repeating: 0, count: maxRank * maxRank)
             hFactors.withUnsafeMutableBufferPointer { hf in
-              m.storage.withUnsafeMutableBufferPointer { mm in
+              normal.storage.withUnsafeMutableBufferPointer { mm in
                 packed.storage.withUnsafeBufferPointer { pk in
                   compressed.withUnsafeBufferPointer { cp in
                     scratchE.withUnsafeMutableBufferPointer { ep in
@@ -267,21 +276,24 @@ final class StructuredNormalEquations: KKTSolver {
         // M += R Rᵀ.
         if rColumns > 0 {
             rStack.storage.withUnsafeBufferPointer { r in
-                m.storage.withUnsafeMutableBufferPointer { mm in
+                normal.storage.withUnsafeMutableBufferPointer { mm in
                     Double.syrk(false, n, rColumns, 1, r.baseAddress!, n, 1, mm.baseAddress!, n)
                 }
             }
             flops += Double(n * n * rColumns)
         }
-        if form.approx { for i in 0..<n { m.storage[i * n + i] += form.beta / 2 } }
+        if form.approx { for i in 0..<n { normal.storage[i * n + i] += form.beta / 2 } }
         var maxDiag = 0.0
-        for i in 0..<n { maxDiag = max(maxDiag, m.storage[i * n + i]) }
+        for i in 0..<n { maxDiag = max(maxDiag, normal.storage[i * n + i]) }
         // Late in the iteration M is PD only in exact arithmetic (inactive blocks have η → 0); raise the
         // shift until Cholesky succeeds; the full-system refinement removes its effect.
         var shift = settings.normalRegularization
         var info = 0
         repeat {
-            mFactor = m.storage
+            // Copied in place: assigning the array would allocate a fresh n×n copy on the next write.
+            mFactor.withUnsafeMutableBufferPointer { f in
+                normal.storage.withUnsafeBufferPointer { f.baseAddress!.update(from: $0.baseAddress!, count: n * n) }
+            }
             for i in 0..<n { mFactor[i * n + i] += shift * max(maxDiag, 1e-300) }
             info = mFactor.withUnsafeMutableBufferPointer { PointerKernels.cholesky($0.baseAddress!, n: n, lda: n) }
             flops += Double(n * n * n) / 3
@@ -333,14 +345,22 @@ final class StructuredNormalEquations: KKTSolver {
     }
 
     func solve(bx: [Double], by: [Double], bz: [Double]) -> (dx: [Double], dy: [Double], dz: [Double]) {
+        let (dx, dy, dz, _) = solveWithAdjoint(bx: bx, by: by, bz: bz)
+        return (dx, dy, dz)
+    }
+
+    func solveWithAdjoint(bx: [Double], by: [Double], bz: [Double]) -> (dx: [Double], dy: [Double], dz: [Double], adjointOfDy: [Double]?) {
         let wz = cones.W2(bz, inverse: true)
         var q = bx
         form.addGTranspose(wz, into: &q)
         let g = applyHInverse(q)
         let dy = solveNormal(minus(form.forward(g).ax, by))
-        form.addAdjoint(dy.scaled(by: -1), nil, into: &q)
+        // Aᵀdy on its own (then subtracted, which rounds like adding Aᵀ(−dy)): the caller reuses it.
+        var adjoint = [Double](repeating: 0, count: q.count)
+        form.addAdjoint(dy, nil, into: &adjoint)
+        q.add(adjoint, scaledBy: -1)
         let dx = applyHInverse(q)
         let dz = cones.W2(minus(form.applyG(dx), bz), inverse: true)
-        return (dx, dy, dz)
+        return (dx, dy, dz, adjoint)
     }
 }
