@@ -38,18 +38,12 @@ func solveConeFreeThenVerify(_ program: ConvexProgram, factors: [PatternFactor],
     let values = product(free.X, free.neurons(outcome.x))
     // The sign rows' violation the full iteration itself accepts (its stop on rz, unit scale).
     let tolerance = settings.approxToleranceFactor * settings.feasibilityTolerance
-    var negated = [Bool](repeating: false, count: free.blockCount)
+    let violations = signViolations(of: values, patterns: program.patterns) { free.patternIndex[$0] }
+    let negated = violations.map { $0.worstAbove < $0.worstBelow }
     var worst = 0.0, worstBlock = -1
-    for j in 0..<free.blockCount {
-        let pattern = free.patternIndex[j], n = free.n
-        var below = 0.0, above = 0.0
-        for i in 0..<n {
-            let signed = (2 * program.patterns.storage[pattern * n + i] - 1) * values.storage[j * n + i]
-            below = max(below, -signed)
-            above = max(above, signed)
-        }
-        negated[j] = above < below
-        if min(below, above) > worst { worst = min(below, above); worstBlock = j }
+    for (j, violation) in violations.enumerated() where min(violation.worstBelow, violation.worstAbove) > worst {
+        worst = min(violation.worstBelow, violation.worstAbove)
+        worstBlock = j
     }
     guard worst <= tolerance && outcome.status == .optimal else {
         if var restricted = solveOnWorkingSet(program, factors: factors, settings: settings, free: free, coneFree: outcome) {

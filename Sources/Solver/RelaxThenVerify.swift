@@ -33,23 +33,10 @@ func verifiedSplit(of relaxed: SolverResult, program: ConvexProgram, settings: S
         for k in 0..<d { neurons[i * d + k] = u[k] }
     }
     let outputs = product(program.X, Matrix(rows: d, columns: p, columnMajor: neurons))
-    var keepsSign = [Bool](repeating: true, count: p)
-    var squaredViolation = 0.0, worstViolation = 0.0
-    outputs.storage.withUnsafeBufferPointer { z in
-        program.patterns.storage.withUnsafeBufferPointer { dp in
-            for i in 0..<p {
-                var belowZero = 0.0, aboveZero = 0.0, worstBelow = 0.0, worstAbove = 0.0
-                for k in 0..<n {
-                    let value = (2 * dp[i * n + k] - 1) * z[i * n + k]
-                    if value < 0 { belowZero += value * value; worstBelow = max(worstBelow, -value) }
-                    else { aboveZero += value * value; worstAbove = max(worstAbove, value) }
-                }
-                keepsSign[i] = belowZero <= aboveZero
-                squaredViolation += min(belowZero, aboveZero)
-                worstViolation = max(worstViolation, keepsSign[i] ? worstBelow : worstAbove)
-            }
-        }
-    }
+    let violations = signViolations(of: outputs, patterns: program.patterns) { $0 }
+    let keepsSign = violations.map { $0.squaredBelow <= $0.squaredAbove }
+    let squaredViolation = violations.reduce(0.0) { $0 + min($1.squaredBelow, $1.squaredAbove) }
+    let worstViolation = zip(violations, keepsSign).reduce(0.0) { max($0, $1.1 ? $1.0.worstBelow : $1.0.worstAbove) }
     guard squaredViolation.squareRoot() <= allowed else { return nil }
     var result = relaxed
     let zero = [Double](repeating: 0, count: d)
@@ -60,4 +47,34 @@ func verifiedSplit(of relaxed: SolverResult, program: ConvexProgram, settings: S
     // Same norms and the same Σ A_i(w_i − v_i) as the cone-free point; only the sign rows are new.
     result.primalResidual = max(relaxed.primalResidual, worstViolation)
     return result
+}
+
+/// How far block j's sign rows (2D − I)·outputs[:, j], with D the pattern `patternOf(j)`, fall below and
+/// rise above zero: the violations of keeping the block (w_j = u_j) or negating it (v_j = −u_j).
+struct SignViolation {
+    var squaredBelow = 0.0, squaredAbove = 0.0
+    var worstBelow = 0.0, worstAbove = 0.0
+}
+
+func signViolations(of outputs: Matrix<Double>, patterns: Matrix<Double>, patternOf: (Int) -> Int) -> [SignViolation] {
+    let n = outputs.rows
+    return outputs.storage.withUnsafeBufferPointer { z in
+        patterns.storage.withUnsafeBufferPointer { dp in
+            (0..<outputs.columns).map { j in
+                let pattern = patternOf(j)
+                var violation = SignViolation()
+                for k in 0..<n {
+                    let value = (2 * dp[pattern * n + k] - 1) * z[j * n + k]
+                    if value < 0 {
+                        violation.squaredBelow += value * value
+                        violation.worstBelow = max(violation.worstBelow, -value)
+                    } else {
+                        violation.squaredAbove += value * value
+                        violation.worstAbove = max(violation.worstAbove, value)
+                    }
+                }
+                return violation
+            }
+        }
+    }
 }
