@@ -47,10 +47,10 @@ public struct PlantedPoint: Sendable {
             guard let factors, patterns.plantedPatterns.count == instance.planted.columns else { return nil }
             for (j, s) in patterns.plantedPatterns.enumerated() {
                 let neuron = instance.planted.column(j)
-                // ŵ_j for normalized neurons; Σ Vᵀ w_j (no normalization) for plain ones.
+                // ŵ_j for normalized neurons; C w_j (no normalization) for plain ones.
                 let coordinates = spec.planted == .normalized
                     ? factors[s].normalizedCoordinates(of: neuron)
-                    : zip(factors[s].v.times(neuron, .transpose), factors[s].singularValues).map { $0 * $1 }
+                    : factors[s].coordinateMap.times(neuron)
                 guard let coordinates else { return nil }
                 blocks[s] = blocks[s].map { $0.adding(coordinates) } ?? coordinates
             }
@@ -166,8 +166,7 @@ public struct PlantedCertificate: Sendable {
                 if let factors {
                     let f = factors[i]
                     guard f.rank > 0 else { continue }  // D_i X = 0: no block
-                    var mapped = f.v.times(g, .transpose)
-                    for k in mapped.indices { mapped[k] /= f.singularValues[k] }
+                    let mapped = f.basis.times(g, .transpose)
                     g = signed ? mapped : [Double](repeating: 0, count: f.rank)
                     g.add(f.u.times(lambda, .transpose), scaledBy: sign)
                 }
@@ -188,11 +187,11 @@ public struct PlantedCertificate: Sendable {
         for i in planted.blocks.keys.sorted() {
             let x = planted.blocks[i]!
             let d = Array(pattern(i))
-            // The neuron's direction in R^d: x itself, or V_i Σ_i⁻¹ x for normalization.
+            // The neuron's direction in R^d: x itself, or M_i x for normalization.
             let direction: [Double]
             if let factors {
                 guard factors[i].rank == x.count else { return nil }
-                direction = factors[i].v.times(zip(x, factors[i].singularValues).map { $0 / $1 })
+                direction = factors[i].basis.times(x)
                 outputs.append(factors[i].u.times(x))
             } else {
                 direction = x

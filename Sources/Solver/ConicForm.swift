@@ -8,7 +8,7 @@ import LinearAlgebra
 /// x stacks one block (t_j, w_j) per norm term, t_j its epigraph variable, and for approx forms
 /// a free residual r ∈ Rⁿ last. Every block's matrix is A_j = σ_j D_j X M_j with σ_j = ±1 (−1 for
 /// the v_i of exact/approx forms), D_j = I for the skip weight w₀, and M_j = I except for
-/// normalized programs, where M_j = V_j Σ_j⁻¹ so that A_j = ±U_j. The n rows of A x = y are the
+/// normalized programs, where M_j is the pattern factor's basis, so that A_j = ±U_j. The n rows of A x = y are the
 /// only coupling between blocks: Σ_j A_j w_j (− r) = y.
 ///
 /// K is one second-order cone per block (s = (t_j, w_j), so G = −I there) followed by the
@@ -28,7 +28,7 @@ final class ConicForm {
     let signed: [Bool]
     /// Index of D_j among the patterns, −1 for w₀.
     let patternIndex: [Int]
-    /// M_j = V_j Σ_j⁻¹ (d×r_j) for normalized blocks.
+    /// M_j (d×r_j, U_j = D_j X M_j) for normalized blocks.
     let basis: [Matrix<Double>?]
     /// The factor of block j's pattern (U_j = D_j X M_j on the pattern's rows) for normalized blocks.
     let factors: [PatternFactor?]
@@ -78,9 +78,7 @@ final class ConicForm {
                 roles.append(pass == 0 ? .w(i) : .v(i)); ranks.append(r); sign.append(pass == 0 ? 1 : -1)
                 signed.append(signedForm); pat.append(i)
                 if let f = factors?[i] {
-                    var m = f.v
-                    for k in 0..<r { m.setColumn(k, to: m.column(k).scaled(by: 1 / f.singularValues[k])) }
-                    basis.append(m); us.append(f)
+                    basis.append(f.basis); us.append(f)
                 } else {
                     basis.append(nil); us.append(nil)
                 }

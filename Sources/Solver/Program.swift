@@ -12,7 +12,13 @@ public enum ProgramForm: String, Sendable, CaseIterable {
     case approx
 }
 
-/// The compact SVD D_i X = U_i Σ_i V_iᵀ truncated to its numerical rank r_i (science §4, normalization).
+/// D_i X = U_i C_i with U_i an orthonormal basis of its column space, r_i = its numerical rank
+/// (science §4, normalization), and M_i a right inverse of C_i, so that U_i = D_i X M_i. The
+/// normalized programs depend on U_i only through its column space (‖w_i‖ and the cones are
+/// invariant under an orthogonal change of basis), so any such basis gives the same programs; the
+/// returned w_i are coordinates in this U_i. Well-conditioned patterns take U_i from the Cholesky
+/// factor of their Gram matrix (`GramBasis`), the others from the compact SVD D_i X = U_i Σ_i V_iᵀ
+/// truncated to numpy's `matrix_rank` rule (C_i = Σ_i V_iᵀ, M_i = V_i Σ_i⁻¹).
 public struct PatternFactor: Sendable {
     /// The rows with D_i = 1, increasing: U_i is zero on every other row.
     public let rows: [Int]
@@ -21,19 +27,20 @@ public struct PatternFactor: Sendable {
     public let compactU: Matrix<Double>
     /// n, the row count of the full U_i.
     public let sampleCount: Int
-    /// Σ_i, r_i values, largest first.
-    public let singularValues: [Double]
-    /// d×r_i, orthonormal columns (V_i, not V_iᵀ).
-    public let v: Matrix<Double>
-    public var rank: Int { singularValues.count }
+    /// C_i (r_i×d): D_i X = U_i C_i, so C_i w is neuron w's output on X in U_i's coordinates.
+    public let coordinateMap: Matrix<Double>
+    /// M_i (d×r_i): U_i = D_i X M_i, so M_i w_i is the neuron of block w_i.
+    public let basis: Matrix<Double>
+    public var rank: Int { compactU.columns }
 
-    public init(rows: [Int], compactU: Matrix<Double>, sampleCount: Int, singularValues: [Double], v: Matrix<Double>) {
-        precondition(compactU.rows == rows.count && compactU.columns == singularValues.count && v.columns == singularValues.count)
+    public init(rows: [Int], compactU: Matrix<Double>, sampleCount: Int, coordinateMap: Matrix<Double>, basis: Matrix<Double>) {
+        precondition(compactU.rows == rows.count && coordinateMap.rows == compactU.columns && basis.columns == compactU.columns
+                     && coordinateMap.columns == basis.rows)
         self.rows = rows
         self.compactU = compactU
         self.sampleCount = sampleCount
-        self.singularValues = singularValues
-        self.v = v
+        self.coordinateMap = coordinateMap
+        self.basis = basis
     }
 
     /// U_i, n×r_i with orthonormal columns and zeros outside the pattern, built on each call from `compactU`.
@@ -46,11 +53,10 @@ public struct PatternFactor: Sendable {
         return Matrix(rows: n, columns: r, columnMajor: full)
     }
 
-    /// ŵ of science §7 for a planted neuron w (d numbers): Σ Vᵀ w / ‖Σ Vᵀ w‖, so U ŵ is the neuron's
-    /// normalized output on X. Nil when Σ Vᵀ w vanishes.
+    /// ŵ of science §7 for a planted neuron w (d numbers): C w / ‖C w‖, so U ŵ is the neuron's
+    /// normalized output on X. Nil when C w vanishes.
     public func normalizedCoordinates(of neuron: [Double]) -> [Double]? {
-        var c = v.times(neuron, .transpose)
-        for k in c.indices { c[k] *= singularValues[k] }
+        let c = coordinateMap.times(neuron)
         let norm = c.norm
         return norm > 0 ? c.scaled(by: 1 / norm) : nil
     }
@@ -103,59 +109,43 @@ public struct ConvexProgram: Sendable {
         return nil
     }
 
-    /// The factors (U_i, Σ_i, V_i) of every pattern, truncated to numerical rank (numpy's
-    /// `matrix_rank` rule, as the fixtures' `ranks`). For `normalized` programs these define the
-    /// coordinates of the returned w_i.
+    /// The factors (U_i, C_i, M_i) of every pattern, of numerical rank r_i (numpy's `matrix_rank`
+    /// rule, as the fixtures' `ranks`). For `normalized` programs these define the coordinates of
+    /// the returned w_i.
     public func patternFactors() throws -> [PatternFactor] {
         let n = self.n, d = self.d
         return try (0..<p).map { i in
-            // The SVD of the pattern's rows only (the other rows of D_i X are zero); U gets them back.
+            // The pattern's rows only (the other rows of D_i X are zero); U gets them back.
             let rows = (0..<n).filter { patterns.storage[i * n + $0] != 0 }
             var compact = [Double](repeating: 0, count: rows.count * d)
             for a in 0..<d { for (k, row) in rows.enumerated() { compact[a * rows.count + k] = X.storage[a * n + row] } }
             let m = rows.count
             let a = Matrix(rows: m, columns: d, columnMajor: compact)
-            let uc: Matrix<Double>, sv: [Double], vc: Matrix<Double>
-            if let fast = Self.wellConditionedFactors(a) {
-                (uc, sv, vc) = fast
-            } else {
-                let f = try SVD(a)
-                // numpy's matrix_rank rule for the full n×d matrix D_i X.
-                let r = f.rank(tolerance: (f.singularValues.first ?? 0) * Double(max(n, d)) * Double.ulpOfOne)
-                var v = [Double](repeating: 0, count: d * r)
-                for k in 0..<r { for b in 0..<d { v[k * d + b] = f.vt.storage[k + b * f.vt.rows] } }
-                (uc, sv, vc) = (Matrix(rows: m, columns: r, columnMajor: Array(f.u.storage.prefix(m * r))),
-                                Array(f.singularValues.prefix(r)), Matrix(rows: d, columns: r, columnMajor: v))
+            // Orthonormal to 1e-12 per entry on average, as the SVD's; a Gram basis that misses it
+            // (cond(D_i X) ≳ 100, or rank deficiency, where the rank rule needs the singular values)
+            // gives way to the SVD.
+            if let fast = GramBasis(a, tolerance: 1e-12 * Double(max(min(m, d), 1))) {
+                return PatternFactor(rows: rows, compactU: fast.q, sampleCount: n, coordinateMap: fast.coordinates, basis: fast.rightInverse)
             }
-            return PatternFactor(rows: rows, compactU: uc, sampleCount: n, singularValues: sv, v: vc)
+            let f = try SVD(a)
+            // numpy's matrix_rank rule for the full n×d matrix D_i X.
+            let r = f.rank(tolerance: (f.singularValues.first ?? 0) * Double(max(n, d)) * Double.ulpOfOne)
+            var basis = Matrix<Double>(rows: d, columns: r), coordinates = Matrix<Double>(rows: r, columns: d)
+            for k in 0..<r {
+                for b in 0..<d {
+                    let vbk = f.vt.storage[k + b * f.vt.rows]
+                    basis[b, k] = vbk / f.singularValues[k]
+                    coordinates[k, b] = vbk * f.singularValues[k]
+                }
+            }
+            return PatternFactor(rows: rows, compactU: Matrix(rows: m, columns: r, columnMajor: Array(f.u.storage.prefix(m * r))),
+                                 sampleCount: n, coordinateMap: coordinates, basis: basis)
         }
-    }
-
-    /// The thin SVD of a full-rank, well-conditioned A (m×d) from the eigendecomposition of its
-    /// smaller Gram matrix, or nil when cond(A) > 100, where squaring the condition number would
-    /// cost accuracy (and where the rank decision needs the SVD). U (or V) = A V Σ⁻¹ (Aᵀ U Σ⁻¹) then
-    /// has orthonormal columns to ~ε·cond² ≤ 1e-12.
-    static func wellConditionedFactors(_ a: Matrix<Double>) -> (u: Matrix<Double>, singularValues: [Double], v: Matrix<Double>)? {
-        let m = a.rows, d = a.columns, k = min(m, d)
-        guard k > 0, let eig = try? a.gram(m >= d ? .transpose : .none).symmetricEigen() else { return nil }
-        let top = eig.values.last ?? 0, bottom = eig.values.first ?? 0
-        guard top > 0, bottom > 0, bottom * 1e4 >= top else { return nil }
-        // Eigenvalues ascending: reverse to the SVD's order.
-        let sigma = eig.values.reversed().map { $0.squareRoot() }
-        var q = [Double](repeating: 0, count: k * k)
-        for c in 0..<k { for i in 0..<k { q[c * k + i] = eig.vectors.storage[(k - 1 - c) * k + i] } }
-        let basis = Matrix(rows: k, columns: k, columnMajor: q)
-        var other = m >= d ? Matrix.product(a, basis) : Matrix.product(a, basis, transA: .transpose)
-        let rows = other.rows
-        other.storage.withUnsafeMutableBufferPointer { o in
-            for c in 0..<k { for i in 0..<rows { o[c * rows + i] /= sigma[c] } }
-        }
-        return m >= d ? (other, sigma, basis) : (basis, sigma, other)
     }
 
     /// The network of science §4 "Mapping a solution back" evaluated on new data (rows of `xTest`):
     /// skip/plain: X w₀ + Σ[(X w_i)_+ − (X v_i)_+]. For `normalized` each block is the neuron
-    /// u_i = V_i Σ_i⁻¹ w_i with output weight ‖w_i‖ behind a normalization layer evaluated on
+    /// u_i = M_i w_i with output weight ‖w_i‖ behind a normalization layer evaluated on
     /// `xTest` itself: Σ ‖w_i‖ (X u_i)_+ / ‖(X u_i)_+‖ − (the same for v_i); on the training X this
     /// reproduces Σ U_i (w_i − v_i) whenever the cones hold.
     public func networkOutput(_ result: SolverResult, on xTest: Matrix<Double>,
@@ -167,10 +157,7 @@ public struct ConvexProgram: Sendable {
         func addNeurons(_ blocks: [[Double]], sign: Double) {
             for (i, wi) in blocks.enumerated() where !wi.isEmpty {
                 var u = wi
-                if let f = fs?[i] {
-                    for k in u.indices { u[k] /= f.singularValues[k] }
-                    u = f.v.times(u)
-                }
+                if let f = fs?[i] { u = f.basis.times(u) }
                 var z = xTest.times(u)
                 for k in z.indices { z[k] = max(z[k], 0) }
                 var weight = sign

@@ -67,7 +67,7 @@ import Testing
         let planted = (json["planted_patterns"] as! [Int])[0]
         let wTrue = (json["w_true"] as! [[Double]])[0]
         let factors = try program.patternFactors()
-        #expect(result.patternFactors?.map(\.singularValues) == factors.map(\.singularValues))
+        #expect(result.patternFactors?.map(\.coordinateMap) == factors.map(\.coordinateMap))
         let wHat = try #require(factors[planted].normalizedCoordinates(of: wTrue))
         #expect(minus(wHat, result.w[planted]).norm <= 1e-4)
     }
