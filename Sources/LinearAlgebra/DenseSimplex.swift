@@ -1,8 +1,9 @@
 import COpenBLAS
 
 /// A small dense linear-program solver: maximize cᵀx subject to A·x ≤ b, x ≥ 0, for b ≥ 0, so the
-/// origin is a feasible vertex and no phase one is needed. This is the shape of the all-ones-pattern
-/// test of science §4 (n + 2d rows, 2d variables), the only LP the project solves.
+/// origin is a feasible vertex and no phase one is needed. This is the shape of the phase one that
+/// decides the all-ones pattern (science §4: d rows, n variables, the slacks are the artificials), the
+/// only LP the project solves.
 ///
 /// Tableau simplex: a pivot is one rank-one update of the whole tableau (BLAS dger). Dantzig's rule
 /// picks the entering column; after a run of degenerate pivots (b has many zeros here) it switches to

@@ -11,9 +11,7 @@ public enum AllOnesPattern {
     /// - a vector y in null Xᵀ with y > 0 proves it does not.
     /// Both are searched for by alternating projections between the subspace and the shifted orthant
     /// {z ≥ 1} (each step two products with the thin U of X), which converge when the cone they
-    /// look for has an interior. When neither is found, the LP max 1ᵀX·u s.t. X·u ≥ 0, −1 ≤ u ≤ 1 has
-    /// a positive optimum iff such u exists (X·u ≠ 0 for full column rank, and a nonzero X·u ≥ 0 has
-    /// 1ᵀX·u > 0).
+    /// look for has an interior. When neither is found, an LP decides (`existsByLinearProgram`).
     public static func exists(for x: Matrix<Double>) -> Bool {
         let n = x.rows, d = x.columns
         guard n > 0 && d > 0 else { return d > 0 }
@@ -57,26 +55,44 @@ public enum AllOnesPattern {
     }
 
     /// The decision by the LP alone (for a full-column-rank X), without the certificates.
+    ///
+    /// It decides Stiemke's side: is there y > 0 with Xᵀy = 0? Scaling y to y = 1 + w with w ≥ 0, that is
+    /// the feasibility of Xᵀw = −s, w ≥ 0, where s = Xᵀ1. Its phase one, with the rows signed so that the
+    /// right-hand side h = |s| is nonnegative and the artificials a = h − M·w start as the basis, is
+    ///   max 1ᵀM·w  s.t.  M·w ≤ h, w ≥ 0     (M = −diag(sign s)·Xᵀ, d × n),
+    /// whose optimum Σh − min 1ᵀa equals Σh exactly when such y exists, i.e. when the pattern does not.
+    /// Its LP dual is max sᵀu s.t. X·u ≥ 0 and u bounded by 1 on the side of sign s (science §4's LP with
+    /// half of its box), so the gap Σh − optimum is at least science §4's optimum and zero exactly when it is.
+    ///
+    /// Why this side: science §4's LP starts at u = 0, a vertex at which all n constraints X·u ≥ 0 are
+    /// tight. Near n ≈ 2d its simplex stalled there for tens of thousands of degenerate pivots (7 of the
+    /// 10 LPs of a (400, 100) recovery grid hit 50,000 pivots and answered "no" by default, wrongly in
+    /// 3). Here the start a = |s| > 0 is not degenerate for X in general position, and the simplex runs
+    /// a few d pivots on a (d + 1) × (n + d + 1) tableau.
     public static func existsByLinearProgram(_ x: Matrix<Double>) -> Bool {
         let n = x.rows, d = x.columns
-        // u = p − q with 0 ≤ p, q ≤ 1 puts the LP in the form max cᵀz, A·z ≤ b, z ≥ 0, b ≥ 0.
-        var a = Matrix<Double>(rows: n + 2 * d, columns: 2 * d)
-        for j in 0..<d {
-            for i in 0..<n {
-                a[i, j] = -x[i, j]
-                a[i, d + j] = x[i, j]
-            }
-            a[n + j, j] = 1
-            a[n + d + j, d + j] = 1
+        let s = x.times([Double](repeating: 1, count: n), .transpose)
+        var m = Matrix<Double>(rows: d, columns: n)
+        for i in 0..<n {
+            for j in 0..<d { m[j, i] = s[j] < 0 ? x[i, j] : -x[i, j] }
         }
-        let b: [Double] = Array(repeating: 0, count: n) + Array(repeating: 1, count: 2 * d)
-        let columnSums = x.times([Double](repeating: 1, count: n), .transpose)
-        let c: [Double] = columnSums + columnSums.scaled(by: -1)
-        // A positive objective below this is rounding, not a direction: 1ᵀX·u ≤ Σ‖x_i‖·√d over the box.
+        let h = s.map(abs)
+        let c = m.times([Double](repeating: 1, count: d), .transpose)
+        let reachable = h.reduce(0, +)
+        // A gap below this is rounding, not a direction: science §4's objective 1ᵀX·u ≤ Σ‖x_i‖·√d over
+        // the box, and the gap is at least that optimum.
         let rowNormSum = (0..<n).reduce(0.0) { $0 + x.row($1).norm }
         let threshold = 1e-9 * rowNormSum * Double(d).squareRoot()
-        let result = DenseSimplex().maximize(c: c, a: a, b: b, stopAbove: threshold)
-        return result.objective > threshold
+        var simplex = DenseSimplex()
+        var result = simplex.maximize(c: c, a: m, b: h, stopAbove: reachable - threshold)
+        if result.status == .iterationLimit {
+            // Only rounding can make the simplex cycle; Bland's rule from the first pivot cannot.
+            simplex.degenerateRunBeforeBland = 0
+            result = simplex.maximize(c: c, a: m, b: h, stopAbove: reachable - threshold)
+        }
+        precondition(result.status == .optimal || result.status == .thresholdReached,
+                     "the all-ones LP (n \(n), d \(d)) ended \(result.status) after \(result.pivots) pivots")
+        return result.status == .optimal && result.objective <= reachable - threshold
     }
 
     /// Wendel's theorem: the probability that n points drawn from a distribution symmetric about the
