@@ -13,7 +13,7 @@ import LinearAlgebra
 /// stay below 0.9 (README). So μ is searched for (`coneDualMultipliers`); patterns it cannot certify
 /// join S and the restricted program is solved again. Nil (→ the direct solve) when S would pass half
 /// the patterns or the rounds together more than all of them, after four rounds, or when a restricted
-/// solve finds no minimizer (an exact program on S can be infeasible: y out of reach of S's blocks
+/// solve is not `optimal` (an exact program on S can be infeasible: y out of reach of S's blocks
 /// within their cones).
 func solveOnPatternWorkingSet(_ program: ConvexProgram, relaxed: SolverResult, settings: SolverSettings,
                               start: UInt64) -> SolverResult? {
@@ -47,14 +47,14 @@ func solveOnPatternWorkingSet(_ program: ConvexProgram, relaxed: SolverResult, s
         iterations += r.iterations
         normalSeconds += r.normalMatrixSeconds
         normalFlops += r.normalMatrixFlops
-        // A stalled restricted solve (`almostOptimal`) is kept as such: the direct solve of these
-        // ill-conditioned instances stalls as well; its λ must still pass the check.
-        guard r.status.hasMinimizer, let lambda = r.lambda, let restrictedMultipliers = r.signMultipliers else {
+        // A stalled restricted solve (`almostOptimal`) goes to the direct solve too, which may reach
+        // the full tolerance (approx fixtures do): the working set never makes a status worse.
+        guard r.status == .optimal, let lambda = r.lambda, let restrictedMultipliers = r.signMultipliers else {
             if trace { FileHandle.standardError.write(Data("working set of \(members.count) patterns, round \(round): \(r.status.name), solving the program itself\n".utf8)) }
             return nil
         }
         let outside = (0..<p).filter { !inSet[$0] }
-        let certificate = coneDualMultipliers(lambda: lambda, program: program, patterns: outside)
+        let certificate = coneDualMultipliers(lambda: lambda, program: program, patterns: outside, settings: settings)
         let offenders = outside.indices.filter { !certificate.holds[$0] }
         if trace {
             FileHandle.standardError.write(Data("working set of \(members.count) patterns, round \(round): \(r.iterations) iterations, \(certificate.searched) blocks outside needed μ ≠ 0, \(certificate.projectionSteps) projection steps, \(offenders.count) not certified\n".utf8))
@@ -120,7 +120,7 @@ let coneDualSlack = 1e-3
 /// s ∘ X(a + Xᵀ(s ∘ μ)) is Lipschitz with constant ‖X‖₂², runs on all blocks at once (two n×d×q
 /// products per step) until each block's norm is `coneDualSlack` below its weight, or 400 steps.
 func coneDualMultipliers(lambda: [Double], program: ConvexProgram, patterns: [Int],
-                         settings: SolverSettings = SolverSettings()) -> ConeDualCertificate {
+                         settings: SolverSettings) -> ConeDualCertificate {
     let zero = [Double](repeating: 0, count: program.n)
     var certificate = ConeDualCertificate(holds: [Bool](repeating: true, count: patterns.count),
                                           multipliers: [(plus: [Double], minus: [Double])](repeating: (zero, zero), count: patterns.count))
