@@ -8,11 +8,12 @@ public enum SolveRoute: String, Sendable, CaseIterable {
     /// Exact or approx form: the cone-free program's minimizer split into blocks that satisfy their
     /// cones, which makes it a minimizer of the program itself; the conic program was never solved.
     case relaxedVerified = "relaxed_verified"
-    /// Exact or approx form: the cone-free minimizer failed the check, and the program itself was
-    /// then solved (its time includes the cone-free attempt).
+    /// Exact or approx form: the cone-free minimizer failed the check, no working set was proved enough,
+    /// and the program itself was then solved (its time includes the attempts before).
     case fallback
-    /// Normalization approx: the cone-free minimizer failed the check, and the approx program was solved
-    /// on a working set of patterns that the dual check then proved enough (NormalizedConeFreeFirst.swift).
+    /// Exact or approx form (skip and plain), or normalization approx: the cone-free minimizer failed the
+    /// check, and the program was solved on a working set of patterns that the dual check then proved
+    /// enough, with zeros elsewhere (PatternWorkingSet.swift, NormalizedConeFreeFirst.swift).
     case workingSet = "working_set"
 }
 

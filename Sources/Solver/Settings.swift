@@ -84,12 +84,17 @@ public struct SolverSettings: Sendable, Equatable {
     /// Use the dense reference KKT solver instead of the structured one (small problems only: tests).
     public var denseReferenceKKT: Bool = false
     /// Exact and approx forms: solve the cone-free program first (README "Relax, then verify"). Skip and
-    /// plain networks return its minimizer split into cone-feasible blocks when every block's cone holds;
+    /// plain networks return its minimizer split into cone-feasible blocks when every block's cone holds,
+    /// else (with `patternWorkingSet`) the program on a working set of patterns (PatternWorkingSet.swift);
     /// normalization approx, its minimizer when every block meets its cone or the negative one, else
     /// the approx program on a working set of patterns that the dual check proves enough
     /// (NormalizedConeFreeFirst.swift); otherwise the program itself is solved. False: always the
     /// program itself (tests).
     public var relaxThenVerify: Bool = true
+    /// Skip and plain exact/approx forms whose cone-free minimizer does not split: try a working set of
+    /// patterns before the program itself (README "Relax, then verify", claim 5). False: straight to the
+    /// program itself, as before the working set existed (tests, timing comparisons).
+    public var patternWorkingSet: Bool = true
     /// Normalization programs: how many numbers of fixed projectors U_jU_jᵀ the normal matrix keeps
     /// between iterations (NormalizedProjectorSum.swift); the other patterns' projectors are formed
     /// again each iteration. 2²⁶ (512 MiB; each projector kept as its packed lower triangle): every

@@ -20,7 +20,8 @@ public func solve(_ program: ConvexProgram, settings: SolverSettings = SolverSet
 }
 
 /// `solve` on data already at unit scale. Exact and approx forms of skip and plain networks first try
-/// the cone-free program (README "Relax, then verify"; RelaxThenVerify.swift).
+/// the cone-free program, then a working set of patterns (README "Relax, then verify";
+/// RelaxThenVerify.swift, PatternWorkingSet.swift).
 func solveEquilibrated(_ program: ConvexProgram, settings: SolverSettings, start: UInt64) -> SolverResult {
     guard settings.relaxThenVerify && program.form != .relaxed && program.architecture != .normalized else {
         return solveConic(program, settings: settings, start: start)
@@ -29,6 +30,10 @@ func solveEquilibrated(_ program: ConvexProgram, settings: SolverSettings, start
     if var verified = verifiedSplit(of: relaxed, program: program, settings: settings) {
         verified.route = .relaxedVerified
         return verified
+    }
+    if settings.patternWorkingSet, var restricted = solveOnPatternWorkingSet(program, relaxed: relaxed, settings: settings, start: start) {
+        restricted.route = .workingSet
+        return restricted
     }
     var full = solveConic(program, settings: settings, start: start)
     full.route = .fallback

@@ -86,16 +86,23 @@ import Vocabulary
 
     /// With the all-ones pattern among the patterns, its block ties with w₀ (science §4): the
     /// relaxed analytic centre puts part of w* on the all-ones block, whose cone X u ≥ 0 fails
-    /// because y = X w* has both signs. The fallback must run and return exactly the direct solve.
-    @Test(arguments: [ProgramForm.exact, .approx])
-    func failedVerificationFallsBackToTheDirectSolve(_ form: ProgramForm) throws {
+    /// because y = X w* has both signs. Without the working set (which answers this instance:
+    /// PatternWorkingSetTests) the fallback must run and return exactly the direct solve.
+    static func allOnesTie(_ form: ProgramForm) throws -> ConvexProgram {
         let inst = randomInstance(n: 30, d: 10, directions: 50, seed: 504)
         try #require(inst.y.contains { $0 > 0 } && inst.y.contains { $0 < 0 })
         let n = inst.X.rows
         let patterns = Matrix(rows: n, columns: inst.patterns.columns + 1,
                               columnMajor: inst.patterns.storage + [Double](repeating: 1, count: n))
-        let program = ConvexProgram(architecture: .skip, form: form, X: inst.X, y: inst.y, patterns: patterns)
-        let result = solve(program), direct = solve(program, settings: Self.direct)
+        return ConvexProgram(architecture: .skip, form: form, X: inst.X, y: inst.y, patterns: patterns)
+    }
+
+    @Test(arguments: [ProgramForm.exact, .approx])
+    func failedVerificationFallsBackToTheDirectSolve(_ form: ProgramForm) throws {
+        let program = try Self.allOnesTie(form)
+        var noWorkingSet = SolverSettings()
+        noWorkingSet.patternWorkingSet = false
+        let result = solve(program, settings: noWorkingSet), direct = solve(program, settings: Self.direct)
         #expect(result.route == .fallback)
         #expect(result.status == direct.status)
         #expect(result.objective == direct.objective && result.w == direct.w && result.v == direct.v)

@@ -1,0 +1,235 @@
+import Foundation
+import LinearAlgebra
+
+/// The exact (approx) program of a skip or plain network solved on a working set S of patterns,
+/// between a failed split of the cone-free minimizer `relaxed` and the direct solve (Solver README
+/// "Relax, then verify", claim 5; science §4). Every pattern outside S keeps w_j = v_j = 0.
+///
+/// S starts as the patterns whose cone-free blocks are large (‖u_j‖ above 0.1 of the largest block,
+/// w₀ included; w₀ itself is always kept). The restricted minimizer, padded with zeros, is the whole
+/// program's when every j outside S has multipliers μ, μ′ ≥ 0 with ‖A_jᵀλ + S_jᵀμ‖ ≤ c_j and
+/// ‖−A_jᵀλ + S_jᵀμ′‖ ≤ c_j, λ the restricted solve's. Zero μ rarely does: on the fallback instances
+/// of fig4b most unused patterns have ‖A_jᵀλ‖ > 1 (up to 1.45), while the smallest norms over μ ≥ 0
+/// stay below 0.9 (README). So μ is searched for (`coneDualMultipliers`); patterns it cannot certify
+/// join S and the restricted program is solved again. Nil (→ the direct solve) when S would pass half
+/// the patterns or the rounds together more than all of them, after four rounds, or when a restricted
+/// solve is not `optimal` (an exact program on S can be infeasible: y out of reach of S's blocks
+/// within their cones).
+func solveOnPatternWorkingSet(_ program: ConvexProgram, relaxed: SolverResult, settings: SolverSettings,
+                              start: UInt64) -> SolverResult? {
+    let n = program.n, d = program.d, p = program.p
+    guard relaxed.status.hasMinimizer, relaxed.w.count == p else { return nil }
+    let trace = ProcessInfo.processInfo.environment["NEUREC_SOLVER_TRACE"] != nil
+
+    // The cone-free minimizer's large blocks. Its small ones (down to 1e-4 of the largest) and the
+    // patterns its λ nearly uses (‖A_jᵀλ‖ ≥ 0.99 c_j) would be about n/3 patterns below n = 3d, where
+    // the exact minimizer is mostly w₀ alone; the dual check adds what is really needed (README).
+    var inSet = [Bool](repeating: false, count: p)
+    let blockNorms = relaxed.w.map(\.norm)
+    let largest = max(blockNorms.max() ?? 0, relaxed.w0?.norm ?? 0)
+    for i in 0..<p where blockNorms[i] > 0.1 * largest { inSet[i] = true }
+    if !inSet.contains(true), let top = blockNorms.indices.max(by: { blockNorms[$0] < blockNorms[$1] }) { inSet[top] = true }
+
+    var iterations = relaxed.iterations, patternsSolved = 0
+    var normalSeconds = relaxed.normalMatrixSeconds, normalFlops = relaxed.normalMatrixFlops
+    for round in 0..<4 {
+        let members = (0..<p).filter { inSet[$0] }
+        patternsSolved += members.count
+        // Restricted solves cost about their share of the patterns: together at most one direct solve.
+        guard 2 * members.count <= p, patternsSolved <= p else {
+            if trace { FileHandle.standardError.write(Data("working set of \(members.count) of \(p) patterns, round \(round): too large, solving the program itself\n".utf8)) }
+            return nil
+        }
+        var restricted = ConvexProgram(architecture: program.architecture, form: program.form, X: program.X, y: program.y,
+                                       patterns: program.patterns.columns(members), beta: program.beta)
+        restricted.patternWeights = program.patternWeights.map { w in members.map { w[$0] } }
+        let r = solveConic(restricted, settings: settings, start: start)
+        iterations += r.iterations
+        normalSeconds += r.normalMatrixSeconds
+        normalFlops += r.normalMatrixFlops
+        // A stalled restricted solve (`almostOptimal`) goes to the direct solve too, which may reach
+        // the full tolerance (approx fixtures do): the working set never makes a status worse.
+        guard r.status == .optimal, let lambda = r.lambda, let restrictedMultipliers = r.signMultipliers else {
+            if trace { FileHandle.standardError.write(Data("working set of \(members.count) patterns, round \(round): \(r.status.name), solving the program itself\n".utf8)) }
+            return nil
+        }
+        let outside = (0..<p).filter { !inSet[$0] }
+        let certificate = coneDualMultipliers(lambda: lambda, program: program, patterns: outside, settings: settings)
+        let offenders = outside.indices.filter { !certificate.holds[$0] }
+        if trace {
+            FileHandle.standardError.write(Data("working set of \(members.count) patterns, round \(round): \(r.iterations) iterations, \(certificate.searched) blocks outside needed μ ≠ 0, \(certificate.projectionSteps) projection steps, \(offenders.count) not certified\n".utf8))
+        }
+        if !offenders.isEmpty {
+            for k in offenders { inSet[outside[k]] = true }
+            continue
+        }
+        // Back to the whole program's layout: zeros outside S, whose μ are the certificate's.
+        var w = [[Double]](repeating: [Double](repeating: 0, count: d), count: p), v = w
+        var multipliers = [[Double]](repeating: [Double](repeating: 0, count: n), count: 2 * p)
+        for (k, i) in members.enumerated() {
+            w[i] = r.w[k]
+            v[i] = r.v?[k] ?? v[i]
+            multipliers[i] = restrictedMultipliers[k]
+            multipliers[p + i] = restrictedMultipliers[members.count + k]
+        }
+        for (k, i) in outside.enumerated() {
+            multipliers[i] = certificate.multipliers[k].plus
+            multipliers[p + i] = certificate.multipliers[k].minus
+        }
+        var result = SolverResult(status: r.status, objective: r.objective, primalResidual: r.primalResidual,
+                                  dualityGap: r.dualityGap, iterations: iterations, w0: r.w0, w: w, v: v,
+                                  lambda: lambda, signMultipliers: multipliers)
+        result.normalMatrixSeconds = normalSeconds
+        result.normalMatrixFlops = normalFlops
+        return result
+    }
+    return nil
+}
+
+/// Xᵀ D_j λ = A_jᵀλ for the listed patterns j, as the columns of a d × (count) matrix: one product.
+private func patternImages(of lambda: [Double], program: ConvexProgram, patterns: [Int]) -> Matrix<Double> {
+    let n = program.n
+    var masked = [Double](repeating: 0, count: n * patterns.count)
+    program.patterns.storage.withUnsafeBufferPointer { dp in
+        for (k, j) in patterns.enumerated() {
+            for row in 0..<n where dp[j * n + row] != 0 { masked[k * n + row] = lambda[row] }
+        }
+    }
+    return product(program.X, Matrix(rows: n, columns: patterns.count, columnMajor: masked), transA: .transpose)
+}
+
+/// The dual constraints of the blocks w_j, v_j of patterns outside a working set, for the
+/// multiplier λ: per pattern, whether μ, μ′ ≥ 0 were found with ‖A_jᵀλ + S_jᵀμ‖ ≤ c_j and
+/// ‖−A_jᵀλ + S_jᵀμ′‖ ≤ c_j (up to the relative `reducedTolerance` slack of λ's own accuracy), and those μ.
+struct ConeDualCertificate {
+    var holds: [Bool]
+    var multipliers: [(plus: [Double], minus: [Double])]
+    /// Blocks for which μ = 0 was not enough, and the projected-gradient steps spent on them.
+    var searched = 0, projectionSteps = 0
+}
+
+/// How far below its weight a block's dual norm is pushed before the search for its μ stops: the
+/// certificates' uniqueness margin (1e-5, Experiments/Certificates.swift) then reads the same verdict
+/// as from a direct solve's multipliers, which leave unused blocks strictly inside.
+let coneDualSlack = 1e-3
+
+/// ‖A_jᵀλ + S_jᵀμ‖ minimized over μ ≥ 0 is ‖Π_{C_j}(A_jᵀλ)‖, the projection onto the cone
+/// C_j = {w : S_j w ≥ 0}, S_j = (2D_j − I)X (Moreau: the polar cone is {−S_jᵀμ : μ ≥ 0}). Any μ ≥ 0
+/// bounds it from above, so the certificate needs no exact projection: accelerated projected gradient
+/// (FISTA with function-value restarts) on ½‖a + Xᵀ(s ∘ μ)‖², s = 2D_j − 1, whose gradient
+/// s ∘ X(a + Xᵀ(s ∘ μ)) is Lipschitz with constant ‖X‖₂², runs on all blocks at once (two n×d×q
+/// products per step) until each block's norm is `coneDualSlack` below its weight, or 400 steps.
+func coneDualMultipliers(lambda: [Double], program: ConvexProgram, patterns: [Int],
+                         settings: SolverSettings) -> ConeDualCertificate {
+    let zero = [Double](repeating: 0, count: program.n)
+    var certificate = ConeDualCertificate(holds: [Bool](repeating: true, count: patterns.count),
+                                          multipliers: [(plus: [Double], minus: [Double])](repeating: (zero, zero), count: patterns.count))
+    guard !patterns.isEmpty else { return certificate }
+    let images = patternImages(of: lambda, program: program, patterns: patterns)
+    // One column per block that μ = 0 does not settle: (index into `patterns`, sign of A_jᵀλ).
+    var blocks: [(k: Int, sign: Double)] = []
+    for k in patterns.indices {
+        let c = program.patternWeights?[patterns[k]] ?? 1
+        if images.column(k).norm > c * (1 - coneDualSlack) { blocks += [(k, 1), (k, -1)] }
+    }
+    certificate.searched = blocks.count
+    guard !blocks.isEmpty else { return certificate }
+    guard let lipschitz = (try? program.X.gram(.transpose).symmetricEigen())?.values.last, lipschitz > 0, lipschitz.isFinite else {
+        for block in blocks { certificate.holds[block.k] = false }
+        return certificate
+    }
+    let goals = blocks.map { (program.patternWeights?[patterns[$0.k]] ?? 1) * (1 - coneDualSlack) }
+    let limits = blocks.map { (program.patternWeights?[patterns[$0.k]] ?? 1) * (1 + settings.reducedTolerance) }
+    var search = ProjectedGradientSearch(program: program, images: images, blocks: blocks, patterns: patterns, step: 1 / lipschitz)
+    let outcome = search.run(goals: goals, maxSteps: 400)
+    certificate.projectionSteps = outcome.steps
+    for (b, block) in blocks.enumerated() {
+        if outcome.norms[b] > limits[b] { certificate.holds[block.k] = false }
+        if block.sign > 0 { certificate.multipliers[block.k].plus = outcome.multipliers[b] } else { certificate.multipliers[block.k].minus = outcome.multipliers[b] }
+    }
+    return certificate
+}
+
+/// FISTA on min_{μ ≥ 0} ½‖a_b + Xᵀ(s_b ∘ μ)‖² for a batch of blocks b, each with its own a_b (σ A_jᵀλ)
+/// and sign vector s_b = 2D_j − 1. The residual R = a + Xᵀ(s ∘ μ) is affine in μ, so the
+/// extrapolated point's residual is the same combination of the last two: one product X·R for the
+/// gradient and one Xᵀ(s ∘ μ) for the new residual per step. Blocks that reach their goal leave the batch.
+private struct ProjectedGradientSearch {
+    let X: Matrix<Double>
+    let patternMatrix: Matrix<Double>
+    /// Per block: its pattern (column of `patternMatrix`) and its a_b.
+    let patternOf: [Int]
+    let targets: [[Double]]
+    let step: Double
+
+    init(program: ConvexProgram, images: Matrix<Double>, blocks: [(k: Int, sign: Double)], patterns: [Int], step: Double) {
+        X = program.X
+        patternMatrix = program.patterns
+        patternOf = blocks.map { patterns[$0.k] }
+        targets = blocks.map { images.column($0.k).scaled(by: $0.sign) }
+        self.step = step
+    }
+
+    struct Outcome { var multipliers: [[Double]]; var norms: [Double]; var steps: Int }
+
+    mutating func run(goals: [Double], maxSteps: Int) -> Outcome {
+        let n = X.rows, d = X.columns
+        var outcome = Outcome(multipliers: [[Double]](repeating: [Double](repeating: 0, count: n), count: targets.count),
+                              norms: targets.map(\.norm), steps: 0)
+        // State of the blocks still searching, column k of each matrix for block active[k].
+        var active = (0..<targets.count).filter { outcome.norms[$0] > goals[$0] }
+        var mu = [[Double]](repeating: [Double](repeating: 0, count: n), count: active.count)
+        var residual = active.map { targets[$0] }
+        var extrapolated = mu, extrapolatedResidual = residual
+        var momentum = [Double](repeating: 1, count: active.count)
+        for _ in 0..<maxSteps where !active.isEmpty {
+            outcome.steps += 1
+            let q = active.count
+            // Gradient at the extrapolated point: s ∘ X R_y.
+            var gradient = product(X, Matrix(rows: d, columns: q, columnMajor: extrapolatedResidual.flatMap { $0 }))
+            var next = [[Double]](repeating: [Double](repeating: 0, count: n), count: q)
+            patternMatrix.storage.withUnsafeBufferPointer { dp in
+                gradient.storage.withUnsafeMutableBufferPointer { g in
+                    for k in 0..<q {
+                        let base = patternOf[active[k]] * n
+                        extrapolated[k].withUnsafeBufferPointer { y in
+                            next[k].withUnsafeMutableBufferPointer { m in
+                                for row in 0..<n {
+                                    let s = 2 * dp[base + row] - 1
+                                    m[row] = max(0, y[row] - step * s * g[k * n + row])
+                                    // s ∘ μ, the input of the residual's product below.
+                                    g[k * n + row] = s * m[row]
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            let lifted = product(X, gradient, transA: .transpose)
+            var keep: [Int] = []
+            for k in 0..<q {
+                var r = targets[active[k]]
+                r.add(lifted.column(k))
+                let norm = r.norm
+                let previous = residual[k].norm
+                let b = active[k]
+                if norm < outcome.norms[b] { outcome.norms[b] = norm; outcome.multipliers[b] = next[k] }
+                if norm <= goals[b] { continue }
+                keep.append(k)
+                // Restart the momentum when the objective went up (O'Donoghue and Candès).
+                let t = norm > previous ? 1 : momentum[k]
+                let tNext = (1 + (1 + 4 * t * t).squareRoot()) / 2
+                let beta = norm > previous ? 0 : (t - 1) / tNext
+                var y = next[k], ry = r
+                for row in 0..<n { y[row] += beta * (next[k][row] - mu[k][row]) }
+                for a in 0..<d { ry[a] += beta * (r[a] - residual[k][a]) }
+                mu[k] = next[k]; residual[k] = r; extrapolated[k] = y; extrapolatedResidual[k] = ry; momentum[k] = tNext
+            }
+            active = keep.map { active[$0] }
+            mu = keep.map { mu[$0] }; residual = keep.map { residual[$0] }
+            extrapolated = keep.map { extrapolated[$0] }; extrapolatedResidual = keep.map { extrapolatedResidual[$0] }
+            momentum = keep.map { momentum[$0] }
+        }
+        return outcome
+    }
+}
