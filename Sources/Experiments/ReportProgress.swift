@@ -1,4 +1,5 @@
 import Foundation
+import Instances
 
 /// A report's blocks seen as one run, for progress: how much of the whole report's predicted cost is
 /// done and how long all of it has left. The report fills it in before building (`plan`); each run of
@@ -83,16 +84,35 @@ public final class ReportProgress: @unchecked Sendable {
 extension ExperimentRunner {
     /// Before a report's blocks run one after the other: their experiments, so each run's progress
     /// names its block and shows the whole report's share and ETA. Blocks with nothing to compute are
-    /// left out; an experiment shared by several blocks counts in the first.
+    /// left out; an experiment shared by several blocks counts in the first, and so does a trial that
+    /// several experiments share (in cell mode experiments that differ only in the metric, e.g.
+    /// fig4b and fig2, share their records: the second costs nothing).
     public func planReport(_ blocks: [(name: String, specs: [ExperimentSpec], clusters: [ClusterSpec])]) {
         var seen = Set<ExperimentSpec>(), seenClusters = Set<ClusterSpec>()
+        var charged = Set<SharedTrial>()
         reportProgress.plan(blocks.map { block in
             let specs = block.specs.filter { seen.insert($0).inserted }
             let clusters = block.clusters.filter { seenClusters.insert($0).inserted }
-            let cost = specs.reduce(0.0) { $0 + missingCost(of: $1) }
+            let cost = specs.reduce(0.0) { $0 + missingCost(of: $1, charging: &charged) }
                 + clusters.reduce(0.0) { $0 + (isCached($1) ? 0 : CostModel.seconds(forCluster: $1)) }
             return (block.name, specs, clusters, cost)
         })
+    }
+
+    /// A trial as the cache stores it: experiments with the same record key share it.
+    struct SharedTrial: Hashable {
+        let key: Data
+        let cell: Cell
+    }
+
+    /// The predicted cost of the spec's missing trials that no earlier experiment in `charged` has
+    /// paid for; adds them to `charged`.
+    func missingCost(of spec: ExperimentSpec, charging charged: inout Set<SharedTrial>) -> Double {
+        let cells = spec.grid.cells
+        let key = (try? ResultCache.canonicalJSON(ResultCache.key(for: spec))) ?? Data()
+        return missingPositions(of: spec).reduce(0) { total, position in
+            charged.insert(SharedTrial(key: key, cell: cells[position])).inserted ? total + CostModel.seconds(for: spec, at: cells[position]) : total
+        }
     }
 
     /// The predicted cost (CostModel seconds) of the spec's trials a run would compute.

@@ -65,12 +65,26 @@ public struct RunEstimate: Sendable, CustomStringConvertible {
         self.largestInstanceBytes = largestInstanceBytes
     }
 
-    /// Several runs one after the other (a report's blocks): counts and time add, memory is the largest.
-    public static func sequence(_ runs: [RunEstimate]) throws -> RunEstimate {
-        RunEstimate(cells: try sum(runs.map(\.cells), what: "the cells of all blocks"),
-                    instances: try sum(runs.map(\.instances), what: "the instances of all blocks"),
-                    coreSeconds: runs.map(\.coreSeconds).reduce(0, +),
-                    largestInstanceBytes: runs.map(\.largestInstanceBytes).max() ?? 0)
+    /// A report's runs one after the other, as a run from an empty cache computes them: a trial that
+    /// several grid experiments share (the same record key and cell, e.g. fig4b and fig2 in cell mode)
+    /// counts once.
+    public static func report(grids: [ExperimentSpec], clusters: [ClusterSpec], boundaries: [BoundarySpec]) throws -> RunEstimate {
+        var trials = Set<String>(), cells = Set<String>()
+        var seconds = 0.0
+        for spec in grids {
+            let key = String(decoding: (try? ResultCache.canonicalJSON(ResultCache.key(for: spec))) ?? Data(), as: UTF8.self)
+            for cell in spec.grid.cells where trials.insert("\(key) \(cell.n) \(cell.d) \(cell.trial)").inserted {
+                cells.insert("\(key) \(cell.n) \(cell.d)")
+                seconds += CostModel.seconds(for: spec, at: cell)
+            }
+        }
+        let each = try grids.map { try RunEstimate(spec: $0) } + clusters.map { try RunEstimate(cluster: $0) }
+            + boundaries.map { try RunEstimate(boundary: $0) }
+        let others = Array(each.dropFirst(grids.count))
+        return RunEstimate(cells: try sum([cells.count] + others.map(\.cells), what: "the cells of all blocks"),
+                           instances: try sum([trials.count] + others.map(\.instances), what: "the instances of all blocks"),
+                           coreSeconds: seconds + others.map(\.coreSeconds).reduce(0, +),
+                           largestInstanceBytes: each.map(\.largestInstanceBytes).max() ?? 0)
     }
 
     /// Cores the run will use.
@@ -152,7 +166,7 @@ public struct RunEstimate: Sendable, CustomStringConvertible {
         return String(format: "%.0f kB", value / 1e3)
     }
 
-    static func duration(_ seconds: Double) -> String {
+    public static func duration(_ seconds: Double) -> String {
         if !seconds.isFinite || seconds > 1e9 { return "more than 30 core-years" }
         if seconds < 60 { return String(format: "%.0f core-seconds", max(1, seconds)) }
         if seconds < 3600 { return String(format: "%.0f core-minutes", seconds / 60) }

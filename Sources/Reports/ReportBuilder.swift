@@ -239,13 +239,12 @@ public final class ReportBuilder {
     func checkEstimate(_ parsed: ParsedTemplate, file: String, allowLong: Bool) throws {
         guard parsed.directives.contains(where: { !$0.runs.isEmpty || $0.boundary != nil }) else { return }
         do {
-            let estimate = try RunEstimate.sequence(parsed.directives.flatMap(\.runs).map { run in
-                switch run {
-                case .grid(let spec): try RunEstimate(spec: spec)
-                case .cluster(let spec): try RunEstimate(cluster: spec)
-                }
-            } + parsed.directives.compactMap(\.boundary).map { try RunEstimate(boundary: $0) })
-            log("neurec: \(parsed.name) at scale \(parsed.scale) \(estimate)")
+            let runs = parsed.directives.flatMap(\.runs)
+            let estimate = try RunEstimate.report(
+                grids: runs.compactMap { if case .grid(let spec) = $0 { spec } else { nil } },
+                clusters: runs.compactMap { if case .cluster(let spec) = $0 { spec } else { nil } },
+                boundaries: parsed.directives.compactMap(\.boundary))
+            log("neurec: \(parsed.name) at scale \(parsed.scale): \(estimate.cells) cells, \(estimate.instances) instances, estimated \(RunEstimate.duration(estimate.coreSeconds)) from an empty cache")
             try estimate.check(allowLong: allowLong, sizeFlag: "scale \(parsed.scale)",
                                allowFlag: "--yes or `allow_long: true` in the front matter")
         } catch let error as ExperimentSpecError {

@@ -108,6 +108,27 @@ import TestSupport
         #expect(runner.reportProgress.blockIndex(for: recoverySpec(maxN: 30, maxD: 10)) == nil)
     }
 
+    /// Experiments that differ only in the metric share their records (fig4b and fig2): the plan
+    /// charges the shared trials to the first block, and the report's estimate counts them once,
+    /// while a larger grid still pays for its new cells.
+    @Test func sharedTrialsAreChargedOnce() throws {
+        let runner = ExperimentRunner(cache: nil, jobs: 1, progress: .quiet)
+        let recovery = recoverySpec(maxN: 20, maxD: 10)
+        var distance = recovery
+        distance.metrics = [.disTest]
+        let larger = recoverySpec(maxN: 40, maxD: 10)
+        runner.planReport([("fig4b", [recovery], []), ("fig2", [distance], []), ("wider", [larger], [])])
+        #expect(runner.reportProgress.blockIndex(for: recovery) == 0)
+        #expect(runner.reportProgress.blockIndex(for: distance) == nil)
+        #expect(runner.reportProgress.blockIndex(for: larger) == 1)
+        let estimate = try RunEstimate.report(grids: [recovery, distance, larger], clusters: [], boundaries: [])
+        #expect(estimate.instances == larger.grid.cells.count)
+        let alone = try RunEstimate(spec: larger)
+        #expect(abs(estimate.coreSeconds - alone.coreSeconds) <= 1e-9 * alone.coreSeconds)
+        let twice = try RunEstimate.report(grids: [recovery, recoverySpec(rng: .numpy, maxN: 20, maxD: 10)], clusters: [], boundaries: [])
+        #expect(twice.instances == 2 * recovery.grid.cells.count)
+    }
+
     @Test func plainLineAndBar() {
         let line = ProgressLine(label: "block 3/17 fig4b", done: 120, total: 2000, fraction: 0.317, remainingSeconds: 250,
                                 report: ReportProgress.Summary(fraction: 0.224, remainingSeconds: 840))
