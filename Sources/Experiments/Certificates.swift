@@ -139,7 +139,7 @@ public struct PlantedCertificate: Sendable {
 
         // Dual norms c_j of every block (divided by the block's weight in the objective), and whether
         // the block lies in the planted support.
-        func weight(_ i: Int) -> Double { program.patternWeights?[i] ?? 1 }
+        func weight(_ i: Int) -> Double { program.patternWeight(i) }
         var dualNorms: [(norm: Double, onSupport: Bool)] = []
         if program.architecture == .skip {
             dualNorms.append((program.X.times(lambda, .transpose).norm, planted.skip != nil))

@@ -110,7 +110,7 @@ final class ConicForm {
         mSOC = socSizes.reduce(0, +)
         mNN = nnTotal
         var c = [Double](repeating: 0, count: xCount)
-        for j in 0..<B { c[xo[j]] = pat[j] < 0 ? 1 : program.patternWeights?[pat[j]] ?? 1 }
+        for j in 0..<B { c[xo[j]] = pat[j] < 0 ? 1 : program.patternWeight(pat[j]) }
         self.c = c
     }
 

@@ -97,7 +97,7 @@ func solveConeFreeThenVerify(_ program: ConvexProgram, factors: [PatternFactor],
 private func solveOnWorkingSet(_ program: ConvexProgram, factors: [PatternFactor], settings: SolverSettings,
                                free: ConicForm, coneFree: InteriorPoint.Outcome) -> SolverResult? {
     let trace = ProcessInfo.processInfo.environment["NEUREC_SOLVER_TRACE"] != nil
-    let weight = { (i: Int) in program.patternWeights?[i] ?? 1 }
+    let weight = program.patternWeight
     // ‖U_jᵀλ‖ of every block of the cone-free form, from one adjoint product.
     func dualNorms(_ lambda: [Double]) -> [Double] {
         var back = [Double](repeating: 0, count: free.xCount)
@@ -120,10 +120,7 @@ private func solveOnWorkingSet(_ program: ConvexProgram, factors: [PatternFactor
     for round in 0..<4 {
         let members = (0..<program.p).filter { inSet[$0] }
         guard 4 * members.count <= program.p else { return nil }
-        var restricted = ConvexProgram(architecture: .normalized, form: .approx, X: program.X, y: program.y,
-                                       patterns: program.patterns.columns(members), beta: program.beta)
-        restricted.patternWeights = program.patternWeights.map { w in members.map { w[$0] } }
-        let r = solveEquilibrated(restricted, settings: sub, start: DispatchTime.now().uptimeNanoseconds)
+        let r = solveEquilibrated(program.restricted(to: members), settings: sub, start: DispatchTime.now().uptimeNanoseconds)
         guard r.status == .optimal, let lambda = r.lambda else { return nil }
         // The solver's λ is the negated internal dual; the constraint is symmetric in its sign.
         let norms = dualNorms(lambda)

@@ -40,10 +40,7 @@ func solveOnPatternWorkingSet(_ program: ConvexProgram, relaxed: SolverResult, s
             if trace { FileHandle.standardError.write(Data("working set of \(members.count) of \(p) patterns, round \(round): too large, solving the program itself\n".utf8)) }
             return nil
         }
-        var restricted = ConvexProgram(architecture: program.architecture, form: program.form, X: program.X, y: program.y,
-                                       patterns: program.patterns.columns(members), beta: program.beta)
-        restricted.patternWeights = program.patternWeights.map { w in members.map { w[$0] } }
-        let r = solveConic(restricted, settings: settings, start: start)
+        let r = solveConic(program.restricted(to: members), settings: settings, start: start)
         iterations += r.iterations
         normalSeconds += r.normalMatrixSeconds
         normalFlops += r.normalMatrixFlops
@@ -129,7 +126,7 @@ func coneDualMultipliers(lambda: [Double], program: ConvexProgram, patterns: [In
     // One column per block that μ = 0 does not settle: (index into `patterns`, sign of A_jᵀλ).
     var blocks: [(k: Int, sign: Double)] = []
     for k in patterns.indices {
-        let c = program.patternWeights?[patterns[k]] ?? 1
+        let c = program.patternWeight(patterns[k])
         if images.column(k).norm > c * (1 - coneDualSlack) { blocks += [(k, 1), (k, -1)] }
     }
     certificate.searched = blocks.count
@@ -138,8 +135,8 @@ func coneDualMultipliers(lambda: [Double], program: ConvexProgram, patterns: [In
         for block in blocks { certificate.holds[block.k] = false }
         return certificate
     }
-    let goals = blocks.map { (program.patternWeights?[patterns[$0.k]] ?? 1) * (1 - coneDualSlack) }
-    let limits = blocks.map { (program.patternWeights?[patterns[$0.k]] ?? 1) * (1 + settings.reducedTolerance) }
+    let goals = blocks.map { program.patternWeight(patterns[$0.k]) * (1 - coneDualSlack) }
+    let limits = blocks.map { program.patternWeight(patterns[$0.k]) * (1 + settings.reducedTolerance) }
     var search = ProjectedGradientSearch(program: program, images: images, blocks: blocks, patterns: patterns, step: 1 / lipschitz)
     let outcome = search.run(goals: goals, maxSteps: 400)
     certificate.projectionSteps = outcome.steps

@@ -79,6 +79,18 @@ public struct ConvexProgram: Sendable {
     /// minimizers (science §10) away from them. Nil: every weight is 1, the programs of science §4.
     public var patternWeights: [Double]?
 
+    /// c_i, the weight of pattern i's norm terms.
+    public func patternWeight(_ i: Int) -> Double { patternWeights?[i] ?? 1 }
+
+    /// The same program on the patterns `members` only (a working set): their columns of D and
+    /// their weights, the other blocks fixed at zero.
+    func restricted(to members: [Int]) -> ConvexProgram {
+        var restricted = ConvexProgram(architecture: architecture, form: form, X: X, y: y,
+                                       patterns: patterns.columns(members), beta: beta)
+        restricted.patternWeights = patternWeights.map { w in members.map { w[$0] } }
+        return restricted
+    }
+
     public init(architecture: NetworkKind, form: ProgramForm, X: Matrix<Double>, y: [Double],
                 patterns: Matrix<Double>, beta: Double = 1e-6) {
         self.architecture = architecture
