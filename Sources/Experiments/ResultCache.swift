@@ -14,7 +14,7 @@ import Vocabulary
 public struct ResultCache: Sendable {
     /// Bump when a change to the solver, the training or the metrics changes recorded numbers:
     /// records of other versions are then ignored.
-    public static let evaluationVersion = "solver-6 training-4 metrics-4 cell-draws-3"
+    public static let evaluationVersion = "solver-7 training-4 metrics-4 cell-draws-3"
 
     public let directory: URL
 

@@ -28,4 +28,25 @@ public enum PointerKernels {
         cblas_dtrsv(CblasColMajor, CblasLower, CblasNoTrans, CblasNonUnit, blasint(n), l, blasint(ldl), x, 1)
         cblas_dtrsv(CblasColMajor, CblasLower, CblasTrans, CblasNonUnit, blasint(n), l, blasint(ldl), x, 1)
     }
+
+    /// y[index[t]] += alpha·x[t] for t < count: Sparse BLAS's axpyi, which OpenBLAS does not carry.
+    /// Eight at a time, with the products formed as one SIMD8 and wrapping index arithmetic: the
+    /// plain loop carried an overflow check and a scalar multiply per entry, and its memory stream
+    /// was not the bottleneck. The indices must be distinct within one call (they are rows of one
+    /// pattern), so the eight updates do not depend on each other.
+    @inline(__always)
+    public static func scatterAdd(_ alpha: Double, _ x: UnsafePointer<Double>, _ index: UnsafePointer<Int32>,
+                                  count: Int, into y: UnsafeMutablePointer<Double>) {
+        var t = 0
+        while t &+ 8 <= count {
+            let products = UnsafeRawPointer(x + t).loadUnaligned(as: SIMD8<Double>.self) * alpha
+            let i = UnsafeRawPointer(index + t).loadUnaligned(as: SIMD8<Int32>.self)
+            y[Int(i[0])] += products[0]; y[Int(i[1])] += products[1]
+            y[Int(i[2])] += products[2]; y[Int(i[3])] += products[3]
+            y[Int(i[4])] += products[4]; y[Int(i[5])] += products[5]
+            y[Int(i[6])] += products[6]; y[Int(i[7])] += products[7]
+            t &+= 8
+        }
+        while t < count { y[Int(index[t])] += alpha * x[t]; t &+= 1 }
+    }
 }

@@ -16,6 +16,8 @@ struct NormalizedProjectorSum {
     /// The blocks (indices into the conic form's blocks) and their pattern factors.
     let blocks: [Int]
     private let factors: [PatternFactor]
+    /// Each pattern's rows as Int32, the index stream of the scatter.
+    private let rows: [[Int32]]
     /// The lower triangle of P_j on the pattern's rows, packed by columns (n_j(n_j+1)/2 numbers:
     /// the scatter reads nothing else, so twice as many patterns fit the budget as with full
     /// n_j×n_j blocks and it streams half the memory); nil beyond the budget.
@@ -25,6 +27,7 @@ struct NormalizedProjectorSum {
     init(form: ConicForm, blocks: [Int], cacheBudget: Int) {
         self.blocks = blocks
         factors = blocks.map { form.factors[$0]! }
+        rows = factors.map { $0.rows.map { Int32($0) } }
         var budget = cacheBudget
         var cached: [[Double]?] = []
         let widest = factors.map { $0.rows.count }.max() ?? 0
@@ -72,15 +75,15 @@ struct NormalizedProjectorSum {
                 }
                 // Pointers, not array subscripts: this loop touches Σ n_j²/2 entries of M per
                 // iteration and was a sixth of a (400, 100) relaxed solve with the arrays' checks.
-                f.rows.withUnsafeBufferPointer { rows in
+                rows[k].withUnsafeBufferPointer { rowPointer in
+                    let rows = rowPointer.baseAddress!
                     /// Column b's lower part (n_j − b numbers) starts at `base` and the next one
                     /// `stride(b)` numbers further on.
                     func scatter(_ base: UnsafePointer<Double>, stride: (Int) -> Int) {
                         var source = base
                         // Rows increase, so the lower triangle lands in M's lower triangle.
                         for b in 0..<nj {
-                            let column = m + rows[b] * n
-                            for t in 0..<(nj - b) { column[rows[b + t]] += e2 * source[t] }
+                            PointerKernels.scatterAdd(e2, source, rows + b, count: nj - b, into: m + Int(rows[b]) * n)
                             source += stride(b)
                         }
                     }

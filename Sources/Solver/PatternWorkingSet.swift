@@ -84,7 +84,7 @@ func solveOnPatternWorkingSet(_ program: ConvexProgram, relaxed: SolverResult, s
 }
 
 /// Xᵀ D_j λ = A_jᵀλ for the listed patterns j, as the columns of a d × (count) matrix: one product.
-private func patternImages(of lambda: [Double], program: ConvexProgram, patterns: [Int]) -> Matrix<Double> {
+func patternImages(of lambda: [Double], program: ConvexProgram, patterns: [Int]) -> Matrix<Double> {
     let n = program.n
     var masked = [Double](repeating: 0, count: n * patterns.count)
     program.patterns.storage.withUnsafeBufferPointer { dp in

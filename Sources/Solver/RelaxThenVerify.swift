@@ -3,7 +3,8 @@ import LinearAlgebra
 
 /// How `solve` reached its answer (README "Relax, then verify").
 public enum SolveRoute: String, Sendable, CaseIterable {
-    /// The program itself was solved (relaxed forms, normalized exact, or `relaxThenVerify` off).
+    /// The program itself was solved (normalized exact, relaxed forms whose working set did not
+    /// settle, or `relaxThenVerify` and `relaxedWorkingSet` off).
     case direct
     /// Exact or approx form: the cone-free program's minimizer split into blocks that satisfy their
     /// cones, which makes it a minimizer of the program itself; the conic program was never solved.
@@ -11,9 +12,10 @@ public enum SolveRoute: String, Sendable, CaseIterable {
     /// Exact or approx form: the cone-free minimizer failed the check, no working set was proved enough,
     /// and the program itself was then solved (its time includes the attempts before).
     case fallback
-    /// Exact or approx form (skip and plain), or normalization approx: the cone-free minimizer failed the
-    /// check, and the program was solved on a working set of patterns that the dual check then proved
-    /// enough, with zeros elsewhere (PatternWorkingSet.swift, NormalizedConeFreeFirst.swift).
+    /// The program was solved on a working set of patterns that the dual check then proved enough,
+    /// with zeros elsewhere: relaxed forms (RelaxedWorkingSet.swift); exact or approx forms (skip and
+    /// plain) and normalization approx after the cone-free minimizer failed the check
+    /// (PatternWorkingSet.swift, NormalizedConeFreeFirst.swift).
     case workingSet = "working_set"
 }
 

@@ -95,6 +95,15 @@ public struct SolverSettings: Sendable, Equatable {
     /// patterns before the program itself (README "Relax, then verify", claim 5). False: straight to the
     /// program itself, as before the working set existed (tests, timing comparisons).
     public var patternWorkingSet: Bool = true
+    /// Relaxed forms: solve the program on a working set of patterns first, grown until λ meets every
+    /// other pattern's dual constraint (RelaxedWorkingSet.swift; README "Relax, then verify", claim 6).
+    /// False: the program itself (tests, timing comparisons).
+    public var relaxedWorkingSet: Bool = true
+    /// Patterns outside a relaxed working set whose dual norm is within this of their weight,
+    /// ‖A_jᵀλ‖ > c_j(1 − margin), join it even though λ is feasible for them: they may carry weight in
+    /// a minimizer (ties). 1e-5, the certificates' uniqueness margin: the blocks of a tie's face sit
+    /// within 1e-7 of their weight, all others 1e-3 below or further (README "Ties").
+    public var workingSetTieMargin: Double = 1e-5
     /// Normalization programs: how many numbers of fixed projectors U_jU_jᵀ the normal matrix keeps
     /// between iterations (NormalizedProjectorSum.swift); the other patterns' projectors are formed
     /// again each iteration. 2²⁶ (512 MiB; each projector kept as its packed lower triangle): every
@@ -149,6 +158,7 @@ public struct SolverSettings: Sendable, Equatable {
         try require(normalRegularization < normalRegularizationLimit, "normalRegularization", "below normalRegularizationLimit (\(normalRegularizationLimit))", normalRegularization)
         try require(reducedTolerance >= max(feasibilityTolerance, gapTolerance), "reducedTolerance",
                     "at least feasibilityTolerance and gapTolerance (it is the looser, fallback stop)", reducedTolerance)
+        try require(workingSetTieMargin.isFinite && workingSetTieMargin >= 0 && workingSetTieMargin < 1, "workingSetTieMargin", "in [0, 1)", workingSetTieMargin)
         try require(maxIterations >= 0, "maxIterations", "≥ 0", maxIterations)
         try require(kktRefinementSteps >= 0, "kktRefinementSteps", "≥ 0", kktRefinementSteps)
         try require(normalizedProjectorCache >= 0, "normalizedProjectorCache", "≥ 0", normalizedProjectorCache)
@@ -235,6 +245,8 @@ public struct SolverResult: Sendable {
     /// Whether the program itself was solved, or its cone-free relaxation answered it (README
     /// "Relax, then verify").
     public var route: SolveRoute = .direct
+    /// Restricted programs solved on the way (working-set routes; 0 otherwise).
+    public var workingSetRounds = 0
 
     public init(status: SolverStatus, objective: Double = .nan, primalResidual: Double = .nan, dualityGap: Double = .nan,
                 iterations: Int = 0, seconds: Double = 0, w0: [Double]? = nil, w: [[Double]] = [], v: [[Double]]? = nil,

@@ -23,6 +23,19 @@ public func solve(_ program: ConvexProgram, settings: SolverSettings = SolverSet
 /// the cone-free program, then a working set of patterns (README "Relax, then verify";
 /// RelaxThenVerify.swift, PatternWorkingSet.swift).
 func solveEquilibrated(_ program: ConvexProgram, settings: SolverSettings, start: UInt64) -> SolverResult {
+    if program.form == .relaxed && settings.relaxedWorkingSet {
+        var factors: [PatternFactor]?
+        if program.architecture == .normalized {
+            do { factors = try program.patternFactors() } catch {
+                return SolverResult(status: .numericalError("SVD of D_i X failed: \(error)"), seconds: 0)
+            }
+        }
+        if var restricted = solveRelaxedOnWorkingSet(program, factors: factors, settings: settings, start: start) {
+            restricted.route = .workingSet
+            return restricted
+        }
+        return solveConic(program, factors: factors, settings: settings, start: start)
+    }
     guard settings.relaxThenVerify && program.form != .relaxed && program.architecture != .normalized else {
         return solveConic(program, settings: settings, start: start)
     }
@@ -42,11 +55,11 @@ func solveEquilibrated(_ program: ConvexProgram, settings: SolverSettings, start
 
 /// One run of the interior-point method on `program` at unit scale (`signConstraints: false`: on
 /// its cone-free counterpart, see `ConicForm`).
-func solveConic(_ program: ConvexProgram, settings: SolverSettings, start: UInt64,
-                        signConstraints: Bool = true) -> SolverResult {
+func solveConic(_ program: ConvexProgram, factors known: [PatternFactor]? = nil, settings: SolverSettings, start: UInt64,
+                signConstraints: Bool = true) -> SolverResult {
     func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9 }
-    var factors: [PatternFactor]?
-    if program.architecture == .normalized {
+    var factors = known
+    if program.architecture == .normalized && factors == nil {
         do { factors = try program.patternFactors() } catch {
             return SolverResult(status: .numericalError("SVD of D_i X failed: \(error)"), seconds: elapsed())
         }

@@ -17,6 +17,12 @@ struct Solve: ParsableCommand {
     @Option(help: "Iteration limit.")
     var maxIterations: Int = SolverSettings().maxIterations
 
+    @Flag(help: "Solve the program itself: no relax-then-verify and no working set of patterns (to compare routes).")
+    var direct = false
+
+    @Option(help: "Solve this many times and report the fastest (for profiling; the first solve also pays for first-touch memory).")
+    var repeats: Int = 1
+
     func run() throws {
         let instance: ProgramFile
         do {
@@ -27,7 +33,15 @@ struct Solve: ParsableCommand {
         }
         var settings = SolverSettings()
         settings.maxIterations = maxIterations
-        let result = Solver.solve(instance.program, settings: settings)
+        if direct {
+            settings.relaxThenVerify = false
+            settings.relaxedWorkingSet = false
+        }
+        guard repeats >= 1 else {
+            FileHandle.standardError.write(Data("error: --repeats must be at least 1, is \(repeats)\n".utf8))
+            throw ExitCode(2)
+        }
+        let result = (0..<repeats).map { _ in Solver.solve(instance.program, settings: settings) }.min { $0.seconds < $1.seconds }!
         print(result.json(solution: solution, referenceObjective: instance.referenceObjective).text)
         if !result.status.isOptimal { throw ExitCode(1) }
     }

@@ -6,8 +6,8 @@ import Testing
 /// Optimality checked without a reference: KKT conditions, duality, dual certificates.
 @Suite struct OptimalityTests {
     /// Relaxed programs: λ is dual feasible (‖A_iᵀλ‖ ≤ 1 for every block), yᵀλ equals the
-    /// objective (no duality gap), and each nonzero block is aligned with A_iᵀλ (stationarity:
-    /// w_i/‖w_i‖ = A_iᵀλ).
+    /// objective (no duality gap), and each block is complementary to its dual constraint
+    /// (‖w_i‖ = w_iᵀA_iᵀλ: a nonzero block points along A_iᵀλ, which then has norm 1).
     @Test(arguments: solverFixtureNames().filter { $0.contains("relaxed") })
     func relaxedKKTConditions(_ name: String) throws {
         let program = try loadFixture(name).program
@@ -20,10 +20,10 @@ import Testing
         for (a, w) in zip(blocks, weights) {
             let g = a.times(lambda, .transpose)
             #expect(g.norm <= 1 + 1e-7, "\(name): ‖A_iᵀλ‖ = \(g.norm)")
-            if w.norm > 1e-5 {
-                let aligned = minus(w.scaled(by: 1 / w.norm), g).norm
-                #expect(aligned <= 1e-4, "\(name): stationarity off by \(aligned)")
-            }
+            // Σ_i (‖w_i‖ − w_iᵀA_iᵀλ) = objective − yᵀλ with every term ≥ 0, so each block's share of
+            // the gap is small; a small block may then point off A_iᵀλ by up to √(2·share/‖w_i‖).
+            let share = w.norm - w.dot(g)
+            #expect(share <= 1e-8 * max(1, result.objective), "\(name): complementarity off by \(share) on a block of norm \(w.norm)")
         }
         let dual = program.y.dot(lambda)
         #expect(abs(dual - result.objective) <= 1e-7 * max(1, result.objective), "\(name): dual \(dual) primal \(result.objective)")

@@ -1,0 +1,100 @@
+import Foundation
+import LinearAlgebra
+
+/// The relaxed program (science §4) solved on a working set S of patterns (Solver README "Relax, then
+/// verify", claim 6):
+///
+///     min c₀‖w₀‖ + Σ_{j∈S} c_j‖w_j‖  s.t.  A₀w₀ + Σ_{j∈S} A_j w_j = y,
+///
+/// (w₀ only for the skip network). Its minimizer padded with w_j = 0 outside S is feasible for the
+/// whole program with the same objective, and the restricted solve's λ bounds the whole program's
+/// optimum from below as soon as it is dual-feasible there too: ‖A_jᵀλ‖ ≤ c_j for every j outside S.
+/// The relaxed program has no sign rows, so this check needs no multipliers beyond λ (unlike the exact
+/// forms, PatternWorkingSet.swift). Patterns that fail it, or meet it with equality up to
+/// `workingSetTieMargin`, join S and the restricted program is solved again: where the minimizer is
+/// not unique (science §10, ties) the answer is then the direct solve's point of the optimal face.
+///
+/// S starts as the patterns whose blocks correlate most with y (largest ‖A_jᵀy‖/c_j), enough of them
+/// that their columns span R^n about three times over: a restricted program whose blocks cannot reach
+/// y has no feasible point. The minimizers of these programs use few patterns (n/r at the least, and
+/// the planted ones when recovery holds), so S stays a small share of p and each Newton system is
+/// formed from |S| blocks instead of p. Nil (→ the direct solve) when a restricted solve is not
+/// `optimal`, or once the rounds together have solved as many patterns as the program has.
+func solveRelaxedOnWorkingSet(_ program: ConvexProgram, factors: [PatternFactor]?, settings: SolverSettings,
+                              start: UInt64) -> SolverResult? {
+    let n = program.n, p = program.p
+    let trace = ProcessInfo.processInfo.environment["NEUREC_SOLVER_TRACE"] != nil
+    let ranks = factors?.map(\.rank) ?? [Int](repeating: min(program.d, n), count: p)
+    let averageRank = max(1, ranks.reduce(0, +) / max(p, 1))
+    let initialSize = min(p, max(8, (3 * n + averageRank - 1) / averageRank))
+    // A small program gains nothing: a working set of most patterns is the direct solve again.
+    guard 4 * initialSize <= p else { return nil }
+
+    let relativeDualNorms = { (lambda: [Double]) -> [Double] in
+        dualNorms(of: lambda, program: program, factors: factors).enumerated().map { $1 / program.patternWeight($0) }
+    }
+    var inSet = [Bool](repeating: false, count: p)
+    let correlation = relativeDualNorms(program.y)
+    for j in (0..<p).sorted(by: { correlation[$0] > correlation[$1] }).prefix(initialSize) { inSet[j] = true }
+
+    var iterations = 0, patternsSolved = 0, normalSeconds = 0.0, normalFlops = 0.0
+    for round in 0..<8 {
+        let members = (0..<p).filter { inSet[$0] }
+        patternsSolved += members.count
+        guard patternsSolved <= p else {
+            if trace { FileHandle.standardError.write(Data("relaxed working set: \(patternsSolved) patterns solved by round \(round), solving the program itself\n".utf8)) }
+            return nil
+        }
+        let r = solveConic(program.restricted(to: members), factors: factors.map { f in members.map { f[$0] } },
+                           settings: settings, start: start)
+        iterations += r.iterations
+        normalSeconds += r.normalMatrixSeconds
+        normalFlops += r.normalMatrixFlops
+        guard r.status == .optimal, let lambda = r.lambda else {
+            if trace { FileHandle.standardError.write(Data("relaxed working set of \(members.count) patterns, round \(round): \(r.status.name), solving the program itself\n".utf8)) }
+            return nil
+        }
+        let norms = relativeDualNorms(lambda)
+        // Violated, or tight within the tie margin: a block that carries weight in some minimizer
+        // (a tie, such as the all-ones block beside w₀) has ‖A_jᵀλ‖ = c_j, and with every such block
+        // in S the restricted program has the whole program's optimal face, so the iteration ends at
+        // the same point of it as the direct solve. The most violated first, at most as many as S
+        // holds: a round at most doubles S.
+        let offenders = (0..<p).filter { !inSet[$0] && norms[$0] > 1 - settings.workingSetTieMargin }
+            .sorted { norms[$0] > norms[$1] }.prefix(members.count)
+        if trace {
+            FileHandle.standardError.write(Data("relaxed working set of \(members.count) of \(p) patterns, round \(round): \(r.iterations) iterations, \(offenders.count) dual constraints violated or tight outside\n".utf8))
+        }
+        if !offenders.isEmpty {
+            for j in offenders { inSet[j] = true }
+            continue
+        }
+        var w = (0..<p).map { [Double](repeating: 0, count: factors == nil ? program.d : ranks[$0]) }
+        for (k, j) in members.enumerated() { w[j] = r.w[k] }
+        var result = SolverResult(status: r.status, objective: r.objective, primalResidual: r.primalResidual,
+                                  dualityGap: r.dualityGap, iterations: iterations, w0: r.w0, w: w, lambda: lambda)
+        result.patternFactors = factors
+        result.workingSetRounds = round + 1
+        result.normalMatrixSeconds = normalSeconds
+        result.normalMatrixFlops = normalFlops
+        return result
+    }
+    return nil
+}
+
+/// ‖A_jᵀλ‖ for every pattern j: ‖Xᵀ D_j λ‖, or ‖M_jᵀ Xᵀ D_j λ‖ = ‖U_jᵀλ‖ for normalized blocks
+/// (U_j = D_j X M_j), from one d × n × p product.
+func dualNorms(of lambda: [Double], program: ConvexProgram, factors: [PatternFactor]?) -> [Double] {
+    let images = patternImages(of: lambda, program: program, patterns: Array(0..<program.p))
+    let d = program.d
+    return images.storage.withUnsafeBufferPointer { ip in
+        (0..<program.p).map { j in
+            let image = ip.baseAddress! + j * d
+            guard let f = factors?[j] else { return Double.nrm2(d, image, 1) }
+            guard f.rank > 0 else { return 0 }
+            var coordinates = [Double](repeating: 0, count: f.rank)
+            f.basis.storage.withUnsafeBufferPointer { Double.gemv(true, d, f.rank, 1, $0.baseAddress!, d, image, 1, 0, &coordinates, 1) }
+            return coordinates.norm
+        }
+    }
+}
