@@ -20,8 +20,12 @@ import LinearAlgebra
 /// the planted ones when recovery holds), so S stays a small share of p and each Newton system is
 /// formed from |S| blocks instead of p. Nil (→ the direct solve) when a restricted solve is not
 /// `optimal`, or once the rounds together have solved as many patterns as the program has.
-func solveRelaxedOnWorkingSet(_ program: ConvexProgram, factors: [PatternFactor]?, settings: SolverSettings,
-                              start: UInt64) -> SolverResult? {
+///
+/// With `signConstraints: false` the same for the cone-free counterpart of an exact or approx program
+/// (RelaxThenVerify.swift): for exact that is R itself, for approx the group lasso, whose λ = −2r/β
+/// meets the same dual constraints ‖A_jᵀλ‖ ≤ c_j.
+func solveRelaxedOnWorkingSet(_ program: ConvexProgram, factors: [PatternFactor]?, signConstraints: Bool = true,
+                              settings: SolverSettings, start: UInt64) -> SolverResult? {
     let n = program.n, p = program.p
     let trace = ProcessInfo.processInfo.environment["NEUREC_SOLVER_TRACE"] != nil
     let ranks = factors?.map(\.rank) ?? [Int](repeating: min(program.d, n), count: p)
@@ -46,7 +50,7 @@ func solveRelaxedOnWorkingSet(_ program: ConvexProgram, factors: [PatternFactor]
             return nil
         }
         let r = solveConic(program.restricted(to: members), factors: factors.map { f in members.map { f[$0] } },
-                           settings: settings, start: start)
+                           settings: settings, start: start, signConstraints: signConstraints)
         iterations += r.iterations
         normalSeconds += r.normalMatrixSeconds
         normalFlops += r.normalMatrixFlops

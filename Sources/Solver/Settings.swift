@@ -95,8 +95,9 @@ public struct SolverSettings: Sendable, Equatable {
     /// patterns before the program itself (README "Relax, then verify", claim 5). False: straight to the
     /// program itself, as before the working set existed (tests, timing comparisons).
     public var patternWorkingSet: Bool = true
-    /// Relaxed forms: solve the program on a working set of patterns first, grown until λ meets every
-    /// other pattern's dual constraint (RelaxedWorkingSet.swift; README "Relax, then verify", claim 6).
+    /// Relaxed forms, and the cone-free programs that skip and plain exact/approx solve first: solve on
+    /// a working set of patterns first, grown until λ meets every other pattern's dual constraint
+    /// (RelaxedWorkingSet.swift; README "Relax, then verify", claim 6).
     /// False: the program itself (tests, timing comparisons).
     public var relaxedWorkingSet: Bool = true
     /// Patterns outside a relaxed working set whose dual norm is within this of their weight,

@@ -39,7 +39,10 @@ func solveEquilibrated(_ program: ConvexProgram, settings: SolverSettings, start
     guard settings.relaxThenVerify && program.form != .relaxed && program.architecture != .normalized else {
         return solveConic(program, settings: settings, start: start)
     }
-    let relaxed = solveConic(program, settings: settings, start: start, signConstraints: false)
+    let relaxed = settings.relaxedWorkingSet
+        ? solveRelaxedOnWorkingSet(program, factors: nil, signConstraints: false, settings: settings, start: start)
+            ?? solveConic(program, settings: settings, start: start, signConstraints: false)
+        : solveConic(program, settings: settings, start: start, signConstraints: false)
     if var verified = verifiedSplit(of: relaxed, program: program, settings: settings) {
         verified.route = .relaxedVerified
         return verified
