@@ -21,9 +21,8 @@ import LinearAlgebra
 /// formed from |S| blocks instead of p. Nil (→ the direct solve) when a restricted solve is not
 /// `optimal`, or once the rounds together have solved as many patterns as the program has.
 ///
-/// With `signConstraints: false` the same for the cone-free counterpart of an exact or approx program
-/// (RelaxThenVerify.swift): for exact that is R itself, for approx the group lasso, whose λ = −2r/β
-/// meets the same dual constraints ‖A_jᵀλ‖ ≤ c_j.
+/// With `signConstraints: false` the same for the cone-free counterpart of an exact program
+/// (RelaxThenVerify.swift), which is R itself.
 func solveRelaxedOnWorkingSet(_ program: ConvexProgram, factors: [PatternFactor]?, signConstraints: Bool = true,
                               settings: SolverSettings, start: UInt64) -> SolverResult? {
     let n = program.n, p = program.p

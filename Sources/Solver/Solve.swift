@@ -39,7 +39,9 @@ func solveEquilibrated(_ program: ConvexProgram, settings: SolverSettings, start
     guard settings.relaxThenVerify && program.form != .relaxed && program.architecture != .normalized else {
         return solveConic(program, settings: settings, start: start)
     }
-    let relaxed = settings.relaxedWorkingSet
+    // The cone-free program of an exact form is the relaxed program (claim 6). That of an approx form is
+    // a group lasso, which stalls on small working sets (NormalizedConeFreeFirst.swift): solved whole.
+    let relaxed = settings.relaxedWorkingSet && program.form == .exact
         ? solveRelaxedOnWorkingSet(program, factors: nil, signConstraints: false, settings: settings, start: start)
             ?? solveConic(program, settings: settings, start: start, signConstraints: false)
         : solveConic(program, settings: settings, start: start, signConstraints: false)
@@ -69,7 +71,7 @@ func solveConic(_ program: ConvexProgram, factors known: [PatternFactor]? = nil,
     }
     let factorsDone = elapsed()
     if signConstraints && settings.relaxThenVerify && program.architecture == .normalized && program.form == .approx,
-       let factors, var verified = solveConeFreeThenVerify(program, factors: factors, settings: settings) {
+       let factors, var verified = solveConeFreeThenVerify(program, factors: factors, settings: settings, start: start) {
         verified.patternFactors = factors
         verified.seconds = elapsed()
         if verified.route == .direct { verified.route = .relaxedVerified }
