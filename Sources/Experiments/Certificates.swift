@@ -168,7 +168,7 @@ public struct PlantedCertificate: Sendable {
                     guard f.rank > 0 else { continue }  // D_i X = 0: no block
                     let mapped = f.basis.times(g, .transpose)
                     g = signed ? mapped : [Double](repeating: 0, count: f.rank)
-                    g.add(f.u.times(lambda, .transpose), scaledBy: sign)
+                    g.add(f.transposeTimes(lambda), scaledBy: sign)
                 }
                 dualNorms.append((g.norm / weight(i), pass == 0 && planted.blocks[i] != nil))
             }
@@ -192,7 +192,7 @@ public struct PlantedCertificate: Sendable {
             if let factors {
                 guard factors[i].rank == x.count else { return nil }
                 direction = factors[i].basis.times(x)
-                outputs.append(factors[i].u.times(x))
+                outputs.append(factors[i].times(x))
             } else {
                 direction = x
             }

@@ -36,7 +36,7 @@ enum NeuralIsometry {
         let lambda = us.times(inverse.times(u))
         let planted = Set(patterns.plantedPatterns)
         return factors.indices.allSatisfy { i in
-            planted.contains(i) || factors[i].u.times(lambda, .transpose).norm < 1 + 1e-10
+            planted.contains(i) || factors[i].transposeTimes(lambda).norm < 1 + 1e-10
         }
     }
 }

@@ -53,6 +53,20 @@ public struct PatternFactor: Sendable {
         return Matrix(rows: n, columns: r, columnMajor: full)
     }
 
+    /// U_iᵀ v for an n-vector v, read on the pattern's rows only: no n×r_i matrix is built, as `u` does.
+    public func transposeTimes(_ v: [Double]) -> [Double] {
+        precondition(v.count == sampleCount, "U_iᵀ v needs \(sampleCount) numbers")
+        let gathered = rows.map { v[$0] }
+        return compactU.times(gathered, .transpose)
+    }
+
+    /// U_i w (n numbers, zero outside the pattern's rows).
+    public func times(_ w: [Double]) -> [Double] {
+        var out = [Double](repeating: 0, count: sampleCount)
+        for (k, value) in zip(rows, compactU.times(w)) { out[k] = value }
+        return out
+    }
+
     /// ŵ of science §7 for a planted neuron w (d numbers): C w / ‖C w‖, so U ŵ is the neuron's
     /// normalized output on X. Nil when C w vanishes.
     public func normalizedCoordinates(of neuron: [Double]) -> [Double]? {

@@ -2,6 +2,7 @@ import Foundation
 import LinearAlgebra
 import Solver
 import Testing
+import TestSupport
 
 /// Every reference optimum in fixtures/solver (Clarabel, cross-checked with ECOS).
 @Suite struct FixtureTests {
@@ -65,6 +66,17 @@ import Testing
             let svd = try dx.svd()
             let reference = svd.u.columns(0..<f.rank)
             #expect((f.u * f.u.transposed() - reference * reference.transposed()).frobeniusNorm <= 1e-10, "span of pattern \(i)")
+        }
+    }
+
+    /// U_iᵀv and U_i w from the pattern's rows agree with the full n×r_i matrix `u`.
+    @Test func productsWithoutTheFullMatrix() throws {
+        let program = try loadFixture("normalized_relaxed_n60_d20_k2.json").program
+        var rng = SplitMix64(seed: 31)
+        for f in try program.patternFactors() where f.rank > 0 {
+            let v = rng.gaussians(program.n), w = rng.gaussians(f.rank)
+            #expect(f.transposeTimes(v).adding(f.u.times(v, .transpose), scaledBy: -1).norm <= 1e-13 * v.norm)
+            #expect(f.times(w).adding(f.u.times(w), scaledBy: -1).norm <= 1e-13 * w.norm)
         }
     }
 }
