@@ -83,6 +83,25 @@ import Testing
         #expect(decided.exists > 50 && decided.absent > 50, "\(decided)")
     }
 
+    /// Newton's method on the squared hinge decides nearly every Gaussian instance around n = 2d, where
+    /// the projections need hundreds of rounds or the LP, and never against the LP.
+    @Test func hingeNewtonAgreesWithTheLinearProgram() throws {
+        var generator = SplitMix64(seed: 315)
+        var decided = (exists: 0, absent: 0), undecided = 0
+        for trial in 0..<120 {
+            let d = 20 + 10 * (trial % 3), n = 2 * d - 4 + trial % 9
+            let x = generator.matrix(n, d)
+            let full = try x.svd(full: true)
+            guard let answer = AllOnesPattern.decideByHingeNewton(full.u.columns(0..<d), complement: { full.u.columns(d..<n) }) else {
+                undecided += 1
+                continue
+            }
+            #expect(answer == AllOnesPattern.existsByLinearProgram(x), "n \(n) d \(d) trial \(trial)")
+            if answer { decided.exists += 1 } else { decided.absent += 1 }
+        }
+        #expect(decided.exists > 30 && decided.absent > 30 && undecided <= 2, "\(decided), undecided \(undecided)")
+    }
+
     /// Gaussian instances around n = 2d, small enough to enumerate.
     @Test func gaussianInstancesAgreeWithEnumeration() {
         var generator = SplitMix64(seed: 214)

@@ -18,15 +18,77 @@ public enum AllOnesPattern {
         if d > n { return true }
         guard let f = try? x.svd() else { return existsByLinearProgram(x) }
         if f.rank() < d { return true }
+        let u = f.u.columns(0..<d)
+        let decided = decideByHingeNewton(u) {
+            guard let full = try? x.svd(full: true) else { return nil }
+            return full.u.columns(d..<n)
+        }
+        if let decided { return decided }
         // At most one of the two certificates exists, so the searches run side by side and the first to
         // succeed decides: run one after the other, the hopeless one would spend all its iterations first.
-        var range = PositiveVectorSearch(u: f.u, complement: false)
-        var nullSpace = PositiveVectorSearch(u: f.u, complement: true)
+        var range = PositiveVectorSearch(u: u, complement: false)
+        var nullSpace = PositiveVectorSearch(u: u, complement: true)
         for _ in 0..<1000 {
             if range.step() { return true }
             if nullSpace.step() { return false }
         }
         return existsByLinearProgram(x)
+    }
+
+    /// Both sides of Stiemke's alternative by Newton's method on a squared hinge, which settles them in
+    /// a few dozen steps where the projections below need hundreds of rounds near n = 2d, or fail:
+    /// - min ½‖(1 − U v)₊‖² over v (U an n×d orthonormal basis of range X) reaches 0 when range X has a
+    ///   strictly positive point: U v ≥ 1, and the pattern exists.
+    /// - Otherwise (Gordan: no such point) the same on the complement W (`complement()`, an orthonormal
+    ///   basis of null Xᵀ) looks for y = W s ≥ 1: Stiemke's certificate, and the pattern does not exist.
+    /// Each certificate is checked on the point itself (y projected off range X once more against
+    /// rounding). Nil when neither is found (X not in general position: a u with X·u ≥ 0 that is zero
+    /// on some rows), and the caller goes on.
+    public static func decideByHingeNewton(_ u: Matrix<Double>, complement: () -> Matrix<Double>?) -> Bool? {
+        let fit = hingeNewtonFit(u)
+        let scale = fit.map(abs).max() ?? 0
+        if scale > 0 && fit.allSatisfy({ $0 > 1e-9 * scale }) { return true }
+        guard let w = complement(), w.columns > 0 else { return nil }
+        let y = hingeNewtonFit(w)
+        let projected = y.adding(u.times(u.times(y, .transpose)), scaledBy: -1)
+        let yScale = projected.map(abs).max() ?? 0
+        if yScale > 0 && projected.allSatisfy({ $0 > 1e-9 * yScale }) { return false }
+        return nil
+    }
+
+    /// B v at the v where Newton's method on min ½‖(1 − B v)₊‖² stops (B with orthonormal columns):
+    /// each step solves with B_AᵀB_A over the rows A still below 1; the objective is piecewise
+    /// quadratic, so once A settles the next full step is exact.
+    static func hingeNewtonFit(_ basis: Matrix<Double>) -> [Double] {
+        let n = basis.rows, k = basis.columns
+        var v = [Double](repeating: 0, count: k)
+        var fit = [Double](repeating: 0, count: n)
+        func objective(_ values: [Double]) -> Double { values.reduce(0) { $0 + max(1 - $1, 0) * max(1 - $1, 0) } / 2 }
+        for _ in 0..<60 {
+            let active = (0..<n).filter { fit[$0] < 1 }
+            if active.isEmpty { break }
+            let rows = basis.rows(active)
+            let descent = rows.times(active.map { 1 - fit[$0] }, .transpose)
+            var hessian = rows.gram(.transpose)
+            // B_A loses rank once few rows stay active; a relative ridge keeps the step defined.
+            for j in 0..<k { hessian[j, j] += 1e-12 * max(hessian[j, j], 1) }
+            guard let step = try? hessian.cholesky().solve(descent) else { break }
+            let direction = basis.times(step)
+            let current = objective(fit)
+            var alpha = 1.0, accepted = false
+            while alpha >= 1e-6 && !accepted {
+                let trial = zip(fit, direction).map { $0 + alpha * $1 }
+                if objective(trial) < current {
+                    fit = trial
+                    for j in 0..<k { v[j] += alpha * step[j] }
+                    accepted = true
+                }
+                alpha /= 2
+            }
+            if !accepted { break }
+        }
+        // From v itself, not from the updates' running sum.
+        return basis.times(v)
     }
 
     /// A search for z > 0 in range U (or, with `complement`, in its orthogonal complement null Uᵀ) by
