@@ -96,8 +96,16 @@ public struct Matrix<Scalar: BLASScalar>: Sendable, Equatable {
     /// The rows in `indices`, in that order.
     public func rows(_ indices: [Int]) -> Matrix {
         var m = Matrix(rows: indices.count, columns: columns)
-        for j in 0..<columns {
-            for (k, i) in indices.enumerated() { m.storage[k + j * indices.count] = storage[i + j * rows] }
+        let count = indices.count, rows = self.rows
+        // Through pointers: element writes into `m.storage` checked its uniqueness every time.
+        m.storage.withUnsafeMutableBufferPointer { out in
+            storage.withUnsafeBufferPointer { source in
+                indices.withUnsafeBufferPointer { picked in
+                    for j in 0..<columns {
+                        for k in 0..<count { out[k + j * count] = source[picked[k] + j * rows] }
+                    }
+                }
+            }
         }
         return m
     }
