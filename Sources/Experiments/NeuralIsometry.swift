@@ -19,24 +19,33 @@ enum NeuralIsometry {
     }
 
     /// Irrepresentability for k planted ReLU neurons: λ = U_S (U_SᵀU_S)^† u with u = [ŵ_1; …; ŵ_k];
-    /// holds iff ‖U_iᵀλ‖ < 1 + 1e-10 for every pattern no planted neuron produced.
+    /// holds iff ‖U_iᵀλ‖ < 1 + 1e-10 for every pattern no planted neuron produced. Only the planted
+    /// patterns are factored; the others' norms come from their Gram matrices (`GramBasis.projectionNorm`,
+    /// accepted where cond(D_i X) ≤ 100, so its rounding, ~ε·cond², stays far below the 1e-10 margin),
+    /// else from their factor.
     static func irrepresentabilityHolds(_ instance: Instance) -> Bool {
         guard let patterns = instance.patterns else { return false }
         let program = ConvexProgram(architecture: .normalized, form: .relaxed, X: instance.X, y: instance.y,
                                     patterns: patterns.matrix)
-        guard let factors = try? program.patternFactors() else { return false }
         var us = Matrix<Double>(rows: instance.n, columns: 0)
         var u: [Double] = []
         for (j, s) in patterns.plantedPatterns.enumerated() {
-            guard let w = factors[s].normalizedCoordinates(of: instance.planted.column(j)) else { return false }
-            us = us.appendingColumns(factors[s].u)
+            guard let factor = try? program.patternFactor(s),
+                  let w = factor.normalizedCoordinates(of: instance.planted.column(j)) else { return false }
+            us = us.appendingColumns(factor.u)
             u += w
         }
         guard let inverse = try? us.gram(.transpose).pseudoInverse() else { return false }
         let lambda = us.times(inverse.times(u))
         let planted = Set(patterns.plantedPatterns)
-        return factors.indices.allSatisfy { i in
-            planted.contains(i) || factors[i].transposeTimes(lambda).norm < 1 + 1e-10
+        return (0..<program.p).allSatisfy { i in
+            if planted.contains(i) { return true }
+            let (rows, block) = program.patternRows(i)
+            if rows.isEmpty { return true }
+            let norm = GramBasis.projectionNorm(of: rows.map { lambda[$0] }, onto: block, maximumCondition: 100)
+                ?? (try? program.patternFactor(i))?.transposeTimes(lambda).norm
+            guard let norm else { return false }
+            return norm < 1 + 1e-10
         }
     }
 }

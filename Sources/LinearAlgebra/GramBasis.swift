@@ -58,4 +58,31 @@ public struct GramBasis: Sendable {
             rightInverse = inverse
         }
     }
+
+    /// ‖Qᵀv‖ for the basis Q of range A (m×d, full rank) that `init` would build, without building it:
+    /// Qᵀv = L⁻¹Aᵀv for m ≥ d (so only the Gram matrix and its Cholesky factor L are formed, a third of
+    /// `init`'s work), and ‖v‖ for m < d (range A = R^m). The rounding of this route grows as
+    /// ε·cond(A)², so it answers only when Cholesky succeeds and LAPACK's estimate of cond(L) (dtrcon,
+    /// 1-norm) is at most `maximumCondition`; nil otherwise, and the caller factors A itself.
+    public static func projectionNorm(of v: [Double], onto a: Matrix<Double>, maximumCondition: Double) -> Double? {
+        let m = a.rows, d = a.columns, r = min(m, d)
+        precondition(v.count == m, "v must have one entry per row of A")
+        guard r > 0 else { return nil }
+        let tall = m >= d
+        var l = a.gram(tall ? .transpose : .none)
+        let info = l.storage.withUnsafeMutableBufferPointer { PointerKernels.cholesky($0.baseAddress!, n: r, lda: r) }
+        guard info == 0 else { return nil }
+        var reciprocalCondition = 0.0
+        let conditionInfo = l.storage.withUnsafeBufferPointer {
+            LAPACKE_dtrcon(LAPACK_COL_MAJOR, Int8(UInt8(ascii: "1")), Int8(UInt8(ascii: "L")), Int8(UInt8(ascii: "N")),
+                           LapackInt(r), $0.baseAddress!, LapackInt(r), &reciprocalCondition)
+        }
+        guard conditionInfo == 0, reciprocalCondition * maximumCondition >= 1 else { return nil }
+        guard tall else { return v.norm }
+        var coordinates = a.times(v, .transpose)
+        l.storage.withUnsafeBufferPointer { lp in
+            cblas_dtrsv(CblasColMajor, CblasLower, CblasNoTrans, CblasNonUnit, blasint(r), lp.baseAddress!, blasint(r), &coordinates, 1)
+        }
+        return coordinates.norm
+    }
 }

@@ -139,34 +139,40 @@ public struct ConvexProgram: Sendable {
     /// rule, as the fixtures' `ranks`). For `normalized` programs these define the coordinates of
     /// the returned w_i.
     public func patternFactors() throws -> [PatternFactor] {
+        try (0..<p).map { try patternFactor($0) }
+    }
+
+    /// The rows of pattern i (D_i = 1), increasing, and those rows of X: D_i X without its zero rows.
+    public func patternRows(_ i: Int) -> (rows: [Int], x: Matrix<Double>) {
+        let rows = (0..<n).filter { patterns.storage[i * n + $0] != 0 }
+        return (rows, X.rows(rows))
+    }
+
+    /// The factor of pattern i alone (`patternFactors` for one pattern).
+    public func patternFactor(_ i: Int) throws -> PatternFactor {
         let n = self.n, d = self.d
-        return try (0..<p).map { i in
-            // The pattern's rows only (the other rows of D_i X are zero); U gets them back.
-            let rows = (0..<n).filter { patterns.storage[i * n + $0] != 0 }
-            var compact = [Double](repeating: 0, count: rows.count * d)
-            for a in 0..<d { for (k, row) in rows.enumerated() { compact[a * rows.count + k] = X.storage[a * n + row] } }
-            let m = rows.count
-            let a = Matrix(rows: m, columns: d, columnMajor: compact)
-            // Orthonormal to 1e-12 per entry on average, as the SVD's; a Gram basis that misses it
-            // (cond(D_i X) ≳ 100, or rank deficiency, where the rank rule needs the singular values)
-            // gives way to the SVD.
-            if let fast = GramBasis(a, tolerance: 1e-12 * Double(max(min(m, d), 1))) {
-                return PatternFactor(rows: rows, compactU: fast.q, sampleCount: n, coordinateMap: fast.coordinates, basis: fast.rightInverse)
-            }
-            let f = try SVD(a)
-            // numpy's matrix_rank rule for the full n×d matrix D_i X.
-            let r = f.rank(tolerance: (f.singularValues.first ?? 0) * Double(max(n, d)) * Double.ulpOfOne)
-            var basis = Matrix<Double>(rows: d, columns: r), coordinates = Matrix<Double>(rows: r, columns: d)
-            for k in 0..<r {
-                for b in 0..<d {
-                    let vbk = f.vt.storage[k + b * f.vt.rows]
-                    basis[b, k] = vbk / f.singularValues[k]
-                    coordinates[k, b] = vbk * f.singularValues[k]
-                }
-            }
-            return PatternFactor(rows: rows, compactU: Matrix(rows: m, columns: r, columnMajor: Array(f.u.storage.prefix(m * r))),
-                                 sampleCount: n, coordinateMap: coordinates, basis: basis)
+        // The pattern's rows only (the other rows of D_i X are zero); U gets them back.
+        let (rows, a) = patternRows(i)
+        let m = rows.count
+        // Orthonormal to 1e-12 per entry on average, as the SVD's; a Gram basis that misses it
+        // (cond(D_i X) ≳ 100, or rank deficiency, where the rank rule needs the singular values)
+        // gives way to the SVD.
+        if let fast = GramBasis(a, tolerance: 1e-12 * Double(max(min(m, d), 1))) {
+            return PatternFactor(rows: rows, compactU: fast.q, sampleCount: n, coordinateMap: fast.coordinates, basis: fast.rightInverse)
         }
+        let f = try SVD(a)
+        // numpy's matrix_rank rule for the full n×d matrix D_i X.
+        let r = f.rank(tolerance: (f.singularValues.first ?? 0) * Double(max(n, d)) * Double.ulpOfOne)
+        var basis = Matrix<Double>(rows: d, columns: r), coordinates = Matrix<Double>(rows: r, columns: d)
+        for k in 0..<r {
+            for b in 0..<d {
+                let vbk = f.vt.storage[k + b * f.vt.rows]
+                basis[b, k] = vbk / f.singularValues[k]
+                coordinates[k, b] = vbk * f.singularValues[k]
+            }
+        }
+        return PatternFactor(rows: rows, compactU: Matrix(rows: m, columns: r, columnMajor: Array(f.u.storage.prefix(m * r))),
+                             sampleCount: n, coordinateMap: coordinates, basis: basis)
     }
 
     /// The network of science §4 "Mapping a solution back" evaluated on new data (rows of `xTest`):

@@ -18,6 +18,25 @@ import Testing
         #expect(maxAbsDifference(f.q * f.q.transposed(), u * u.transposed()) < 1e-12)
     }
 
+    /// ‖Qᵀv‖ from the Gram matrix alone equals the norm through the basis itself, and the route
+    /// refuses what its condition bound excludes.
+    @Test(arguments: [(40, 10), (12, 12), (10, 40)])
+    func projectionNormWithoutTheBasis(m: Int, d: Int) throws {
+        let a = randomMatrix(m, d, seed: 26)
+        let v = randomMatrix(m, 1, seed: 27).storage
+        let f = try #require(GramBasis(a, tolerance: 1e-11))
+        let norm = try #require(GramBasis.projectionNorm(of: v, onto: a, maximumCondition: 1e6))
+        #expect(abs(norm - f.q.times(v, .transpose).norm) <= 1e-12 * v.norm)
+        // Two nearly equal columns (tall) or rows (wide): the smaller Gram matrix is nearly singular.
+        var illConditioned = a
+        if m >= d {
+            for i in 0..<m { illConditioned[i, d - 1] = illConditioned[i, 0] + 1e-5 * illConditioned[i, d - 1] }
+        } else {
+            for j in 0..<d { illConditioned[m - 1, j] = illConditioned[0, j] + 1e-5 * illConditioned[m - 1, j] }
+        }
+        #expect(GramBasis.projectionNorm(of: v, onto: illConditioned, maximumCondition: 100) == nil)
+    }
+
     /// Rank-deficient and badly conditioned A are refused (the caller takes the SVD), well
     /// conditioned ones with a wide spread of column scales are not.
     @Test func refusesWhatTheGramMatrixCannotResolve() {
