@@ -9,13 +9,16 @@ import Instances
 /// - **Convex programs.** Each interior-point iteration forms the n×n normal matrix from the n×p
 ///   patterns (n²p) and the n×d blocks (npd) and factors it (n³/3) (science §4), with p the sampled
 ///   directions (max(n, 50), plus the planted neurons): `iterationWork`. Since p ≈ n, the cost grows
-///   as n³ once n passes d, which an n²·d model would miss by orders of magnitude on tall grids. Per
-///   program type the seconds per unit of that work (expressed at (200, 50)) are fitted to the CPU
-///   time of whole paper-scale blocks (N = 400, D = 100, 5 trials, 2 jobs, `bench/report_blocks.py`,
-///   2026-12-05): skip relaxed 0.024 s (fig4a, 139 CPU-s for 2,000 instances; fig6 predicted within
-///   10 %), normalization relaxed 0.10 s (fig5a, 452 CPU-s), skip and plain exact and approx 0.17 s
-///   (fig4b, 712 CPU-s: most instances verify the relaxed minimizer, those with n < 2d pay a full
-///   solve), normalization approx and exact 1.0 s (`neurec bench solver` at (200, 50), working set).
+///   as n³ once n passes d, which an n²·d model would miss by orders of magnitude on tall grids.
+///   Relaxed programs (and the cone-free start of exact ones) are solved on a working set of
+///   patterns (Solver README, claim 6): a dozen or two restricted solves' worth of n³/3 plus one
+///   d×n×p product per round for the dual check, `relaxedWork`; normalization programs first factor
+///   every pattern (a Gram matrix of n/2 rows and d columns each, `factorWork`). The seconds per unit
+///   of work are fitted to single solves and to paper-scale blocks (`bench/report_blocks.py`, see
+///   README "Speed"): relaxed skip and plain 3.6·10⁻¹⁰ s, normalization's restricted solves
+///   1.35·10⁻⁹ s and its factors 2.5·10⁻¹⁰ s per unit; skip and plain exact and approx 0.17 s per
+///   (200, 50) unit of the full iteration (fig4b: those with n < 2d pay a full solve), normalization
+///   approx and exact 1.0 s (`neurec bench solver` at (200, 50), working set).
 /// - Every instance with arrangement patterns also pays `a` = 0.0135 s and 3·10⁻⁹ s per n²·d
 ///   (sampling the patterns, the all-ones decision; 1.3·10⁻⁸ before the decision's LP stopped
 ///   stalling).
@@ -48,15 +51,30 @@ public enum CostModel {
             // (6,000 instances, n ≤ 100, d ≤ 40) takes about 14 CPU seconds.
             return conditions ? patternSeconds + size * 9e-8 : allOnesSeconds + size * nonSolverShare
         }
-        let benchSeconds: Double = switch (spec.fitting, spec.learned) {
-        case (.relaxed, .normalized): 0.10
-        case (.relaxed, _): 0.024
-        case (_, .normalized): 1.0
-        case (_, _): 0.17
+        let patterns = Double((spec.drawOrder.patternDirections(n: n) ?? n) + spec.parameters.neurons)
+        let nonSolver = patternSeconds + size * nonSolverShare
+        let (nn, dd) = (Double(n), Double(d))
+        switch (spec.fitting, spec.learned) {
+        case (.relaxed, .normalized):
+            return nonSolver + 1.35e-9 * relaxedWork(n: nn, d: dd, p: patterns) + 2.5e-10 * factorWork(n: nn, d: dd, p: patterns)
+        case (.relaxed, _):
+            return nonSolver + 3.6e-10 * relaxedWork(n: nn, d: dd, p: patterns)
+        case (_, .normalized):
+            return nonSolver + 1.0 * iterationWork(n: nn, d: dd, p: patterns) / benchWork
+        case (_, _):
+            return nonSolver + 0.17 * iterationWork(n: nn, d: dd, p: patterns) / benchWork
         }
-        let patterns = (spec.drawOrder.patternDirections(n: n) ?? n) + spec.parameters.neurons
-        let work = iterationWork(n: Double(n), d: Double(d), p: Double(patterns))
-        return patternSeconds + size * nonSolverShare + benchSeconds * work / benchWork
+    }
+
+    /// A relaxed program on its working set: the restricted solves' n×n factorizations and the dual
+    /// checks' d×n×p products, a few rounds of each (Solver README, claim 6).
+    static func relaxedWork(n: Double, d: Double, p: Double) -> Double {
+        n * n * n / 3 + n * d * p
+    }
+
+    /// Factoring every pattern of a normalization program: a Gram matrix of about n/2 rows per pattern.
+    static func factorWork(n: Double, d: Double, p: Double) -> Double {
+        p * (n / 2) * d * d
     }
 
     /// Flops of one interior-point iteration's normal equations: n²p + npd + n³/3 (science §4).

@@ -91,7 +91,7 @@ import Testing
         1 | t.md:4: unknown value {{ x.y }}          | ---\\ntitle: t\\n---\\nText {{ x.y }} here.
         1 | t.md:2: unknown key 'titel'              | ---\\ntitel: t\\n---\\nText.
         1 | t.md:6: 'N' must be at most 100000            | ---\\nscales:\\n  ci: {N: 1000000000000, D: 20, trials: 1}\\n---\\n```neurec\\nid: a\\nexperiment: {planted: linear}\\n```
-        1 | t.md:1: scale ci: this run will compute       | ---\\nscales:\\n  ci: {N: 10000, D: 20, trials: 1}\\n---\\n```neurec\\nid: a\\nexperiment: {planted: linear}\\n```
+        1 | t.md:1: scale ci: this run will compute       | ---\\nscales:\\n  ci: {N: 20000, D: 20, trials: 1}\\n---\\n```neurec\\nid: a\\nexperiment: {planted: linear}\\n```
         1 | t.md:6: 'n' values must be increasing    | ---\\ntitle: t\\n---\\n```neurec\\nid: a\\ngrid: {n: [30, 10, 20, 20], D: 10, trials: 1}\\nexperiment: {planted: linear}\\n```
         1 | t.md:6: 'neu' must be in [1, 1000]        | ---\\ntitle: t\\n---\\n```neurec\\nid: a\\nexperiment: {planted: normalized, learned: normalized, neu: 1000000000}\\n```
         1 | t.md:6: 'sigma' must be a number in      | ---\\ntitle: t\\n---\\n```neurec\\nid: a\\nexperiment: {planted: linear, sigma: 1e308}\\n```

@@ -52,17 +52,17 @@ import Testing
     /// The cost model: a fixed cost plus a multiple of n²·d per instance (so the growth from n = 20 to
     /// 40 is three times, from d = 10 to 30 twice, the growth from d = 10 to 20), nothing for a
     /// skipped cell, and the ordering of program types the benchmarks show.
-    /// The cost model reproduces its calibration point (skip relaxed at (200, 50): 0.024 s, fitted
-    /// to a paper-scale block, plus the per-instance pattern costs) and grows as n³ once n passes d, as
-    /// the interior-point method's n×n normal equations do.
+    /// The cost model reproduces its calibration (skip relaxed at (200, 50): the working set's
+    /// n³/3 + n·d·p at 3.6·10⁻¹⁰ s, plus the per-instance pattern costs) and grows as n³ once n is
+    /// far past d, as the interior-point method's n×n normal equations do.
     @Test func costFollowsTheInteriorPointWork() {
         let spec = recoverySpec()
         func cost(_ spec: ExperimentSpec, _ n: Int, _ d: Int, trial: Int = 0) -> Double {
             CostModel.seconds(for: spec, at: Cell(n: n, d: d, trial: trial))
         }
-        #expect(abs(cost(spec, 200, 50) - (0.0135 + 200 * 200 * 50 * 3e-9 + 0.024)) < 1e-12)
+        #expect(abs(cost(spec, 200, 50) - (0.0135 + 200 * 200 * 50 * 3e-9 + 3.6e-10 * (200 * 200 * 200 / 3 + 200 * 50 * 201))) < 1e-12)
         #expect(cost(spec, 200, 50, trial: 3) == cost(spec, 200, 50))
-        let doubling = cost(spec, 800, 10) / cost(spec, 400, 10)
+        let doubling = cost(spec, 3200, 10) / cost(spec, 1600, 10)
         #expect(doubling > 6 && doubling < 8, "n³ growth: \(doubling)")
         var approx = spec
         approx.fitting = .approx
