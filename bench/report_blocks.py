@@ -78,6 +78,7 @@ def main():
     parser.add_argument("--until", help="stop at the first block under a top-level heading with this title")
     parser.add_argument("--neurec", default=".build/release/neurec")
     parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--skip", default="", help="comma-separated block ids not to run (listed as skipped)")
     args = parser.parse_args()
     with open(args.template) as f:
         front, blocks = split_template(f.read())
@@ -89,7 +90,11 @@ def main():
     total_wall = total_cpu = 0.0
     total_instances = total_computed = peak_all = 0
     with tempfile.TemporaryDirectory() as folder:
+        skipped = set(filter(None, args.skip.split(",")))
         for ident, body, _ in blocks:
+            if ident in skipped:
+                print(f"| {ident} | skipped | | | |", flush=True)
+                continue
             instances, computed, wall, cpu, peak = run_block(args.neurec, front, ident, body, args, folder)
             total_wall += wall
             total_cpu += cpu
@@ -97,7 +102,7 @@ def main():
             total_computed += computed
             peak_all = max(peak_all, peak)
             print(f"| {ident} | {instances:,} ({computed:,}) | {wall:.0f} s | {cpu:.0f} s | {peak / 1024:.0f} MB |", flush=True)
-    print(f"| all {len(blocks)} | {total_instances:,} ({total_computed:,}) | {total_wall:.0f} s ({total_wall / 60:.1f} min) | "
+    print(f"| all {len(blocks) - len(skipped & {b[0] for b in blocks})} run | {total_instances:,} ({total_computed:,}) | {total_wall:.0f} s ({total_wall / 60:.1f} min) | "
           f"{total_cpu:.0f} s | {peak_all / 1024:.0f} MB |")
 
 
