@@ -34,15 +34,9 @@ func solveConeFreeThenVerify(_ program: ConvexProgram, factors: [PatternFactor],
         if trace { FileHandle.standardError.write(Data("cone-free first: \(coneFree.status.name), solving the approx program\n".utf8)) }
         return nil
     }
-    // (2D_i − I) X M_i u_i for every pattern, from one n×d×p product.
-    let d = program.d
-    var neurons = Matrix<Double>(rows: d, columns: p)
-    neurons.storage.withUnsafeMutableBufferPointer { np in
-        for (i, f) in factors.enumerated() where f.rank > 0 {
-            f.basis.storage.withUnsafeBufferPointer { Double.gemv(false, d, f.rank, 1, $0.baseAddress!, d, coneFree.w[i], 1, 0, np.baseAddress! + i * d, 1) }
-        }
-    }
-    let values = product(program.X, neurons)
+    // (2D_i − I) X M_i u_i for every pattern, from one n×d×p product of the neurons M_i u_i.
+    let neurons = factors.indices.flatMap { factors[$0].basis.times(coneFree.w[$0]) }
+    let values = product(program.X, Matrix(rows: program.d, columns: p, columnMajor: neurons))
     // The sign rows' violation the full iteration itself accepts (its stop on rz, unit scale).
     let tolerance = settings.approxToleranceFactor * settings.feasibilityTolerance
     let violations = signViolations(of: values, patterns: program.patterns) { $0 }

@@ -246,7 +246,8 @@ public struct SolverResult: Sendable {
     /// Whether the program itself was solved, or its cone-free relaxation answered it (README
     /// "Relax, then verify").
     public var route: SolveRoute = .direct
-    /// Restricted programs solved on the way (working-set routes; 0 otherwise).
+    /// Restricted programs the relaxed working set solved on the way (RelaxedWorkingSet.swift; 0 on
+    /// every other route).
     public var workingSetRounds = 0
 
     public init(status: SolverStatus, objective: Double = .nan, primalResidual: Double = .nan, dualityGap: Double = .nan,

@@ -24,11 +24,10 @@ public func solve(_ program: ConvexProgram, settings: SolverSettings = SolverSet
 /// RelaxThenVerify.swift, PatternWorkingSet.swift).
 func solveEquilibrated(_ program: ConvexProgram, settings: SolverSettings, start: UInt64) -> SolverResult {
     if program.form == .relaxed && settings.relaxedWorkingSet {
-        var factors: [PatternFactor]?
-        if program.architecture == .normalized {
-            do { factors = try program.patternFactors() } catch {
-                return SolverResult(status: .numericalError("SVD of D_i X failed: \(error)"), seconds: 0)
-            }
+        let factors: [PatternFactor]?
+        switch normalizedPatternFactors(program, start: start) {
+        case .success(let known): factors = known
+        case .failure(let failure): return failure.result
         }
         if var restricted = solveRelaxedOnWorkingSet(program, factors: factors, settings: settings, start: start) {
             restricted.route = .workingSet
@@ -58,15 +57,31 @@ func solveEquilibrated(_ program: ConvexProgram, settings: SolverSettings, start
     return full
 }
 
+/// A factorization of D_i X that failed, as the result that reports it.
+struct PatternFactorFailure: Error {
+    let result: SolverResult
+}
+
+/// The pattern factors of a normalized program (nil for skip and plain networks), computed once for
+/// every solve that needs them.
+func normalizedPatternFactors(_ program: ConvexProgram, start: UInt64) -> Result<[PatternFactor]?, PatternFactorFailure> {
+    guard program.architecture == .normalized else { return .success(nil) }
+    do { return .success(try program.patternFactors()) } catch {
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
+        return .failure(PatternFactorFailure(result: SolverResult(status: .numericalError("SVD of D_i X failed: \(error)"), seconds: seconds)))
+    }
+}
+
 /// One run of the interior-point method on `program` at unit scale (`signConstraints: false`: on
 /// its cone-free counterpart, see `ConicForm`).
 func solveConic(_ program: ConvexProgram, factors known: [PatternFactor]? = nil, settings: SolverSettings, start: UInt64,
                 signConstraints: Bool = true) -> SolverResult {
     func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9 }
     var factors = known
-    if program.architecture == .normalized && factors == nil {
-        do { factors = try program.patternFactors() } catch {
-            return SolverResult(status: .numericalError("SVD of D_i X failed: \(error)"), seconds: elapsed())
+    if factors == nil {
+        switch normalizedPatternFactors(program, start: start) {
+        case .success(let computed): factors = computed
+        case .failure(let failure): return failure.result
         }
     }
     let factorsDone = elapsed()

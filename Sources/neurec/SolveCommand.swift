@@ -23,6 +23,10 @@ struct Solve: ParsableCommand {
     @Option(help: "Solve this many times and report the fastest (for profiling; the first solve also pays for first-touch memory).")
     var repeats: Int = 1
 
+    func validate() throws {
+        guard repeats >= 1 else { throw ValidationError("--repeats must be at least 1, got \(repeats)") }
+    }
+
     func run() throws {
         let instance: ProgramFile
         do {
@@ -36,10 +40,6 @@ struct Solve: ParsableCommand {
         if direct {
             settings.relaxThenVerify = false
             settings.relaxedWorkingSet = false
-        }
-        guard repeats >= 1 else {
-            FileHandle.standardError.write(Data("error: --repeats must be at least 1, is \(repeats)\n".utf8))
-            throw ExitCode(2)
         }
         let result = (0..<repeats).map { _ in Solver.solve(instance.program, settings: settings) }.min { $0.seconds < $1.seconds }!
         print(result.json(solution: solution, referenceObjective: instance.referenceObjective).text)
