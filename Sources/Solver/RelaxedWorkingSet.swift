@@ -18,7 +18,9 @@ import LinearAlgebra
 /// that their columns span R^n about three times over: a restricted program whose blocks cannot reach
 /// y has no feasible point. The minimizers of these programs use few patterns (n/r at the least, and
 /// the planted ones when recovery holds), so S stays a small share of p and each Newton system is
-/// formed from |S| blocks instead of p. Nil (→ the direct solve) when a restricted solve is not
+/// formed from |S| blocks instead of p. Without w₀ (plain and normalization networks) S is completed
+/// to cover every row, and a restricted program that is still infeasible (y outside its blocks'
+/// span) doubles S by correlation. Nil (→ the direct solve) when a restricted solve is otherwise not
 /// `optimal`, or once the rounds together have solved as many patterns as the program has.
 ///
 /// With `signConstraints: false` the same for the cone-free counterpart of an exact program
@@ -38,7 +40,12 @@ func solveRelaxedOnWorkingSet(_ program: ConvexProgram, factors: [PatternFactor]
     }
     var inSet = [Bool](repeating: false, count: p)
     let correlation = relativeDualNorms(program.y)
-    for j in (0..<p).sorted(by: { correlation[$0] > correlation[$1] }).prefix(initialSize) { inSet[j] = true }
+    let byCorrelation = (0..<p).sorted { correlation[$0] > correlation[$1] }
+    for j in byCorrelation.prefix(initialSize) { inSet[j] = true }
+    // Without w₀ every row of y must be reached by a pattern active on it, and the patterns that
+    // correlate most with noisy labels often share their active rows: complete S so that it covers
+    // every row, each uncovered row by its best-correlated pattern.
+    if program.architecture != .skip { coverEveryRow(&inSet, in: byCorrelation, patterns: program.patterns) }
 
     var iterations = 0, patternsSolved = 0, normalSeconds = 0.0, normalFlops = 0.0
     for round in 0..<8 {
@@ -53,6 +60,13 @@ func solveRelaxedOnWorkingSet(_ program: ConvexProgram, factors: [PatternFactor]
         iterations += r.iterations
         normalSeconds += r.normalMatrixSeconds
         normalFlops += r.normalMatrixFlops
+        if case .primalInfeasible = r.status {
+            // y is outside the span of S's blocks: S is too small, not the idea wrong. Double it
+            // with the next patterns by correlation.
+            if trace { FileHandle.standardError.write(Data("relaxed working set of \(members.count) patterns, round \(round): labels outside its span, doubling it\n".utf8)) }
+            for j in byCorrelation.lazy.filter({ !inSet[$0] }).prefix(members.count) { inSet[j] = true }
+            continue
+        }
         guard r.status == .optimal, let lambda = r.lambda else {
             if trace { FileHandle.standardError.write(Data("relaxed working set of \(members.count) patterns, round \(round): \(r.status.name), solving the program itself\n".utf8)) }
             return nil
@@ -61,15 +75,14 @@ func solveRelaxedOnWorkingSet(_ program: ConvexProgram, factors: [PatternFactor]
         // Violated, or tight within the tie margin: a block that carries weight in some minimizer
         // (a tie, such as the all-ones block beside w₀) has ‖A_jᵀλ‖ = c_j, and with every such block
         // in S the restricted program has the whole program's optimal face, so the iteration ends at
-        // the same point of it as the direct solve. The most violated first, at most as many as S
-        // holds: a round at most doubles S.
+        // the same point of it as the direct solve.
         let offenders = (0..<p).filter { !inSet[$0] && norms[$0] > 1 - settings.workingSetTieMargin }
-            .sorted { norms[$0] > norms[$1] }.prefix(members.count)
         if trace {
             FileHandle.standardError.write(Data("relaxed working set of \(members.count) of \(p) patterns, round \(round): \(r.iterations) iterations, \(offenders.count) dual constraints violated or tight outside\n".utf8))
         }
+        // The most violated first, at most as many as S holds: a round at most doubles S.
         if !offenders.isEmpty {
-            for j in offenders { inSet[j] = true }
+            for j in offenders.sorted(by: { norms[$0] > norms[$1] }).prefix(members.count) { inSet[j] = true }
             continue
         }
         var w = (0..<p).map { [Double](repeating: 0, count: factors == nil ? program.d : ranks[$0]) }
@@ -83,6 +96,22 @@ func solveRelaxedOnWorkingSet(_ program: ConvexProgram, factors: [PatternFactor]
         return result
     }
     return nil
+}
+
+/// Adds to S, for each row that no pattern of S is active on, the first pattern of `order` active on
+/// it.
+private func coverEveryRow(_ inSet: inout [Bool], in order: [Int], patterns: Matrix<Double>) {
+    let n = patterns.rows
+    var covered = [Bool](repeating: false, count: n)
+    var uncovered = n
+    let cover = { (j: Int) in
+        for i in 0..<n where !covered[i] && patterns[i, j] != 0 { covered[i] = true; uncovered -= 1 }
+    }
+    for j in order where inSet[j] { cover(j) }
+    guard uncovered > 0 else { return }
+    for j in order where !inSet[j] && uncovered > 0 {
+        if (0..<n).contains(where: { !covered[$0] && patterns[$0, j] != 0 }) { inSet[j] = true; cover(j) }
+    }
 }
 
 /// ‖A_jᵀλ‖ for every pattern j: ‖Xᵀ D_j λ‖, or ‖M_jᵀ Xᵀ D_j λ‖ = ‖U_jᵀλ‖ for normalized blocks
