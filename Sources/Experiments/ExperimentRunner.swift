@@ -159,12 +159,23 @@ public final class ExperimentRunner: Sendable {
         let evaluation = TrialEvaluation(spec: spec)
         let failures = RecordTable.Failures()
         if let details { try FileManager.default.createDirectory(at: details, withIntermediateDirectories: true) }
-        // Parallelism is over instances; nested BLAS threads would only contend for the same cores.
-        // One BLAS thread with jobs = 1 too: OpenBLAS's threaded kernels round some sums differently,
-        // and results must not depend on jobs.
+        try withSingleThreadedBLAS { try computeOnSingleThreadedBLAS(spec, cells: cells, missing: missing, into: records, cache: cache,
+                                                                      reporter: reporter, evaluation: evaluation, failures: failures) }
+    }
+
+    /// Parallelism is over instances; nested BLAS threads would only contend for the same cores. One
+    /// BLAS thread with jobs = 1 too: OpenBLAS's threaded kernels round some sums differently, and
+    /// results must not depend on jobs.
+    func withSingleThreadedBLAS(_ body: () throws -> Void) rethrows {
         let blasThreads = BLASRuntime.threadCount
         BLASRuntime.setThreadCount(1)
         defer { BLASRuntime.setThreadCount(blasThreads) }
+        try body()
+    }
+
+    private func computeOnSingleThreadedBLAS(_ spec: ExperimentSpec, cells: [Cell], missing: [Int], into records: RecordTable,
+                                             cache: ResultCache.Entry?, reporter: ProgressReporter,
+                                             evaluation: TrialEvaluation, failures: RecordTable.Failures) throws {
 
         let details = self.details
         // Started: when the worker took the unit (the draw counts in cell mode), for the calibration of the ETA.

@@ -5,6 +5,22 @@ import Solver
 import Training
 import Vocabulary
 
+/// The pattern factors of one cell's normalized program, computed by the first σ panel that solves
+/// it and reused by the others: the canonical draw gives the panels of a cell the same X and
+/// patterns (science §3), and the factors depend on nothing else — a quarter of a (400, 100) solve.
+/// Checked, not assumed: a program with other X or patterns gets its own factors. One worker's.
+final class SharedPatternFactors {
+    private var known: (X: Matrix<Double>, patterns: Matrix<Double>, factors: [PatternFactor]?)?
+
+    func factors(of program: ConvexProgram) -> [PatternFactor]? {
+        guard program.architecture == .normalized else { return nil }
+        if let known, known.X == program.X, known.patterns == program.patterns { return known.factors }
+        let factors = try? program.patternFactors()
+        known = (program.X, program.patterns, factors)
+        return factors
+    }
+}
+
 /// One trial's numbers: every metric the spec's fit makes available (requested or not — they are
 /// cheap next to the fit, and cached together), keyed by metric.
 public typealias TrialRecord = [Metric: Double]
@@ -21,8 +37,9 @@ struct TrialEvaluation {
         Dictionary(uniqueKeysWithValues: Metric.allCases.map { ($0, $0.isProbability ? 0 : .nan) })
     }
 
-    /// The record, and the fitted solution as JSON (for `--save_details`).
-    func evaluateWithFit(_ instance: Instance) -> (record: TrialRecord, fit: JSONText) {
+    /// The record, and the fitted solution as JSON (for `--save_details`). `sharing` carries the pattern
+    /// factors from one σ panel of the cell to the next (`SharedPatternFactors`).
+    func evaluateWithFit(_ instance: Instance, sharing: SharedPatternFactors? = nil) -> (record: TrialRecord, fit: JSONText) {
         var record: TrialRecord = [:]
         var fit = JSONText.null
         if let patterns = instance.patterns { record[.allOnes] = patterns.hasAllOnes ? 1 : 0 }
@@ -31,7 +48,7 @@ struct TrialEvaluation {
             record[.irrepresentability] = NeuralIsometry.irrepresentabilityHolds(instance) ? 1 : 0
         }
         guard spec.needsFit else { return (record, fit) }
-        let fitted = spec.fitting == .train ? train(instance) : solve(instance)
+        let fitted = spec.fitting == .train ? train(instance) : solve(instance, sharing: sharing)
         record.merge(fitted.record) { $1 }
         if record[.solverFailed] == 1 {
             // Unknown rather than absent: the record is complete, so an experiment asking for a
@@ -44,7 +61,7 @@ struct TrialEvaluation {
 
     // MARK: Convex programs
 
-    private func solve(_ instance: Instance) -> (record: TrialRecord, fit: JSONText) {
+    private func solve(_ instance: Instance, sharing: SharedPatternFactors?) -> (record: TrialRecord, fit: JSONText) {
         guard let patterns = instance.patterns else { return ([:], .null) }
         let form: ProgramForm = switch spec.fitting {
         case .exact: .exact
@@ -53,7 +70,7 @@ struct TrialEvaluation {
         }
         let program = ConvexProgram(architecture: spec.learned, form: form, X: instance.X, y: instance.y,
                                     patterns: patterns.matrix)
-        let result = Solver.solve(program)
+        let result = Solver.solve(program, factors: sharing?.factors(of: program))
         var fit: [(String, JSONText)] = [
             ("status", .string(result.status.description)), ("objective", .number(result.objective)),
             ("iterations", .integer(result.iterations)), ("gap", .number(result.dualityGap)),

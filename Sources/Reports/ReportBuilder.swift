@@ -256,6 +256,11 @@ public final class ReportBuilder {
     func run(_ directive: Directive, file: String) throws -> BlockOutcome {
         var results: [ExperimentResult] = []
         var cluster: ClusterResult? = nil
+        do {
+            try executor.prepare(directive.runs.compactMap { if case .grid(let spec) = $0 { spec } else { nil } })
+        } catch {
+            throw ReportError(file: file, line: directive.line, message: "block '\(directive.id)' failed: \(userMessage(for: error))")
+        }
         for run in directive.runs {
             do {
                 switch run {

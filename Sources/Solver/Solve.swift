@@ -5,7 +5,12 @@ import LinearAlgebra
 /// span of the blocks (equality forms) and numerical failures come back as a status with a reason.
 /// The data are first brought to unit scale (Equilibration.swift), so the verdict does not depend on
 /// the units of X and y.
-public func solve(_ program: ConvexProgram, settings: SolverSettings = SolverSettings()) -> SolverResult {
+///
+/// - Parameter factors: the program's pattern factors (`program.patternFactors()`) when the caller
+///   already has them, for a normalized program: they depend on X and the patterns only, so programs
+///   that differ in y alone (the σ panels of one cell) share them. Ignored for other networks.
+public func solve(_ program: ConvexProgram, settings: SolverSettings = SolverSettings(),
+                  factors: [PatternFactor]? = nil) -> SolverResult {
     let start = DispatchTime.now().uptimeNanoseconds
     func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9 }
     do { try settings.validate() } catch {
@@ -13,7 +18,10 @@ public func solve(_ program: ConvexProgram, settings: SolverSettings = SolverSet
     }
     if let reason = program.validationError { return SolverResult(status: .invalidInput(reason), seconds: elapsed()) }
     let equilibration = settings.equilibrate ? Equilibration(program) : Equilibration(identityFor: program)
-    var result = solveEquilibrated(equilibration.scaled(program), settings: settings, start: start)
+    // Normalized programs keep X as given (Equilibration), so the caller's factors are the scaled program's.
+    let known = program.architecture == .normalized ? factors : nil
+    precondition(known.map { $0.count == program.p } ?? true, "factors must be the program's, one per pattern")
+    var result = solveEquilibrated(equilibration.scaled(program), factors: known, settings: settings, start: start)
     equilibration.unscale(&result)
     result.seconds = elapsed()
     return result
@@ -22,12 +30,15 @@ public func solve(_ program: ConvexProgram, settings: SolverSettings = SolverSet
 /// `solve` on data already at unit scale. Exact and approx forms of skip and plain networks first try
 /// the cone-free program, then a working set of patterns (README "Relax, then verify";
 /// RelaxThenVerify.swift, PatternWorkingSet.swift).
-func solveEquilibrated(_ program: ConvexProgram, settings: SolverSettings, start: UInt64) -> SolverResult {
+func solveEquilibrated(_ program: ConvexProgram, factors known: [PatternFactor]? = nil, settings: SolverSettings,
+                       start: UInt64) -> SolverResult {
     if program.form == .relaxed && settings.relaxedWorkingSet {
-        let factors: [PatternFactor]?
-        switch normalizedPatternFactors(program, start: start) {
-        case .success(let known): factors = known
-        case .failure(let failure): return failure.result
+        var factors = known
+        if factors == nil {
+            switch normalizedPatternFactors(program, start: start) {
+            case .success(let computed): factors = computed
+            case .failure(let failure): return failure.result
+            }
         }
         if var restricted = solveRelaxedOnWorkingSet(program, factors: factors, settings: settings, start: start) {
             restricted.route = .workingSet
@@ -36,7 +47,7 @@ func solveEquilibrated(_ program: ConvexProgram, settings: SolverSettings, start
         return solveConic(program, factors: factors, settings: settings, start: start)
     }
     guard settings.relaxThenVerify && program.form != .relaxed && program.architecture != .normalized else {
-        return solveConic(program, settings: settings, start: start)
+        return solveConic(program, factors: known, settings: settings, start: start)
     }
     // The cone-free program of an exact form is the relaxed program (claim 6). That of an approx form is
     // a group lasso, which stalls on small working sets (NormalizedConeFreeFirst.swift): solved whole.

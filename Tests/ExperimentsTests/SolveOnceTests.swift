@@ -47,6 +47,35 @@ import Vocabulary
         #expect([quiet, noisy, exact].allSatisfy { $0.computedCount == $0.instanceCount })
     }
 
+    /// The σ panels of a normalized experiment computed together (each cell's panels on one worker,
+    /// sharing the pattern factors) give the separate runs' arrays to the last bit, in every metric;
+    /// the separate runs then find every trial in the cache. Skip networks and mixed panels share
+    /// nothing and compute nothing there.
+    @Test func sigmaPanelsComputedTogetherMatchSeparateRuns() throws {
+        let metrics: [Metric] = [.disAbs, .disTest, .recovery, .offPlantedNorm, .iterations]
+        let panels = [0, 0.05, 0.2].map { sigma in
+            var panel = spec(.normalized, .normalized, .relaxed, metrics,
+                             parameters: InstanceParameters(plantedWeights: .opposite, neurons: 2, sigma: sigma))
+            panel.grid = InstanceGrid(nValues: [20, 40], dValues: [4, 8], trials: 2)
+            return panel
+        }
+        let cache = try temporaryCache()
+        let runner = ExperimentRunner(cache: cache, progress: .quiet)
+        let computed = try runner.computeSigmaPanelsTogether(panels)
+        #expect(computed == panels.count * 2 * 2 * 2)
+        for panel in panels {
+            let together = try runner.run(panel)
+            #expect(together.computedCount == 0)
+            let separate = try ExperimentRunner(cache: nil, progress: .quiet).run(panel)
+            for metric in metrics { #expect(sameArrays(together, separate, metric), "σ = \(panel.parameters.sigma), \(metric)") }
+        }
+        let skip = [0, 0.1].map { spec(.linear, .skip, .relaxed, [.disAbs], parameters: InstanceParameters(sigma: $0)) }
+        #expect(try runner.computeSigmaPanelsTogether(skip) == 0)
+        var otherForm = panels[1]
+        otherForm.fitting = .approx
+        #expect(try runner.computeSigmaPanelsTogether([panels[0], otherForm]) == 0)
+    }
+
     /// Numpy mode keeps each original script's draw order, hence its own instances: recovery and
     /// the min-norm distance draw differently there and share nothing.
     @Test func numpyModeKeepsTheOriginalsDrawOrders() throws {

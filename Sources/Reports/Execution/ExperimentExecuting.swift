@@ -7,10 +7,14 @@ public protocol ExperimentExecuting {
     func runCluster(_ spec: ClusterSpec) throws -> ClusterResult
     /// One probe of a boundary search (a one-cell grid run): like `run`, but it need not announce itself.
     func runProbe(_ spec: ExperimentSpec) throws -> ExperimentResult
+    /// Before a block's `run`s: computes what its experiments can share (σ panels of one cell), so
+    /// that each `run` then finds its trials done. The results are the same either way.
+    func prepare(_ specs: [ExperimentSpec]) throws
 }
 
 extension ExperimentExecuting {
     public func runProbe(_ spec: ExperimentSpec) throws -> ExperimentResult { try run(spec) }
+    public func prepare(_ specs: [ExperimentSpec]) throws {}
 }
 
 /// The cached, parallel `ExperimentRunner` behind the protocol. It keeps each result, so a second
@@ -34,6 +38,10 @@ public final class RunnerExecutor: ExperimentExecuting {
         let result = try probeRunner.run(spec, label: nil)
         results[spec] = result
         return result
+    }
+
+    public func prepare(_ specs: [ExperimentSpec]) throws {
+        _ = try runner.computeSigmaPanelsTogether(specs.filter { results[$0] == nil })
     }
 
     public func run(_ spec: ExperimentSpec) throws -> ExperimentResult {
