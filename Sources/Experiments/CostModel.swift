@@ -69,13 +69,12 @@ public enum CostModel {
             return nonSolver + 1.35e-9 * relaxedWork(n: nn, d: dd, p: patterns) + 2.5e-10 * factorWork(n: nn, d: dd, p: patterns)
         case (.relaxed, _):
             return nonSolver + 3.6e-10 * relaxedWork(n: nn, d: dd, p: patterns)
-        case (_, .normalized):
-            let perUnit = spec.parameters.sigma > 0 ? noisyNormalizedSeconds : 1.0
-            return nonSolver + perUnit * iterationWork(n: nn, d: dd, p: patterns) / benchWork
-        case (_, _):
+        default:
             // Noisy labels spread the minimizer over most patterns: the cone-free split and the working
             // set fail, and the full solve stalls after 40–75 iterations (18 s at (400, 100)).
-            let perUnit = spec.parameters.sigma > 0 ? noisySignConstrainedSeconds : 0.17
+            let noisy = spec.parameters.sigma > 0
+            let perUnit = spec.learned == .normalized ? (noisy ? noisyNormalizedSeconds : 1.0)
+                                                      : (noisy ? noisySignConstrainedSeconds : 0.17)
             return nonSolver + perUnit * iterationWork(n: nn, d: dd, p: patterns) / benchWork
         }
     }

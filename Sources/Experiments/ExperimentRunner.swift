@@ -159,24 +159,9 @@ public final class ExperimentRunner: Sendable {
         let evaluation = TrialEvaluation(spec: spec)
         let failures = RecordTable.Failures()
         if let details { try FileManager.default.createDirectory(at: details, withIntermediateDirectories: true) }
-        try withSingleThreadedBLAS { try computeOnSingleThreadedBLAS(spec, cells: cells, missing: missing, into: records, cache: cache,
-                                                                      reporter: reporter, evaluation: evaluation, failures: failures) }
-    }
 
-    /// Parallelism is over instances; nested BLAS threads would only contend for the same cores. One
-    /// BLAS thread with jobs = 1 too: OpenBLAS's threaded kernels round some sums differently, and
-    /// results must not depend on jobs.
-    func withSingleThreadedBLAS(_ body: () throws -> Void) rethrows {
-        let blasThreads = BLASRuntime.threadCount
-        BLASRuntime.setThreadCount(1)
-        defer { BLASRuntime.setThreadCount(blasThreads) }
-        try body()
-    }
-
-    private func computeOnSingleThreadedBLAS(_ spec: ExperimentSpec, cells: [Cell], missing: [Int], into records: RecordTable,
-                                             cache: ResultCache.Entry?, reporter: ProgressReporter,
-                                             evaluation: TrialEvaluation, failures: RecordTable.Failures) throws {
-
+        let restoreBLAS = singleThreadedBLAS()
+        defer { restoreBLAS() }
         let details = self.details
         // Started: when the worker took the unit (the draw counts in cell mode), for the calibration of the ETA.
         @Sendable func finish(_ instance: Instance?, at position: Int, started: UInt64) {
@@ -229,6 +214,15 @@ public final class ExperimentRunner: Sendable {
         if let error = failures.first { throw error }
     }
 
+
+    /// Parallelism is over instances; nested BLAS threads would only contend for the same cores. One
+    /// BLAS thread with jobs = 1 too: OpenBLAS's threaded kernels round some sums differently, and
+    /// results must not depend on jobs. Returns what restores the previous thread count.
+    func singleThreadedBLAS() -> () -> Void {
+        let blasThreads = BLASRuntime.threadCount
+        BLASRuntime.setThreadCount(1)
+        return { BLASRuntime.setThreadCount(blasThreads) }
+    }
 
     static func seconds(since start: UInt64) -> Double {
         Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9

@@ -37,21 +37,21 @@ extension ExperimentRunner {
         let sources = specs.map { InstanceSource(draws: $0.draws, grid: $0.grid, mode: .cell, seed: $0.seed) }
         let entries = specs.map { cache.entry(for: $0) }
         let failures = RecordTable.Failures()
-        try withSingleThreadedBLAS {
-            let order = WorkOrder.interleaved(costs: costs)
-            parallelForEach(order.count, jobs: jobs) { k in
-                let started = DispatchTime.now().uptimeNanoseconds
-                let position = positions[order[k]], cell = cells[position]
-                let sharing = SharedPatternFactors()
-                for s in specs.indices where missing[s].contains(position) {
-                    let record = sources[s].instance(at: cell).map { evaluations[s].evaluateWithFit($0, sharing: sharing).record }
-                        ?? evaluations[s].skippedCell()
-                    do { try entries[s].store(record, for: cell) } catch { failures.add(error) }
-                }
-                reporter.advance(cost: costs[order[k]], seconds: Self.seconds(since: started))
+        let restoreBLAS = singleThreadedBLAS()
+        defer { restoreBLAS() }
+        let order = WorkOrder.interleaved(costs: costs)
+        parallelForEach(order.count, jobs: jobs) { k in
+            let started = DispatchTime.now().uptimeNanoseconds
+            let position = positions[order[k]], cell = cells[position]
+            let sharing = SharedPatternFactors()
+            for s in specs.indices where missing[s].contains(position) {
+                let record = sources[s].instance(at: cell).map { evaluations[s].evaluateWithFit($0, sharing: sharing).record }
+                    ?? evaluations[s].skippedCell()
+                do { try entries[s].store(record, for: cell) } catch { failures.add(error) }
             }
-            if let error = failures.first { throw error }
+            reporter.advance(cost: costs[order[k]], seconds: Self.seconds(since: started))
         }
+        if let error = failures.first { throw error }
         reporter.finish()
         return trials
     }

@@ -256,10 +256,14 @@ public final class ReportBuilder {
     func run(_ directive: Directive, file: String) throws -> BlockOutcome {
         var results: [ExperimentResult] = []
         var cluster: ClusterResult? = nil
+        func blockFailed(_ error: Error) -> Error {
+            error as? ReportError
+                ?? ReportError(file: file, line: directive.line, message: "block '\(directive.id)' failed: \(userMessage(for: error))")
+        }
         do {
             try executor.prepare(directive.runs.compactMap { if case .grid(let spec) = $0 { spec } else { nil } })
         } catch {
-            throw ReportError(file: file, line: directive.line, message: "block '\(directive.id)' failed: \(userMessage(for: error))")
+            throw blockFailed(error)
         }
         for run in directive.runs {
             do {
@@ -273,10 +277,8 @@ public final class ReportBuilder {
                     log("neurec: block \(directive.id): cluster probability, \(spec.trials) trials")
                     cluster = try executor.runCluster(spec)
                 }
-            } catch let error as ReportError {
-                throw error
             } catch {
-                throw ReportError(file: file, line: directive.line, message: "block '\(directive.id)' failed: \(userMessage(for: error))")
+                throw blockFailed(error)
             }
         }
         if let boundary = directive.boundary {
@@ -285,7 +287,7 @@ public final class ReportBuilder {
             do {
                 result = try boundary.run(log: log) { [executor] in try executor.runProbe($0) }
             } catch {
-                throw ReportError(file: file, line: directive.line, message: "block '\(directive.id)' failed: \(userMessage(for: error))")
+                throw blockFailed(error)
             }
             var values = result.values
             values["seconds"] = result.seconds

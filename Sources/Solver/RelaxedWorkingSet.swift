@@ -104,14 +104,14 @@ private func coverEveryRow(_ inSet: inout [Bool], in order: [Int], patterns: Mat
     let n = patterns.rows
     var covered = [Bool](repeating: false, count: n)
     var uncovered = n
-    let cover = { (j: Int) in
+    /// Marks the rows pattern j is active on; whether any was new.
+    func cover(_ j: Int) -> Bool {
+        let before = uncovered
         for i in 0..<n where !covered[i] && patterns[i, j] != 0 { covered[i] = true; uncovered -= 1 }
+        return uncovered < before
     }
-    for j in order where inSet[j] { cover(j) }
-    guard uncovered > 0 else { return }
-    for j in order where !inSet[j] && uncovered > 0 {
-        if (0..<n).contains(where: { !covered[$0] && patterns[$0, j] != 0 }) { inSet[j] = true; cover(j) }
-    }
+    for j in order where inSet[j] { _ = cover(j) }
+    for j in order where !inSet[j] && uncovered > 0 { if cover(j) { inSet[j] = true } }
 }
 
 /// ‖A_jᵀλ‖ for every pattern j: ‖Xᵀ D_j λ‖, or ‖M_jᵀ Xᵀ D_j λ‖ = ‖U_jᵀλ‖ for normalized blocks

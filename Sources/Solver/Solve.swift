@@ -33,12 +33,10 @@ public func solve(_ program: ConvexProgram, settings: SolverSettings = SolverSet
 func solveEquilibrated(_ program: ConvexProgram, factors known: [PatternFactor]? = nil, settings: SolverSettings,
                        start: UInt64) -> SolverResult {
     if program.form == .relaxed && settings.relaxedWorkingSet {
-        var factors = known
-        if factors == nil {
-            switch normalizedPatternFactors(program, start: start) {
-            case .success(let computed): factors = computed
-            case .failure(let failure): return failure.result
-            }
+        let factors: [PatternFactor]?
+        switch normalizedPatternFactors(program, known: known, start: start) {
+        case .success(let computed): factors = computed
+        case .failure(let failure): return failure.result
         }
         if var restricted = solveRelaxedOnWorkingSet(program, factors: factors, settings: settings, start: start) {
             restricted.route = .workingSet
@@ -73,10 +71,12 @@ struct PatternFactorFailure: Error {
     let result: SolverResult
 }
 
-/// The pattern factors of a normalized program (nil for skip and plain networks), computed once for
-/// every solve that needs them.
-func normalizedPatternFactors(_ program: ConvexProgram, start: UInt64) -> Result<[PatternFactor]?, PatternFactorFailure> {
+/// The pattern factors of a normalized program (nil for skip and plain networks): `known` when the
+/// caller has them, else computed, once for every solve that needs them.
+func normalizedPatternFactors(_ program: ConvexProgram, known: [PatternFactor]? = nil,
+                              start: UInt64) -> Result<[PatternFactor]?, PatternFactorFailure> {
     guard program.architecture == .normalized else { return .success(nil) }
+    if let known { return .success(known) }
     do { return .success(try program.patternFactors()) } catch {
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
         return .failure(PatternFactorFailure(result: SolverResult(status: .numericalError("SVD of D_i X failed: \(error)"), seconds: seconds)))
@@ -88,12 +88,10 @@ func normalizedPatternFactors(_ program: ConvexProgram, start: UInt64) -> Result
 func solveConic(_ program: ConvexProgram, factors known: [PatternFactor]? = nil, settings: SolverSettings, start: UInt64,
                 signConstraints: Bool = true) -> SolverResult {
     func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9 }
-    var factors = known
-    if factors == nil {
-        switch normalizedPatternFactors(program, start: start) {
-        case .success(let computed): factors = computed
-        case .failure(let failure): return failure.result
-        }
+    let factors: [PatternFactor]?
+    switch normalizedPatternFactors(program, known: known, start: start) {
+    case .success(let computed): factors = computed
+    case .failure(let failure): return failure.result
     }
     let factorsDone = elapsed()
     if signConstraints && settings.relaxThenVerify && program.architecture == .normalized && program.form == .approx,
