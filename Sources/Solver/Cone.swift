@@ -24,10 +24,15 @@ protocol Cone: AnyObject {
     func addIdentity(_ alpha: Double, _ x: UnsafeMutableBufferPointer<Double>)
     /// The largest α with x + α dx in the cone (x interior); +∞ when the ray never leaves it.
     func maxStep(_ x: UnsafeBufferPointer<Double>, _ dx: UnsafeBufferPointer<Double>) -> Double
+    /// Gondzio's centrality correction of the scaled products v = (W⁻¹s̃) ∘ (W z̃) at a trial point:
+    /// out ← t − v, t being v with its spectral values (the entries of an orthant; x₀ ± ‖x₁‖ of a
+    /// second-order cone) moved into [low, high], and no spectral value lowered by more than `high`.
+    func centralityCorrection(_ v: UnsafeBufferPointer<Double>, low: Double, high: Double, _ out: UnsafeMutableBufferPointer<Double>)
     /// Moves x into the interior for the start point: a cone that is not interior by at least
     /// `margin` is shifted along its identity element, by its own amount (CVXOPT shifts every cone
     /// by the largest shift, which with hundreds of blocks inflates every t_j by the worst one).
-    func shiftInside(_ x: UnsafeMutableBufferPointer<Double>, margin: Double)
+    /// `cautious`: the start of a rerun after a numerical failure (InteriorPoint.run).
+    func shiftInside(_ x: UnsafeMutableBufferPointer<Double>, margin: Double, cautious: Bool)
 
     // What the structured normal equations need of the scaling (science §4 "Structure worth
     // exploiting"), asked of any cone so that the elimination never depends on a concrete type.
@@ -108,15 +113,19 @@ final class ConeSet {
     func jordan(_ u: [Double], _ v: [Double]) -> [Double] { binary(u, v) { $0.jordanProduct($1, $2, $3) } }
     func inverseProduct(_ lambda: [Double], _ u: [Double]) -> [Double] { binary(lambda, u) { $0.inverseProduct($1, $2, $3) } }
 
+    func centralityCorrection(_ v: [Double], low: Double, high: Double) -> [Double] {
+        unary(v) { $0.centralityCorrection($1, low: low, high: high, $2) }
+    }
+
     func addIdentity(_ alpha: Double, to x: inout [Double]) {
         x.withUnsafeMutableBufferPointer { x in
             each { cone, off in cone.addIdentity(alpha, UnsafeMutableBufferPointer(rebasing: x[off..<(off + cone.dimension)])) }
         }
     }
 
-    func shiftInside(_ x: inout [Double], margin: Double) {
+    func shiftInside(_ x: inout [Double], margin: Double, cautious: Bool) {
         x.withUnsafeMutableBufferPointer { x in
-            each { cone, off in cone.shiftInside(UnsafeMutableBufferPointer(rebasing: x[off..<(off + cone.dimension)]), margin: margin) }
+            each { cone, off in cone.shiftInside(UnsafeMutableBufferPointer(rebasing: x[off..<(off + cone.dimension)]), margin: margin, cautious: cautious) }
         }
     }
 

@@ -86,7 +86,19 @@ final class InteriorPoint {
         return (dx, dy, dz, aty)
     }
 
+    /// The iteration from the centered start with centrality correctors; when it breaks down
+    /// numerically, once more from the cautious start without them. The two paths end in different
+    /// endgames, and on small approx programs either can meet the rounding floor of its residual
+    /// first (Solver README, "Start and centrality correctors").
     func run() -> Outcome {
+        let first = iterate(cautious: false)
+        guard case .numericalError = first.status else { return first }
+        var second = iterate(cautious: true)
+        second.iterations += first.iterations
+        return second.status.hasMinimizer ? second : first
+    }
+
+    private func iterate(cautious: Bool) -> Outcome {
         let N = form.xCount, n = form.n, m = form.m
         let b = form.y, c = form.c
         let nu = Double(cones.degree)
@@ -107,8 +119,8 @@ final class InteriorPoint {
         var s = z.scaled(by: -1)
         // Into the cones, each by its own shift (Cone.shiftInside): a common worst-case shift cost
         // 15–30 % more iterations on exact and approx programs.
-        cones.shiftInside(&s, margin: settings.startInteriorMargin)
-        cones.shiftInside(&z, margin: settings.startInteriorMargin)
+        cones.shiftInside(&s, margin: settings.startInteriorMargin, cautious: cautious)
+        cones.shiftInside(&z, margin: settings.startInteriorMargin, cautious: cautious)
 
         var status: SolverStatus = .maxIterations
         var pobj = Double.nan, dobj = Double.nan
@@ -132,12 +144,13 @@ final class InteriorPoint {
             pobj = c.dot(x) + form.quadratic(x)
             dobj = pobj + y.dot(ry) + z.dot(gx)
             // Relative to the (equilibrated) data, with floors for data or objectives near zero.
-            let pres = max(ry.norm / (settings.residualFloor + bNorm), rz.norm)
+            let equalityResidual = ry.norm / (settings.residualFloor + bNorm)
+            let pres = max(equalityResidual, rz.norm)
             let dres = rx.norm / (settings.residualFloor + cNorm)
             let relGap = max(gap, abs(pobj - dobj)) / max(settings.gapFloor, abs(pobj))
 
             if trace {
-                FileHandle.standardError.write(Data(String(format: "%3d pobj %.10e dobj %.10e pres %.2e dres %.2e gap %.2e\n", iteration, pobj, dobj, pres, dres, relGap).utf8))
+                FileHandle.standardError.write(Data(String(format: "%3d pobj %.10e dobj %.10e pres %.2e (Ax = y %.2e, cones %.2e) dres %.2e gap %.2e\n", iteration, pobj, dobj, pres, equalityResidual, rz.norm, dres, relGap).utf8))
             }
             // Termination.
             // Approx forms have no equality to meet (r is a variable): a looser stop (SolverSettings).
@@ -198,16 +211,37 @@ final class InteriorPoint {
             cones.addIdentity(sigma * mu, to: &bs)
             let wInvBs = cones.W(cones.inverseProduct(lambda, bs))
             let f = 1 - sigma
-            let dir = solveKKT(bx: rx.scaled(by: -f), by: ry.scaled(by: -f), bz: minus(rz.scaled(by: -f), wInvBs), refine: refine)
-            let ds = minus(wInvBs, cones.W2(dir.dz))
+            var dir = solveKKT(bx: rx.scaled(by: -f), by: ry.scaled(by: -f), bz: minus(rz.scaled(by: -f), wInvBs), refine: refine)
+            var ds = minus(wInvBs, cones.W2(dir.dz))
             guard dir.dx.allSatisfy({ $0.isFinite }) && dir.dy.allSatisfy({ $0.isFinite }) && dir.dz.allSatisfy({ $0.isFinite }) else {
                 status = .numericalError("the Newton direction is not finite"); break
             }
 
-            // Step length and update.
-            let alphaMax = min(cones.maxStep(s, ds), cones.maxStep(z, dir.dz))
-            let alpha = min(1, settings.stepFraction * alphaMax)
-            if trace { FileHandle.standardError.write(Data(String(format: "    α_aff %.3f σ %.3g α %.3f\n", alphaAffine, sigma, alpha).utf8)) }
+            // Step length, lengthened by centrality correctors where they manage to.
+            var alpha = min(1, settings.stepFraction * min(cones.maxStep(s, ds), cones.maxStep(z, dir.dz)))
+            var correctors = 0
+            while !cautious && !refine && correctors < settings.centralityCorrectors && alpha < 1 {
+                let aim = min(1, alpha + settings.correctorStepGain)
+                var sT = s, zT = z
+                sT.add(ds, scaledBy: aim)
+                zT.add(dir.dz, scaledBy: aim)
+                let products = cones.jordan(cones.W(sT, inverse: true), cones.W(zT))
+                let target = sigma * mu
+                let c = cones.centralityCorrection(products, low: settings.correctorProductLow * target,
+                                                   high: settings.correctorProductHigh * target)
+                let wInvC = cones.W(cones.inverseProduct(lambda, c))
+                let corr = solveKKT(bx: [Double](repeating: 0, count: N), by: [Double](repeating: 0, count: n), bz: wInvC.scaled(by: -1), refine: refine)
+                var candidate = dir
+                candidate.dx.add(corr.dx); candidate.dy.add(corr.dy); candidate.dz.add(corr.dz)
+                if let a = candidate.aty, let b = corr.aty { candidate.aty = plus(a, b) } else { candidate.aty = nil }
+                let candidateDs = minus(plus(ds, wInvC), cones.W2(corr.dz))
+                let candidateAlpha = min(1, settings.stepFraction * min(cones.maxStep(s, candidateDs), cones.maxStep(z, candidate.dz)))
+                guard candidateAlpha >= alpha + settings.correctorStepGain / 10,
+                      candidate.dx.allSatisfy({ $0.isFinite }), candidate.dz.allSatisfy({ $0.isFinite }) else { break }
+                dir = candidate; ds = candidateDs; alpha = candidateAlpha
+                correctors += 1
+            }
+            if trace { FileHandle.standardError.write(Data(String(format: "    α_aff %.3f σ %.3g α %.3f correctors %d\n", alphaAffine, sigma, alpha, correctors).utf8)) }
             if alpha < settings.minimumStep { status = .numericalError("the step length vanished"); break }
             x.add(dir.dx, scaledBy: alpha)
             y.add(dir.dy, scaledBy: alpha)

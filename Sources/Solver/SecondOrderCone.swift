@@ -127,7 +127,20 @@ final class SecondOrderCone: Cone {
         x[0] += alpha
     }
 
-    func shiftInside(_ x: UnsafeMutableBufferPointer<Double>, margin: Double) {
+    /// v = λ₊c₊ + λ₋c₋ with λ± = v₀ ± ‖v₁‖ and c± = ½(1, ±v₁/‖v₁‖): each λ± is corrected as an
+    /// orthant entry would be, and the corrections recombined.
+    func centralityCorrection(_ v: UnsafeBufferPointer<Double>, low: Double, high: Double, _ out: UnsafeMutableBufferPointer<Double>) {
+        var q = 0.0
+        for i in 1..<dimension { q += v[i] * v[i] }
+        let r = q.squareRoot()
+        let plus = NonnegativeCone.spectralCorrection(v[0] + r, low: low, high: high)
+        let minus = NonnegativeCone.spectralCorrection(v[0] - r, low: low, high: high)
+        out[0] = (plus + minus) / 2
+        let f = r > 0 ? (plus - minus) / (2 * r) : 0
+        for i in 1..<dimension { out[i] = f * v[i] }
+    }
+
+    func shiftInside(_ x: UnsafeMutableBufferPointer<Double>, margin: Double, cautious: Bool) {
         var q = 0.0
         for i in 1..<dimension { q += x[i] * x[i] }
         let shift = q.squareRoot() - x[0]
