@@ -40,9 +40,10 @@ public struct SolverSettings: Sendable, Equatable {
     /// `almostOptimal` if its residuals and relative gap are all below this. 1e-7: still far inside
     /// the 1e-4 at which recovery is judged (science §7).
     public var reducedTolerance: Double = 1e-7
-    /// Rounding has taken over when, after the best iterate met `reducedTolerance`, the worst of the
-    /// residuals and gap grows to this multiple of the best: the iteration stops. 100: iterates
-    /// wander by a few × near the optimum without being lost.
+    /// Rounding has taken over when, after the best iterate met `refinementStart`, the worst of the
+    /// residuals and gap grows to this multiple of the best: the iteration stops (`almostOptimal`
+    /// if the best met `reducedTolerance`). 100: iterates wander by a few × near the optimum
+    /// without being lost.
     public var divergenceFactor: Double = 100
     /// Iteration limit. 100: the benchmark's programs take ≤ 31 iterations (Solver/README.md).
     public var maxIterations: Int = 100
