@@ -45,7 +45,7 @@ final class InteriorPoint {
     /// Also returns Aᵀdy. Without sign rows (mNN = 0) it is reused rather than formed again: by the
     /// refinement here and by the next iteration's dual residual (`run`), which saves one n×d×B
     /// product per residual; with sign rows Gᵀdz needs that product anyway, and it is formed with Aᵀdy as before.
-    private func solveKKT(bx: [Double], by: [Double], bz: [Double], refine: Bool) -> (dx: [Double], dy: [Double], dz: [Double], aty: [Double]?) {
+    private func solveKKT(bx: [Double], by: [Double], bz: [Double], refine: Bool) -> Direction {
         let reuse = form.mNN == 0
         var (dx, dy, dz, aty) = kkt.solveWithAdjoint(bx: bx, by: by, bz: bz)
         if !reuse { aty = nil }
@@ -84,6 +84,38 @@ final class InteriorPoint {
             if aty != nil, let more = c.adjointOfDy { aty!.add(more) } else { aty = nil }
         }
         return (dx, dy, dz, aty)
+    }
+
+    typealias Direction = (dx: [Double], dy: [Double], dz: [Double], aty: [Double]?)
+
+    private func stepLength(s: [Double], ds: [Double], z: [Double], dz: [Double]) -> Double {
+        min(1, settings.stepFraction * min(cones.maxStep(s, ds), cones.maxStep(z, dz)))
+    }
+
+    /// One Gondzio corrector (Solver README, "Start and centrality correctors"): the scaled
+    /// products at the step α + `correctorStepGain` are moved into [low, high]·σμ by one more solve
+    /// with the factorization at hand. The corrected direction, its ds and step; nil unless the
+    /// step grows by a tenth of the gain aimed at.
+    private func centralityCorrected(_ dir: Direction, ds: [Double], alpha: Double, s: [Double], z: [Double],
+                                     lambda: [Double], target: Double) -> (Direction, [Double], Double)? {
+        let aim = min(1, alpha + settings.correctorStepGain)
+        var sAim = s, zAim = z
+        sAim.add(ds, scaledBy: aim)
+        zAim.add(dir.dz, scaledBy: aim)
+        let products = cones.jordan(cones.W(sAim, inverse: true), cones.W(zAim))
+        let change = cones.centralityCorrection(products, low: settings.correctorProductLow * target,
+                                                high: settings.correctorProductHigh * target)
+        let wInvChange = cones.W(cones.inverseProduct(lambda, change))
+        let more = solveKKT(bx: [Double](repeating: 0, count: form.xCount), by: [Double](repeating: 0, count: form.n),
+                            bz: wInvChange.scaled(by: -1), refine: false)
+        var corrected = dir
+        corrected.dx.add(more.dx); corrected.dy.add(more.dy); corrected.dz.add(more.dz)
+        if let a = corrected.aty, let b = more.aty { corrected.aty = plus(a, b) } else { corrected.aty = nil }
+        let correctedDs = minus(plus(ds, wInvChange), cones.W2(more.dz))
+        let correctedAlpha = stepLength(s: s, ds: correctedDs, z: z, dz: corrected.dz)
+        guard correctedAlpha >= alpha + settings.correctorStepGain / 10,
+              corrected.dx.allSatisfy({ $0.isFinite }), corrected.dz.allSatisfy({ $0.isFinite }) else { return nil }
+        return (corrected, correctedDs, correctedAlpha)
     }
 
     /// The iteration from the centered start with centrality correctors; when it breaks down
@@ -227,27 +259,11 @@ final class InteriorPoint {
             }
 
             // Step length, lengthened by centrality correctors where they manage to.
-            var alpha = min(1, settings.stepFraction * min(cones.maxStep(s, ds), cones.maxStep(z, dir.dz)))
+            var alpha = stepLength(s: s, ds: ds, z: z, dz: dir.dz)
             var correctors = 0
-            while !cautious && !refine && correctors < settings.centralityCorrectors && alpha < 1 {
-                let aim = min(1, alpha + settings.correctorStepGain)
-                var sT = s, zT = z
-                sT.add(ds, scaledBy: aim)
-                zT.add(dir.dz, scaledBy: aim)
-                let products = cones.jordan(cones.W(sT, inverse: true), cones.W(zT))
-                let target = sigma * mu
-                let c = cones.centralityCorrection(products, low: settings.correctorProductLow * target,
-                                                   high: settings.correctorProductHigh * target)
-                let wInvC = cones.W(cones.inverseProduct(lambda, c))
-                let corr = solveKKT(bx: [Double](repeating: 0, count: N), by: [Double](repeating: 0, count: n), bz: wInvC.scaled(by: -1), refine: refine)
-                var candidate = dir
-                candidate.dx.add(corr.dx); candidate.dy.add(corr.dy); candidate.dz.add(corr.dz)
-                if let a = candidate.aty, let b = corr.aty { candidate.aty = plus(a, b) } else { candidate.aty = nil }
-                let candidateDs = minus(plus(ds, wInvC), cones.W2(corr.dz))
-                let candidateAlpha = min(1, settings.stepFraction * min(cones.maxStep(s, candidateDs), cones.maxStep(z, candidate.dz)))
-                guard candidateAlpha >= alpha + settings.correctorStepGain / 10,
-                      candidate.dx.allSatisfy({ $0.isFinite }), candidate.dz.allSatisfy({ $0.isFinite }) else { break }
-                dir = candidate; ds = candidateDs; alpha = candidateAlpha
+            while !cautious && !refine && correctors < settings.centralityCorrectors && alpha < 1,
+                  let corrected = centralityCorrected(dir, ds: ds, alpha: alpha, s: s, z: z, lambda: lambda, target: sigma * mu) {
+                (dir, ds, alpha) = corrected
                 correctors += 1
             }
             if trace { FileHandle.standardError.write(Data(String(format: "    α_aff %.3f σ %.3g α %.3f correctors %d\n", alphaAffine, sigma, alpha, correctors).utf8)) }
