@@ -1,4 +1,5 @@
 import Foundation
+import Instances
 import Solver
 import Vocabulary
 
@@ -33,6 +34,39 @@ extension SolverBenchmark {
         TargetCase(architecture: .normalized, form: .relaxed, n: 1000, d: 250, targetSeconds: 20, beforeSeconds: 71,
                    before: "Solver README, 2026-12-05"),
     ]
+
+    /// Approx programs with noisy labels (σ = 0.05) at (400, 100): the paper scale's most expensive
+    /// solves (the appendix's convex training), where relax-then-verify and the working sets fail
+    /// and the program is solved whole. "Before": the same instances solved by `14066bf`, before the
+    /// centered start and the centrality correctors (Solver README, "Start and centrality correctors"),
+    /// one thread, back to back with the new binary on 2026-12-06 (15.2 and 24.8 s).
+    public static let noisyCases: [(architecture: NetworkKind, before: Double)] = [(.skip, 25.8), (.normalized, 36.5)]
+
+    /// An instance of the appendix's convex training with σ = 0.05: cvx_train_skip's (w* the smallest
+    /// right singular vector of X, --optw 1) or cvx_train_normal's (k = 2 Gaussian neurons, --neu 2),
+    /// as their figures draw them, approx program with β = 10⁻⁶.
+    static func noisyInstance(_ arch: NetworkKind, n: Int, d: Int, seed: UInt64) -> ConvexProgram {
+        let draws = arch == .normalized
+            ? InstanceDraws(experiment: .cvxTrainNormal, parameters: InstanceParameters(plantedWeights: .gaussian, neurons: 2, sigma: 0.05))
+            : InstanceDraws(experiment: .cvxTrainSkip, parameters: InstanceParameters(plantedWeights: .structured, sigma: 0.05))
+        return program(arch, .approx, drawnBy: draws, n: n, d: d, seed: seed)
+    }
+
+    /// The noisy programs as a third table, with the ratio of the time before to the time now.
+    /// Instances draw from seed + 200 + k.
+    func runNoisy(_ emit: (String) -> Void) throws {
+        emit("")
+        emit("| program, σ = 0.05 | n | d | p | iterations | seconds | route | status | before (14066bf) | before ÷ now |")
+        emit("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+        for (k, noisy) in Self.noisyCases.enumerated() {
+            let program = Self.noisyInstance(noisy.architecture, n: 400, d: 100, seed: seed &+ 200 &+ UInt64(k))
+            try writeInstance(program, named: "noisy_\(noisy.architecture.rawValue)_approx_n400_d100")
+            let r = fastestSolve(program)
+            emit(String(format: "| %@ approx | 400 | 100 | %d | %d | %.2f | %@ | %@ | %.1f s | %.1f× |",
+                        noisy.architecture.rawValue, program.p, r.iterations, r.seconds, r.route.rawValue, r.status.name,
+                        noisy.before, noisy.before / r.seconds))
+        }
+    }
 
     /// The target sizes as a second table: route (Solver README "Relax, then verify"), target,
     /// and the ratio of the time before to the time now. Instances draw from seed + 100 + k.

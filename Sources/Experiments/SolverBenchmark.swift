@@ -45,6 +45,7 @@ public struct SolverBenchmark: Sendable {
                         rate, 100 * r.normalMatrixSeconds / r.seconds))
         }
         try runTargets(emit)
+        try runNoisy(emit)
     }
 
     /// The instance as JSON (`neurec solve`'s format) in `instanceFolder`, when one is set.
@@ -88,6 +89,11 @@ public struct SolverBenchmark: Sendable {
         let draws = arch == .normalized
             ? InstanceDraws(experiment: .recRateNormal, parameters: InstanceParameters(plantedWeights: .gaussian, neurons: 2))
             : InstanceDraws(experiment: .recRateSkip, parameters: InstanceParameters(plantedWeights: .gaussian))
+        return program(arch, form, drawnBy: draws, n: n, d: d, seed: seed)
+    }
+
+    /// The program of `draws`' instance in cell (n, d, trial 0) of the cell stream `seed`, β = 10⁻⁶.
+    static func program(_ arch: NetworkKind, _ form: ProgramForm, drawnBy draws: InstanceDraws, n: Int, d: Int, seed: UInt64) -> ConvexProgram {
         var stream = CellStreams.instance(seed: UInt32(truncatingIfNeeded: seed), n: n, d: d, trial: 0)
         let instance = draws.draw(n: n, d: d, trial: 0, from: &stream)!
         return ConvexProgram(architecture: arch, form: form, X: instance.X, y: instance.y,
