@@ -124,7 +124,8 @@ final class InteriorPoint {
     /// first (Solver README, "Start and centrality correctors").
     func run() -> Outcome {
         let first = iterate(cautious: false)
-        guard case .numericalError = first.status else { return first }
+        guard case .numericalError(let why) = first.status else { return first }
+        if trace { FileHandle.standardError.write(Data("cautious rerun after \(first.iterations) iterations: \(why)\n".utf8)) }
         var second = iterate(cautious: true)
         second.iterations += first.iterations
         return second.status.hasMinimizer ? second : first
