@@ -63,8 +63,7 @@ def run_block(neurec, front, ident, body, args, folder):
         sys.exit(f"report_blocks: block {ident} failed (exit {done.returncode}):\n{tail}")
     # A block's σ panels computed together announce their trials once ("σ panels sharing"), and each
     # panel's run then finds them cached: count instances from the runs, computed trials from both.
-    counts = [(shared, a, b) for shared, a, b in
-              re.findall(r"(σ panels sharing[^\n]*?)?([0-9,]+) instances, (?:([0-9,]+) to compute|all cached)", err)]
+    counts = re.findall(r"(σ panels sharing[^\n]*?)?([0-9,]+) instances, (?:([0-9,]+) to compute|all cached)", err)
     instances = sum(int(a.replace(",", "")) for shared, a, _ in counts if not shared)
     computed = sum(int(b.replace(",", "")) for _, _, b in counts if b)
     user = float(re.search(r"User time \(seconds\): ([0-9.]+)", err).group(1))

@@ -74,7 +74,7 @@ public enum CostModel {
             return nonSolver + 3.6e-10 * relaxedWork(n: nn, d: dd, p: patterns)
         default:
             // Noisy labels spread the minimizer over most patterns: the cone-free split and the working
-            // set fail, and the full solve stalls after 40–75 iterations (18 s at (400, 100)).
+            // set fail, and the whole program is solved, 30–40 iterations (~15 s at (400, 100)).
             let noisy = spec.parameters.sigma > 0
             let perUnit = spec.learned == .normalized ? (noisy ? noisyNormalizedSeconds : 1.0)
                                                       : (noisy ? noisySignConstrainedSeconds : 0.17)

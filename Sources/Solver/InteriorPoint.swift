@@ -88,6 +88,10 @@ final class InteriorPoint {
 
     typealias Direction = (dx: [Double], dy: [Double], dz: [Double], aty: [Double]?)
 
+    private static func isFinite(_ direction: Direction) -> Bool {
+        direction.dx.allSatisfy { $0.isFinite } && direction.dy.allSatisfy { $0.isFinite } && direction.dz.allSatisfy { $0.isFinite }
+    }
+
     private func stepLength(s: [Double], ds: [Double], z: [Double], dz: [Double]) -> Double {
         min(1, settings.stepFraction * min(cones.maxStep(s, ds), cones.maxStep(z, dz)))
     }
@@ -113,8 +117,7 @@ final class InteriorPoint {
         if let a = corrected.aty, let b = more.aty { corrected.aty = plus(a, b) } else { corrected.aty = nil }
         let correctedDs = minus(plus(ds, wInvChange), cones.W2(more.dz))
         let correctedAlpha = stepLength(s: s, ds: correctedDs, z: z, dz: corrected.dz)
-        guard correctedAlpha >= alpha + settings.correctorStepGain / 10,
-              corrected.dx.allSatisfy({ $0.isFinite }), corrected.dz.allSatisfy({ $0.isFinite }) else { return nil }
+        guard correctedAlpha >= alpha + settings.correctorStepGain / 10, Self.isFinite(corrected) else { return nil }
         return (corrected, correctedDs, correctedAlpha)
     }
 
@@ -255,14 +258,16 @@ final class InteriorPoint {
             let f = 1 - sigma
             var dir = solveKKT(bx: rx.scaled(by: -f), by: ry.scaled(by: -f), bz: minus(rz.scaled(by: -f), wInvBs), refine: refine)
             var ds = minus(wInvBs, cones.W2(dir.dz))
-            guard dir.dx.allSatisfy({ $0.isFinite }) && dir.dy.allSatisfy({ $0.isFinite }) && dir.dz.allSatisfy({ $0.isFinite }) else {
+            guard Self.isFinite(dir) else {
                 status = .numericalError("the Newton direction is not finite"); break
             }
 
-            // Step length, lengthened by centrality correctors where they manage to.
+            // Step length, lengthened by centrality correctors where they manage to (none is tried
+            // when the step could not grow by the tenth of the gain a corrector must bring).
             var alpha = stepLength(s: s, ds: ds, z: z, dz: dir.dz)
             var correctors = 0
-            while !cautious && !refine && correctors < settings.centralityCorrectors && alpha < 1,
+            while !cautious && !refine && correctors < settings.centralityCorrectors
+                    && alpha + settings.correctorStepGain / 10 <= 1,
                   let corrected = centralityCorrected(dir, ds: ds, alpha: alpha, s: s, z: z, lambda: lambda, target: sigma * mu) {
                 (dir, ds, alpha) = corrected
                 correctors += 1
