@@ -20,7 +20,10 @@ import LinearAlgebra
 ///   Λ_j = diag(z/s) of its n sign rows; (2D_j − I)² = I is why D_j drops out. Chosen scheme:
 ///   batched elimination. All Xᵀ Λ_j X come from one gemm, (X ⊙ X)ᵀ [Λ_1 … Λ_q], with X ⊙ X the
 ///   n × d(d+1)/2 row-wise Khatri–Rao product (precomputed once), then each (1+r_j)² block is
-///   Cholesky-factored and its columns [0 | A_j] L_j⁻ᵀ (n×(1+r_j), one trsm) go into R. The
+///   Cholesky-factored. A pattern's two blocks w_i, v_i share A_i up to sign, so they enter M
+///   together as A_i K_i A_iᵀ with K_i = (H_w⁻¹)_ww + (H_v⁻¹)_ww, factored once: one n_i×r trmm
+///   and one rank-r update of the pattern's n_i×n_i rows instead of two triangular solves and two
+///   rank-(r+1) updates (`mergedFactor`; Solver README, "Structured Newton solve"). The
 ///   alternative, keeping the n·q sign rows in the coupled system, would make it (n + n·q)-sized;
 ///   eliminating them per block keeps everything dense, BLAS-3 and of size n.
 ///
@@ -40,6 +43,8 @@ final class StructuredNormalEquations: KKTSolver {
     private let unsignedMasked: [Int]
     private let unsignedNormalized: [Int]
     private let signedBlocks: [Int]
+    /// Indices into `signedBlocks` of each pattern's blocks (w_i and v_i), in order of first appearance.
+    private let signedGroups: [[Int]]
     /// Offset of each signed block's (1+r)² Cholesky factor in `hFactors`.
     private var hOffset: [Int]
     private var hFactors: [Double]
@@ -75,6 +80,11 @@ final class StructuredNormalEquations: KKTSolver {
             if form.signed[j] { sb.append(j) } else if form.basis[j] != nil { un.append(j) } else { um.append(j) }
         }
         unsignedMasked = um; unsignedNormalized = un; signedBlocks = sb
+        var groupOf: [Int: Int] = [:], groups: [[Int]] = []
+        for (k, j) in sb.enumerated() {
+            if let g = groupOf[form.patternIndex[j]] { groups[g].append(k) } else { groupOf[form.patternIndex[j]] = groups.count; groups.append([k]) }
+        }
+        signedGroups = groups
         let d = form.d
         if !sb.isEmpty {
             var kr = Matrix<Double>(rows: n, columns: d * (d + 1) / 2)
@@ -217,6 +227,7 @@ final class StructuredNormalEquations: KKTSolver {
             var tmp = [Double](repeating: 0, count: d * d)
             let maxRank = signedBlocks.map { form.ranks[$0] }.max() ?? 0
             var proj = [Double](repeating: 0, count: maxRank * maxRank)
+            var merged = [Double](repeating: 0, count: maxRank * maxRank)
             hFactors.withUnsafeMutableBufferPointer { hf in
               normal.storage.withUnsafeMutableBufferPointer { mm in
                 packed.storage.withUnsafeBufferPointer { pk in
@@ -250,15 +261,31 @@ final class StructuredNormalEquations: KKTSolver {
                             if PointerKernels.cholesky(h, n: ld, lda: ld) != 0 { ok = false }
                         }
                         flops += Double(ld * ld * ld) / 3
-                        // E_j = [0 | rows of X M_j in the pattern] (the sign σ_j cancels in E Eᵀ), then E_j L_j⁻ᵀ.
-                        let pat = form.patternIndex[j], rows = patternRows[pat], nj = rows.count
+                      }
+                      // Each pattern's n_j×n_j contribution A_j K A_jᵀ, K the sum of its blocks' (H_j⁻¹)_ww,
+                      // on its rows only (A_j = rows of X M_j in the pattern; the sign of v_j cancels).
+                      for group in signedGroups {
+                        let j = signedBlocks[group[0]], r = form.ranks[j], ld = r + 1
+                        let rows = patternRows[form.patternIndex[j]], nj = rows.count
                         guard nj > 0 else { continue }
                         let e = ep.baseAddress!
-                        for i in 0..<nj { e[i] = 0 }
-                        (e + nj).update(from: cp.baseAddress! + compressedOffset[j], count: nj * r)
-                        PointerKernels.solveRightLowerTransposed(h, n: ld, ldl: ld, e, rows: nj, ldb: nj)
-                        Double.syrk(false, nj, ld, 1, e, nj, 0, cc.baseAddress!, nj)
-                        flops += Double(nj * ld * ld) + Double(nj * nj * ld)
+                        if group.count == 2, mergingPays(rows: nj, rank: r),
+                           let mergedFlops = mergedFactor(hf.baseAddress! + hOffset[group[0]], hf.baseAddress! + hOffset[group[1]], rank: r, into: &merged, scratch: &proj) {
+                            // K = L_K L_Kᵀ: A_j K A_jᵀ = (A_j L_K)(A_j L_K)ᵀ.
+                            e.update(from: cp.baseAddress! + compressedOffset[j], count: nj * r)
+                            PointerKernels.multiplyRightLower(merged, n: r, ldl: r, e, rows: nj, ldb: nj)
+                            Double.syrk(false, nj, r, 1, e, nj, 0, cc.baseAddress!, nj)
+                            flops += mergedFlops + Double(nj * r * r) + Double(nj * nj * r)
+                        } else {
+                            // Block by block: E_j = [0 | A_j], E_j L_j⁻ᵀ (E_j L_j⁻ᵀ)ᵀ summed in the scratch.
+                            for (m, k) in group.enumerated() {
+                                for i in 0..<nj { e[i] = 0 }
+                                (e + nj).update(from: cp.baseAddress! + compressedOffset[j], count: nj * r)
+                                PointerKernels.solveRightLowerTransposed(hf.baseAddress! + hOffset[k], n: ld, ldl: ld, e, rows: nj, ldb: nj)
+                                Double.syrk(false, nj, ld, 1, e, nj, m == 0 ? 0 : 1, cc.baseAddress!, nj)
+                                flops += Double(nj * ld * ld) + Double(nj * nj * ld)
+                            }
+                        }
                         // Scatter the lower triangle (rows are increasing, so it lands in M's lower triangle).
                         for b in 0..<nj {
                             let col = rows[b] * n
@@ -302,6 +329,29 @@ final class StructuredNormalEquations: KKTSolver {
         formationFlops += flops
         formationSeconds += Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
         return info == 0
+    }
+
+    /// Whether one elimination through K = (H_w⁻¹)_ww + (H_v⁻¹)_ww is cheaper than one per block:
+    /// it trades two n_j×(r+1) triangular solves and n_j×n_j rank-(r+1) updates for about (5/3)r³
+    /// of inverses and one factorization, which pays once n_j(n_j + r) > (5/3)r².
+    private func mergingPays(rows nj: Int, rank r: Int) -> Bool { 3 * nj * (nj + r) > 5 * r * r }
+
+    /// K = (H_a⁻¹)_ww + (H_b⁻¹)_ww Cholesky-factored into `factor` (r×r, lower), from the two blocks'
+    /// factors L of H = [a bᵀ; b C]: (H⁻¹)_ww is the inverse of the Schur complement C − bbᵀ/a, whose
+    /// Cholesky factor is L's trailing r×r block. Nil when K is not numerically positive definite
+    /// (the caller then adds the blocks one by one); otherwise the flops spent.
+    private func mergedFactor(_ la: UnsafePointer<Double>, _ lb: UnsafePointer<Double>, rank r: Int,
+                              into factor: inout [Double], scratch: inout [Double]) -> Double? {
+        let ld = r + 1
+        let ok = factor.withUnsafeMutableBufferPointer { k in
+            scratch.withUnsafeMutableBufferPointer { t in
+                guard PointerKernels.choleskyInverse(la + 1 + ld, n: r, ldl: ld, into: k.baseAddress!, ldo: r) == 0,
+                      PointerKernels.choleskyInverse(lb + 1 + ld, n: r, ldl: ld, into: t.baseAddress!, ldo: r) == 0 else { return false }
+                for b in 0..<r { Double.axpy(r - b, 1, t.baseAddress! + b + b * r, 1, k.baseAddress! + b + b * r, 1) }
+                return PointerKernels.cholesky(k.baseAddress!, n: r, lda: r) == 0
+            }
+        }
+        return ok ? 5 * Double(r * r * r) / 3 : nil
     }
 
     /// η_j and w̄₁ of block j's cone: (H_j⁻¹)_ww = η_j²(I + 2w̄₁w̄₁ᵀ) for a block without sign rows.

@@ -95,3 +95,41 @@ extension Matrix where Scalar == Double {
         transposed().scalingRows(by: s).transposed()
     }
 }
+
+/// PointerKernels' inverses, which the solver's merged elimination of a pattern's two blocks uses.
+@Suite struct TriangularInverseTests {
+    /// The recursive triangular inverse and (L Lᵀ)⁻¹ from it, on sizes below, at and across the
+    /// recursion's base case and inside a larger leading dimension (as the solver's blocks sit):
+    /// L·L⁻¹ = I, and (L Lᵀ)·(L Lᵀ)⁻¹ = I from the lower triangle written.
+    @Test(arguments: [1, 5, 16, 17, 40, 101])
+    func triangularAndCholeskyInverses(n: Int) throws {
+        let ld = n + 3
+        let a = randomMatrix(2 * n, n, seed: UInt64(20 + n)).gram(.transpose) + .identity(n)
+        let l = try a.cholesky().factor
+        var stored = [Double](repeating: .nan, count: ld * n)
+        for j in 0..<n { for i in j..<n { stored[i + j * ld] = l[i, j] } }
+        var inverse = stored
+        let info = inverse.withUnsafeMutableBufferPointer { PointerKernels.invertLowerTriangle($0.baseAddress!, n: n, lda: ld) }
+        #expect(info == 0)
+        var lInverse = Matrix<Double>(rows: n, columns: n)
+        for j in 0..<n { for i in j..<n { lInverse[i, j] = inverse[i + j * ld] } }
+        #expect(maxAbsDifference(naiveProduct(l, lInverse), .identity(n)) < 1e-12)
+
+        var out = [Double](repeating: .nan, count: n * n)
+        let status = stored.withUnsafeBufferPointer { lp in
+            out.withUnsafeMutableBufferPointer { PointerKernels.choleskyInverse(lp.baseAddress!, n: n, ldl: ld, into: $0.baseAddress!, ldo: n) }
+        }
+        #expect(status == 0)
+        var aInverse = Matrix<Double>(rows: n, columns: n)
+        for j in 0..<n { for i in j..<n { aInverse[i, j] = out[i + j * n]; aInverse[j, i] = out[i + j * n] } }
+        #expect(maxAbsDifference(naiveProduct(a, aInverse), .identity(n)) < 1e-10)
+    }
+
+    @Test func singularTriangleIsReportedAtItsZeroPivot() {
+        var small: [Double] = [1, 2, 3, 0, 0, 4, 0, 0, 5]   // 3×3 lower, L[1, 1] = 0: the base case
+        #expect(small.withUnsafeMutableBufferPointer { PointerKernels.invertLowerTriangle($0.baseAddress!, n: 3, lda: 3) } == 2)
+        var big = [Double](repeating: 0, count: 40 * 40)
+        for i in 0..<40 { big[i + i * 40] = i == 30 ? 0 : 1 }
+        #expect(big.withUnsafeMutableBufferPointer { PointerKernels.invertLowerTriangle($0.baseAddress!, n: 40, lda: 40) } == 31)
+    }
+}

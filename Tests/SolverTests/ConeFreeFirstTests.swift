@@ -22,8 +22,11 @@ import Vocabulary
         r.signMultipliers?.contains { !$0.isEmpty && $0.allSatisfy { $0 == 0 } } ?? false
     }
 
-    private func expectSameOptimum(_ a: SolverResult, _ b: SolverResult, _ label: String) {
-        let bothOptimal = a.status == .optimal && b.status == .optimal
+    /// `stallAllowed`: a program whose endgame sits on the approx iteration's rounding floor (its dual
+    /// residual stalls at about the 1e-8 it must meet) may end `almostOptimal` either way, depending
+    /// on the last bits of its normal matrices; the optimum is what is compared then.
+    private func expectSameOptimum(_ a: SolverResult, _ b: SolverResult, _ label: String, stallAllowed: Bool = false) {
+        let bothOptimal = stallAllowed ? a.status.hasMinimizer && b.status.hasMinimizer : a.status == .optimal && b.status == .optimal
         let relative = abs(a.objective - b.objective) / abs(b.objective), violation = a.primalResidual
         #expect(bothOptimal, "\(label): \(a.status.name) / \(b.status.name)")
         #expect(relative <= 2e-8, "\(label): objective \(a.objective) vs \(b.objective)")
@@ -59,7 +62,7 @@ import Vocabulary
         let y = (0..<40).map { _ in rng.gaussian() }
         let program = ConvexProgram(architecture: .normalized, form: .approx, X: data.X, y: y, patterns: data.patterns, beta: 1e-3)
         let (first, full) = bothWays(program)
-        expectSameOptimum(first, full, "random labels")
+        expectSameOptimum(first, full, "random labels", stallAllowed: true)
     }
 }
 
