@@ -19,8 +19,8 @@ import Instances
 ///   1.35·10⁻⁹ s and its factors 2.5·10⁻¹⁰ s per unit; skip and plain exact and approx 0.17 s per
 ///   (200, 50) unit of the full iteration (fig4b: those with n < 2d pay a full solve), normalization
 ///   approx and exact 1.0 s (`neurec bench solver` at (200, 50), working set). With noisy labels
-///   (σ > 0) skip and plain exact and approx pay the full solve nearly always: 2.0 s per unit
-///   (`noisySignConstrainedSeconds`); normalization approx, about 1.8 s (`noisyNormalizedSeconds`).
+///   (σ > 0) skip and plain exact and approx pay the full solve nearly always: 1.4 s per unit
+///   (`noisySignConstrainedSeconds`); normalization approx, about 1.45 s (`noisyNormalizedSeconds`).
 /// - Every instance with arrangement patterns also pays `a` = 0.0135 s and 3·10⁻⁹ s per n²·d
 ///   (sampling the patterns, the all-ones decision; 1.3·10⁻⁸ before the decision's LP stopped
 ///   stalling).
@@ -39,13 +39,16 @@ public enum CostModel {
     /// the paper-scale σ = 0.05 panel of the appendix's cvx_train_skip (skip approx), 4.7 CPU-s per
     /// instance over its first 167 instances, where the grid's mean unit count is 2.0 (2.3 s per
     /// unit); since the centered start and the centrality correctors, the 50 costliest cells of that
-    /// panel take 1/1.165 of the time (both binaries side by side, 2026-12-06): 2.0.
-    static let noisySignConstrainedSeconds = 2.0
+    /// panel take 1/1.165 of the time (both binaries side by side, 2026-12-06): 2.0; since one
+    /// elimination per pattern and the approx programs' reduced stop, 1/1.45 of that on the largest
+    /// cells (n ≥ 340, d ≥ 80; Solver README): 1.4.
+    static let noisySignConstrainedSeconds = 1.4
     /// Normalization approx and exact with σ > 0: the cone-free start misses a cone and the approx
     /// program is solved whole, 74 iterations, ~20 s at (400, 100) σ = 0.05 (2.5 s per unit); since
     /// the centered start and the correctors 1/1.4 of that (a 100-instance (200, 50) σ = 0.05 block:
-    /// 66.5 → 47.4 CPU-s; the bench's (400, 100) instance: 36.5 → 24.8 s): 1.8.
-    static let noisyNormalizedSeconds = 1.8
+    /// 66.5 → 47.4 CPU-s; the bench's (400, 100) instance: 36.5 → 24.8 s): 1.8; since one elimination
+    /// per pattern, 1/1.25 of that on the largest cells: 1.45.
+    static let noisyNormalizedSeconds = 1.45
 
     /// CPU seconds for one instance of `spec` at `cell` (the trial does not matter); none for the
     /// cells its draw order skips.

@@ -37,8 +37,9 @@ public struct SolverSettings: Sendable, Equatable {
     /// in equilibrated units (so relative to the data's scale). 1e-9, like the feasibility tolerance.
     public var infeasibilityTolerance: Double = 1e-9
     /// When the iteration stalls or runs out of iterations, the best iterate is reported
-    /// `almostOptimal` if its residuals and relative gap are all below this. 1e-7: still far inside
-    /// the 1e-4 at which recovery is judged (science §7).
+    /// `almostOptimal` if its residuals and relative gap are all below this (× `approxToleranceFactor`
+    /// for approx forms, as their stop). 1e-7: still far inside the 1e-4 at which recovery is judged
+    /// (science §7).
     public var reducedTolerance: Double = 1e-7
     /// Rounding has taken over when, after the best iterate met `refinementStart`, the worst of the
     /// residuals and gap grows to this multiple of the best: the iteration stops (`almostOptimal`
@@ -83,7 +84,8 @@ public struct SolverSettings: Sendable, Equatable {
     /// shifted system no longer gives useful directions.
     public var normalRegularizationLimit: Double = 1e-3
     /// Shift, relative to the largest diagonal entry, for a sign-constrained block's Hessian that lost
-    /// definiteness to rounding late in the iteration. 1e-12.
+    /// definiteness to rounding late in the iteration; raised by `normalRegularizationGrowth` while
+    /// Cholesky still fails, up to `normalRegularizationLimit`. 1e-12.
     public var blockRegularization: Double = 1e-12
     /// Iterative-refinement passes on the full Newton system (each costs one more solve, no
     /// factorization). 3: each pass must halve the error or refinement stops, so more rarely run.

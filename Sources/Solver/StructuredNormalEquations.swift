@@ -251,14 +251,18 @@ final class StructuredNormalEquations: KKTSolver {
                             for b in 0..<r { for a in 0..<r { proj[a + b * r] = xlx[a + b * d] } }
                         }
                         for b in 0..<r { for a in 0..<r { h[(a + 1) + (b + 1) * ld] += proj[a + b * r] } }
-                        if PointerKernels.cholesky(h, n: ld, lda: ld) != 0 {
-                            // Lost definiteness to rounding late in the iteration: refactor with a small shift.
+                        var shift = settings.blockRegularization
+                        while PointerKernels.cholesky(h, n: ld, lda: ld) != 0 {
+                            // Lost definiteness to rounding late in the iteration: refactor with a small
+                            // shift, raised as for M (a noisy normalization block once needed 2e-5 of its
+                            // largest diagonal); the refinement on the full system removes its effect.
+                            guard shift < settings.normalRegularizationLimit else { ok = false; break }
                             cones[j].writeInverseSquaredScaling(into: h, ld: ld)
                             for b in 0..<r { for a in 0..<r { h[(a + 1) + (b + 1) * ld] += proj[a + b * r] } }
                             var maxDiag = 0.0
                             for a in 0..<ld { maxDiag = max(maxDiag, h[a + a * ld]) }
-                            for a in 0..<ld { h[a + a * ld] += settings.blockRegularization * maxDiag }
-                            if PointerKernels.cholesky(h, n: ld, lda: ld) != 0 { ok = false }
+                            for a in 0..<ld { h[a + a * ld] += shift * maxDiag }
+                            shift *= settings.normalRegularizationGrowth
                         }
                         flops += Double(ld * ld * ld) / 3
                       }
