@@ -23,7 +23,7 @@ import LinearAlgebra
 ///   Cholesky-factored. A pattern's two blocks w_i, v_i share A_i up to sign, so they enter M
 ///   together as A_i K_i A_iᵀ with K_i = (H_w⁻¹)_ww + (H_v⁻¹)_ww, factored once: one n_i×r trmm
 ///   and one rank-r update of the pattern's n_i×n_i rows instead of two triangular solves and two
-///   rank-(r+1) updates (`mergedFactor`; Solver README, "Structured Newton solve"). The
+///   rank-(r+1) updates (`mergedFactor`; Solver README, "One elimination per pattern"). The
 ///   alternative, keeping the n·q sign rows in the coupled system, would make it (n + n·q)-sized;
 ///   eliminating them per block keeps everything dense, BLAS-3 and of size n.
 ///
