@@ -237,20 +237,28 @@ final class StructuredNormalEquations: KKTSolver {
                       for (k, j) in signedBlocks.enumerated() {
                         let r = form.ranks[j], ld = r + 1, h = hf.baseAddress! + hOffset[k]
                         cones[j].writeInverseSquaredScaling(into: h, ld: ld)
-                        // Unpack Xᵀ Λ_j X (upper triangle packed by columns).
-                        var p = k * packed.rows
-                        for b in 0..<d { for a in 0...b { xlx[a + b * d] = pk[p]; xlx[b + a * d] = pk[p]; p += 1 } }
+                        // Xᵀ Λ_j X comes packed by columns (upper triangle); Cholesky reads only the lower
+                        // triangle of H_j, so only that is added: straight from the packed product, or
+                        // from M_jᵀ (Xᵀ Λ_j X) M_j for a normalized block.
+                        let packedStart = k * packed.rows
                         if let basis = form.basis[j] {
-                            // M_jᵀ (Xᵀ Λ_j X) M_j.
+                            var p = packedStart
+                            for b in 0..<d { for a in 0...b { xlx[a + b * d] = pk[p]; xlx[b + a * d] = pk[p]; p += 1 } }
                             basis.storage.withUnsafeBufferPointer { bp in
                                 Double.gemm(false, false, d, r, d, 1, xlx, d, bp.baseAddress!, d, 0, &tmp, d)
                                 Double.gemm(true, false, r, r, d, 1, bp.baseAddress!, d, tmp, d, 0, &proj, r)
                             }
                             flops += 2 * Double(d * d * r + d * r * r)
-                        } else {
-                            for b in 0..<r { for a in 0..<r { proj[a + b * r] = xlx[a + b * d] } }
                         }
-                        for b in 0..<r { for a in 0..<r { h[(a + 1) + (b + 1) * ld] += proj[a + b * r] } }
+                        func addCurvature() {
+                            if form.basis[j] != nil {
+                                for b in 0..<r { for a in b..<r { h[(a + 1) + (b + 1) * ld] += proj[a + b * r] } }
+                            } else {
+                                var p = packedStart
+                                for b in 0..<d { for a in 0...b { h[(b + 1) + (a + 1) * ld] += pk[p]; p += 1 } }
+                            }
+                        }
+                        addCurvature()
                         var shift = settings.blockRegularization
                         while PointerKernels.cholesky(h, n: ld, lda: ld) != 0 {
                             // Lost definiteness to rounding late in the iteration: refactor with a small
@@ -258,7 +266,7 @@ final class StructuredNormalEquations: KKTSolver {
                             // largest diagonal); the refinement on the full system removes its effect.
                             guard shift < settings.normalRegularizationLimit else { ok = false; break }
                             cones[j].writeInverseSquaredScaling(into: h, ld: ld)
-                            for b in 0..<r { for a in 0..<r { h[(a + 1) + (b + 1) * ld] += proj[a + b * r] } }
+                            addCurvature()
                             var maxDiag = 0.0
                             for a in 0..<ld { maxDiag = max(maxDiag, h[a + a * ld]) }
                             for a in 0..<ld { h[a + a * ld] += shift * maxDiag }
