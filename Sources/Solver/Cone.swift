@@ -37,8 +37,9 @@ protocol Cone: AnyObject {
     // What the structured normal equations need of the scaling (science §4 "Structure worth
     // exploiting"), asked of any cone so that the elimination never depends on a concrete type.
 
-    /// Writes W⁻² as a dense column-major dimension × dimension matrix with leading dimension ld:
-    /// the start of a sign-constrained block's Hessian H_j.
+    /// Writes the lower triangle (diagonal included) of W⁻² as a dense column-major dimension ×
+    /// dimension matrix with leading dimension ld, leaving the upper triangle as it was: the start
+    /// of a sign-constrained block's Hessian H_j, of which Cholesky reads nothing else.
     func writeInverseSquaredScaling(into h: UnsafeMutablePointer<Double>, ld: Int)
     /// Writes the diagonal of W⁻² and returns true when W is diagonal; false (nothing written)
     /// otherwise.

@@ -34,7 +34,7 @@ final class NonnegativeCone: Cone {
 
     func writeInverseSquaredScaling(into h: UnsafeMutablePointer<Double>, ld: Int) {
         for j in 0..<dimension {
-            for i in 0..<dimension { h[i + j * ld] = i == j ? 1 / (w[i] * w[i]) : 0 }
+            for i in j..<dimension { h[i + j * ld] = i == j ? 1 / (w[i] * w[i]) : 0 }
         }
     }
 

@@ -86,12 +86,13 @@ final class SecondOrderCone: Cone {
 
     func writeInverseSquaredScaling(into h: UnsafeMutablePointer<Double>, ld: Int) {
         let k = dimension, e2 = eta * eta
-        for j in 0..<k {
-            let wj = j == 0 ? wbar[0] : -wbar[j]
-            for i in 0..<k {
-                let wi = i == 0 ? wbar[0] : -wbar[i]
-                let jv: Double = i == j ? (i == 0 ? 1 : -1) : 0
-                h[i + j * ld] = (2 * wi * wj - jv) / e2
+        wbar.withUnsafeBufferPointer { w in
+            for j in 0..<k {
+                // (Jw̄)_j, and the diagonal with J's ±1.
+                let uj = j == 0 ? w[0] : -w[j]
+                let column = h + j * ld
+                column[j] = (2 * uj * uj - (j == 0 ? 1 : -1)) / e2
+                for i in (j + 1)..<max(k, j + 1) { column[i] = (2 * (-w[i]) * uj) / e2 }
             }
         }
     }
