@@ -51,8 +51,8 @@ final class StructuredNormalEquations: KKTSolver {
     private var mFactor: [Double]
     /// Column offset of each block's columns in R.
     private let rColumns: Int
-    /// Rows i with D_i = 1 of each pattern, increasing.
-    private let patternRows: [[Int]]
+    /// Rows i with D_i = 1 of each pattern, increasing (Int32: the indices `PointerKernels.scatterAdd` takes).
+    private let patternRows: [[Int32]]
     /// Those rows of X M_j (U_j for normalized) for each signed block, stored once per pattern.
     private let compressed: [Double]
     private let compressedOffset: [Int]
@@ -113,11 +113,11 @@ final class StructuredNormalEquations: KKTSolver {
         rColumns = um.count + un.count
         rStack = Matrix(rows: n, columns: rColumns, columnMajor: [Double](repeating: 0, count: n * rColumns))
         // Rows of each pattern, and for each signed block the compressed rows of X M_j (U_j for normalized).
-        var pr: [[Int]] = []
+        var pr: [[Int32]] = []
         let n = form.n
         for i in 0..<(form.patternIndex.max().map { $0 + 1 } ?? 0) {
             if let j = form.patternIndex.firstIndex(of: i) {
-                pr.append((0..<n).filter { form.aMask.storage[j * n + $0] != 0 })
+                pr.append((0..<n).filter { form.aMask.storage[j * n + $0] != 0 }.map { Int32($0) })
             } else { pr.append([]) }
         }
         patternRows = pr
@@ -131,7 +131,7 @@ final class StructuredNormalEquations: KKTSolver {
             if let f = form.factors[j] {
                 buf += f.compactU.storage
             } else {
-                for a in 0..<r { for i in rows { buf.append(form.X.storage[a * n + i]) } }
+                for a in 0..<r { for i in rows { buf.append(form.X.storage[a * n + Int(i)]) } }
             }
         }
         compressedOffset = co
@@ -299,9 +299,11 @@ final class StructuredNormalEquations: KKTSolver {
                             }
                         }
                         // Scatter the lower triangle (rows are increasing, so it lands in M's lower triangle).
-                        for b in 0..<nj {
-                            let col = rows[b] * n
-                            for a in b..<nj { mm[rows[a] + col] += cc[a + b * nj] }
+                        rows.withUnsafeBufferPointer { rp in
+                            for b in 0..<nj {
+                                PointerKernels.scatterAdd(1, cc.baseAddress! + b + b * nj, rp.baseAddress! + b, count: nj - b,
+                                                          into: mm.baseAddress! + Int(rp[b]) * n)
+                            }
                         }
                       }
                       }
