@@ -51,7 +51,14 @@ func solveOnPatternWorkingSet(_ program: ConvexProgram, relaxed: SolverResult, s
             return nil
         }
         let outside = (0..<p).filter { !inSet[$0] }
-        let certificate = coneDualMultipliers(lambda: lambda, program: program, patterns: outside, settings: settings)
+        // Offenders beyond this many would take S past its cap: the direct solve follows anyway.
+        let room = min(p / 2 - members.count, p - patternsSolved - members.count)
+        let certificate = coneDualMultipliers(lambda: lambda, program: program, patterns: outside, settings: settings,
+                                              hopelessAbove: max(0, room))
+        if trace && certificate.abandoned {
+            FileHandle.standardError.write(Data("working set of \(members.count) patterns, round \(round): more than \(room) patterns uncertified after \(certificate.projectionSteps) projection steps, solving the program itself\n".utf8))
+        }
+        guard !certificate.abandoned else { return nil }
         let offenders = outside.indices.filter { !certificate.holds[$0] }
         if trace {
             FileHandle.standardError.write(Data("working set of \(members.count) patterns, round \(round): \(r.iterations) iterations, \(certificate.searched) blocks outside needed μ ≠ 0, \(certificate.projectionSteps) projection steps, \(offenders.count) not certified\n".utf8))
@@ -103,7 +110,15 @@ struct ConeDualCertificate {
     var multipliers: [(plus: [Double], minus: [Double])]
     /// Blocks for which μ = 0 was not enough, and the projected-gradient steps spent on them.
     var searched = 0, projectionSteps = 0
+    /// The search stopped early: more patterns were still uncertified than the caller could take.
+    var abandoned = false
 }
+
+/// Projected-gradient steps after which a search with more uncertified patterns than the caller can
+/// take (`hopelessAbove`) stops: blocks that get certified at all mostly do within a few steps (2–6 on
+/// fig4b's fallbacks), while with noisy labels nearly every pattern stays uncertified for all 400,
+/// about a second of a (400, 100) solve that then goes direct anyway.
+let hopelessCheckSteps = 40
 
 /// How far below its weight a block's dual norm is pushed before the search for its μ stops: the
 /// certificates' uniqueness margin (1e-5, Experiments/Certificates.swift) then reads the same verdict
@@ -117,7 +132,7 @@ let coneDualSlack = 1e-3
 /// s ∘ X(a + Xᵀ(s ∘ μ)) is Lipschitz with constant ‖X‖₂², runs on all blocks at once (two n×d×q
 /// products per step) until each block's norm is `coneDualSlack` below its weight, or 400 steps.
 func coneDualMultipliers(lambda: [Double], program: ConvexProgram, patterns: [Int],
-                         settings: SolverSettings) -> ConeDualCertificate {
+                         settings: SolverSettings, hopelessAbove: Int = .max) -> ConeDualCertificate {
     let zero = [Double](repeating: 0, count: program.n)
     var certificate = ConeDualCertificate(holds: [Bool](repeating: true, count: patterns.count),
                                           multipliers: [(plus: [Double], minus: [Double])](repeating: (zero, zero), count: patterns.count))
@@ -138,8 +153,9 @@ func coneDualMultipliers(lambda: [Double], program: ConvexProgram, patterns: [In
     let goals = blocks.map { program.patternWeight(patterns[$0.k]) * (1 - coneDualSlack) }
     let limits = blocks.map { program.patternWeight(patterns[$0.k]) * (1 + settings.reducedTolerance) }
     var search = ProjectedGradientSearch(program: program, images: images, blocks: blocks, patterns: patterns, step: 1 / lipschitz)
-    let outcome = search.run(goals: goals, maxSteps: 400)
+    let outcome = search.run(goals: goals, maxSteps: 400, hopelessAbove: hopelessAbove)
     certificate.projectionSteps = outcome.steps
+    certificate.abandoned = outcome.abandoned
     for (b, block) in blocks.enumerated() {
         if outcome.norms[b] > limits[b] { certificate.holds[block.k] = false }
         if block.sign > 0 { certificate.multipliers[block.k].plus = outcome.multipliers[b] } else { certificate.multipliers[block.k].minus = outcome.multipliers[b] }
@@ -167,9 +183,11 @@ private struct ProjectedGradientSearch {
         self.step = step
     }
 
-    struct Outcome { var multipliers: [[Double]]; var norms: [Double]; var steps: Int }
+    struct Outcome { var multipliers: [[Double]]; var norms: [Double]; var steps: Int; var abandoned = false }
 
-    mutating func run(goals: [Double], maxSteps: Int) -> Outcome {
+    /// Stops early (`abandoned`) when, after `hopelessCheckSteps`, more than `hopelessAbove`
+    /// patterns still have a block above its goal.
+    mutating func run(goals: [Double], maxSteps: Int, hopelessAbove: Int = .max) -> Outcome {
         let n = X.rows, d = X.columns
         var outcome = Outcome(multipliers: [[Double]](repeating: [Double](repeating: 0, count: n), count: targets.count),
                               norms: targets.map(\.norm), steps: 0)
@@ -180,6 +198,10 @@ private struct ProjectedGradientSearch {
         var extrapolated = mu, extrapolatedResidual = residual
         var momentum = [Double](repeating: 1, count: active.count)
         for _ in 0..<maxSteps where !active.isEmpty {
+            if outcome.steps == hopelessCheckSteps, Set(active.map { patternOf[$0] }).count > hopelessAbove {
+                outcome.abandoned = true
+                break
+            }
             outcome.steps += 1
             let q = active.count
             // Gradient at the extrapolated point: s ∘ X R_y.
