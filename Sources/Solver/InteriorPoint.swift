@@ -283,10 +283,10 @@ final class InteriorPoint {
         }
         if status != .optimal, case .primalInfeasible = status {} else if status != .optimal, let best {
             // Stalled or out of iterations: keep the best iterate, and report it almost optimal when it
-            // meets the reduced tolerances.
-            // Approx forms loosen it as they loosen the stop (`approxToleranceFactor`): their large noisy
-            // programs lose the path at 1.5–5e-7 about one time in five, and a rerun from the start
-            // doubled those solves to end, mostly, `almostOptimal` again.
+            // meets the reduced tolerances, loosened for approx forms as their stop is
+            // (`approxToleranceFactor`): their large noisy programs lose the path at 1.5–5e-7 about one
+            // time in five, and a rerun from the start doubled those solves to end, mostly,
+            // `almostOptimal` again.
             x = best.x; y = best.y; s = best.s; z = best.z; pobj = best.pobj; dobj = best.dobj
             let loosen = form.approx ? settings.approxToleranceFactor : 1.0
             if best.merit <= loosen * settings.reducedTolerance { status = .almostOptimal }

@@ -153,7 +153,7 @@ func coneDualMultipliers(lambda: [Double], program: ConvexProgram, patterns: [In
     let goals = blocks.map { program.patternWeight(patterns[$0.k]) * (1 - coneDualSlack) }
     let limits = blocks.map { program.patternWeight(patterns[$0.k]) * (1 + settings.reducedTolerance) }
     var search = ProjectedGradientSearch(program: program, images: images, blocks: blocks, patterns: patterns, step: 1 / lipschitz)
-    let outcome = search.run(goals: goals, maxSteps: 400, hopelessAbove: hopelessAbove)
+    let outcome = search.run(goals: goals, limits: limits, maxSteps: 400, hopelessAbove: hopelessAbove)
     certificate.projectionSteps = outcome.steps
     certificate.abandoned = outcome.abandoned
     for (b, block) in blocks.enumerated() {
@@ -186,8 +186,8 @@ private struct ProjectedGradientSearch {
     struct Outcome { var multipliers: [[Double]]; var norms: [Double]; var steps: Int; var abandoned = false }
 
     /// Stops early (`abandoned`) when, after `hopelessCheckSteps`, more than `hopelessAbove`
-    /// patterns still have a block above its goal.
-    mutating func run(goals: [Double], maxSteps: Int, hopelessAbove: Int = .max) -> Outcome {
+    /// patterns still have a block whose best norm is above its limit (not certified so far).
+    mutating func run(goals: [Double], limits: [Double], maxSteps: Int, hopelessAbove: Int = .max) -> Outcome {
         let n = X.rows, d = X.columns
         var outcome = Outcome(multipliers: [[Double]](repeating: [Double](repeating: 0, count: n), count: targets.count),
                               norms: targets.map(\.norm), steps: 0)
@@ -198,7 +198,8 @@ private struct ProjectedGradientSearch {
         var extrapolated = mu, extrapolatedResidual = residual
         var momentum = [Double](repeating: 1, count: active.count)
         for _ in 0..<maxSteps where !active.isEmpty {
-            if outcome.steps == hopelessCheckSteps, Set(active.map { patternOf[$0] }).count > hopelessAbove {
+            if outcome.steps == hopelessCheckSteps,
+               Set(active.filter { outcome.norms[$0] > limits[$0] }.map { patternOf[$0] }).count > hopelessAbove {
                 outcome.abandoned = true
                 break
             }

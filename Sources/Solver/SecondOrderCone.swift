@@ -92,7 +92,7 @@ final class SecondOrderCone: Cone {
                 let uj = j == 0 ? w[0] : -w[j]
                 let column = h + j * ld
                 column[j] = (2 * uj * uj - (j == 0 ? 1 : -1)) / e2
-                for i in (j + 1)..<max(k, j + 1) { column[i] = (2 * (-w[i]) * uj) / e2 }
+                for i in (j + 1)..<k { column[i] = (2 * (-w[i]) * uj) / e2 }
             }
         }
     }
