@@ -32,10 +32,10 @@ public enum PointerKernels {
     public static func choleskyInverse(_ l: UnsafePointer<Double>, n: Int, ldl: Int,
                                        into out: UnsafeMutablePointer<Double>, ldo: Int) -> Int {
         guard n > 0 else { return 0 }
-        for b in 0..<n { (out + b * ldo + b).update(from: l + b * ldl + b, count: n - b) }
+        var uplo = Int8(UInt8(ascii: "L")), order = LapackInt(n), from = LapackInt(ldl), lead = LapackInt(ldo), status: LapackInt = 0
+        dlacpy_(&uplo, &order, &order, l, &from, out, &lead, 1)
         let info = invertLowerTriangle(out, n: n, lda: ldo)
         guard info == 0 else { return info }
-        var uplo = Int8(UInt8(ascii: "L")), order = LapackInt(n), lead = LapackInt(ldo), status: LapackInt = 0
         dlauum_(&uplo, &order, out, &lead, &status, 1)
         return Int(status)
     }

@@ -139,6 +139,9 @@ final class InteriorPoint {
         let b = form.y, c = form.c
         let nu = Double(cones.degree)
         let bNorm = b.norm, cNorm = c.norm
+        // Approx forms have no equality to meet (r is a variable): their stop, and the reduced stop
+        // of a stalled run, are this much looser (SolverSettings.approxToleranceFactor).
+        let loosen = form.approx ? settings.approxToleranceFactor : 1.0
 
         // Start: the least-norm solution of the system with W = I.
         cones.setIdentityScaling()
@@ -194,8 +197,6 @@ final class InteriorPoint {
                 FileHandle.standardError.write(Data(String(format: "%3d pobj %.10e dobj %.10e pres %.2e (Ax = y %.2e, cones %.2e) dres %.2e gap %.2e\n", iteration, pobj, dobj, pres, equalityResidual, rz.norm, dres, relGap).utf8))
             }
             // Termination.
-            // Approx forms have no equality to meet (r is a variable): a looser stop (SolverSettings).
-            let loosen = form.approx ? settings.approxToleranceFactor : 1.0
             if pres <= loosen * settings.feasibilityTolerance && dres <= loosen * settings.feasibilityTolerance
                 && relGap <= loosen * settings.gapTolerance {
                 status = .optimal
@@ -288,7 +289,6 @@ final class InteriorPoint {
             // time in five, and a rerun from the start doubled those solves to end, mostly,
             // `almostOptimal` again.
             x = best.x; y = best.y; s = best.s; z = best.z; pobj = best.pobj; dobj = best.dobj
-            let loosen = form.approx ? settings.approxToleranceFactor : 1.0
             if best.merit <= loosen * settings.reducedTolerance { status = .almostOptimal }
         }
         return Outcome(status: status, x: x, y: y, s: s, z: z, iterations: iteration, primalObjective: pobj, dualObjective: dobj)

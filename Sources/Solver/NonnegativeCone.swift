@@ -89,9 +89,7 @@ final class NonnegativeCone: Cone {
             for i in 0..<dimension where x[i] <= margin { x[i] = 1 }
             return
         }
-        var smallest = Double.infinity
-        for i in 0..<dimension { smallest = min(smallest, x[i]) }
-        guard smallest <= margin else { return }
+        guard let smallest = x.min(), smallest <= margin else { return }
         for i in 0..<dimension { x[i] += Self.startDistance - smallest }
     }
 

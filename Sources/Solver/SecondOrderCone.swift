@@ -27,11 +27,16 @@ final class SecondOrderCone: Cone {
         for k in 1..<dimension { wbar[k] = 0 }
     }
 
-    /// √(x₀² − ‖x₁‖²), factored so it stays accurate near the boundary.
-    @inline(__always) private static func jnorm(_ x: UnsafeBufferPointer<Double>, _ k: Int) -> Double {
+    /// ‖x₁‖, the norm of everything after the first entry.
+    @inline(__always) private static func tailNorm(_ x: UnsafeBufferPointer<Double>, _ k: Int) -> Double {
         var q = 0.0
         for i in 1..<k { q += x[i] * x[i] }
-        let r = q.squareRoot()
+        return q.squareRoot()
+    }
+
+    /// √(x₀² − ‖x₁‖²), factored so it stays accurate near the boundary.
+    @inline(__always) private static func jnorm(_ x: UnsafeBufferPointer<Double>, _ k: Int) -> Double {
+        let r = tailNorm(x, k)
         return max((x[0] - r) * (x[0] + r), 0).squareRoot()
     }
 
@@ -131,9 +136,7 @@ final class SecondOrderCone: Cone {
     /// v = λ₊c₊ + λ₋c₋ with λ± = v₀ ± ‖v₁‖ and c± = ½(1, ±v₁/‖v₁‖): each λ± is corrected as an
     /// orthant entry would be, and the corrections recombined.
     func centralityCorrection(_ v: UnsafeBufferPointer<Double>, low: Double, high: Double, _ out: UnsafeMutableBufferPointer<Double>) {
-        var q = 0.0
-        for i in 1..<dimension { q += v[i] * v[i] }
-        let r = q.squareRoot()
+        let r = Self.tailNorm(v, dimension)
         let plus = NonnegativeCone.spectralCorrection(v[0] + r, low: low, high: high)
         let minus = NonnegativeCone.spectralCorrection(v[0] - r, low: low, high: high)
         out[0] = (plus + minus) / 2
@@ -144,9 +147,7 @@ final class SecondOrderCone: Cone {
     /// To distance 1 from the boundary, on either start (`cautious` changes only the orthants' shift:
     /// a smaller shift here made the noisy approx programs slower).
     func shiftInside(_ x: UnsafeMutableBufferPointer<Double>, margin: Double, cautious: Bool) {
-        var q = 0.0
-        for i in 1..<dimension { q += x[i] * x[i] }
-        let shift = q.squareRoot() - x[0]
+        let shift = Self.tailNorm(UnsafeBufferPointer(x), dimension) - x[0]
         if shift >= -margin { x[0] += 1 + max(shift, 0) }
     }
 

@@ -43,8 +43,8 @@ public struct SolverSettings: Sendable, Equatable {
     public var reducedTolerance: Double = 1e-7
     /// Rounding has taken over when, after the best iterate met `refinementStart`, the worst of the
     /// residuals and gap grows to this multiple of the best: the iteration stops (`almostOptimal`
-    /// if the best met `reducedTolerance`, loosened for approx forms as above). 100: iterates wander by a few × near the optimum
-    /// without being lost.
+    /// if the best met `reducedTolerance`, loosened for approx forms as above). 100: iterates
+    /// wander by a few × near the optimum without being lost.
     public var divergenceFactor: Double = 100
     /// Iteration limit. 100: the benchmark's programs take ≤ 31 iterations (Solver/README.md).
     public var maxIterations: Int = 100
