@@ -48,6 +48,11 @@ final class StructuredNormalEquations: KKTSolver {
     /// Offset of each signed block's (1+r)² Cholesky factor in `hFactors`.
     private var hOffset: [Int]
     private var hFactors: [Double]
+    /// The same factors packed (lower triangle by columns), at `packedOffset`: every Newton solve
+    /// streams all of them from memory, and the packed copy halves that traffic (Solver README,
+    /// "Packed block factors").
+    private var packedFactors: [Double]
+    private let packedOffset: [Int]
     private var mFactor: [Double]
     /// Column offset of each block's columns in R.
     private let rColumns: Int
@@ -103,6 +108,10 @@ final class StructuredNormalEquations: KKTSolver {
         for j in sb { ho.append(total); total += (form.ranks[j] + 1) * (form.ranks[j] + 1) }
         hOffset = ho
         hFactors = [Double](repeating: 0, count: total)
+        var po: [Int] = [], packedTotal = 0
+        for j in sb { po.append(packedTotal); packedTotal += (form.ranks[j] + 1) * (form.ranks[j] + 2) / 2 }
+        packedOffset = po
+        packedFactors = [Double](repeating: 0, count: packedTotal)
         mFactor = [Double](repeating: 0, count: n * n)
         normal = Matrix(rows: n, columns: n)
         if !um.isEmpty {
@@ -229,6 +238,7 @@ final class StructuredNormalEquations: KKTSolver {
             var proj = [Double](repeating: 0, count: maxRank * maxRank)
             var merged = [Double](repeating: 0, count: maxRank * maxRank)
             hFactors.withUnsafeMutableBufferPointer { hf in
+              packedFactors.withUnsafeMutableBufferPointer { pf in
               normal.storage.withUnsafeMutableBufferPointer { mm in
                 packed.storage.withUnsafeBufferPointer { pk in
                   compressed.withUnsafeBufferPointer { cp in
@@ -273,6 +283,7 @@ final class StructuredNormalEquations: KKTSolver {
                             shift *= settings.normalRegularizationGrowth
                         }
                         flops += Double(ld * ld * ld) / 3
+                        PointerKernels.packLower(h, n: ld, lda: ld, into: pf.baseAddress! + packedOffset[k])
                       }
                       // Each pattern's n_j×n_j contribution A_j K A_jᵀ, K the sum of its blocks' (H_j⁻¹)_ww,
                       // on its rows only (A_j = rows of X M_j in the pattern; the sign of v_j cancels).
@@ -310,6 +321,7 @@ final class StructuredNormalEquations: KKTSolver {
                     }
                   }
                 }
+              }
               }
             }
             if !ok { return false }
@@ -388,13 +400,13 @@ final class StructuredNormalEquations: KKTSolver {
                 }
             }
         }
-        // … then the sign-constrained blocks through their Cholesky factors.
-        hFactors.withUnsafeBufferPointer { hf in
+        // … then the sign-constrained blocks through their packed Cholesky factors.
+        packedFactors.withUnsafeBufferPointer { pf in
             out.withUnsafeMutableBufferPointer { o in
                 for (k, j) in signedBlocks.enumerated() {
                     let off = form.xOffset[j], ld = form.ranks[j] + 1
                     for a in 0..<ld { o[off + a] = v[off + a] }
-                    PointerKernels.choleskySolve(hf.baseAddress! + hOffset[k], n: ld, ldl: ld, o.baseAddress! + off)
+                    PointerKernels.packedCholeskySolve(pf.baseAddress! + packedOffset[k], n: ld, o.baseAddress! + off)
                 }
             }
         }
