@@ -22,7 +22,18 @@ final class InteriorPoint {
         var x: [Double], y: [Double], s: [Double], z: [Double]
         var iterations: Int
         var primalObjective: Double, dualObjective: Double
+        /// Stopped at `pauseMerit` (status `.maxIterations`): x, y, s, z are the current iterate, to be
+        /// continued, on this form or a smaller one (ShrinkingWorkingSet.swift).
+        var paused = false
+        /// Set by `solveShrinking` when the iterate continued on fewer patterns.
+        var keptPatterns: Int?
     }
+
+    /// An interior iterate of this form's cones to start from instead of the computed start (not
+    /// for the cautious rerun, which starts afresh).
+    var warmStart: (x: [Double], y: [Double], s: [Double], z: [Double])?
+    /// Pause at the first iterate whose merit (largest of residuals and relative gap) is at most this.
+    var pauseMerit: Double?
 
     /// A second KKT solver factored and solved alongside `kkt` on the same right-hand sides (the
     /// dense reference, in tests); the largest relative difference of their directions is kept.
@@ -143,23 +154,31 @@ final class InteriorPoint {
         // of a stalled run, are this much looser (SolverSettings.approxToleranceFactor).
         let loosen = form.approx ? settings.approxToleranceFactor : 1.0
 
-        // Start: the least-norm solution of the system with W = I.
-        cones.setIdentityScaling()
-        if let shadow, !shadow.factor() { self.shadow = nil }
-        guard kkt.factor() else {
-            return Outcome(status: .numericalError("the initial KKT system is singular"), x: [Double](repeating: 0, count: N),
-                           y: [Double](repeating: 0, count: n), s: [], z: [], iterations: 0, primalObjective: .nan, dualObjective: .nan)
-        }
-        let start = kkt.solveWithAdjoint(bx: c.scaled(by: -1), by: b, bz: [Double](repeating: 0, count: m))
-        var x = start.dx, y = start.dy, z = start.dz
+        var x: [Double], y: [Double], s: [Double], z: [Double]
         // Aᵀy, kept up to date from the directions' Aᵀdy when there are no sign rows (see solveKKT);
         // nil: form it in the residual.
-        var aty = form.mNN == 0 ? start.adjointOfDy : nil
-        var s = z.scaled(by: -1)
-        // Into the cones, each by its own shift (Cone.shiftInside): a common worst-case shift cost
-        // 15–30 % more iterations on exact and approx programs.
-        cones.shiftInside(&s, margin: settings.startInteriorMargin, cautious: cautious)
-        cones.shiftInside(&z, margin: settings.startInteriorMargin, cautious: cautious)
+        var aty: [Double]?
+        if let warmStart, !cautious {
+            (x, y, s, z) = warmStart
+            aty = nil
+        } else {
+            // Start: the least-norm solution of the system with W = I.
+            cones.setIdentityScaling()
+            if let shadow, !shadow.factor() { self.shadow = nil }
+            guard kkt.factor() else {
+                return Outcome(status: .numericalError("the initial KKT system is singular"), x: [Double](repeating: 0, count: N),
+                               y: [Double](repeating: 0, count: n), s: [], z: [], iterations: 0, primalObjective: .nan, dualObjective: .nan)
+            }
+            let start = kkt.solveWithAdjoint(bx: c.scaled(by: -1), by: b, bz: [Double](repeating: 0, count: m))
+            x = start.dx; y = start.dy; z = start.dz
+            aty = form.mNN == 0 ? start.adjointOfDy : nil
+            s = z.scaled(by: -1)
+            // Into the cones, each by its own shift (Cone.shiftInside): a common worst-case shift cost
+            // 15–30 % more iterations on exact and approx programs.
+            cones.shiftInside(&s, margin: settings.startInteriorMargin, cautious: cautious)
+            cones.shiftInside(&z, margin: settings.startInteriorMargin, cautious: cautious)
+        }
+        var paused = false
 
         var status: SolverStatus = .maxIterations
         var pobj = Double.nan, dobj = Double.nan
@@ -203,6 +222,7 @@ final class InteriorPoint {
                 break
             }
             let merit = max(pres, dres, relGap)
+            if let pauseMerit, !cautious, merit <= pauseMerit { paused = true; break }
             if best == nil || merit < best!.merit { best = (x, y, s, z, merit, pobj, dobj) }
             // Rounding has taken over: the iterates moved far away from a point already in the
             // endgame (≤ refinementStart). Below reducedTolerance that point is the answer; above it,
@@ -281,6 +301,10 @@ final class InteriorPoint {
             if aty != nil, let step = dir.aty { aty!.add(step, scaledBy: alpha) } else { aty = nil }
             s.add(ds, scaledBy: alpha)
             z.add(dir.dz, scaledBy: alpha)
+        }
+        if paused {
+            return Outcome(status: .maxIterations, x: x, y: y, s: s, z: z, iterations: iteration,
+                           primalObjective: pobj, dualObjective: dobj, paused: true)
         }
         if status != .optimal, case .primalInfeasible = status {} else if status != .optimal, let best {
             // Stalled or out of iterations: keep the best iterate, and report it almost optimal when it

@@ -31,6 +31,9 @@ func solveOnPatternWorkingSet(_ program: ConvexProgram, relaxed: SolverResult, s
     if !inSet.contains(true), let top = blockNorms.indices.max(by: { blockNorms[$0] < blockNorms[$1] }) { inSet[top] = true }
 
     var iterations = relaxed.iterations, patternsSolved = 0
+    // A guess of the set: its restricted solves run to the end rather than shrink further.
+    var restrictedSettings = settings
+    restrictedSettings.shrinkingWorkingSet = false
     var normalSeconds = relaxed.normalMatrixSeconds, normalFlops = relaxed.normalMatrixFlops
     for round in 0..<4 {
         let members = (0..<p).filter { inSet[$0] }
@@ -40,7 +43,7 @@ func solveOnPatternWorkingSet(_ program: ConvexProgram, relaxed: SolverResult, s
             if trace { FileHandle.standardError.write(Data("working set of \(members.count) of \(p) patterns, round \(round): too large, solving the program itself\n".utf8)) }
             return nil
         }
-        let r = solveConic(program.restricted(to: members), settings: settings, start: start)
+        let r = solveConic(program.restricted(to: members), settings: restrictedSettings, start: start)
         iterations += r.iterations
         normalSeconds += r.normalMatrixSeconds
         normalFlops += r.normalMatrixFlops
@@ -131,28 +134,46 @@ let coneDualSlack = 1e-3
 /// (FISTA with function-value restarts) on ½‖a + Xᵀ(s ∘ μ)‖², s = 2D_j − 1, whose gradient
 /// s ∘ X(a + Xᵀ(s ∘ μ)) is Lipschitz with constant ‖X‖₂², runs on all blocks at once (two n×d×q
 /// products per step) until each block's norm is `coneDualSlack` below its weight, or 400 steps.
-func coneDualMultipliers(lambda: [Double], program: ConvexProgram, patterns: [Int],
+///
+/// Normalized programs (`bases`: M_i of every pattern) have A_j = D_j X M_j and S_j = (2D_j − I)X M_j:
+/// the same search with the norm ‖M_jᵀ R‖ of the d-vector R = a + Xᵀ(s ∘ μ), the gradient
+/// s ∘ X M_j M_jᵀ R, and the constant ‖X M_j‖₂² of each pattern (`squaredNorms`).
+func coneDualMultipliers(lambda: [Double], program: ConvexProgram, patterns: [Int], bases: [Matrix<Double>]? = nil,
                          settings: SolverSettings, hopelessAbove: Int = .max) -> ConeDualCertificate {
     let zero = [Double](repeating: 0, count: program.n)
     var certificate = ConeDualCertificate(holds: [Bool](repeating: true, count: patterns.count),
                                           multipliers: [(plus: [Double], minus: [Double])](repeating: (zero, zero), count: patterns.count))
     guard !patterns.isEmpty else { return certificate }
     let images = patternImages(of: lambda, program: program, patterns: patterns)
+    let metric = bases.map { b in patterns.map { b[$0] } }
     // One column per block that μ = 0 does not settle: (index into `patterns`, sign of A_jᵀλ).
     var blocks: [(k: Int, sign: Double)] = []
     for k in patterns.indices {
         let c = program.patternWeight(patterns[k])
-        if images.column(k).norm > c * (1 - coneDualSlack) { blocks += [(k, 1), (k, -1)] }
+        if metricNorm(images.column(k), metric?[k]) > c * (1 - coneDualSlack) { blocks += [(k, 1), (k, -1)] }
     }
     certificate.searched = blocks.count
     guard !blocks.isEmpty else { return certificate }
-    guard let lipschitz = (try? program.X.gram(.transpose).symmetricEigen())?.values.last, lipschitz > 0, lipschitz.isFinite else {
+    let lipschitz: [Double]
+    if let metric {
+        let searched = Array(Set(blocks.map(\.k))).sorted()
+        let estimates = squaredNorms(of: program.X, times: searched.map { metric[$0] })
+        var byPattern = [Double](repeating: 0, count: patterns.count)
+        for (k, value) in zip(searched, estimates) { byPattern[k] = value }
+        lipschitz = blocks.map { byPattern[$0.k] }
+    } else if let largest = (try? program.X.gram(.transpose).symmetricEigen())?.values.last {
+        lipschitz = blocks.map { _ in largest }
+    } else {
+        lipschitz = []
+    }
+    guard lipschitz.count == blocks.count, lipschitz.allSatisfy({ $0 > 0 && $0.isFinite }) else {
         for block in blocks { certificate.holds[block.k] = false }
         return certificate
     }
     let goals = blocks.map { program.patternWeight(patterns[$0.k]) * (1 - coneDualSlack) }
     let limits = blocks.map { program.patternWeight(patterns[$0.k]) * (1 + settings.reducedTolerance) }
-    var search = ProjectedGradientSearch(program: program, images: images, blocks: blocks, patterns: patterns, step: 1 / lipschitz)
+    var search = ProjectedGradientSearch(program: program, images: images, blocks: blocks, patterns: patterns,
+                                         metric: metric, steps: lipschitz.map { 1 / $0 })
     let outcome = search.run(goals: goals, limits: limits, maxSteps: 400, hopelessAbove: hopelessAbove)
     certificate.projectionSteps = outcome.steps
     certificate.abandoned = outcome.abandoned
@@ -163,24 +184,53 @@ func coneDualMultipliers(lambda: [Double], program: ConvexProgram, patterns: [In
     return certificate
 }
 
+/// ‖M r‖ for normalized blocks (M = M_jᵀ, given as M_j), ‖r‖ otherwise.
+private func metricNorm(_ r: [Double], _ basis: Matrix<Double>?) -> Double {
+    guard let basis else { return r.norm }
+    return basis.times(r, .transpose).norm
+}
+
+/// ‖X M_j‖₂² for each M_j, by 30 steps of the power method on M_jᵀXᵀX M_j, all patterns at once
+/// (one n×d×q product each way per step), raised by a quarter: the method approaches it from below,
+/// and a step too long for the search's constant could make it diverge.
+private func squaredNorms(of X: Matrix<Double>, times bases: [Matrix<Double>]) -> [Double] {
+    let d = X.columns, q = bases.count
+    var vectors = bases.map { b in [Double](repeating: 1 / Double(b.columns).squareRoot(), count: b.columns) }
+    var values = [Double](repeating: 0, count: q)
+    for _ in 0..<30 {
+        let neurons = Matrix(rows: d, columns: q, columnMajor: bases.indices.flatMap { bases[$0].times(vectors[$0]) })
+        let back = product(X, product(X, neurons), transA: .transpose)
+        for k in 0..<q {
+            let next = bases[k].times(back.column(k), .transpose)
+            values[k] = next.norm
+            vectors[k] = values[k] > 0 ? next.scaled(by: 1 / values[k]) : next
+        }
+    }
+    return values.map { 1.25 * $0 }
+}
+
 /// FISTA on min_{μ ≥ 0} ½‖a_b + Xᵀ(s_b ∘ μ)‖² for a batch of blocks b, each with its own a_b (σ A_jᵀλ)
-/// and sign vector s_b = 2D_j − 1. The residual R = a + Xᵀ(s ∘ μ) is affine in μ, so the
-/// extrapolated point's residual is the same combination of the last two: one product X·R for the
-/// gradient and one Xᵀ(s ∘ μ) for the new residual per step. Blocks that reach their goal leave the batch.
+/// and sign vector s_b = 2D_j − 1 (in the metric M_jM_jᵀ for normalized blocks). The residual
+/// R = a + Xᵀ(s ∘ μ) is affine in μ, so the extrapolated point's residual is the same combination of
+/// the last two: one product X·R for the gradient and one Xᵀ(s ∘ μ) for the new residual per step.
+/// Blocks that reach their goal leave the batch.
 private struct ProjectedGradientSearch {
     let X: Matrix<Double>
     let patternMatrix: Matrix<Double>
-    /// Per block: its pattern (column of `patternMatrix`) and its a_b.
+    /// Per block: its pattern (column of `patternMatrix`), its a_b, M_j (normalized) and step.
     let patternOf: [Int]
     let targets: [[Double]]
-    let step: Double
+    let metric: [Matrix<Double>?]
+    let steps: [Double]
 
-    init(program: ConvexProgram, images: Matrix<Double>, blocks: [(k: Int, sign: Double)], patterns: [Int], step: Double) {
+    init(program: ConvexProgram, images: Matrix<Double>, blocks: [(k: Int, sign: Double)], patterns: [Int],
+         metric: [Matrix<Double>]?, steps: [Double]) {
         X = program.X
         patternMatrix = program.patterns
         patternOf = blocks.map { patterns[$0.k] }
         targets = blocks.map { images.column($0.k).scaled(by: $0.sign) }
-        self.step = step
+        self.metric = blocks.map { metric?[$0.k] }
+        self.steps = steps
     }
 
     struct Outcome { var multipliers: [[Double]]; var norms: [Double]; var steps: Int; var abandoned = false }
@@ -190,7 +240,7 @@ private struct ProjectedGradientSearch {
     mutating func run(goals: [Double], limits: [Double], maxSteps: Int, hopelessAbove: Int = .max) -> Outcome {
         let n = X.rows, d = X.columns
         var outcome = Outcome(multipliers: [[Double]](repeating: [Double](repeating: 0, count: n), count: targets.count),
-                              norms: targets.map(\.norm), steps: 0)
+                              norms: targets.indices.map { metricNorm(targets[$0], metric[$0]) }, steps: 0)
         // State of the blocks still searching, column k of each matrix for block active[k].
         var active = (0..<targets.count).filter { outcome.norms[$0] > goals[$0] }
         var mu = [[Double]](repeating: [Double](repeating: 0, count: n), count: active.count)
@@ -205,13 +255,16 @@ private struct ProjectedGradientSearch {
             }
             outcome.steps += 1
             let q = active.count
-            // Gradient at the extrapolated point: s ∘ X R_y.
-            var gradient = product(X, Matrix(rows: d, columns: q, columnMajor: extrapolatedResidual.flatMap { $0 }))
+            // Gradient at the extrapolated point: s ∘ X R_y (s ∘ X M_j M_jᵀ R_y for normalized blocks).
+            let directions = (0..<q).flatMap { k in
+                metric[active[k]].map { $0.times($0.times(extrapolatedResidual[k], .transpose)) } ?? extrapolatedResidual[k]
+            }
+            var gradient = product(X, Matrix(rows: d, columns: q, columnMajor: directions))
             var next = [[Double]](repeating: [Double](repeating: 0, count: n), count: q)
             patternMatrix.storage.withUnsafeBufferPointer { dp in
                 gradient.storage.withUnsafeMutableBufferPointer { g in
                     for k in 0..<q {
-                        let base = patternOf[active[k]] * n
+                        let base = patternOf[active[k]] * n, step = steps[active[k]]
                         extrapolated[k].withUnsafeBufferPointer { y in
                             next[k].withUnsafeMutableBufferPointer { m in
                                 for row in 0..<n {
@@ -230,9 +283,9 @@ private struct ProjectedGradientSearch {
             for k in 0..<q {
                 var r = targets[active[k]]
                 r.add(lifted.column(k))
-                let norm = r.norm
-                let previous = residual[k].norm
                 let b = active[k]
+                let norm = metricNorm(r, metric[b])
+                let previous = metricNorm(residual[k], metric[b])
                 if norm < outcome.norms[b] { outcome.norms[b] = norm; outcome.multipliers[b] = next[k] }
                 if norm <= goals[b] { continue }
                 keep.append(k)

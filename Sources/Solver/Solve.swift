@@ -112,7 +112,7 @@ func solveConic(_ program: ConvexProgram, factors known: [PatternFactor]? = nil,
         ? DenseReferenceKKT(form: form, cones: cones, settings: settings)
         : StructuredNormalEquations(form: form, cones: cones, settings: settings)
     let kktDone = elapsed()
-    let outcome = InteriorPoint(form: form, cones: cones, kkt: kkt, settings: settings).run()
+    let outcome = solveShrinking(program, factors: factors, form: form, cones: cones, kkt: kkt, settings: settings)
     if ProcessInfo.processInfo.environment["NEUREC_SOLVER_TRACE"] != nil {
         FileHandle.standardError.write(Data(String(format: "factors %.4f s, form %.4f s, span %.4f s, KKT setup %.4f s, iterations %.4f s\n", factorsDone, formDone - factorsDone, setupDone - formDone, kktDone - setupDone, elapsed() - kktDone).utf8))
     }
@@ -202,10 +202,12 @@ func extract(_ o: InteriorPoint.Outcome, form: ConicForm, program: ConvexProgram
     }
     var status = o.status
     if status.hasMinimizer && !(objective.isFinite && residual.isFinite) { status = .numericalError("non-finite solution") }
-    return SolverResult(status: status, objective: objective, primalResidual: residual,
-                        dualityGap: max(o.s.dot(o.z), abs(o.primalObjective - o.dualObjective)) * scale,
-                        iterations: o.iterations, w0: w0, w: w, v: v, lambda: o.y.scaled(by: -1),
-                        signMultipliers: multipliers)
+    var result = SolverResult(status: status, objective: objective, primalResidual: residual,
+                              dualityGap: max(o.s.dot(o.z), abs(o.primalObjective - o.dualObjective)) * scale,
+                              iterations: o.iterations, w0: w0, w: w, v: v, lambda: o.y.scaled(by: -1),
+                              signMultipliers: multipliers)
+    result.keptPatterns = o.keptPatterns
+    return result
 }
 
 /// Runs the iteration with the structured normal equations and, on every Newton system it meets

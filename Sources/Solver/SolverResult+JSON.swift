@@ -10,6 +10,7 @@ extension SolverResult {
             ("iterations", .integer(iterations)), ("gap", .number(dualityGap)),
             ("residual", .number(primalResidual)), ("seconds", .number(seconds)), ("route", .string(route.rawValue)),
         ]
+        if let keptPatterns { out.append(("kept_patterns", .integer(keptPatterns))) }
         if let message = status.message { out.append(("message", .string(message))) }
         if let referenceObjective { out.append(("reference_objective", .number(referenceObjective))) }
         if solution {

@@ -12,6 +12,7 @@ import Vocabulary
     private func bothWays(_ program: ConvexProgram) -> (first: SolverResult, full: SolverResult) {
         var off = SolverSettings()
         off.relaxThenVerify = false
+        off.shrinkingWorkingSet = false
         return (solve(program), solve(program, settings: off))
     }
 

@@ -37,10 +37,12 @@ import Vocabulary
     /// and Σ A_i(w_i − v_i) = y for exact), λ with the returned μ ≥ 0 is dual feasible
     /// (‖Xᵀλ‖ ≤ 1 for w₀, ‖±A_iᵀλ + S_iᵀμ_i‖ ≤ 1 for every w_i and v_i), and the dual objective
     /// (yᵀλ for exact, β yᵀλ − β²‖λ‖²/4 for approx, whose λ = −2r/β) equals the objective
-    /// recomputed from the weights.
+    /// recomputed from the weights. Normalized blocks w_i are coordinates of the neuron M_i w_i,
+    /// so A_i = D_i X M_i, S_i = (2D_i − I) X M_i, and ‖w_i‖ = ‖U_i w_i‖.
     static func kktViolations(_ program: ConvexProgram, _ r: SolverResult) throws -> [String] {
         let n = program.n, p = program.p
         let v = try #require(r.v), lambda = try #require(r.lambda), mu = try #require(r.signMultipliers)
+        let bases = program.architecture == .normalized ? try #require(r.patternFactors).map(\.basis) : nil
         var problems: [String] = []
         var fit = r.w0.map { program.X.times($0) } ?? [Double](repeating: 0, count: n)
         var norms = r.w0?.norm ?? 0
@@ -51,7 +53,8 @@ import Vocabulary
         for i in 0..<p {
             let mask = program.patterns.column(i)
             for (pass, block, sign) in [(0, r.w[i], 1.0), (1, v[i], -1.0)] {
-                let z = program.X.times(block)
+                if block.isEmpty { continue }
+                let z = program.X.times(bases?[i].times(block) ?? block)
                 for row in 0..<n {
                     let signRow = (2 * mask[row] - 1) * z[row]
                     if signRow < -1e-8 { problems.append("pattern \(i) sign row \(row): \(signRow)") }
@@ -61,7 +64,8 @@ import Vocabulary
                 let m = mu[pass * p + i]
                 if m.contains(where: { $0 < 0 }) { problems.append("pattern \(i): negative μ") }
                 let column = (0..<n).map { sign * mask[$0] * lambda[$0] + (2 * mask[$0] - 1) * m[$0] }
-                let dual = program.X.times(column, .transpose).norm
+                let image = program.X.times(column, .transpose)
+                let dual = (bases?[i].times(image, .transpose) ?? image).norm
                 if dual > 1 + 1e-6 { problems.append("pattern \(i) block \(pass): dual norm \(dual)") }
             }
         }

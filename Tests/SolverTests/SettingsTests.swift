@@ -24,6 +24,10 @@ import Testing
         ("correctorStepGain", { $0.correctorStepGain = 0 }),
         ("correctorProductLow", { $0.correctorProductLow = 2 }),
         ("correctorProductHigh", { $0.correctorProductHigh = 0.5 }),
+        ("shrinkLargestRatio", { $0.shrinkLargestRatio = 0 }),
+        ("shrinkStages[1].merit", { $0.shrinkStages[1].merit = 0.5 }),   // above the stage before
+        ("shrinkStages[0].fraction", { $0.shrinkStages[0].fraction = 1.5 }),
+        ("shrinkStages[2].largeBlockMargin", { $0.shrinkStages[2].largeBlockMargin = 0.5 }),
     ]
 
     @Test(arguments: 0..<nonsense.count)

@@ -1,0 +1,254 @@
+import Foundation
+import LinearAlgebra
+
+/// The approx program solved whole, then, once its minimizer's patterns stand out, on the half of
+/// the patterns that carry it (Solver README, "Shrinking the approx programs"; science §4).
+///
+/// With noisy labels the cone-free split and the pattern working sets fail, and the whole
+/// sign-constrained program is solved: ~30 iterations over every pattern, while its minimizer uses
+/// about a quarter of them (106 of 400 at (400, 100), σ = 0.05). The iterates single those out long
+/// before the end: by a merit of 3e-2 every pattern the minimizer uses is among the top half by
+/// its largest epigraph variable t_j. There the iteration pauses, and continues from the same iterate
+/// on those patterns only: the other blocks are set to zero, which moves the iterate by their small
+/// t_j, and every later iteration costs about half.
+///
+/// The restricted minimizer, padded with zeros, is the whole program's when every dropped block j
+/// has a dual point: sign multipliers z_j ≥ 0 (the pause's, still interior) and the cone part that
+/// makes block j's dual residual vanish, z_soc = c_j + (Aᵀy − S_jᵀz_j), which must lie in the
+/// second-order cone: ‖A_jᵀy − S_jᵀz_j‖ ≤ c_j. Then x, s, y, z meet the whole program's residuals,
+/// gap and cones as well as the restricted solve met its own. When a dropped block fails that test
+/// the whole program resumes from the paused iterate (the restricted iterations are lost).
+func solveShrinking(_ program: ConvexProgram, factors: [PatternFactor]?, form: ConicForm, cones: ConeSet,
+                    kkt: any KKTSolver, settings: SolverSettings) -> InteriorPoint.Outcome {
+    let whole = InteriorPoint(form: form, cones: cones, kkt: kkt, settings: settings)
+    let shrinks = settings.shrinkingWorkingSet && !settings.denseReferenceKKT && form.approx && form.mNN > 0
+        && Double(program.n) <= settings.shrinkLargestRatio * Double(program.d)
+    whole.pauseMerit = shrinks ? settings.shrinkStages.first?.merit : nil
+    let paused = whole.run()
+    guard paused.paused else { return paused }
+    var shrinking = Shrinking(program: program, factors: factors, whole: form, cones: cones, kkt: kkt, settings: settings)
+    return shrinking.run(from: paused)
+}
+
+/// The forms the iteration ran on, from the whole program down, each with the iterate at which it
+/// was left; a certificate that fails sends the iteration back to the last of them that still holds
+/// the offending patterns (at worst the whole program).
+private struct Shrinking {
+    struct Level {
+        let form: ConicForm
+        /// Its patterns (the whole program's numbers) and the whole form's index of each of its blocks.
+        let members: [Int]
+        let blocks: [Int]
+        var leftAt: InteriorPoint.Outcome?
+    }
+
+    let program: ConvexProgram
+    let factors: [PatternFactor]?
+    let whole: ConicForm
+    let wholeCones: ConeSet
+    let wholeKKT: any KKTSolver
+    let settings: SolverSettings
+    let trace = ProcessInfo.processInfo.environment["NEUREC_SOLVER_TRACE"] != nil
+    var blockOf: [ConicForm.Role: Int] = [:]
+    var levels: [Level]
+    var iterations = 0
+
+    init(program: ConvexProgram, factors: [PatternFactor]?, whole: ConicForm, cones: ConeSet, kkt: any KKTSolver, settings: SolverSettings) {
+        self.program = program
+        self.factors = factors
+        self.whole = whole
+        wholeCones = cones
+        wholeKKT = kkt
+        self.settings = settings
+        for j in 0..<whole.blockCount { blockOf[whole.roles[j]] = j }
+        levels = [Level(form: whole, members: Array(0..<program.p), blocks: Array(0..<whole.blockCount))]
+    }
+
+    mutating func run(from paused: InteriorPoint.Outcome) -> InteriorPoint.Outcome {
+        let stages = settings.shrinkStages
+        var outcome = paused
+        iterations = paused.iterations
+        var cones = wholeCones, kkt = wholeKKT
+        for (index, stage) in stages.enumerated() where outcome.paused {
+            let current = levels[levels.count - 1]
+            let largestT = largestEpigraphVariables(of: current, at: outcome)
+            var keep = Int((stage.fraction * Double(program.p)).rounded(.up))
+            if let margin = stage.largeBlockMargin {
+                let tenth = largestT.values.sorted(by: >).dropFirst(9).first ?? 0
+                keep = max(keep, Int((margin * Double(largestT.values.filter { $0 >= 0.01 * tenth }.count)).rounded(.up)))
+            }
+            var warm = (x: outcome.x, y: outcome.y, s: outcome.s, z: outcome.z)
+            if keep < current.members.count {
+                let next = level(keeping: keep, of: current, by: largestT)
+                warm = moved(outcome, from: current, to: next)
+                levels[levels.count - 1].leftAt = outcome
+                levels.append(next)
+                cones = next.form.makeCones()
+                kkt = StructuredNormalEquations(form: next.form, cones: cones, settings: settings)
+                if trace { note("at merit \(stage.merit): \(next.members.count) of \(program.p) patterns kept") }
+            }
+            let ipm = InteriorPoint(form: levels[levels.count - 1].form, cones: cones, kkt: kkt, settings: remaining)
+            ipm.warmStart = warm
+            ipm.pauseMerit = index + 1 < stages.count ? stages[index + 1].merit : nil
+            outcome = ipm.run()
+            iterations += outcome.iterations
+        }
+        while true {
+            let current = levels[levels.count - 1]
+            if levels.count == 1 { outcome.iterations = iterations; return outcome }
+            var offenders = 0
+            if outcome.status.hasMinimizer {
+                switch certified(outcome, on: current) {
+                case .success(var solved):
+                    solved.iterations = iterations
+                    solved.keptPatterns = current.members.count
+                    return solved
+                case .failure(let uncertified):
+                    offenders = uncertified.patterns.count
+                }
+            }
+            // Back one level: the offenders, judged by a multiplier that is not the whole program's, may
+            // lie outside the level above, yet that level may hold every pattern the minimizer uses.
+            levels.removeLast()
+            let back = levels[levels.count - 1]
+            if trace {
+                note(outcome.status.hasMinimizer ? "\(offenders) dropped patterns not certified, back to \(back.members.count) patterns"
+                                                 : "no minimizer on \(current.members.count) patterns, back to \(back.members.count)")
+            }
+            let resumedCones = levels.count == 1 ? wholeCones : back.form.makeCones()
+            let resumedKKT: any KKTSolver = levels.count == 1 ? wholeKKT : StructuredNormalEquations(form: back.form, cones: resumedCones, settings: settings)
+            let ipm = InteriorPoint(form: back.form, cones: resumedCones, kkt: resumedKKT, settings: remaining)
+            let from = back.leftAt!
+            ipm.warmStart = (from.x, from.y, from.s, from.z)
+            outcome = ipm.run()
+            iterations += outcome.iterations
+        }
+    }
+
+    /// The settings with what is left of the iteration limit: it bounds all levels together.
+    private var remaining: SolverSettings {
+        var settings = settings
+        settings.maxIterations = max(0, settings.maxIterations - iterations)
+        return settings
+    }
+
+    private func note(_ text: String) { FileHandle.standardError.write(Data("shrinking \(text)\n".utf8)) }
+
+    /// Each pattern's largest epigraph variable t_j over its blocks in `level` at `iterate`.
+    private func largestEpigraphVariables(of level: Level, at iterate: InteriorPoint.Outcome) -> [Int: Double] {
+        var largestT: [Int: Double] = [:]
+        for (k, j) in level.blocks.enumerated() {
+            switch whole.roles[j] {
+            case .w(let i), .v(let i): largestT[i] = max(largestT[i] ?? -.infinity, iterate.x[level.form.xOffset[k]])
+            case .skip: break
+            }
+        }
+        return largestT
+    }
+
+    /// The `keep` patterns of `current` with the largest t_j.
+    private func level(keeping keep: Int, of current: Level, by largestT: [Int: Double]) -> Level {
+        let kept = Array(current.members.sorted { (largestT[$0] ?? -.infinity) > (largestT[$1] ?? -.infinity) }.prefix(keep)).sorted()
+        let form = ConicForm(program: program.restricted(to: kept), factors: factors.map { f in kept.map { f[$0] } })
+        let blocks = form.roles.map { role -> Int in
+            switch role {
+            case .skip: return blockOf[.skip]!
+            case .w(let k): return blockOf[.w(kept[k])]!
+            case .v(let k): return blockOf[.v(kept[k])]!
+            }
+        }
+        return Level(form: form, members: kept, blocks: blocks)
+    }
+
+    /// `iterate` of level `from` in the layout of level `to`, whose blocks are among those of `from`.
+    private func moved(_ iterate: InteriorPoint.Outcome, from: Level, to: Level) -> (x: [Double], y: [Double], s: [Double], z: [Double]) {
+        let position = Dictionary(uniqueKeysWithValues: from.blocks.enumerated().map { ($1, $0) })
+        var start = (x: [Double](repeating: 0, count: to.form.xCount), s: [Double](repeating: 0, count: to.form.m),
+                     z: [Double](repeating: 0, count: to.form.m))
+        copyIterate((iterate.x, iterate.s, iterate.z), from: from.form, into: &start, of: to.form,
+                    blocks: to.blocks.enumerated().map { (position[$1]!, $0) })
+        return (start.x, iterate.y, start.s, start.z)
+    }
+
+    struct Uncertified: Error { let patterns: [Int] }
+
+    /// The minimizer on `level`, padded with zeros, as a point of the whole program with sign
+    /// multipliers for the dropped blocks (the pattern working set's projected-gradient search; the
+    /// multipliers they had when dropped leave their dual norms 1–8 % above their weights, since y has
+    /// moved on since) and the cone part that zeroes their dual residual; or the patterns for which
+    /// that part falls outside the second-order cone.
+    private func certified(_ outcome: InteriorPoint.Outcome, on level: Level) -> Result<InteriorPoint.Outcome, Uncertified> {
+        let n = whole.n, p = program.p
+        var point = (x: [Double](repeating: 0, count: whole.xCount), s: [Double](repeating: 0, count: whole.m),
+                     z: [Double](repeating: 0, count: whole.m))
+        copyIterate((outcome.x, outcome.s, outcome.z), from: level.form, into: &point, of: whole,
+                    blocks: level.blocks.enumerated().map { ($0, $1) })
+        let kept = Set(level.blocks), memberSet = Set(level.members)
+        let dropped = (0..<whole.blockCount).filter { !kept.contains($0) }
+        let outside = (0..<p).filter { !memberSet.contains($0) }
+        // No early stop for hopeless searches: where they succeed they take up to a hundred steps.
+        let certificate = coneDualMultipliers(lambda: outcome.y.scaled(by: -1), program: program, patterns: outside,
+                                              bases: factors.map { $0.map(\.basis) }, settings: settings)
+        var searched: [ConicForm.Role: [Double]] = [:]
+        for (k, i) in outside.enumerated() {
+            searched[.w(i)] = certificate.multipliers[k].plus
+            searched[.v(i)] = certificate.multipliers[k].minus
+        }
+        for j in dropped where whole.nnOffset[j] >= 0 {
+            let o = whole.mSOC + whole.nnOffset[j], mu = searched[whole.roles[j]]!
+            for i in 0..<n { point.z[o + i] = mu[i] }
+        }
+        // A_jᵀy − S_jᵀz_j for every block (one product): z's cone part for the dropped blocks.
+        var image = [Double](repeating: 0, count: whole.xCount)
+        whole.addAdjoint(outcome.y, Array(point.z[whole.mSOC...]), into: &image)
+        var uncertified = Set<Int>(), largestRatio = 0.0
+        for j in dropped {
+            let t = whole.xOffset[j], r = whole.ranks[j], weight = whole.c[t]
+            var squared = 0.0
+            for a in 1...r { squared += image[t + a] * image[t + a] }
+            largestRatio = max(largestRatio, squared.squareRoot() / weight)
+            guard squared.squareRoot() <= weight * (1 + settings.reducedTolerance) else {
+                switch whole.roles[j] {
+                case .w(let i), .v(let i): uncertified.insert(i)
+                case .skip: break
+                }
+                continue
+            }
+            point.z[t] = weight
+            for a in 1...r { point.z[t + a] = image[t + a] }
+        }
+        if trace {
+            note(String(format: "on %d patterns: dropped blocks' dual norms at most %.6f of their weights (%d blocks searched, %d projection steps)",
+                        level.members.count, largestRatio, certificate.searched, certificate.projectionSteps))
+        }
+        guard uncertified.isEmpty else { return .failure(Uncertified(patterns: uncertified.sorted())) }
+        return .success(InteriorPoint.Outcome(status: outcome.status, x: point.x, y: outcome.y, s: point.s, z: point.z,
+                                              iterations: outcome.iterations,
+                                              primalObjective: outcome.primalObjective, dualObjective: outcome.dualObjective))
+    }
+}
+
+/// Copies the blocks' slices of (x, s, z) — (t_j, w_j) in x and in the cone part of s and z, the
+/// sign rows in their orthant part — and the residual r of approx forms, from one form's layout to
+/// another's; `blocks` pairs a block of `source` with its block in `target`.
+private func copyIterate(_ from: (x: [Double], s: [Double], z: [Double]), from source: ConicForm,
+                         into to: inout (x: [Double], s: [Double], z: [Double]), of target: ConicForm,
+                         blocks: [(Int, Int)]) {
+    let n = source.n
+    for (a, b) in blocks {
+        let length = source.ranks[a] + 1, fa = source.xOffset[a], fb = target.xOffset[b]
+        for k in 0..<length {
+            to.x[fb + k] = from.x[fa + k]
+            to.s[fb + k] = from.s[fa + k]
+            to.z[fb + k] = from.z[fa + k]
+        }
+        if source.nnOffset[a] >= 0 {
+            let oa = source.mSOC + source.nnOffset[a], ob = target.mSOC + target.nnOffset[b]
+            for i in 0..<n {
+                to.s[ob + i] = from.s[oa + i]
+                to.z[ob + i] = from.z[oa + i]
+            }
+        }
+    }
+    if source.approx { for i in 0..<n { to.x[target.rOffset + i] = from.x[source.rOffset + i] } }
+}
