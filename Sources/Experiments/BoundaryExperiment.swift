@@ -182,7 +182,7 @@ extension BoundarySpec {
             }
             let estimates = try search.locate(start: start(for: d))
             if almostOptimal.total > 0 {
-                log("neurec: warning: boundary d = \(d): \(almostOptimal.total) probe trials stopped almost optimal (residuals and gap ≤ 1e-7, not 1e-9); their metrics are evaluated at that point")
+                log("neurec: warning: boundary d = \(d): \(almostOptimal.total) probe trials stopped almost optimal \(almostOptimalMeaning); their metrics are evaluated at that point")
             }
             let row = BoundaryRow(d: d, estimates: estimates, probes: search.probes.values.sorted { $0.n < $1.n })
             log("neurec: boundary \(metric.rawValue) d = \(d): " + estimates.map { e in

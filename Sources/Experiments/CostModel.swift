@@ -41,14 +41,19 @@ public enum CostModel {
     /// unit); since the centered start and the centrality correctors, the 50 costliest cells of that
     /// panel take 1/1.165 of the time (both binaries side by side, 2026-12-06): 2.0; since one
     /// elimination per pattern and the approx programs' reduced stop, 1/1.45 of that on the largest
-    /// cells (n ≥ 340, d ≥ 80; Solver README): 1.4.
+    /// cells (n ≥ 340, d ≥ 80; Solver README): 1.4. Programs that shrink to the minimizer's patterns
+    /// (n ≤ 8d; Solver README, "Shrinking the approx programs") take 1/1.31 of that on the same
+    /// cells: 1.05.
     static let noisySignConstrainedSeconds = 1.4
+    static let noisyShrunkSignConstrainedSeconds = 1.05
     /// Normalization approx and exact with σ > 0: the cone-free start misses a cone and the approx
     /// program is solved whole, 74 iterations, ~20 s at (400, 100) σ = 0.05 (2.5 s per unit); since
     /// the centered start and the correctors 1/1.4 of that (a 100-instance (200, 50) σ = 0.05 block:
     /// 66.5 → 47.4 CPU-s; the bench's (400, 100) instance: 36.5 → 24.8 s): 1.8; since one elimination
-    /// per pattern, 1/1.25 of that on the largest cells: 1.45.
+    /// per pattern, 1/1.25 of that on the largest cells: 1.45; shrinking (n ≤ 8d), and no working set
+    /// tried for a noisy cone-free minimizer, 1/1.55 of that on the largest cells: 0.95.
     static let noisyNormalizedSeconds = 1.45
+    static let noisyShrunkNormalizedSeconds = 0.95
 
     /// CPU seconds for one instance of `spec` at `cell` (the trial does not matter); none for the
     /// cells its draw order skips.
@@ -78,9 +83,10 @@ public enum CostModel {
         default:
             // Noisy labels spread the minimizer over most patterns: the cone-free split and the working
             // set fail, and the whole program is solved, 30–40 iterations (~15 s at (400, 100)).
-            let noisy = spec.parameters.sigma > 0
-            let perUnit = spec.learned == .normalized ? (noisy ? noisyNormalizedSeconds : 1.0)
-                                                      : (noisy ? noisySignConstrainedSeconds : 0.17)
+            let noisy = spec.parameters.sigma > 0, shrinks = spec.fitting == .approx && n <= 8 * d
+            let perUnit = spec.learned == .normalized
+                ? (noisy ? (shrinks ? noisyShrunkNormalizedSeconds : noisyNormalizedSeconds) : 1.0)
+                : (noisy ? (shrinks ? noisyShrunkSignConstrainedSeconds : noisySignConstrainedSeconds) : 0.17)
             return nonSolver + perUnit * iterationWork(n: nn, d: dd, p: patterns) / benchWork
         }
     }

@@ -4,6 +4,10 @@ import LinearAlgebra
 import NumpyFiles
 import Vocabulary
 
+/// What `almost_optimal` means, for warnings: the reduced tolerances (SolverSettings), 10× looser
+/// for approx programs as their stop is.
+let almostOptimalMeaning = "(residuals and gap ≤ 1e-7, not 1e-9; approx programs 1e-6, not 1e-8)"
+
 /// Runs experiments: cached per trial, in parallel, resumable, shardable (see `ResultCache`).
 public final class ExperimentRunner: Sendable {
     public let cache: ResultCache?
@@ -146,7 +150,7 @@ public final class ExperimentRunner: Sendable {
         if almostOptimal > 0, warnsPerRun {
             // Skipped cells record almost_optimal 0 too, but no time: they were never solved.
             let solved = allRecords.filter { $0?[.almostOptimal] != nil && $0?[.seconds]?.isNaN == false }.count
-            FileHandle.standardError.write(Data("neurec: warning: \(label ?? describe(spec)): \(almostOptimal) of \(solved) solves stopped almost optimal (residuals and gap ≤ 1e-7, not 1e-9); their metrics are evaluated at that point (metric almost_optimal marks them)\n".utf8))
+            FileHandle.standardError.write(Data("neurec: warning: \(label ?? describe(spec)): \(almostOptimal) of \(solved) solves stopped almost optimal \(almostOptimalMeaning); their metrics are evaluated at that point (metric almost_optimal marks them)\n".utf8))
         }
         var result = ExperimentResult(spec: spec, arrays: arrays, instanceCount: wanted.count, computedCount: missing.count,
                                       seconds: Date().timeIntervalSince(started), almostOptimalCount: almostOptimal)

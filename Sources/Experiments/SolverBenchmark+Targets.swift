@@ -56,15 +56,15 @@ extension SolverBenchmark {
     /// Instances draw from seed + 200 + k.
     func runNoisy(_ emit: (String) -> Void) throws {
         emit("")
-        emit("| program, σ = 0.05 | n | d | p | iterations | seconds | route | status | before (14066bf) | before ÷ now |")
-        emit("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+        emit("| program, σ = 0.05 | n | d | p | iterations | seconds | route | kept patterns | status | before (14066bf) | before ÷ now |")
+        emit("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
         for (k, noisy) in Self.noisyCases.enumerated() {
             let program = Self.noisyInstance(noisy.architecture, n: 400, d: 100, seed: seed &+ 200 &+ UInt64(k))
             try writeInstance(program, named: "noisy_\(noisy.architecture.rawValue)_approx_n400_d100")
             let r = fastestSolve(program)
-            emit(String(format: "| %@ approx | 400 | 100 | %d | %d | %.2f | %@ | %@ | %.1f s | %.1f× |",
-                        noisy.architecture.rawValue, program.p, r.iterations, r.seconds, r.route.rawValue, r.status.name,
-                        noisy.before, noisy.before / r.seconds))
+            emit(String(format: "| %@ approx | 400 | 100 | %d | %d | %.2f | %@ | %@ | %@ | %.1f s | %.1f× |",
+                        noisy.architecture.rawValue, program.p, r.iterations, r.seconds, r.route.rawValue,
+                        r.keptPatterns.map { "\($0)" } ?? "all", r.status.name, noisy.before, noisy.before / r.seconds))
         }
     }
 

@@ -250,7 +250,7 @@ final class InteriorPoint {
             // Far from the optimum the elimination's rounding (≤ 1e-11 relative) is far below what the
             // step needs; refinement pays off only once residuals and gap are small.
             if pres > 10 * expectedResidual && pres > settings.refinementTolerance { refineAlways = true }
-            let refine = refineAlways || merit <= settings.refinementStart
+            let refine = refineAlways || merit <= (warmStart != nil && !cautious ? settings.warmStartRefinementStart : settings.refinementStart)
             // Scaling and factorization.
             let lambda = cones.updateScaling(s: s, z: z)
             guard kkt.factor() else { status = .numericalError("the KKT system lost definiteness"); break }

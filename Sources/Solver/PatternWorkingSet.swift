@@ -138,7 +138,11 @@ let coneDualSlack = 1e-3
 /// Normalized programs (`bases`: M_i of every pattern) have A_j = D_j X M_j and S_j = (2D_j − I)X M_j:
 /// the same search with the norm ‖M_jᵀ R‖ of the d-vector R = a + Xᵀ(s ∘ μ), the gradient
 /// s ∘ X M_j M_jᵀ R, and the constant ‖X M_j‖₂² of each pattern (`squaredNorms`).
+///
+/// `start` (per listed pattern, μ and μ′ to start from, e.g. the multipliers an iteration had for
+/// them) replaces μ = 0 as the first point of the search.
 func coneDualMultipliers(lambda: [Double], program: ConvexProgram, patterns: [Int], bases: [Matrix<Double>]? = nil,
+                         start: [(plus: [Double], minus: [Double])]? = nil,
                          settings: SolverSettings, hopelessAbove: Int = .max) -> ConeDualCertificate {
     let zero = [Double](repeating: 0, count: program.n)
     var certificate = ConeDualCertificate(holds: [Bool](repeating: true, count: patterns.count),
@@ -173,7 +177,8 @@ func coneDualMultipliers(lambda: [Double], program: ConvexProgram, patterns: [In
     let goals = blocks.map { program.patternWeight(patterns[$0.k]) * (1 - coneDualSlack) }
     let limits = blocks.map { program.patternWeight(patterns[$0.k]) * (1 + settings.reducedTolerance) }
     var search = ProjectedGradientSearch(program: program, images: images, blocks: blocks, patterns: patterns,
-                                         metric: metric, steps: lipschitz.map { 1 / $0 })
+                                         metric: metric, steps: lipschitz.map { 1 / $0 },
+                                         start: start.map { s in blocks.map { $0.sign > 0 ? s[$0.k].plus : s[$0.k].minus } })
     let outcome = search.run(goals: goals, limits: limits, maxSteps: 400, hopelessAbove: hopelessAbove)
     certificate.projectionSteps = outcome.steps
     certificate.abandoned = outcome.abandoned
@@ -222,15 +227,32 @@ private struct ProjectedGradientSearch {
     let targets: [[Double]]
     let metric: [Matrix<Double>?]
     let steps: [Double]
+    /// Each block's first μ (nil: 0).
+    let start: [[Double]]?
 
     init(program: ConvexProgram, images: Matrix<Double>, blocks: [(k: Int, sign: Double)], patterns: [Int],
-         metric: [Matrix<Double>]?, steps: [Double]) {
+         metric: [Matrix<Double>]?, steps: [Double], start: [[Double]]? = nil) {
         X = program.X
         patternMatrix = program.patterns
         patternOf = blocks.map { patterns[$0.k] }
         targets = blocks.map { images.column($0.k).scaled(by: $0.sign) }
         self.metric = blocks.map { metric?[$0.k] }
         self.steps = steps
+        self.start = start
+    }
+
+    /// a_b + Xᵀ(s_b ∘ μ_b) for every block: one d×n×q product.
+    private func residuals(of mu: [[Double]]) -> [[Double]] {
+        let n = X.rows
+        var signed = [Double](repeating: 0, count: n * mu.count)
+        patternMatrix.storage.withUnsafeBufferPointer { dp in
+            for b in mu.indices {
+                let base = patternOf[b] * n
+                for row in 0..<n { signed[b * n + row] = (2 * dp[base + row] - 1) * mu[b][row] }
+            }
+        }
+        let lifted = product(X, Matrix(rows: n, columns: mu.count, columnMajor: signed), transA: .transpose)
+        return mu.indices.map { targets[$0].adding(lifted.column($0), scaledBy: 1) }
     }
 
     struct Outcome { var multipliers: [[Double]]; var norms: [Double]; var steps: Int; var abandoned = false }
@@ -239,12 +261,13 @@ private struct ProjectedGradientSearch {
     /// patterns still have a block whose best norm is above its limit (not certified so far).
     mutating func run(goals: [Double], limits: [Double], maxSteps: Int, hopelessAbove: Int = .max) -> Outcome {
         let n = X.rows, d = X.columns
-        var outcome = Outcome(multipliers: [[Double]](repeating: [Double](repeating: 0, count: n), count: targets.count),
-                              norms: targets.indices.map { metricNorm(targets[$0], metric[$0]) }, steps: 0)
+        let first = start ?? [[Double]](repeating: [Double](repeating: 0, count: n), count: targets.count)
+        let firstResidual = start == nil ? targets : residuals(of: first)
+        var outcome = Outcome(multipliers: first, norms: targets.indices.map { metricNorm(firstResidual[$0], metric[$0]) }, steps: 0)
         // State of the blocks still searching, column k of each matrix for block active[k].
         var active = (0..<targets.count).filter { outcome.norms[$0] > goals[$0] }
-        var mu = [[Double]](repeating: [Double](repeating: 0, count: n), count: active.count)
-        var residual = active.map { targets[$0] }
+        var mu = active.map { first[$0] }
+        var residual = active.map { firstResidual[$0] }
         var extrapolated = mu, extrapolatedResidual = residual
         var momentum = [Double](repeating: 1, count: active.count)
         for _ in 0..<maxSteps where !active.isEmpty {

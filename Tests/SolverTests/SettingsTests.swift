@@ -27,7 +27,7 @@ import Testing
         ("shrinkLargestRatio", { $0.shrinkLargestRatio = 0 }),
         ("shrinkStages[1].merit", { $0.shrinkStages[1].merit = 0.5 }),   // above the stage before
         ("shrinkStages[0].fraction", { $0.shrinkStages[0].fraction = 1.5 }),
-        ("shrinkStages[2].largeBlockMargin", { $0.shrinkStages[2].largeBlockMargin = 0.5 }),
+        ("shrinkStages[1].largeBlockMargin", { $0.shrinkStages[1].largeBlockMargin = 0.5 }),
     ]
 
     @Test(arguments: 0..<nonsense.count)
@@ -68,6 +68,8 @@ import Testing
         var cut = unattainable
         cut.maxIterations = 12
         cut.reducedTolerance = 1e-15
+        // The plain iteration's stop: a shrinking one continues on another path after its pause.
+        cut.shrinkingWorkingSet = false
         #expect(solve(program, settings: cut).status == .maxIterations)
     }
 }
