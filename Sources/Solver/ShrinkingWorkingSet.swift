@@ -120,8 +120,7 @@ private struct Shrinking {
                         let larger = level(adding: uncertified.patterns, to: current)
                         if trace { note("\(offenders) dropped patterns not certified, put back: \(larger.members.count) patterns") }
                         let start = restored(outcome, of: current, into: larger)
-                        levels[levels.count - 1] = Level(form: larger.form, members: larger.members, blocks: larger.blocks,
-                                                         leftAt: nil)
+                        levels[levels.count - 1] = larger
                         let cones = larger.form.makeCones()
                         let ipm = InteriorPoint(form: larger.form, cones: cones,
                                                 kkt: StructuredNormalEquations(form: larger.form, cones: cones, settings: settings),
@@ -178,16 +177,20 @@ private struct Shrinking {
 
     /// The `keep` patterns of `current` with the largest t_j.
     private func level(keeping keep: Int, of current: Level, by largestT: [Int: Double]) -> Level {
-        let kept = Array(current.members.sorted { (largestT[$0] ?? -.infinity) > (largestT[$1] ?? -.infinity) }.prefix(keep)).sorted()
-        let form = ConicForm(program: program.restricted(to: kept), factors: factors.map { f in kept.map { f[$0] } })
+        level(of: Array(current.members.sorted { (largestT[$0] ?? -.infinity) > (largestT[$1] ?? -.infinity) }.prefix(keep)).sorted())
+    }
+
+    /// The restricted program on `members` (increasing) and its blocks' places in the whole form.
+    private func level(of members: [Int]) -> Level {
+        let form = ConicForm(program: program.restricted(to: members), factors: factors.map { f in members.map { f[$0] } })
         let blocks = form.roles.map { role -> Int in
             switch role {
             case .skip: return blockOf[.skip]!
-            case .w(let k): return blockOf[.w(kept[k])]!
-            case .v(let k): return blockOf[.v(kept[k])]!
+            case .w(let k): return blockOf[.w(members[k])]!
+            case .v(let k): return blockOf[.v(members[k])]!
             }
         }
-        return Level(form: form, members: kept, blocks: blocks)
+        return Level(form: form, members: members, blocks: blocks)
     }
 
     /// Keeps the slices of the blocks of `level` that are not in `kept`, as they are at `iterate`.
@@ -201,16 +204,7 @@ private struct Shrinking {
 
     /// The level with `patterns` added to `current`'s.
     private func level(adding patterns: [Int], to current: Level) -> Level {
-        let members = Array(Set(current.members).union(patterns)).sorted()
-        let form = ConicForm(program: program.restricted(to: members), factors: factors.map { f in members.map { f[$0] } })
-        let blocks = form.roles.map { role -> Int in
-            switch role {
-            case .skip: return blockOf[.skip]!
-            case .w(let k): return blockOf[.w(members[k])]!
-            case .v(let k): return blockOf[.v(members[k])]!
-            }
-        }
-        return Level(form: form, members: members, blocks: blocks)
+        level(of: Array(Set(current.members).union(patterns)).sorted())
     }
 
     /// `iterate` of `current` in the layout of `larger`, the added blocks as they were when dropped.
