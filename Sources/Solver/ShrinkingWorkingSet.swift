@@ -17,8 +17,8 @@ import LinearAlgebra
 /// has a dual point: sign multipliers z_j ≥ 0 (searched for, from those it had when dropped) and the
 /// cone part that makes block j's dual residual vanish, z_soc = c_j + (Aᵀy − S_jᵀz_j), which must lie
 /// in the second-order cone: ‖A_jᵀy − S_jᵀz_j‖ ≤ c_j. Then x, s, y, z meet the whole program's
-/// residuals, gap and cones as well as the restricted solve met its own. When a few dropped patterns
-/// fail that test they are put back; otherwise the iteration goes back a level (`Shrinking`).
+/// residuals, gap and cones as well as the restricted solve met its own. When a dropped block fails
+/// that test the iteration goes back a level (`Shrinking`).
 func solveShrinking(_ program: ConvexProgram, factors: [PatternFactor]?, form: ConicForm, cones: ConeSet,
                     kkt: any KKTSolver, settings: SolverSettings) -> InteriorPoint.Outcome {
     let whole = InteriorPoint(form: form, cones: cones, kkt: kkt, settings: settings)
@@ -53,12 +53,9 @@ private struct Shrinking {
     var blockOf: [ConicForm.Role: Int] = [:]
     var levels: [Level]
     var iterations = 0
-    /// Each dropped block's slices of x, s and z when it was dropped (whole form's block index; in the
-    /// whole form's layout, `copyIterate`): the start of its certificate's search (its sign
-    /// multipliers), and its iterate if it has to come back.
-    var dropped: [Int: (x: [Double], s: [Double], z: [Double])] = [:]
-    /// Times offending patterns were put back; after two, a failure goes back a level.
-    var putBacks = 0
+    /// The sign multipliers each dropped block had when it was dropped (whole form's block index):
+    /// the start of its certificate's search.
+    var droppedMultipliers: [Int: [Double]] = [:]
 
     init(program: ConvexProgram, factors: [PatternFactor]?, whole: ConicForm, cones: ConeSet, kkt: any KKTSolver, settings: SolverSettings) {
         self.program = program
@@ -113,23 +110,6 @@ private struct Shrinking {
                     return solved
                 case .failure(let uncertified):
                     offenders = uncertified.patterns.count
-                    // A few patterns with small blocks misjudged: put them back into this level, their
-                    // iterate from when they were dropped, and continue from here.
-                    if putBacks < 2 && offenders <= max(1, current.members.count / 10) {
-                        putBacks += 1
-                        let larger = level(adding: uncertified.patterns, to: current)
-                        if trace { note("\(offenders) dropped patterns not certified, put back: \(larger.members.count) patterns") }
-                        let start = restored(outcome, of: current, into: larger)
-                        levels[levels.count - 1] = larger
-                        let cones = larger.form.makeCones()
-                        let ipm = InteriorPoint(form: larger.form, cones: cones,
-                                                kkt: StructuredNormalEquations(form: larger.form, cones: cones, settings: settings),
-                                                settings: remaining)
-                        ipm.warmStart = start
-                        outcome = ipm.run()
-                        iterations += outcome.iterations
-                        continue
-                    }
                 }
             }
             // Back one level: the offenders, judged by a multiplier that is not the whole program's, may
@@ -193,41 +173,22 @@ private struct Shrinking {
         return Level(form: form, members: members, blocks: blocks)
     }
 
-    /// Keeps the slices of the blocks of `level` that are not in `kept`, as they are at `iterate`.
+    /// Keeps the sign multipliers of the blocks of `level` that are not in `kept`, as they are at `iterate`.
     private mutating func remember(_ iterate: InteriorPoint.Outcome, of level: Level, except kept: Set<Int>) {
-        let pairs = level.blocks.enumerated().filter { !kept.contains($0.element) }.map { ($0.offset, $0.element) }
-        var slices = (x: [Double](repeating: 0, count: whole.xCount), s: [Double](repeating: 0, count: whole.m),
-                      z: [Double](repeating: 0, count: whole.m))
-        copyIterate((iterate.x, iterate.s, iterate.z), from: level.form, into: &slices, of: whole, blocks: pairs, residual: false)
-        for (_, j) in pairs { dropped[j] = slices }
-    }
-
-    /// The level with `patterns` added to `current`'s.
-    private func level(adding patterns: [Int], to current: Level) -> Level {
-        level(of: Array(Set(current.members).union(patterns)).sorted())
-    }
-
-    /// `iterate` of `current` in the layout of `larger`, the added blocks as they were when dropped.
-    private func restored(_ iterate: InteriorPoint.Outcome, of current: Level, into larger: Level) -> (x: [Double], y: [Double], s: [Double], z: [Double]) {
-        var start = moved(iterate, from: current, to: larger)
-        var point = (x: start.x, s: start.s, z: start.z)
-        let had = Set(current.blocks)
-        for (k, j) in larger.blocks.enumerated() where !had.contains(j) {
-            guard let slices = dropped[j] else { continue }
-            copyIterate(slices, from: whole, into: &point, of: larger.form, blocks: [(j, k)], residual: false)
+        let n = whole.n
+        for (k, j) in level.blocks.enumerated() where !kept.contains(j) && level.form.nnOffset[k] >= 0 {
+            let o = level.form.mSOC + level.form.nnOffset[k]
+            droppedMultipliers[j] = Array(iterate.z[o..<(o + n)])
         }
-        start.x = point.x; start.s = point.s; start.z = point.z
-        return start
     }
 
-    /// `iterate` of level `from` in the layout of level `to`, whose blocks are among those of `from`
-    /// (blocks of `to` that `from` lacks are left at zero).
+    /// `iterate` of level `from` in the layout of level `to`, whose blocks are among those of `from`.
     private func moved(_ iterate: InteriorPoint.Outcome, from: Level, to: Level) -> (x: [Double], y: [Double], s: [Double], z: [Double]) {
         let position = Dictionary(uniqueKeysWithValues: from.blocks.enumerated().map { ($1, $0) })
         var start = (x: [Double](repeating: 0, count: to.form.xCount), s: [Double](repeating: 0, count: to.form.m),
                      z: [Double](repeating: 0, count: to.form.m))
         copyIterate((iterate.x, iterate.s, iterate.z), from: from.form, into: &start, of: to.form,
-                    blocks: to.blocks.enumerated().compactMap { k, j in position[j].map { ($0, k) } })
+                    blocks: to.blocks.enumerated().map { (position[$1]!, $0) })
         return (start.x, iterate.y, start.s, start.z)
     }
 
@@ -249,12 +210,8 @@ private struct Shrinking {
         let outside = (0..<p).filter { !memberSet.contains($0) }
         // No early stop for hopeless searches: where they succeed they take up to a hundred steps.
         let zero = [Double](repeating: 0, count: n)
-        func multipliers(_ role: ConicForm.Role) -> [Double] {
-            guard let j = blockOf[role], let slices = self.dropped[j], whole.nnOffset[j] >= 0 else { return zero }
-            let o = whole.mSOC + whole.nnOffset[j]
-            return Array(slices.z[o..<(o + n)])
-        }
-        let start = outside.map { i in (plus: multipliers(.w(i)), minus: multipliers(.v(i))) }
+        let start = outside.map { i in (plus: blockOf[.w(i)].flatMap { droppedMultipliers[$0] } ?? zero,
+                                        minus: blockOf[.v(i)].flatMap { droppedMultipliers[$0] } ?? zero) }
         let certificate = coneDualMultipliers(lambda: outcome.y.scaled(by: -1), program: program, patterns: outside,
                                               bases: factors.map { $0.map(\.basis) }, start: start, settings: settings)
         var searched: [ConicForm.Role: [Double]] = [:]
@@ -297,11 +254,11 @@ private struct Shrinking {
 }
 
 /// Copies the blocks' slices of (x, s, z) — (t_j, w_j) in x and in the cone part of s and z, the
-/// sign rows in their orthant part — and the residual r of approx forms (unless `residual` is false),
-/// from one form's layout to another's; `blocks` pairs a block of `source` with its block in `target`.
+/// sign rows in their orthant part — and the residual r of approx forms, from one form's layout to
+/// another's; `blocks` pairs a block of `source` with its block in `target`.
 private func copyIterate(_ from: (x: [Double], s: [Double], z: [Double]), from source: ConicForm,
                          into to: inout (x: [Double], s: [Double], z: [Double]), of target: ConicForm,
-                         blocks: [(Int, Int)], residual: Bool = true) {
+                         blocks: [(Int, Int)]) {
     let n = source.n
     for (a, b) in blocks {
         let length = source.ranks[a] + 1, fa = source.xOffset[a], fb = target.xOffset[b]
@@ -318,5 +275,5 @@ private func copyIterate(_ from: (x: [Double], s: [Double], z: [Double]), from s
             }
         }
     }
-    if residual && source.approx { for i in 0..<n { to.x[target.rOffset + i] = from.x[source.rOffset + i] } }
+    if source.approx { for i in 0..<n { to.x[target.rOffset + i] = from.x[source.rOffset + i] } }
 }
