@@ -114,6 +114,11 @@ final class ConicForm {
         self.c = c
     }
 
+    /// Where block j's n sign rows sit in s and z (nil for a block without them).
+    func signRows(of j: Int) -> Range<Int>? {
+        nnOffset[j] < 0 ? nil : (mSOC + nnOffset[j])..<(mSOC + nnOffset[j] + n)
+    }
+
     /// K: one second-order cone per block (t_j, w_j), then one orthant of n sign rows per signed
     /// block, in the order of the slack vector.
     func makeCones() -> ConeSet {

@@ -241,18 +241,18 @@ private struct ProjectedGradientSearch {
         self.start = start
     }
 
-    /// a_b + Xᵀ(s_b ∘ μ_b) for every block: one d×n×q product.
-    private func residuals(of mu: [[Double]]) -> [[Double]] {
+    /// a_b + Xᵀ(s_b ∘ μ_b) for the listed blocks, μ in the same order: one d×n×q product.
+    private func residuals(of mu: [[Double]], blocks: [Int]) -> [[Double]] {
         let n = X.rows
         var signed = [Double](repeating: 0, count: n * mu.count)
         patternMatrix.storage.withUnsafeBufferPointer { dp in
-            for b in mu.indices {
+            for (k, b) in blocks.enumerated() {
                 let base = patternOf[b] * n
-                for row in 0..<n { signed[b * n + row] = (2 * dp[base + row] - 1) * mu[b][row] }
+                for row in 0..<n { signed[k * n + row] = (2 * dp[base + row] - 1) * mu[k][row] }
             }
         }
         let lifted = product(X, Matrix(rows: n, columns: mu.count, columnMajor: signed), transA: .transpose)
-        return mu.indices.map { targets[$0].adding(lifted.column($0), scaledBy: 1) }
+        return blocks.indices.map { targets[blocks[$0]].adding(lifted.column($0)) }
     }
 
     struct Outcome { var multipliers: [[Double]]; var norms: [Double]; var steps: Int; var abandoned = false }
@@ -262,12 +262,14 @@ private struct ProjectedGradientSearch {
     mutating func run(goals: [Double], limits: [Double], maxSteps: Int, hopelessAbove: Int = .max) -> Outcome {
         let n = X.rows, d = X.columns
         let first = start ?? [[Double]](repeating: [Double](repeating: 0, count: n), count: targets.count)
-        let firstResidual = start == nil ? targets : residuals(of: first)
+        let firstResidual = start == nil ? targets : residuals(of: first, blocks: Array(targets.indices))
         var outcome = Outcome(multipliers: first, norms: targets.indices.map { metricNorm(firstResidual[$0], metric[$0]) }, steps: 0)
         // State of the blocks still searching, column k of each matrix for block active[k].
         var active = (0..<targets.count).filter { outcome.norms[$0] > goals[$0] }
         var mu = active.map { first[$0] }
         var residual = active.map { firstResidual[$0] }
+        // ‖residual‖ in each block's metric: the objective the momentum restart compares against.
+        var residualNorm = active.map { outcome.norms[$0] }
         var extrapolated = mu, extrapolatedResidual = residual
         var momentum = [Double](repeating: 1, count: active.count)
         for _ in 0..<maxSteps where !active.isEmpty {
@@ -282,33 +284,25 @@ private struct ProjectedGradientSearch {
             let directions = (0..<q).flatMap { k in
                 metric[active[k]].map { $0.times($0.times(extrapolatedResidual[k], .transpose)) } ?? extrapolatedResidual[k]
             }
-            var gradient = product(X, Matrix(rows: d, columns: q, columnMajor: directions))
+            let gradient = product(X, Matrix(rows: d, columns: q, columnMajor: directions))
             var next = [[Double]](repeating: [Double](repeating: 0, count: n), count: q)
             patternMatrix.storage.withUnsafeBufferPointer { dp in
-                gradient.storage.withUnsafeMutableBufferPointer { g in
+                gradient.storage.withUnsafeBufferPointer { g in
                     for k in 0..<q {
                         let base = patternOf[active[k]] * n, step = steps[active[k]]
                         extrapolated[k].withUnsafeBufferPointer { y in
                             next[k].withUnsafeMutableBufferPointer { m in
-                                for row in 0..<n {
-                                    let s = 2 * dp[base + row] - 1
-                                    m[row] = max(0, y[row] - step * s * g[k * n + row])
-                                    // s ∘ μ, the input of the residual's product below.
-                                    g[k * n + row] = s * m[row]
-                                }
+                                for row in 0..<n { m[row] = max(0, y[row] - step * (2 * dp[base + row] - 1) * g[k * n + row]) }
                             }
                         }
                     }
                 }
             }
-            let lifted = product(X, gradient, transA: .transpose)
+            let nextResidual = residuals(of: next, blocks: active)
             var keep: [Int] = []
             for k in 0..<q {
-                var r = targets[active[k]]
-                r.add(lifted.column(k))
-                let b = active[k]
-                let norm = metricNorm(r, metric[b])
-                let previous = metricNorm(residual[k], metric[b])
+                let r = nextResidual[k], b = active[k]
+                let norm = metricNorm(r, metric[b]), previous = residualNorm[k]
                 if norm < outcome.norms[b] { outcome.norms[b] = norm; outcome.multipliers[b] = next[k] }
                 if norm <= goals[b] { continue }
                 keep.append(k)
@@ -319,10 +313,11 @@ private struct ProjectedGradientSearch {
                 var y = next[k], ry = r
                 for row in 0..<n { y[row] += beta * (next[k][row] - mu[k][row]) }
                 for a in 0..<d { ry[a] += beta * (r[a] - residual[k][a]) }
-                mu[k] = next[k]; residual[k] = r; extrapolated[k] = y; extrapolatedResidual[k] = ry; momentum[k] = tNext
+                mu[k] = next[k]; residual[k] = r; residualNorm[k] = norm
+                extrapolated[k] = y; extrapolatedResidual[k] = ry; momentum[k] = tNext
             }
             active = keep.map { active[$0] }
-            mu = keep.map { mu[$0] }; residual = keep.map { residual[$0] }
+            mu = keep.map { mu[$0] }; residual = keep.map { residual[$0] }; residualNorm = keep.map { residualNorm[$0] }
             extrapolated = keep.map { extrapolated[$0] }; extrapolatedResidual = keep.map { extrapolatedResidual[$0] }
             momentum = keep.map { momentum[$0] }
         }

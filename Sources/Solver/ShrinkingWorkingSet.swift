@@ -32,8 +32,8 @@ func solveShrinking(_ program: ConvexProgram, factors: [PatternFactor]?, form: C
 }
 
 /// The forms the iteration ran on, from the whole program down, each with the iterate at which it
-/// was left; a certificate that fails sends the iteration back to the last of them that still holds
-/// the offending patterns (at worst the whole program).
+/// was left; a certificate that fails, or a level that ends without a minimizer, sends the iteration
+/// back one level (at worst to the whole program).
 private struct Shrinking {
     struct Level {
         let form: ConicForm
@@ -109,7 +109,7 @@ private struct Shrinking {
                     solved.keptPatterns = current.members.count
                     return solved
                 case .failure(let uncertified):
-                    offenders = uncertified.patterns.count
+                    offenders = uncertified.patterns
                 }
             }
             // Back one level: the offenders, judged by a multiplier that is not the whole program's, may
@@ -124,10 +124,11 @@ private struct Shrinking {
             let resumedKKT: any KKTSolver = levels.count == 1 ? wholeKKT : StructuredNormalEquations(form: back.form, cones: resumedCones, settings: settings)
             // The whole program, when it comes to that, gets what its own limit left at its pause, as if
             // it had never shrunk: shrinking must not cost a program the minimizer the plain iteration finds.
-            var limit = remaining
-            if levels.count == 1 { limit.maxIterations = settings.maxIterations - (back.leftAt?.iterations ?? 0) }
-            let ipm = InteriorPoint(form: back.form, cones: resumedCones, kkt: resumedKKT, settings: limit)
+            // (Every level but the last was left at a pause: `leftAt` is set.)
             let from = back.leftAt!
+            var limit = remaining
+            if levels.count == 1 { limit.maxIterations = settings.maxIterations - from.iterations }
+            let ipm = InteriorPoint(form: back.form, cones: resumedCones, kkt: resumedKKT, settings: limit)
             ipm.warmStart = (from.x, from.y, from.s, from.z)
             outcome = ipm.run()
             iterations += outcome.iterations
@@ -175,10 +176,8 @@ private struct Shrinking {
 
     /// Keeps the sign multipliers of the blocks of `level` that are not in `kept`, as they are at `iterate`.
     private mutating func remember(_ iterate: InteriorPoint.Outcome, of level: Level, except kept: Set<Int>) {
-        let n = whole.n
-        for (k, j) in level.blocks.enumerated() where !kept.contains(j) && level.form.nnOffset[k] >= 0 {
-            let o = level.form.mSOC + level.form.nnOffset[k]
-            droppedMultipliers[j] = Array(iterate.z[o..<(o + n)])
+        for (k, j) in level.blocks.enumerated() where !kept.contains(j) {
+            if let rows = level.form.signRows(of: k) { droppedMultipliers[j] = Array(iterate.z[rows]) }
         }
     }
 
@@ -192,7 +191,7 @@ private struct Shrinking {
         return (start.x, iterate.y, start.s, start.z)
     }
 
-    struct Uncertified: Error { let patterns: [Int] }
+    struct Uncertified: Error { let patterns: Int }
 
     /// The minimizer on `level`, padded with zeros, as a point of the whole program with sign
     /// multipliers for the dropped blocks (the pattern working set's projected-gradient search; the
@@ -214,14 +213,10 @@ private struct Shrinking {
                                         minus: blockOf[.v(i)].flatMap { droppedMultipliers[$0] } ?? zero) }
         let certificate = coneDualMultipliers(lambda: outcome.y.scaled(by: -1), program: program, patterns: outside,
                                               bases: factors.map { $0.map(\.basis) }, start: start, settings: settings)
-        var searched: [ConicForm.Role: [Double]] = [:]
         for (k, i) in outside.enumerated() {
-            searched[.w(i)] = certificate.multipliers[k].plus
-            searched[.v(i)] = certificate.multipliers[k].minus
-        }
-        for j in dropped where whole.nnOffset[j] >= 0 {
-            let o = whole.mSOC + whole.nnOffset[j], mu = searched[whole.roles[j]]!
-            for i in 0..<n { point.z[o + i] = mu[i] }
+            for (role, mu) in [(ConicForm.Role.w(i), certificate.multipliers[k].plus), (.v(i), certificate.multipliers[k].minus)] {
+                if let j = blockOf[role], let rows = whole.signRows(of: j) { point.z.replaceSubrange(rows, with: mu) }
+            }
         }
         // A_jᵀy − S_jᵀz_j for every block (one product): z's cone part for the dropped blocks.
         var image = [Double](repeating: 0, count: whole.xCount)
@@ -246,7 +241,7 @@ private struct Shrinking {
             note(String(format: "on %d patterns: dropped blocks' dual norms at most %.6f of their weights (%d blocks searched, %d projection steps)",
                         level.members.count, largestRatio, certificate.searched, certificate.projectionSteps))
         }
-        guard uncertified.isEmpty else { return .failure(Uncertified(patterns: uncertified.sorted())) }
+        guard uncertified.isEmpty else { return .failure(Uncertified(patterns: uncertified.count)) }
         return .success(InteriorPoint.Outcome(status: outcome.status, x: point.x, y: outcome.y, s: point.s, z: point.z,
                                               iterations: outcome.iterations,
                                               primalObjective: outcome.primalObjective, dualObjective: outcome.dualObjective))
@@ -267,12 +262,9 @@ private func copyIterate(_ from: (x: [Double], s: [Double], z: [Double]), from s
             to.s[fb + k] = from.s[fa + k]
             to.z[fb + k] = from.z[fa + k]
         }
-        if source.nnOffset[a] >= 0 {
-            let oa = source.mSOC + source.nnOffset[a], ob = target.mSOC + target.nnOffset[b]
-            for i in 0..<n {
-                to.s[ob + i] = from.s[oa + i]
-                to.z[ob + i] = from.z[oa + i]
-            }
+        if let rowsA = source.signRows(of: a), let rowsB = target.signRows(of: b) {
+            to.s.replaceSubrange(rowsB, with: from.s[rowsA])
+            to.z.replaceSubrange(rowsB, with: from.z[rowsA])
         }
     }
     if source.approx { for i in 0..<n { to.x[target.rOffset + i] = from.x[source.rOffset + i] } }

@@ -192,11 +192,11 @@ func extract(_ o: InteriorPoint.Outcome, form: ConicForm, program: ConvexProgram
     let objective = form.approx ? fit.dot(fit) + form.beta * norms : norms
     let residual = form.approx ? signViolation : max(fit.norm, signViolation)
     var multipliers: [[Double]]? = program.form == .relaxed ? nil : [[Double]](repeating: [], count: 2 * program.p)
-    for j in 0..<form.blockCount where form.signed[j] {
-        let start = form.mSOC + form.nnOffset[j]
+    for j in 0..<form.blockCount {
+        guard let rows = form.signRows(of: j) else { continue }
         switch form.roles[j] {
-        case .w(let i): multipliers?[i] = Array(o.z[start..<(start + form.n)])
-        case .v(let i): multipliers?[program.p + i] = Array(o.z[start..<(start + form.n)])
+        case .w(let i): multipliers?[i] = Array(o.z[rows])
+        case .v(let i): multipliers?[program.p + i] = Array(o.z[rows])
         case .skip: break
         }
     }
