@@ -35,6 +35,7 @@ struct Neurec: ParsableCommand {
 
     static func main() {
         BLASRuntime.restartWithBetterKernelIfNeeded()
+        AllocatorTuning.keepFreedMemory()
         do {
             var command = try parseAsRoot(nil)
             try command.run()
