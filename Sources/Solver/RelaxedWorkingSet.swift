@@ -57,11 +57,31 @@ func solveRelaxedOnWorkingSet(_ program: ConvexProgram, factors: [PatternFactor]
             if trace { FileHandle.standardError.write(Data("relaxed working set of \(members.count) of \(p) patterns, round \(round): more than half, solving the program itself\n".utf8)) }
             return nil
         }
+        /// Outside patterns whose dual constraint λ violates, or meets with equality within the tie
+        /// margin: a block that carries weight in some minimizer (a tie, such as the all-ones block
+        /// beside w₀) has ‖A_jᵀλ‖ = c_j, and with every such block in S the restricted program has
+        /// the whole program's optimal face, so the iteration ends at the same point of it as the
+        /// direct solve. The most violated first.
+        func offenders(of lambda: [Double]) -> [Int] {
+            let norms = relativeDualNorms(lambda)
+            return (0..<p).filter { !inSet[$0] && norms[$0] > 1 - settings.workingSetTieMargin }.sorted { norms[$0] > norms[$1] }
+        }
+        var offendersAtCheck: [Int] = []
         let r = solveConic(program.restricted(to: members), factors: factors.map { f in members.map { f[$0] } },
-                           settings: settings, start: start, signConstraints: signConstraints)
+                           settings: settings, start: start, signConstraints: signConstraints,
+                           checkpoint: settings.workingSetCheckMerit == nil ? nil : { lambda in
+                               offendersAtCheck = offenders(of: lambda)
+                               return offendersAtCheck.isEmpty
+                           })
         iterations += r.iterations
         normalSeconds += r.normalMatrixSeconds
         normalFlops += r.normalMatrixFlops
+        if !offendersAtCheck.isEmpty {
+            if trace { FileHandle.standardError.write(Data("relaxed working set of \(members.count) of \(p) patterns, round \(round): \(r.iterations) iterations to the check, \(offendersAtCheck.count) dual constraints violated or tight outside\n".utf8)) }
+            // A round at most doubles S.
+            for j in offendersAtCheck.prefix(members.count) { inSet[j] = true }
+            continue
+        }
         if case .primalInfeasible = r.status {
             // y is outside the span of S's blocks: S is too small, not the idea wrong. Double it
             // with the next patterns by correlation.
@@ -73,18 +93,12 @@ func solveRelaxedOnWorkingSet(_ program: ConvexProgram, factors: [PatternFactor]
             if trace { FileHandle.standardError.write(Data("relaxed working set of \(members.count) patterns, round \(round): \(r.status.name), solving the program itself\n".utf8)) }
             return nil
         }
-        let norms = relativeDualNorms(lambda)
-        // Violated, or tight within the tie margin: a block that carries weight in some minimizer
-        // (a tie, such as the all-ones block beside w₀) has ‖A_jᵀλ‖ = c_j, and with every such block
-        // in S the restricted program has the whole program's optimal face, so the iteration ends at
-        // the same point of it as the direct solve.
-        let offenders = (0..<p).filter { !inSet[$0] && norms[$0] > 1 - settings.workingSetTieMargin }
+        let outside = offenders(of: lambda)
         if trace {
-            FileHandle.standardError.write(Data("relaxed working set of \(members.count) of \(p) patterns, round \(round): \(r.iterations) iterations, \(offenders.count) dual constraints violated or tight outside\n".utf8))
+            FileHandle.standardError.write(Data("relaxed working set of \(members.count) of \(p) patterns, round \(round): \(r.iterations) iterations, \(outside.count) dual constraints violated or tight outside\n".utf8))
         }
-        // The most violated first, at most as many as S holds: a round at most doubles S.
-        if !offenders.isEmpty {
-            for j in offenders.sorted(by: { norms[$0] > norms[$1] }).prefix(members.count) { inSet[j] = true }
+        if !outside.isEmpty {
+            for j in outside.prefix(members.count) { inSet[j] = true }
             continue
         }
         var w = (0..<p).map { [Double](repeating: 0, count: factors == nil ? program.d : ranks[$0]) }

@@ -141,6 +141,11 @@ public struct SolverSettings: Sendable, Equatable {
     /// a minimizer (ties). 1e-5, the certificates' uniqueness margin: the blocks of a tie's face sit
     /// within 1e-7 of their weight, all others 1e-3 below or further (README "Ties").
     public var workingSetTieMargin: Double = 1e-5
+    /// A restricted solve of the relaxed working set pauses at this merit and checks the other
+    /// patterns' dual constraints with the λ it has; with offenders it stops there and the set grows,
+    /// else it continues from the same iterate to the end (and is checked again). The last four or so
+    /// of a round's 10–14 iterations are then paid only by the last round. nil: every round to the end.
+    public var workingSetCheckMerit: Double? = 1e-5
     /// Normalization programs: how many numbers of fixed projectors U_jU_jᵀ the normal matrix keeps
     /// between iterations (NormalizedProjectorSum.swift); the other patterns' projectors are formed
     /// again each iteration. 2²⁶ (512 MiB; each projector kept as its packed lower triangle): every
@@ -201,6 +206,9 @@ public struct SolverSettings: Sendable, Equatable {
         try require(reducedTolerance >= max(feasibilityTolerance, gapTolerance), "reducedTolerance",
                     "at least feasibilityTolerance and gapTolerance (it is the looser, fallback stop)", reducedTolerance)
         try require(workingSetTieMargin.isFinite && workingSetTieMargin >= 0 && workingSetTieMargin < 1, "workingSetTieMargin", "in [0, 1)", workingSetTieMargin)
+        if let merit = workingSetCheckMerit {
+            try require(merit.isFinite && merit > 0 && merit < 1, "workingSetCheckMerit", "in (0, 1), or nil", merit)
+        }
         try require(maxIterations >= 0, "maxIterations", "≥ 0", maxIterations)
         try require(kktRefinementSteps >= 0, "kktRefinementSteps", "≥ 0", kktRefinementSteps)
         try require(normalizedProjectorCache >= 0, "normalizedProjectorCache", "≥ 0", normalizedProjectorCache)

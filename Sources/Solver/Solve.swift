@@ -85,8 +85,12 @@ func normalizedPatternFactors(_ program: ConvexProgram, known: [PatternFactor]? 
 
 /// One run of the interior-point method on `program` at unit scale (`signConstraints: false`: on
 /// its cone-free counterpart, see `ConicForm`).
+///
+/// `checkpoint`: the iteration pauses once at `settings.workingSetCheckMerit` and asks it, with the
+/// multipliers λ of that iterate, whether to finish; when it says no, the result is that paused
+/// iterate (status `maxIterations`, the caller knows why).
 func solveConic(_ program: ConvexProgram, factors known: [PatternFactor]? = nil, settings: SolverSettings, start: UInt64,
-                signConstraints: Bool = true) -> SolverResult {
+                signConstraints: Bool = true, checkpoint: ((_ lambda: [Double]) -> Bool)? = nil) -> SolverResult {
     func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9 }
     let factors: [PatternFactor]?
     switch normalizedPatternFactors(program, known: known, start: start) {
@@ -112,7 +116,8 @@ func solveConic(_ program: ConvexProgram, factors known: [PatternFactor]? = nil,
         ? DenseReferenceKKT(form: form, cones: cones, settings: settings)
         : StructuredNormalEquations(form: form, cones: cones, settings: settings)
     let kktDone = elapsed()
-    let outcome = solveShrinking(program, factors: factors, form: form, cones: cones, kkt: kkt, settings: settings)
+    let outcome = checkpoint.map { runWithCheckpoint(form: form, cones: cones, kkt: kkt, settings: settings, proceed: $0) }
+        ?? solveShrinking(program, factors: factors, form: form, cones: cones, kkt: kkt, settings: settings)
     if ProcessInfo.processInfo.environment["NEUREC_SOLVER_TRACE"] != nil {
         FileHandle.standardError.write(Data(String(format: "factors %.4f s, form %.4f s, span %.4f s, KKT setup %.4f s, iterations %.4f s\n", factorsDone, formDone - factorsDone, setupDone - formDone, kktDone - setupDone, elapsed() - kktDone).utf8))
     }
@@ -121,7 +126,7 @@ func solveConic(_ program: ConvexProgram, factors known: [PatternFactor]? = nil,
     // iteration did not converge (a converged point proves y is in the span), so the happy path
     // pays no n×n eigendecomposition; the check turns a failed or Farkas-certified run into a
     // precise reason.
-    if program.form != .approx && !result.status.hasMinimizer, let reason = labelsOutsideSpan(form, settings: settings) {
+    if program.form != .approx && !result.status.hasMinimizer && !outcome.paused, let reason = labelsOutsideSpan(form, settings: settings) {
         result.status = .primalInfeasible(reason)
     }
     result.patternFactors = factors
@@ -129,6 +134,23 @@ func solveConic(_ program: ConvexProgram, factors known: [PatternFactor]? = nil,
     result.normalMatrixSeconds = kkt.formationSeconds
     result.normalMatrixFlops = kkt.formationFlops
     return result
+}
+
+/// The iteration with one look at its multipliers on the way (`solveConic`'s `checkpoint`): a
+/// `paused` outcome when `proceed` declines, else the whole run, continued from the paused iterate.
+private func runWithCheckpoint(form: ConicForm, cones: ConeSet, kkt: any KKTSolver, settings: SolverSettings,
+                               proceed: ([Double]) -> Bool) -> InteriorPoint.Outcome {
+    let first = InteriorPoint(form: form, cones: cones, kkt: kkt, settings: settings)
+    first.pauseMerit = settings.workingSetCheckMerit
+    let paused = first.run()
+    guard paused.paused, proceed(paused.y.scaled(by: -1)) else { return paused }
+    var remaining = settings
+    remaining.maxIterations = max(0, settings.maxIterations - paused.iterations)
+    let rest = InteriorPoint(form: form, cones: cones, kkt: kkt, settings: remaining)
+    rest.warmStart = (paused.x, paused.y, paused.s, paused.z)
+    var finished = rest.run()
+    finished.iterations += paused.iterations
+    return finished
 }
 
 /// Nil when y lies in the span of the blocks' columns (X, D_i X or U_i), else the reason. The

@@ -98,6 +98,21 @@ import Vocabulary
         #expect(rounds.contains { $0 >= 2 }, "rounds: \(rounds)")
     }
 
+    /// Rounds that stop at the check (`workingSetCheckMerit`), with offenders found from a λ that is
+    /// only accurate to 1e-5, and the last round continued from its paused iterate, end at the same
+    /// optimum as rounds run to the end, and meet the whole program's conditions themselves.
+    @Test(arguments: cases.filter(\.noiseLabels))
+    func roundsStoppedAtTheCheckEndAtTheSameOptimum(_ c: Case) throws {
+        let program = Self.program(c)
+        var toTheEnd = SolverSettings()
+        toTheEnd.workingSetCheckMerit = nil
+        let checked = solve(program), full = solve(program, settings: toTheEnd)
+        try #require(checked.status == .optimal && full.status == .optimal, "\(c): \(checked.status), \(full.status)")
+        #expect(abs(checked.objective - full.objective) <= 1e-8 * abs(full.objective), "\(c): \(checked.objective) vs \(full.objective)")
+        let problems = try Self.kktViolations(program, checked)
+        #expect(problems.isEmpty, "\(c): \(problems.prefix(5))")
+    }
+
     /// The check can fail: a λ scaled by 1.01 violates some pattern's dual constraint, and a block
     /// changed by 1 % breaks the fit.
     @Test func kktCheckRejectsPerturbedAnswers() throws {

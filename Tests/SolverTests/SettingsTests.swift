@@ -27,6 +27,7 @@ import Testing
         ("shrinkLargestRatio", { $0.shrinkLargestRatio = 0 }),
         ("shrinkStages[1].merit", { $0.shrinkStages[1].merit = 0.5 }),   // above the stage before
         ("shrinkStages[0].fraction", { $0.shrinkStages[0].fraction = 1.5 }),
+        ("workingSetCheckMerit", { $0.workingSetCheckMerit = 0 }),
         ("shrinkStages[1].largeBlockMargin", { $0.shrinkStages[1].largeBlockMargin = 0.5 }),
     ]
 
