@@ -144,8 +144,12 @@ public struct SolverSettings: Sendable, Equatable {
     /// A restricted solve of the relaxed working set pauses at this merit and checks the other
     /// patterns' dual constraints with the λ it has; with offenders it stops there and the set grows,
     /// else it continues from the same iterate to the end (and is checked again). The last four or so
-    /// of a round's 10–14 iterations are then paid only by the last round. nil: every round to the end.
-    public var workingSetCheckMerit: Double? = 1e-5
+    /// of a round's 10–14 iterations are then paid only by the last round. Measured on fig7's and
+    /// fig9's noisy panels at (400, 100), one trial (CPU-s, two runs each): none 160.5 and 167.7,
+    /// 1e-5 150.2 and 139.8, 3e-5 134.7 and 136.1, 1e-4 143.9 (a λ that inaccurate flags patterns
+    /// that are not needed: one skip (400, 100) set passed p/2 and went direct), 1e-3 153.3.
+    /// nil: every round to the end.
+    public var workingSetCheckMerit: Double? = 3e-5
     /// Normalization programs: how many numbers of fixed projectors U_jU_jᵀ the normal matrix keeps
     /// between iterations (NormalizedProjectorSum.swift); the other patterns' projectors are formed
     /// again each iteration. 2²⁶ (512 MiB; each projector kept as its packed lower triangle): every
