@@ -1,4 +1,4 @@
-import COpenBLAS
+import Foundation
 import Testing
 import LinearAlgebra
 
