@@ -57,11 +57,11 @@ func solveRelaxedOnWorkingSet(_ program: ConvexProgram, factors: [PatternFactor]
             if trace { FileHandle.standardError.write(Data("relaxed working set of \(members.count) of \(p) patterns, round \(round): more than half, solving the program itself\n".utf8)) }
             return nil
         }
-        /// Outside patterns whose dual constraint λ violates, or meets with equality within the tie
-        /// margin: a block that carries weight in some minimizer (a tie, such as the all-ones block
-        /// beside w₀) has ‖A_jᵀλ‖ = c_j, and with every such block in S the restricted program has
-        /// the whole program's optimal face, so the iteration ends at the same point of it as the
-        /// direct solve. The most violated first.
+        // Outside patterns whose dual constraint λ violates, or meets with equality within the tie
+        // margin: a block that carries weight in some minimizer (a tie, such as the all-ones block
+        // beside w₀) has ‖A_jᵀλ‖ = c_j, and with every such block in S the restricted program has
+        // the whole program's optimal face, so the iteration ends at the same point of it as the
+        // direct solve. The most violated first.
         func offenders(of lambda: [Double]) -> [Int] {
             let norms = relativeDualNorms(lambda)
             return (0..<p).filter { !inSet[$0] && norms[$0] > 1 - settings.workingSetTieMargin }.sorted { norms[$0] > norms[$1] }
