@@ -1,5 +1,6 @@
 import Foundation
 import Instances
+import Solver
 
 /// The one cost model: CPU seconds per instance. It is rough, and used three times: by the line a run
 /// prints before it starts (`RunPlan`: seconds, divided among threads), by `RunEstimate` (refusing a
@@ -83,7 +84,8 @@ public enum CostModel {
         default:
             // Noisy labels spread the minimizer over most patterns: the cone-free split and the working
             // set fail, and the whole program is solved, 30–40 iterations (~15 s at (400, 100)).
-            let noisy = spec.parameters.sigma > 0, shrinks = spec.fitting == .approx && n <= 8 * d
+            let noisy = spec.parameters.sigma > 0
+            let shrinks = spec.fitting == .approx && dd * SolverSettings().shrinkLargestRatio >= nn
             let perUnit = spec.learned == .normalized
                 ? (noisy ? (shrinks ? noisyShrunkNormalizedSeconds : noisyNormalizedSeconds) : 1.0)
                 : (noisy ? (shrinks ? noisyShrunkSignConstrainedSeconds : noisySignConstrainedSeconds) : 0.17)

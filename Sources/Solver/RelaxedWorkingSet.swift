@@ -50,21 +50,21 @@ func solveRelaxedOnWorkingSet(_ program: ConvexProgram, factors: [PatternFactor]
     // every row, each uncovered row by its best-correlated pattern.
     if program.architecture != .skip { coverEveryRow(&inSet, in: byCorrelation, patterns: program.patterns) }
 
+    // Outside patterns whose dual constraint λ violates, or meets with equality within the tie
+    // margin: a block that carries weight in some minimizer (a tie, such as the all-ones block beside
+    // w₀) has ‖A_jᵀλ‖ = c_j, and with every such block in S the restricted program has the whole
+    // program's optimal face, so the iteration ends at the same point of it as the direct solve. The
+    // most violated first.
+    func offenders(of lambda: [Double]) -> [Int] {
+        let norms = relativeDualNorms(lambda)
+        return (0..<p).filter { !inSet[$0] && norms[$0] > 1 - settings.workingSetTieMargin }.sorted { norms[$0] > norms[$1] }
+    }
     var iterations = 0, normalSeconds = 0.0, normalFlops = 0.0
     for round in 0..<8 {
         let members = (0..<p).filter { inSet[$0] }
         guard 2 * members.count <= p else {
             if trace { FileHandle.standardError.write(Data("relaxed working set of \(members.count) of \(p) patterns, round \(round): more than half, solving the program itself\n".utf8)) }
             return nil
-        }
-        // Outside patterns whose dual constraint λ violates, or meets with equality within the tie
-        // margin: a block that carries weight in some minimizer (a tie, such as the all-ones block
-        // beside w₀) has ‖A_jᵀλ‖ = c_j, and with every such block in S the restricted program has
-        // the whole program's optimal face, so the iteration ends at the same point of it as the
-        // direct solve. The most violated first.
-        func offenders(of lambda: [Double]) -> [Int] {
-            let norms = relativeDualNorms(lambda)
-            return (0..<p).filter { !inSet[$0] && norms[$0] > 1 - settings.workingSetTieMargin }.sorted { norms[$0] > norms[$1] }
         }
         var offendersAtCheck: [Int] = []
         let r = solveConic(program.restricted(to: members), factors: factors.map { f in members.map { f[$0] } },
@@ -76,27 +76,28 @@ func solveRelaxedOnWorkingSet(_ program: ConvexProgram, factors: [PatternFactor]
         iterations += r.iterations
         normalSeconds += r.normalMatrixSeconds
         normalFlops += r.normalMatrixFlops
-        if !offendersAtCheck.isEmpty {
-            if trace { FileHandle.standardError.write(Data("relaxed working set of \(members.count) of \(p) patterns, round \(round): \(r.iterations) iterations to the check, \(offendersAtCheck.count) dual constraints violated or tight outside\n".utf8)) }
-            // A round at most doubles S.
-            for j in offendersAtCheck.prefix(members.count) { inSet[j] = true }
-            continue
+        // A round stopped at its check has offenders already; a finished one is judged by its final λ.
+        let stoppedAtCheck = !offendersAtCheck.isEmpty
+        var outside = offendersAtCheck, lambda: [Double] = []
+        if !stoppedAtCheck {
+            if case .primalInfeasible = r.status {
+                // y is outside the span of S's blocks: S is too small, not the idea wrong. Double it
+                // with the next patterns by correlation.
+                if trace { FileHandle.standardError.write(Data("relaxed working set of \(members.count) patterns, round \(round): labels outside its span, doubling it\n".utf8)) }
+                for j in byCorrelation.lazy.filter({ !inSet[$0] }).prefix(members.count) { inSet[j] = true }
+                continue
+            }
+            guard r.status == .optimal, let final = r.lambda else {
+                if trace { FileHandle.standardError.write(Data("relaxed working set of \(members.count) patterns, round \(round): \(r.status.name), solving the program itself\n".utf8)) }
+                return nil
+            }
+            lambda = final
+            outside = offenders(of: final)
         }
-        if case .primalInfeasible = r.status {
-            // y is outside the span of S's blocks: S is too small, not the idea wrong. Double it
-            // with the next patterns by correlation.
-            if trace { FileHandle.standardError.write(Data("relaxed working set of \(members.count) patterns, round \(round): labels outside its span, doubling it\n".utf8)) }
-            for j in byCorrelation.lazy.filter({ !inSet[$0] }).prefix(members.count) { inSet[j] = true }
-            continue
-        }
-        guard r.status == .optimal, let lambda = r.lambda else {
-            if trace { FileHandle.standardError.write(Data("relaxed working set of \(members.count) patterns, round \(round): \(r.status.name), solving the program itself\n".utf8)) }
-            return nil
-        }
-        let outside = offenders(of: lambda)
         if trace {
-            FileHandle.standardError.write(Data("relaxed working set of \(members.count) of \(p) patterns, round \(round): \(r.iterations) iterations, \(outside.count) dual constraints violated or tight outside\n".utf8))
+            FileHandle.standardError.write(Data("relaxed working set of \(members.count) of \(p) patterns, round \(round): \(r.iterations) iterations\(stoppedAtCheck ? " to the check" : ""), \(outside.count) dual constraints violated or tight outside\n".utf8))
         }
+        // At most as many as S holds: a round at most doubles S.
         if !outside.isEmpty {
             for j in outside.prefix(members.count) { inSet[j] = true }
             continue

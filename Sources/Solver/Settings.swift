@@ -227,6 +227,14 @@ public struct SolverSettings: Sendable, Equatable {
             }
         }
     }
+
+    /// These settings with `used` iterations taken off the limit: an iteration continued from another's
+    /// iterate (a checkpoint, a shrink) shares one limit with it.
+    func leaving(iterationsAfter used: Int) -> SolverSettings {
+        var settings = self
+        settings.maxIterations = max(0, maxIterations - used)
+        return settings
+    }
 }
 
 /// One stage of the approx programs' shrinking (`SolverSettings.shrinkStages`): from the first

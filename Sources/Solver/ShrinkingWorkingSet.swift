@@ -126,8 +126,7 @@ private struct Shrinking {
             // it had never shrunk: shrinking must not cost a program the minimizer the plain iteration finds.
             // (Every level but the last was left at a pause: `leftAt` is set.)
             let from = back.leftAt!
-            var limit = remaining
-            if levels.count == 1 { limit.maxIterations = settings.maxIterations - from.iterations }
+            let limit = levels.count == 1 ? settings.leaving(iterationsAfter: from.iterations) : remaining
             let ipm = InteriorPoint(form: back.form, cones: resumedCones, kkt: resumedKKT, settings: limit)
             ipm.warmStart = (from.x, from.y, from.s, from.z)
             outcome = ipm.run()
@@ -136,11 +135,7 @@ private struct Shrinking {
     }
 
     /// The settings with what is left of the iteration limit: it bounds all levels together.
-    private var remaining: SolverSettings {
-        var settings = settings
-        settings.maxIterations = max(0, settings.maxIterations - iterations)
-        return settings
-    }
+    private var remaining: SolverSettings { settings.leaving(iterationsAfter: iterations) }
 
     private func note(_ text: String) { FileHandle.standardError.write(Data("shrinking \(text)\n".utf8)) }
 
@@ -224,10 +219,9 @@ private struct Shrinking {
         var uncertified = Set<Int>(), largestRatio = 0.0
         for j in dropped {
             let t = whole.xOffset[j], r = whole.ranks[j], weight = whole.c[t]
-            var squared = 0.0
-            for a in 1...r { squared += image[t + a] * image[t + a] }
-            largestRatio = max(largestRatio, squared.squareRoot() / weight)
-            guard squared.squareRoot() <= weight * (1 + settings.reducedTolerance) else {
+            let norm = image.withUnsafeBufferPointer { Double.nrm2(r, $0.baseAddress! + t + 1, 1) }
+            largestRatio = max(largestRatio, norm / weight)
+            guard norm <= weight * (1 + settings.reducedTolerance) else {
                 switch whole.roles[j] {
                 case .w(let i), .v(let i): uncertified.insert(i)
                 case .skip: break

@@ -144,9 +144,7 @@ private func runWithCheckpoint(form: ConicForm, cones: ConeSet, kkt: any KKTSolv
     first.pauseMerit = settings.workingSetCheckMerit
     let paused = first.run()
     guard paused.paused, proceed(paused.y.scaled(by: -1)) else { return paused }
-    var remaining = settings
-    remaining.maxIterations = max(0, settings.maxIterations - paused.iterations)
-    let rest = InteriorPoint(form: form, cones: cones, kkt: kkt, settings: remaining)
+    let rest = InteriorPoint(form: form, cones: cones, kkt: kkt, settings: settings.leaving(iterationsAfter: paused.iterations))
     rest.warmStart = (paused.x, paused.y, paused.s, paused.z)
     var finished = rest.run()
     finished.iterations += paused.iterations
