@@ -22,6 +22,9 @@ public struct DenseSimplex {
         public let solution: [Double]
         public let objective: Double
         public let pivots: Int
+        /// The multipliers y ≥ 0 of the rows of A (optimal status only; empty otherwise): with them
+        /// cᵀx = bᵀy, and Aᵀy ≥ c certifies the optimum.
+        public var duals: [Double] = []
     }
 
     /// Entries of reduced costs and pivots below this count as zero.
@@ -73,7 +76,9 @@ public struct DenseSimplex {
                 best = t[objectiveRow, j]
             }
             if entering < 0 {
-                return Result(status: .optimal, solution: solution(), objective: objective(), pivots: pivots)
+                // A slack's reduced cost is 0 − yᵢ.
+                let duals = (0..<m).map { max(0, -t[objectiveRow, nv + $0]) }
+                return Result(status: .optimal, solution: solution(), objective: objective(), pivots: pivots, duals: duals)
             }
             var leaving = -1, bestRatio = Double.infinity
             for i in 0..<m where t[i, entering] > tolerance {

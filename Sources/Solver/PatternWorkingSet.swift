@@ -111,6 +111,9 @@ func patternImages(of lambda: [Double], program: ConvexProgram, patterns: [Int])
 struct ConeDualCertificate {
     var holds: [Bool]
     var multipliers: [(plus: [Double], minus: [Double])]
+    /// The least ‖±A_jᵀλ + S_jᵀμ‖ found for each listed pattern, the larger of its two blocks
+    /// (‖A_jᵀλ‖ where μ = 0 was enough).
+    var norms: [Double]
     /// Blocks for which μ = 0 was not enough, and the projected-gradient steps spent on them.
     var searched = 0, projectionSteps = 0
     /// The search stopped early: more patterns were still uncertified than the caller could take.
@@ -143,18 +146,19 @@ let coneDualSlack = 1e-3
 /// them) replaces μ = 0 as the first point of the search.
 func coneDualMultipliers(lambda: [Double], program: ConvexProgram, patterns: [Int], bases: [Matrix<Double>]? = nil,
                          start: [(plus: [Double], minus: [Double])]? = nil,
-                         settings: SolverSettings, hopelessAbove: Int = .max) -> ConeDualCertificate {
+                         settings: SolverSettings, hopelessAbove: Int = .max, maxSteps: Int = 400) -> ConeDualCertificate {
     let zero = [Double](repeating: 0, count: program.n)
-    var certificate = ConeDualCertificate(holds: [Bool](repeating: true, count: patterns.count),
-                                          multipliers: [(plus: [Double], minus: [Double])](repeating: (zero, zero), count: patterns.count))
-    guard !patterns.isEmpty else { return certificate }
     let images = patternImages(of: lambda, program: program, patterns: patterns)
     let metric = bases.map { b in patterns.map { b[$0] } }
+    let unsearchedNorms = patterns.indices.map { metricNorm(images.column($0), metric?[$0]) }
+    var certificate = ConeDualCertificate(holds: [Bool](repeating: true, count: patterns.count),
+                                          multipliers: [(plus: [Double], minus: [Double])](repeating: (zero, zero), count: patterns.count),
+                                          norms: unsearchedNorms)
+    guard !patterns.isEmpty else { return certificate }
     // One column per block that μ = 0 does not settle: (index into `patterns`, sign of A_jᵀλ).
     var blocks: [(k: Int, sign: Double)] = []
-    for k in patterns.indices {
-        let c = program.patternWeight(patterns[k])
-        if metricNorm(images.column(k), metric?[k]) > c * (1 - coneDualSlack) { blocks += [(k, 1), (k, -1)] }
+    for k in patterns.indices where unsearchedNorms[k] > program.patternWeight(patterns[k]) * (1 - coneDualSlack) {
+        blocks += [(k, 1), (k, -1)]
     }
     certificate.searched = blocks.count
     guard !blocks.isEmpty else { return certificate }
@@ -179,10 +183,12 @@ func coneDualMultipliers(lambda: [Double], program: ConvexProgram, patterns: [In
     var search = ProjectedGradientSearch(program: program, images: images, blocks: blocks, patterns: patterns,
                                          metric: metric, steps: lipschitz.map { 1 / $0 },
                                          start: start.map { s in blocks.map { $0.sign > 0 ? s[$0.k].plus : s[$0.k].minus } })
-    let outcome = search.run(goals: goals, limits: limits, maxSteps: 400, hopelessAbove: hopelessAbove)
+    let outcome = search.run(goals: goals, limits: limits, maxSteps: maxSteps, hopelessAbove: hopelessAbove)
     certificate.projectionSteps = outcome.steps
     certificate.abandoned = outcome.abandoned
+    for k in Set(blocks.map(\.k)) { certificate.norms[k] = 0 }
     for (b, block) in blocks.enumerated() {
+        certificate.norms[block.k] = max(certificate.norms[block.k], outcome.norms[b])
         if outcome.norms[b] > limits[b] { certificate.holds[block.k] = false }
         if block.sign > 0 { certificate.multipliers[block.k].plus = outcome.multipliers[b] } else { certificate.multipliers[block.k].minus = outcome.multipliers[b] }
     }

@@ -23,6 +23,9 @@ struct Solve: ParsableCommand {
     @Option(help: "Solve this many times and report the fastest (for profiling; the first solve also pays for first-touch memory).")
     var repeats: Int = 1
 
+    @Flag(help: "Skip exact programs: decide whether the planted point (w0 = the file's key w, every block 0) is optimal from the dual alone, without solving (Solver README, \"Planted optimality without the solve\").")
+    var planted = false
+
     func validate() throws {
         guard repeats >= 1 else { throw ValidationError("--repeats must be at least 1, got \(repeats)") }
     }
@@ -35,6 +38,10 @@ struct Solve: ParsableCommand {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             throw ExitCode(2)
         }
+        if planted {
+            try decidePlanted(instance.program)
+            return
+        }
         var settings = SolverSettings()
         settings.maxIterations = maxIterations
         if direct {
@@ -44,5 +51,25 @@ struct Solve: ParsableCommand {
         let result = (0..<repeats).map { _ in Solver.solve(instance.program, settings: settings) }.min { $0.seconds < $1.seconds }!
         print(result.json(solution: solution, referenceObjective: instance.referenceObjective).text)
         if !result.status.isOptimal { throw ExitCode(1) }
+    }
+
+    private func decidePlanted(_ program: ConvexProgram) throws {
+        let object = try? JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: file))) as? [String: Any]
+        guard let wStar = (object?["w"] as? [Any])?.compactMap({ ($0 as? NSNumber)?.doubleValue }), wStar.count == program.d else {
+            FileHandle.standardError.write(Data("error: \(file): --planted needs key w, the planted skip weight, with d = \(program.d) numbers\n".utf8))
+            throw ExitCode(2)
+        }
+        guard program.architecture == .skip, program.form == .exact else {
+            FileHandle.standardError.write(Data("error: \(file): --planted decides skip exact programs only (arch skip, form exact)\n".utf8))
+            throw ExitCode(2)
+        }
+        let search = searchPlantedOptimality(program, plantedSkip: wStar)
+        let decision: String
+        switch search.decision {
+        case .certified: decision = "\"certified\""
+        case .beaten(let objective, _): decision = "\"beaten\", \"objective\": \(objective)"
+        case .undecided: decision = "\"undecided\""
+        }
+        print("{\"decision\": \(decision), \"planted_objective\": \(wStar.norm), \"rounds\": \(search.rounds), \"seconds\": \(search.seconds)}")
     }
 }

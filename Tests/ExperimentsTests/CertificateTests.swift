@@ -261,3 +261,21 @@ import Vocabulary
         #expect(verdicts.count >= 2, "\(verdicts)")
     }
 }
+
+/// Skip exact experiments that ask only for certified metrics are decided by the dual search, without
+/// solving the program (TrialEvaluation, Solver's `searchPlantedOptimality`): the verdicts must be
+/// those of the certificates built from the solved program's dual.
+@Suite struct CertifiedWithoutSolvingTests {
+    @Test func verdictsAreTheSolvedProgramsOnes() throws {
+        let grid = InstanceGrid(nValues: [10, 11, 12, 13, 14, 20, 22, 24, 26], dValues: [10, 20], trials: 2)
+        let certifiedOnly = ExperimentSpec(planted: .linear, learned: .skip, fitting: .exact, grid: grid,
+                                           parameters: InstanceParameters(plantedWeights: .gaussian), metrics: [.unique, .plantedOptimal])
+        var solved = certifiedOnly
+        solved.metrics.append(.recovery)
+        let a = try ExperimentRunner(cache: nil, progress: .quiet).run(certifiedOnly)
+        let b = try ExperimentRunner(cache: nil, progress: .quiet).run(solved)
+        for metric in certifiedOnly.metrics { #expect(sameArrays(a, b, metric), "\(metric)") }
+        let unique = try #require(a.arrays[.unique]).values
+        #expect(unique.contains(0) && unique.contains(1), "the grid straddles the boundary")
+    }
+}

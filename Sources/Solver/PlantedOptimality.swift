@@ -1,0 +1,276 @@
+import Foundation
+import LinearAlgebra
+
+/// Whether the planted point of a skip exact program, w₀ = w* with every pattern block zero, is its
+/// minimizer — decided from the program's dual, without solving the program (Solver README,
+/// "Planted optimality without the solve"; science §10).
+///
+/// The planted point is optimal exactly when some λ has Xᵀλ = w*/‖w*‖ (the KKT condition of w₀) and
+/// every block w_j, v_j has sign multipliers μ ≥ 0 with ‖±A_jᵀλ + S_jᵀμ‖ ≤ 1. The first condition is
+/// an affine space λ₀ + N z of dimension n − d, small near the exact program's boundary (n ≈ 1.15 d),
+/// which is where the program itself is most expensive: its minimizer is degenerate, spread over
+/// many patterns, and the interior-point method ends almost optimal after 20–25 costly iterations.
+/// The search moves z by cutting planes: for a block whose dual norm is too large at the current λ,
+/// the projection u of ±A_jᵀλ onto its cone C_j = {w : S_j w ≥ 0} gives the linear constraint
+/// ±λᵀD_jX u ≤ ‖u‖ that every certificate meets, and a linear program picks the z of largest margin
+/// under the constraints gathered so far.
+///
+/// Both verdicts are proofs, checked by the caller (Experiments' `PlantedCertificate`):
+/// - `certified`: λ and μ with every block's dual norm ≤ 1 − `coneDualSlack` (so the uniqueness
+///   margin holds as after a direct solve);
+/// - `beaten`: the linear program's margin went negative, and the exact program restricted to the
+///   patterns of its binding constraints, solved, has a feasible point cheaper than the planted one by
+///   more than the certificates' optimality tolerance. (The binding constraints' multipliers combine
+///   rays u_k into a direction along which the objective falls, so that restricted program holds a
+///   cheaper point; solving it is what makes the verdict independent of the rays' accuracy.)
+///
+/// Otherwise `undecided` and the caller solves the program.
+public struct PlantedOptimalitySearch: Sendable {
+    public enum Decision: Sendable {
+        case certified
+        case beaten(objective: Double, primalResidual: Double)
+        case undecided
+    }
+
+    public var decision: Decision = .undecided
+    /// The last λ tried, with its sign multipliers in `SolverResult.signMultipliers`'s layout (2p
+    /// vectors, w blocks then v blocks).
+    public var lambda: [Double] = []
+    public var signMultipliers: [[Double]] = []
+    /// Cutting-plane rounds (one cone check of every pattern each).
+    public var rounds = 0
+    public var seconds = 0.0
+}
+
+/// Cutting-plane rounds before the search gives up (most instances of `reports/scaling.md` decide
+/// within 20 at d = 200).
+let plantedSearchRounds = 40
+
+/// Projected-gradient steps per round for the blocks whose dual norm stays too large: their search goes
+/// on from the same μ next round, and a ray from an unfinished projection only needs to lie in its cone
+/// (`coneRay`). At (230, 200) a round with 400 steps took 4× as long for the same rounds and verdicts.
+let plantedSearchProjectionSteps = 100
+
+/// - Parameters:
+///   - wStar: the planted skip weight (w₀ of the planted point).
+public func searchPlantedOptimality(_ program: ConvexProgram, plantedSkip wStar: [Double],
+                                    settings: SolverSettings = SolverSettings()) -> PlantedOptimalitySearch {
+    let started = DispatchTime.now().uptimeNanoseconds
+    var search = cuttingPlaneSearch(program, plantedSkip: wStar, settings: settings)
+    search.seconds = Double(DispatchTime.now().uptimeNanoseconds - started) * 1e-9
+    if ProcessInfo.processInfo.environment["NEUREC_SOLVER_TRACE"] != nil {
+        FileHandle.standardError.write(Data("planted search (n \(program.n), d \(program.d), p \(program.p)): \(search.decision) after \(search.rounds) rounds, \(String(format: "%.3f", search.seconds)) s\n".utf8))
+    }
+    return search
+}
+
+private func cuttingPlaneSearch(_ program: ConvexProgram, plantedSkip wStar: [Double],
+                                settings: SolverSettings) -> PlantedOptimalitySearch {
+    var search = PlantedOptimalitySearch()
+    let n = program.n, d = program.d, p = program.p
+    guard program.architecture == .skip, program.form == .exact, program.patternWeights == nil,
+          wStar.count == d, wStar.norm > 0, n >= d, program.validationError == nil,
+          let svd = try? program.X.svd(full: true), svd.rank() == d else { return search }
+    // Only a feasible planted point can be optimal: the dual alone would also "certify" a w* that does
+    // not fit y (its λ bounds the optimum by yᵀλ, not by ‖w*‖).
+    guard program.X.times(wStar).adding(program.y, scaledBy: -1).norm <= 1e-8 * program.y.norm else { return search }
+    let plantedObjective = wStar.norm
+    // λ₀ = U₁Σ⁻¹Vᵀŵ, the least-norm solution of Xᵀλ = ŵ; N = U₂ spans Xᵀ's null space.
+    var coordinates = svd.vt.times(wStar.scaled(by: 1 / plantedObjective))
+    for a in 0..<d { coordinates[a] /= svd.singularValues[a] }
+    let lambda0 = svd.u.columns(0..<d).times(coordinates)
+    let free = n - d
+    let nullBasis = svd.u.columns(d..<n)
+    let everyPattern = Array(0..<p)
+
+    var z = [Double](repeating: 0, count: free)
+    var cuts = CuttingPlanes(lambda0: lambda0, nullBasis: nullBasis)
+    var start: [(plus: [Double], minus: [Double])]? = nil
+    for round in 0..<plantedSearchRounds {
+        search.rounds = round + 1
+        let lambda = free > 0 ? lambda0.adding(nullBasis.times(z)) : lambda0
+        let check = coneDualMultipliers(lambda: lambda, program: program, patterns: everyPattern, start: start,
+                                        settings: settings, maxSteps: plantedSearchProjectionSteps)
+        start = check.multipliers
+        search.lambda = lambda
+        search.signMultipliers = check.multipliers.map(\.plus) + check.multipliers.map(\.minus)
+        let goal = 1 - coneDualSlack
+        let offending = everyPattern.filter { check.norms[$0] > goal }.sorted { check.norms[$0] > check.norms[$1] }
+        if offending.isEmpty {
+            search.decision = .certified
+            return search
+        }
+        guard free > 0 else { break }
+        // New constraints from the worst blocks, both signs where both fail.
+        var added = 0
+        for j in offending.prefix(max(8, free, offending.count / 10)) {
+            for (sign, mu) in [(1.0, check.multipliers[j].plus), (-1.0, check.multipliers[j].minus)] {
+                if let ray = coneRay(lambda: lambda, pattern: j, sign: sign, mu: mu, program: program), lambda.dot(ray.output) > goal {
+                    cuts.add(ray, pattern: j)
+                    added += 1
+                }
+            }
+        }
+        guard cuts.count > 0, added > 0, let solution = cuts.solve() else { break }
+        if solution.margin < -1e-9 {
+            // No λ meets the constraints found: the binding rays, weighted by their multipliers, are a
+            // direction from the planted point along which the objective falls. The point itself is
+            // checked; when its rays are too inaccurate, the program restricted to their patterns is
+            // solved instead.
+            let yScale = max(program.y.norm, Double.leastNormalMagnitude)
+            if let point = cuts.descentPoint(solution, from: wStar, svd: svd),
+               point.residual <= 1e-8 * yScale, point.objective < plantedObjective * (1 - 1e-6) {
+                search.decision = .beaten(objective: point.objective, primalResidual: point.residual)
+                return search
+            }
+            let members = Array(Set(solution.binding.map { cuts.pattern(of: $0) })).sorted()
+            let restricted = solve(program.restricted(to: members), settings: settings)
+            if restricted.status.hasMinimizer, restricted.primalResidual <= 1e-8 * yScale,
+               restricted.objective < plantedObjective * (1 - 1e-6) {
+                search.decision = .beaten(objective: restricted.objective, primalResidual: restricted.primalResidual)
+            }
+            return search
+        }
+        // The next λ halfway from the last one to the LP's vertex: the vertex alone jumps from corner to
+        // corner (Kelley's method), and on (225, 200) instances near the boundary the halfway point
+        // decided more of them in fewer rounds (the analytic centre of the constraints took more).
+        z = z.scaled(by: 0.5).adding(solution.z.scaled(by: 0.5))
+        cuts.keep(solution, limit: 4 * free + 64)
+    }
+    return search
+}
+
+/// A block of unit norm in C_j and the output it adds to the coupling rows.
+private struct ConeRay {
+    /// sign·D_jX u for the unit u (sign −1: a v block).
+    var output: [Double]
+    /// How far u falls outside C_j: max over rows of −((2D_j − I)X u)ᵢ, or 0.
+    var violation: Double
+}
+
+/// The ray of u = sign·A_jᵀλ + S_jᵀμ, the approximate projection onto C_j the cone search left (its
+/// residual), scaled to unit norm; nil when u vanishes or lies visibly outside C_j.
+private func coneRay(lambda: [Double], pattern j: Int, sign: Double, mu: [Double], program: ConvexProgram) -> ConeRay? {
+    let n = program.n
+    let active = (0..<n).map { program.patterns[$0, j] }
+    var lifted = [Double](repeating: 0, count: n)
+    for row in 0..<n { lifted[row] = sign * active[row] * lambda[row] + (2 * active[row] - 1) * max(mu.count > row ? mu[row] : 0, 0) }
+    let u = program.X.times(lifted, .transpose)
+    let length = u.norm
+    guard length > 0, length.isFinite else { return nil }
+    let output = program.X.times(u)
+    // A constraint from a u outside C_j would not bind every certificate: the search must have
+    // (nearly) finished its projection.
+    let violation = (0..<n).reduce(0.0) { max($0, -(2 * active[$1] - 1) * output[$1] / length) }
+    guard violation <= 1e-6 * output.norm / length else { return nil }
+    return ConeRay(output: (0..<n).map { sign * active[$0] * output[$0] / length }, violation: violation)
+}
+
+/// The linear program over λ = λ₀ + N z: maximize the margin t subject to gₖᵀλ ≤ 1 − t for every
+/// gathered ray gₖ, in the form `DenseSimplex` takes (x ≥ 0, b ≥ 0): z = z⁺ − z⁻ with |zᵢ| ≤ B, and
+/// t = τ − T with T large enough that the origin is feasible.
+private struct CuttingPlanes {
+    let lambda0: [Double]
+    let nullBasis: Matrix<Double>
+    /// Each ray's coefficients Nᵀg and offset gᵀλ₀ (g its output), the ray and its pattern.
+    private var rows: [(coefficients: [Double], offset: Double, ray: ConeRay, pattern: Int)] = []
+
+    init(lambda0: [Double], nullBasis: Matrix<Double>) {
+        self.lambda0 = lambda0
+        self.nullBasis = nullBasis
+    }
+
+    /// |zᵢ| ≤ this. Certificates sit near λ₀ (their norm is of the order of ‖λ₀‖): a box much larger
+    /// only lets the first rounds wander off to its corners.
+    var box: Double { 10 * max(1, lambda0.norm) }
+
+    mutating func add(_ ray: ConeRay, pattern: Int) {
+        rows.append((nullBasis.times(ray.output, .transpose), lambda0.dot(ray.output), ray, pattern))
+    }
+
+    func pattern(of row: Int) -> Int { rows[row].pattern }
+    var count: Int { rows.count }
+
+    struct Solution {
+        var z: [Double]
+        var margin: Double
+        /// Rows with a positive multiplier, and every row's multiplier.
+        var binding: [Int]
+        var multipliers: [Double]
+        var slack: [Double]
+    }
+
+    /// Nil when the simplex stops without an optimum.
+    func solve() -> Solution? {
+        let k = nullBasis.columns, m = rows.count
+        let bound = box
+        let shift = max(0, rows.map { $0.offset - 1 }.max() ?? 0)
+        let variables = 2 * k + 1
+        let constraints = m + 2 * k + 1
+        var a = Matrix<Double>(rows: constraints, columns: variables)
+        var b = [Double](repeating: 0, count: constraints)
+        for (r, row) in rows.enumerated() {
+            for i in 0..<k { a[r, i] = row.coefficients[i]; a[r, k + i] = -row.coefficients[i] }
+            a[r, 2 * k] = 1
+            b[r] = 1 - row.offset + shift
+        }
+        for i in 0..<(2 * k) { a[m + i, i] = 1; b[m + i] = bound }
+        a[m + 2 * k, 2 * k] = 1
+        b[m + 2 * k] = 1 + shift
+        var objective = [Double](repeating: 0, count: variables)
+        objective[2 * k] = 1
+        let result = DenseSimplex().maximize(c: objective, a: a, b: b)
+        guard result.status == .optimal else { return nil }
+        let x = result.solution
+        let z = (0..<k).map { x[$0] - x[k + $0] }
+        let margin = x[2 * k] - shift
+        let slack = rows.map { 1 - margin - $0.offset - zip($0.coefficients, z).reduce(0) { $0 + $1.0 * $1.1 } }
+        let binding = (0..<m).filter { result.duals[$0] > 1e-12 }
+        return Solution(z: z, margin: margin, binding: binding, multipliers: Array(result.duals.prefix(m)), slack: slack)
+    }
+
+    /// The point w₀ = w* + αν with blocks αθ_k u_k (θ the multipliers of a solution whose margin is
+    /// negative, u_k the rays), where Xν = −Σθ_k g_k: it meets the coupling rows as the planted point
+    /// does, and its objective is at most f(α) = ‖w* + αν‖ + αΣθ_k, whose slope at 0 is the margin
+    /// (the linear program's duality). α minimizes f. The residual bounds the coupling rows' error (the
+    /// part of Σθ_k g_k outside the range of X, nonzero when the box on z binds) plus the rays' cone
+    /// violations. Nil when no ray carries a multiplier.
+    func descentPoint(_ solution: Solution, from wStar: [Double], svd: SVD) -> (objective: Double, residual: Double)? {
+        let n = lambda0.count, d = wStar.count
+        var combined = [Double](repeating: 0, count: n)
+        var weight = 0.0, violation = 0.0
+        for k in solution.binding {
+            let theta = solution.multipliers[k]
+            combined.add(rows[k].ray.output, scaledBy: theta)
+            weight += theta
+            violation += theta * rows[k].ray.violation
+        }
+        guard weight > 0 else { return nil }
+        // ν = −X⁺ Σθ_k g_k = −V Σ⁻¹ U₁ᵀ(·), and what X cannot reach.
+        let range = svd.u.columns(0..<d)
+        var coordinates = range.times(combined, .transpose)
+        let outside = combined.adding(range.times(coordinates), scaledBy: -1).norm
+        for a in 0..<d { coordinates[a] /= -svd.singularValues[a] }
+        let nu = svd.vt.times(coordinates, .transpose)
+        func objective(_ alpha: Double) -> Double { wStar.adding(nu, scaledBy: alpha).norm + alpha * weight }
+        // f is convex: golden-section search on [0, 2‖w*‖/‖ν‖], beyond which ‖w* + αν‖ alone exceeds ‖w*‖.
+        var low = 0.0, high = 2 * wStar.norm / max(nu.norm, Double.leastNormalMagnitude)
+        let ratio = (5.0.squareRoot() - 1) / 2
+        for _ in 0..<100 {
+            let a = high - ratio * (high - low), b = low + ratio * (high - low)
+            if objective(a) <= objective(b) { high = b } else { low = a }
+        }
+        let alpha = (low + high) / 2
+        return (objective(alpha), alpha * (outside + violation))
+    }
+
+    /// Keeps the binding rows and the closest others, at most `limit` in all, so the program stays
+    /// small over the rounds without forgetting what kept the last solution in place.
+    mutating func keep(_ solution: Solution, limit: Int) {
+        guard rows.count > limit else { return }
+        let binding = Set(solution.binding)
+        let byCloseness = rows.indices.filter { !binding.contains($0) }.sorted { solution.slack[$0] < solution.slack[$1] }
+        let kept = Set(solution.binding + byCloseness.prefix(max(0, limit - binding.count)))
+        rows = rows.indices.filter { kept.contains($0) }.map { rows[$0] }
+    }
+}

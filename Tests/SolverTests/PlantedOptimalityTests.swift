@@ -1,0 +1,111 @@
+import Foundation
+import LinearAlgebra
+import Solver
+import TestSupport
+import Testing
+import Vocabulary
+
+/// The planted point of a skip exact program decided from the dual alone (Solver README, "Planted
+/// optimality without the solve"), against the program solved: a certified verdict must come with a
+/// dual point that meets every constraint, a beaten one with a point no cheaper than the optimum.
+@Suite struct PlantedOptimalityTests {
+    /// Gaussian X and w*, patterns from max(n, 50) Gaussian directions, y = X w*: cells around the
+    /// exact program's boundary n ≈ 1.15 d, where both verdicts occur (`bothVerdictsOccur`).
+    static let cells: [(n: Int, d: Int, seed: UInt64)] =
+        [(12, 10, 1), (12, 10, 2), (13, 10, 3), (23, 20, 4), (24, 20, 5), (25, 20, 6), (26, 20, 7), (28, 20, 8),
+         (34, 30, 9), (35, 30, 10), (36, 30, 11), (40, 30, 12)]
+
+    static func instance(_ k: Int) -> (program: ConvexProgram, wStar: [Double]) {
+        let cell = cells[k]
+        var rng = SplitMix64(seed: 9_000 + cell.seed)
+        let X = rng.matrix(cell.n, cell.d)
+        let wStar = (0..<cell.d).map { _ in rng.gaussian() }
+        let xh = Matrix.product(X, rng.matrix(cell.d, max(cell.n, 50)))
+        var seen = Set<[Double]>(), columns: [Double] = []
+        for j in 0..<xh.columns {
+            let pattern = xh.column(j).map { $0 >= 0 ? 1.0 : 0.0 }
+            if pattern.contains(1), seen.insert(pattern).inserted { columns += pattern }
+        }
+        let patterns = Matrix(rows: cell.n, columns: columns.count / cell.n, columnMajor: columns)
+        return (ConvexProgram(architecture: .skip, form: .exact, X: X, y: X.times(wStar), patterns: patterns), wStar)
+    }
+
+    /// max over blocks w_j, v_j of ‖±A_jᵀλ + S_jᵀμ‖ and ‖Xᵀλ − w*/‖w*‖‖, from the returned λ and μ.
+    static func dualViolation(_ program: ConvexProgram, wStar: [Double], _ search: PlantedOptimalitySearch) -> (blocks: Double, skip: Double) {
+        let n = program.n, p = program.p, lambda = search.lambda
+        var largest = 0.0
+        for j in 0..<p {
+            let mask = program.patterns.column(j)
+            for (sign, mu) in [(1.0, search.signMultipliers[j]), (-1.0, search.signMultipliers[p + j])] {
+                let lifted = (0..<n).map { sign * mask[$0] * lambda[$0] + (2 * mask[$0] - 1) * mu[$0] }
+                #expect(mu.allSatisfy { $0 >= 0 })
+                largest = max(largest, program.X.times(lifted, .transpose).norm)
+            }
+        }
+        let skip = program.X.times(lambda, .transpose).adding(wStar.scaled(by: 1 / wStar.norm), scaledBy: -1).norm
+        return (largest, skip)
+    }
+
+    @Test(arguments: cells.indices)
+    func verdictAgreesWithTheSolvedProgram(_ k: Int) throws {
+        let (program, wStar) = Self.instance(k)
+        let search = searchPlantedOptimality(program, plantedSkip: wStar)
+        let solved = solve(program)
+        try #require(solved.status.hasMinimizer)
+        let planted = wStar.norm
+        switch search.decision {
+        case .certified:
+            let violation = Self.dualViolation(program, wStar: wStar, search)
+            #expect(violation.blocks <= 1 - 1e-3 + 1e-9, "a block's dual norm is \(violation.blocks)")
+            #expect(violation.skip <= 1e-9)
+            #expect(abs(solved.objective - planted) <= 1e-6 * planted, "solved \(solved.objective), planted \(planted)")
+            #expect(solved.w0.map { $0.adding(wStar, scaledBy: -1).norm <= 1e-4 * planted } == true)
+        case .beaten(let objective, let residual):
+            #expect(objective < planted * (1 - 1e-6))
+            #expect(residual <= 1e-8 * program.y.norm)
+            #expect(objective >= solved.objective - 1e-6 * planted, "a feasible point below the optimum \(solved.objective)")
+            #expect(solved.objective < planted * (1 - 1e-6))
+        case .undecided:
+            break
+        }
+    }
+
+    /// The grid above is not one-sided: it certifies some planted points and beats others, and
+    /// decides most.
+    @Test func bothVerdictsOccur() {
+        var certified = 0, beaten = 0
+        for k in Self.cells.indices {
+            switch searchPlantedOptimality(Self.instance(k).program, plantedSkip: Self.instance(k).wStar).decision {
+            case .certified: certified += 1
+            case .beaten: beaten += 1
+            case .undecided: break
+            }
+        }
+        #expect(certified >= 3 && beaten >= 3 && certified + beaten >= Self.cells.count - 2, "\(certified) certified, \(beaten) beaten")
+    }
+
+    /// A w* that is not the planted weight of y is no certificate's: the search must not certify it.
+    @Test func aWrongPlantedWeightIsNeverCertified() {
+        for k in Self.cells.indices {
+            let (program, wStar) = Self.instance(k)
+            var wrong = wStar
+            wrong[0] += 0.5 * wStar.norm
+            if case .certified = searchPlantedOptimality(program, plantedSkip: wrong).decision {
+                Issue.record("cell \(k): certified a point that does not fit y")
+            }
+        }
+    }
+
+    /// Programs the search does not decide come back undecided rather than wrong.
+    @Test func otherProgramsAreUndecided() {
+        let (program, wStar) = Self.instance(0)
+        let relaxed = ConvexProgram(architecture: .skip, form: .relaxed, X: program.X, y: program.y, patterns: program.patterns)
+        let wide = ConvexProgram(architecture: .skip, form: .exact, X: program.X.transposed(), y: wStar,
+                                 patterns: Matrix(rows: program.d, columns: 1, columnMajor: [Double](repeating: 1, count: program.d)))
+        for (candidate, w) in [(relaxed, wStar), (wide, [Double](repeating: 1, count: program.n))] {
+            if case .undecided = searchPlantedOptimality(candidate, plantedSkip: w).decision {} else {
+                Issue.record("decided a \(candidate.form) program with n = \(candidate.n), d = \(candidate.d)")
+            }
+        }
+    }
+}
