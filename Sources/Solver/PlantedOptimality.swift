@@ -100,7 +100,6 @@ private func cuttingPlaneSearch(_ program: ConvexProgram, plantedSkip wStar: [Do
             search.decision = .certified
             return search
         }
-        guard free > 0 else { break }
         // New constraints from the worst blocks, both signs where both fail.
         var added = 0
         for j in offending.prefix(max(8, free, offending.count / 10)) {
@@ -185,7 +184,8 @@ private struct CuttingPlanes {
     var box: Double { 10 * max(1, lambda0.norm) }
 
     mutating func add(_ ray: ConeRay, pattern: Int) {
-        rows.append((nullBasis.times(ray.output, .transpose), lambda0.dot(ray.output), ray, pattern))
+        let coefficients = nullBasis.columns > 0 ? nullBasis.times(ray.output, .transpose) : []
+        rows.append((coefficients, lambda0.dot(ray.output), ray, pattern))
     }
 
     func pattern(of row: Int) -> Int { rows[row].pattern }

@@ -10,10 +10,11 @@ import Vocabulary
 /// dual point that meets every constraint, a beaten one with a point no cheaper than the optimum.
 @Suite struct PlantedOptimalityTests {
     /// Gaussian X and w*, patterns from max(n, 50) Gaussian directions, y = X w*: cells around the
-    /// exact program's boundary n ≈ 1.15 d, where both verdicts occur (`bothVerdictsOccur`).
+    /// exact program's boundary n ≈ 1.15 d, where both verdicts occur (`bothVerdictsOccur`), and two
+    /// at n = d, where λ is Xᵀ's unique solution and the planted point is beaten.
     static let cells: [(n: Int, d: Int, seed: UInt64)] =
         [(12, 10, 1), (12, 10, 2), (13, 10, 3), (23, 20, 4), (24, 20, 5), (25, 20, 6), (26, 20, 7), (28, 20, 8),
-         (34, 30, 9), (35, 30, 10), (36, 30, 11), (40, 30, 12)]
+         (34, 30, 9), (35, 30, 10), (36, 30, 11), (40, 30, 12), (10, 10, 13), (20, 20, 14)]
 
     static func instance(_ k: Int) -> (program: ConvexProgram, wStar: [Double]) {
         let cell = cells[k]
