@@ -148,13 +148,13 @@ func coneDualMultipliers(lambda: [Double], program: ConvexProgram, patterns: [In
                          start: [(plus: [Double], minus: [Double])]? = nil,
                          settings: SolverSettings, hopelessAbove: Int = .max, maxSteps: Int = 400) -> ConeDualCertificate {
     let zero = [Double](repeating: 0, count: program.n)
+    guard !patterns.isEmpty else { return ConeDualCertificate(holds: [], multipliers: [], norms: []) }
     let images = patternImages(of: lambda, program: program, patterns: patterns)
     let metric = bases.map { b in patterns.map { b[$0] } }
     let unsearchedNorms = patterns.indices.map { metricNorm(images.column($0), metric?[$0]) }
     var certificate = ConeDualCertificate(holds: [Bool](repeating: true, count: patterns.count),
                                           multipliers: [(plus: [Double], minus: [Double])](repeating: (zero, zero), count: patterns.count),
                                           norms: unsearchedNorms)
-    guard !patterns.isEmpty else { return certificate }
     // One column per block that μ = 0 does not settle: (index into `patterns`, sign of A_jᵀλ).
     var blocks: [(k: Int, sign: Double)] = []
     for k in patterns.indices where unsearchedNorms[k] > program.patternWeight(patterns[k]) * (1 - coneDualSlack) {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Solver
+import Vocabulary
 
 /// `neurec solve FILE.json`: one program of science §4 in the fixture format, solved, as one JSON object.
 struct Solve: ParsableCommand {
@@ -64,12 +65,13 @@ struct Solve: ParsableCommand {
             throw ExitCode(2)
         }
         let search = searchPlantedOptimality(program, plantedSkip: wStar)
-        let decision: String
+        var fields: [(String, JSONText)]
         switch search.decision {
-        case .certified: decision = "\"certified\""
-        case .beaten(let objective, _): decision = "\"beaten\", \"objective\": \(objective)"
-        case .undecided: decision = "\"undecided\""
+        case .certified: fields = [("decision", .string("certified"))]
+        case .beaten(let objective, _): fields = [("decision", .string("beaten")), ("objective", .number(objective))]
+        case .undecided: fields = [("decision", .string("undecided"))]
         }
-        print("{\"decision\": \(decision), \"planted_objective\": \(wStar.norm), \"rounds\": \(search.rounds), \"seconds\": \(search.seconds)}")
+        fields += [("planted_objective", .number(wStar.norm)), ("rounds", .integer(search.rounds)), ("seconds", .number(search.seconds))]
+        print(JSONText.object(fields).text)
     }
 }
