@@ -296,6 +296,33 @@ import Testing
         }
     }
 
+    /// `solve --planted` needs the planted weight and a skip exact program, and says which is missing.
+    @Test func plantedDecisionNamesWhatItNeeds() throws {
+        let folder = try temporaryFolder("planted")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        // One pattern, active on the first row only: its cone {w : w ≥ 0, −2w ≥ 0} is {0}, so nothing
+        // competes with w₀ and the planted point is certified at once. (With the all-ones pattern it
+        // would tie with w₀ and stay undecided, for the solve.)
+        let program = "\"n\": 2, \"d\": 1, \"p\": 1, \"X\": [[1], [2]], \"y\": [1, 2], \"D\": [[1, 0]]"
+        let cases: [(keys: String, status: Int32, message: String)] = [
+            ("\"arch\": \"skip\", \"form\": \"exact\", " + program, 2, "--planted needs key w, the planted skip weight, with d = 1 numbers"),
+            ("\"arch\": \"skip\", \"form\": \"exact\", \"w\": [1, 2], " + program, 2, "--planted needs key w"),
+            ("\"arch\": \"skip\", \"form\": \"relaxed\", \"w\": [1], " + program, 2, "--planted decides skip exact programs only"),
+            ("\"arch\": \"skip\", \"form\": \"exact\", \"w\": [1], " + program, 0, "\"decision\": \"certified\""),
+        ]
+        for (k, c) in cases.enumerated() {
+            let file = folder.appendingPathComponent("p\(k).json")
+            try Data(("{" + c.keys + "}").utf8).write(to: file)
+            let outcome = try Self.neurec(["solve", file.path, "--planted"], in: folder)
+            Self.expectNoCrash(outcome, c.keys)
+            #expect(outcome.status == c.status, "\(c.keys): exit \(outcome.status), \(outcome.stderr)")
+            #expect((outcome.stderr + outcome.stdout).contains(c.message), "\(c.keys): \(outcome.stderr)\(outcome.stdout)")
+            if c.status != 0 {
+                #expect(outcome.stderr.contains(file.path) && outcome.stderr.split(separator: "\n").count == 1)
+            }
+        }
+    }
+
     /// A folder where the report goes is an error, never deleted; `--keep-going` exits non-zero.
     @Test func aFolderInTheWayIsKeptAndFailuresShowInTheExitCode() throws {
         let folder = try temporaryFolder("folder-in-the-way")
