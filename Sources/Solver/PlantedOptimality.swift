@@ -102,7 +102,9 @@ private func cuttingPlaneSearch(_ program: ConvexProgram, plantedSkip wStar: [Do
         }
         // New constraints from the worst blocks, both signs where both fail.
         var added = 0
-        for j in offending.prefix(max(8, free, offending.count / 10)) {
+        // 2(n − d) blocks: on seven (225, 200) instances, 118 rounds in all against 140 with n − d, and
+        // 115 with 4(n − d), whose linear programs are larger.
+        for j in offending.prefix(max(8, 2 * free, offending.count / 10)) {
             for (sign, mu) in [(1.0, check.multipliers[j].plus), (-1.0, check.multipliers[j].minus)] {
                 if let ray = coneRay(lambda: lambda, pattern: j, sign: sign, mu: mu, program: program), lambda.dot(ray.output) > goal {
                     cuts.add(ray, pattern: j)
