@@ -12,15 +12,19 @@ public struct ProgramFileError: Error, CustomStringConvertible {
 
 /// An instance in the fixture format (fixtures/README.md): keys `arch`, `form`, `n`, `d`, `p`,
 /// `beta`, `X` (n rows of d), `y` (n), `D` (p rows of n zeros and ones), and optionally the
-/// reference `objective`.
+/// reference `objective` and the planted skip weight `w`.
 public struct ProgramFile: Sendable {
     public let program: ConvexProgram
     /// The reference optimum stored with a fixture, if any.
     public let referenceObjective: Double?
+    /// The planted skip weight `w` when the file has one of d numbers (`neurec instance` writes it),
+    /// for `searchPlantedOptimality`; nil otherwise.
+    public let plantedSkip: [Double]?
 
-    public init(program: ConvexProgram, referenceObjective: Double? = nil) {
+    public init(program: ConvexProgram, referenceObjective: Double? = nil, plantedSkip: [Double]? = nil) {
         self.program = program
         self.referenceObjective = referenceObjective
+        self.plantedSkip = plantedSkip
     }
 
     public static func load(path: String) throws -> ProgramFile {
@@ -77,7 +81,8 @@ public struct ProgramFile: Sendable {
         if !y.allSatisfy({ $0.isFinite }) { throw fail("y", "entries must be finite") }
         let program = ConvexProgram(architecture: arch, form: form, X: Matrix(rows: n, columns: d, rowMajor: x), y: y,
                                     patterns: Matrix(rows: n, columns: p, columnMajor: dRows), beta: beta)
-        return ProgramFile(program: program, referenceObjective: number(root["objective"]))
+        return ProgramFile(program: program, referenceObjective: number(root["objective"]),
+                           plantedSkip: try? vector(root["w"], "w", count: d))
     }
 
     /// The program in the same format (for benchmarks run by other solvers).

@@ -40,7 +40,7 @@ struct Solve: ParsableCommand {
             throw ExitCode(2)
         }
         if planted {
-            try decidePlanted(instance.program)
+            try decidePlanted(instance)
             return
         }
         var settings = SolverSettings()
@@ -54,9 +54,9 @@ struct Solve: ParsableCommand {
         if !result.status.isOptimal { throw ExitCode(1) }
     }
 
-    private func decidePlanted(_ program: ConvexProgram) throws {
-        let object = try? JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: file))) as? [String: Any]
-        guard let wStar = (object?["w"] as? [Any])?.compactMap({ ($0 as? NSNumber)?.doubleValue }), wStar.count == program.d else {
+    private func decidePlanted(_ instance: ProgramFile) throws {
+        let program = instance.program
+        guard let wStar = instance.plantedSkip else {
             FileHandle.standardError.write(Data("error: \(file): --planted needs key w, the planted skip weight, with d = \(program.d) numbers\n".utf8))
             throw ExitCode(2)
         }
