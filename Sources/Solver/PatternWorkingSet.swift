@@ -270,14 +270,18 @@ private struct ProjectedGradientSearch {
         let first = start ?? [[Double]](repeating: [Double](repeating: 0, count: n), count: targets.count)
         let firstResidual = start == nil ? targets : residuals(of: first, blocks: Array(targets.indices))
         var outcome = Outcome(multipliers: first, norms: targets.indices.map { metricNorm(firstResidual[$0], metric[$0]) }, steps: 0)
-        // State of the blocks still searching, column k of each matrix for block active[k].
+        // The blocks still searching, block active[k] in column k of each state matrix (n rows for the μ,
+        // d for the residuals), stored contiguously so that a step is two products and no allocation.
         var active = (0..<targets.count).filter { outcome.norms[$0] > goals[$0] }
-        var mu = active.map { first[$0] }
-        var residual = active.map { firstResidual[$0] }
+        var mu = active.flatMap { first[$0] }
+        var residual = active.flatMap { firstResidual[$0] }
         // ‖residual‖ in each block's metric: the objective the momentum restart compares against.
         var residualNorm = active.map { outcome.norms[$0] }
         var extrapolated = mu, extrapolatedResidual = residual
         var momentum = [Double](repeating: 1, count: active.count)
+        var next = [Double](repeating: 0, count: mu.count), signedNext = next, gradient = next
+        var nextResidual = [Double](repeating: 0, count: residual.count)
+        let hasMetric = metric.contains { $0 != nil }
         for _ in 0..<maxSteps where !active.isEmpty {
             if outcome.steps == hopelessCheckSteps,
                Set(active.filter { outcome.norms[$0] > limits[$0] }.map { patternOf[$0] }).count > hopelessAbove {
@@ -287,45 +291,74 @@ private struct ProjectedGradientSearch {
             outcome.steps += 1
             let q = active.count
             // Gradient at the extrapolated point: s ∘ X R_y (s ∘ X M_j M_jᵀ R_y for normalized blocks).
-            let directions = (0..<q).flatMap { k in
-                metric[active[k]].map { $0.times($0.times(extrapolatedResidual[k], .transpose)) } ?? extrapolatedResidual[k]
+            let directions = !hasMetric ? extrapolatedResidual : (0..<q).flatMap { k in
+                let column = Array(extrapolatedResidual[(k * d)..<((k + 1) * d)])
+                return metric[active[k]].map { $0.times($0.times(column, .transpose)) } ?? column
             }
-            let gradient = product(X, Matrix(rows: d, columns: q, columnMajor: directions))
-            var next = [[Double]](repeating: [Double](repeating: 0, count: n), count: q)
+            X.storage.withUnsafeBufferPointer { x in
+                directions.withUnsafeBufferPointer { r in
+                    gradient.withUnsafeMutableBufferPointer { g in
+                        Double.gemm(false, false, n, q, d, 1, x.baseAddress!, max(n, 1), r.baseAddress!, max(d, 1), 0, g.baseAddress!, max(n, 1))
+                    }
+                }
+            }
+            // μ⁺ = max(0, μ_y − step·s ∘ gradient), and s ∘ μ⁺ for its residual a + Xᵀ(s ∘ μ⁺).
             patternMatrix.storage.withUnsafeBufferPointer { dp in
-                gradient.storage.withUnsafeBufferPointer { g in
-                    for k in 0..<q {
-                        let base = patternOf[active[k]] * n, step = steps[active[k]]
-                        extrapolated[k].withUnsafeBufferPointer { y in
-                            next[k].withUnsafeMutableBufferPointer { m in
-                                for row in 0..<n { m[row] = max(0, y[row] - step * (2 * dp[base + row] - 1) * g[k * n + row]) }
+                gradient.withUnsafeBufferPointer { g in
+                    extrapolated.withUnsafeBufferPointer { y in
+                        next.withUnsafeMutableBufferPointer { m in
+                            signedNext.withUnsafeMutableBufferPointer { sm in
+                                for k in 0..<q {
+                                    let base = patternOf[active[k]] * n, step = steps[active[k]], column = k * n
+                                    for row in 0..<n {
+                                        let sign = 2 * dp[base + row] - 1
+                                        let value = max(0, y[column + row] - step * sign * g[column + row])
+                                        m[column + row] = value
+                                        sm[column + row] = sign * value
+                                    }
+                                }
                             }
                         }
                     }
                 }
             }
-            let nextResidual = residuals(of: next, blocks: active)
-            var keep: [Int] = []
+            X.storage.withUnsafeBufferPointer { x in
+                signedNext.withUnsafeBufferPointer { sm in
+                    nextResidual.withUnsafeMutableBufferPointer { r in
+                        Double.gemm(true, false, d, q, n, 1, x.baseAddress!, max(n, 1), sm.baseAddress!, max(n, 1), 0, r.baseAddress!, max(d, 1))
+                    }
+                }
+            }
+            // Blocks that reach their goal leave; the others move to the front columns, in order.
+            var kept = 0
             for k in 0..<q {
-                let r = nextResidual[k], b = active[k]
+                let b = active[k], column = k * n, residualColumn = k * d
+                for a in 0..<d { nextResidual[residualColumn + a] = targets[b][a] + nextResidual[residualColumn + a] }
+                let r = Array(nextResidual[residualColumn..<(residualColumn + d)])
                 let norm = metricNorm(r, metric[b]), previous = residualNorm[k]
-                if norm < outcome.norms[b] { outcome.norms[b] = norm; outcome.multipliers[b] = next[k] }
+                if norm < outcome.norms[b] { outcome.norms[b] = norm; outcome.multipliers[b] = Array(next[column..<(column + n)]) }
                 if norm <= goals[b] { continue }
-                keep.append(k)
                 // Restart the momentum when the objective went up (O'Donoghue and Candès).
                 let t = norm > previous ? 1 : momentum[k]
                 let tNext = (1 + (1 + 4 * t * t).squareRoot()) / 2
                 let beta = norm > previous ? 0 : (t - 1) / tNext
-                var y = next[k], ry = r
-                for row in 0..<n { y[row] += beta * (next[k][row] - mu[k][row]) }
-                for a in 0..<d { ry[a] += beta * (r[a] - residual[k][a]) }
-                mu[k] = next[k]; residual[k] = r; residualNorm[k] = norm
-                extrapolated[k] = y; extrapolatedResidual[k] = ry; momentum[k] = tNext
+                let to = kept * n, residualTo = kept * d
+                for row in 0..<n {
+                    let value = next[column + row]
+                    extrapolated[to + row] = value + beta * (value - mu[column + row])
+                    mu[to + row] = value
+                }
+                for a in 0..<d {
+                    let value = r[a]
+                    extrapolatedResidual[residualTo + a] = value + beta * (value - residual[residualColumn + a])
+                    residual[residualTo + a] = value
+                }
+                active[kept] = b; residualNorm[kept] = norm; momentum[kept] = tNext
+                kept += 1
             }
-            active = keep.map { active[$0] }
-            mu = keep.map { mu[$0] }; residual = keep.map { residual[$0] }; residualNorm = keep.map { residualNorm[$0] }
-            extrapolated = keep.map { extrapolated[$0] }; extrapolatedResidual = keep.map { extrapolatedResidual[$0] }
-            momentum = keep.map { momentum[$0] }
+            active.removeLast(q - kept); residualNorm.removeLast(q - kept); momentum.removeLast(q - kept)
+            mu.removeLast((q - kept) * n); extrapolated.removeLast((q - kept) * n)
+            residual.removeLast((q - kept) * d); extrapolatedResidual.removeLast((q - kept) * d)
         }
         return outcome
     }
