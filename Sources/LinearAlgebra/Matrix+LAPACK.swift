@@ -157,18 +157,25 @@ extension Matrix where Scalar == Double {
         try leastSquares(Matrix(column: b), relativeTolerance: relativeTolerance).solution.storage
     }
 
-    /// Thin QR of a tall matrix (m ≥ n): Q is m×n with orthonormal columns, R is n×n upper triangular.
-    public func qr() throws -> (q: Matrix<Double>, r: Matrix<Double>) {
+    /// QR of a tall matrix (m ≥ n): Q is m×n with orthonormal columns (m×m with `full`, its last
+    /// m − n columns an orthonormal basis of the complement of the first n), R is n×n upper triangular.
+    public func qr(full: Bool = false) throws -> (q: Matrix<Double>, r: Matrix<Double>) {
         let m = rows, n = columns
-        precondition(m >= n, "thin QR needs rows ≥ columns")
+        precondition(m >= n, "QR needs rows ≥ columns")
         var a = self
         var tau = [Double](repeating: 0, count: n)
         var r = Matrix(rows: n, columns: n)
-        guard n > 0 else { return (a, r) }
-        try check(LAPACKE_dgeqrf(LAPACK_COL_MAJOR, li(m), li(n), &a.storage, li(m), &tau), "dgeqrf")
-        for j in 0..<n { for i in 0...j { r[i, j] = a[i, j] } }
-        try check(LAPACKE_dorgqr(LAPACK_COL_MAJOR, li(m), li(n), li(n), &a.storage, li(m), tau), "dorgqr")
-        return (a, r)
+        if n > 0 {
+            try check(LAPACKE_dgeqrf(LAPACK_COL_MAJOR, li(m), li(n), &a.storage, li(m), &tau), "dgeqrf")
+            for j in 0..<n { for i in 0...j { r[i, j] = a[i, j] } }
+        }
+        guard full || n > 0 else { return (a, r) }
+        let columns = full ? m : n
+        // The reflectors in the first n columns; dorgqr forms Q's first `columns` columns from them.
+        var q = full ? Matrix(rows: m, columns: m, columnMajor: a.storage + [Double](repeating: 0, count: m * (m - n))) : a
+        guard columns > 0 else { return (q, r) }
+        try check(LAPACKE_dorgqr(LAPACK_COL_MAJOR, li(m), li(columns), li(n), &q.storage, li(m), tau), "dorgqr")
+        return (q, r)
     }
 
     /// Eigenvalues (ascending) and orthonormal eigenvectors of a symmetric matrix (dsyevd;

@@ -58,6 +58,17 @@ import Testing
         #expect(r[3, 0] == 0 && r[2, 1] == 0)
     }
 
+    @Test func fullQRAddsAnOrthonormalComplement() throws {
+        let a = randomMatrix(15, 4, seed: 15)
+        let (q, r) = try a.qr(full: true)
+        #expect(q.rows == 15 && q.columns == 15)
+        #expect(maxAbsDifference(q.gram(.transpose), .identity(15)) < 1e-12)
+        #expect(maxAbsDifference(q.columns(0..<4) * r, a) < 1e-12)
+        // The last 11 columns are orthogonal to every column of A: a basis of null Aᵀ.
+        #expect(Matrix.product(a, q.columns(4..<15), transA: .transpose).storage.map(abs).max()! < 1e-12)
+        #expect(maxAbsDifference(try a.qr().q, q.columns(0..<4)) < 1e-12)
+    }
+
     @Test func leastSquaresSatisfiesTheNormalEquations() throws {
         let a = randomMatrix(20, 5, seed: 16), b = randomMatrix(20, 1, seed: 17).storage
         let x = try a.leastSquares(b)

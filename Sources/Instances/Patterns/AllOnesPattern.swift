@@ -17,9 +17,15 @@ public enum AllOnesPattern {
         let n = x.rows, d = x.columns
         guard n > 0 && d > 0 else { return d > 0 }
         if d > n { return true }
-        guard let f = try? x.svd() else { return existsByLinearProgram(x) }
-        if f.rank() < d { return true }
-        let u = f.u.columns(0..<d)
+        // Any orthonormal basis of range X serves the certificates (U = X R⁻¹, so a positive U c is X u
+        // and Uᵀy = 0 is Xᵀy = 0); a QR gives one at a third of the SVD's cost (1000×500). Only a
+        // nearly singular R asks the SVD's rank test.
+        guard let (u, r) = try? x.qr() else { return existsByLinearProgram(x) }
+        let diagonal = (0..<d).map { abs(r[$0, $0]) }
+        if diagonal.min()! <= 1e-10 * diagonal.max()! {
+            guard let f = try? x.svd() else { return existsByLinearProgram(x) }
+            if f.rank() < d { return true }
+        }
         // At most one of the two certificates exists, so the searches run side by side and the first to
         // succeed decides: run one after the other, the hopeless one would spend all its iterations first.
         var range = PositiveVectorSearch(u: u, complement: false)
@@ -31,8 +37,8 @@ public enum AllOnesPattern {
             if range.step() { return true }
             if nullSpace.step() { return false }
             if round == 49, let decided = decideByHingeNewton(u, complement: {
-                guard let full = try? x.svd(full: true) else { return nil }
-                return full.u.columns(d..<n)
+                guard let full = try? x.qr(full: true) else { return nil }
+                return full.q.columns(d..<n)
             }) {
                 return decided
             }
