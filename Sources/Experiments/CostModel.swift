@@ -19,7 +19,8 @@ import Solver
 ///   README "Speed"): relaxed skip and plain 3.6·10⁻¹⁰ s, normalization's restricted solves
 ///   1.35·10⁻⁹ s and its factors 2.5·10⁻¹⁰ s per unit; skip and plain exact and approx 0.17 s per
 ///   (200, 50) unit of the full iteration (fig4b: those with n < 2d pay a full solve), normalization
-///   approx and exact 1.0 s (`neurec bench solver` at (200, 50), working set). With noisy labels
+///   approx and exact 1.0 s (`neurec bench solver` at (200, 50), working set); skip exact trials that
+///   the planted search decides from the dual, 2.3·10⁻⁸ s per n·d·p (`plantedSearchSeconds`). With noisy labels
 ///   (σ > 0) skip and plain exact and approx pay the full solve nearly always: 1.4 s per unit
 ///   (`noisySignConstrainedSeconds`); normalization approx, about 1.45 s (`noisyNormalizedSeconds`).
 /// - Every instance with arrangement patterns also pays `a` = 0.0135 s and 3·10⁻⁹ s per n²·d
@@ -54,6 +55,11 @@ public enum CostModel {
     /// per pattern, 1/1.25 of that on the largest cells: 1.45; shrinking (n ≤ 8d), and no working set
     /// tried for a noisy cone-free minimizer, 1/1.55 of that on the largest cells: 0.95.
     static let noisyNormalizedSeconds = 1.45
+    /// Skip exact trials decided by the planted search (`ExperimentSpec.decidesFromTheDual`), per
+    /// n·d·p: its rounds are cone searches over every block, products of n×d by d×(blocks). Fitted to
+    /// the 4,510 trials of reports/scaling.md's @skipexact at scale paper (d ≤ 200, 403 CPU-s of
+    /// search; 2.3·10⁻⁸ at each of d = 50, 100, 200, the smaller d below the fixed costs).
+    static let plantedSearchSeconds = 2.3e-8
     static let noisyShrunkNormalizedSeconds = 0.95
 
     /// CPU seconds for one instance of `spec` at `cell` (the trial does not matter); none for the
@@ -76,6 +82,7 @@ public enum CostModel {
         let patterns = Double((spec.drawOrder.patternDirections(n: n) ?? n) + spec.parameters.neurons)
         let nonSolver = patternSeconds + size * nonSolverShare
         let (nn, dd) = (Double(n), Double(d))
+        if spec.decidesFromTheDual { return nonSolver + plantedSearchSeconds * nn * dd * patterns }
         switch (spec.fitting, spec.learned) {
         case (.relaxed, .normalized):
             return nonSolver + 1.35e-9 * relaxedWork(n: nn, d: dd, p: patterns) + 2.5e-10 * factorWork(n: nn, d: dd, p: patterns)

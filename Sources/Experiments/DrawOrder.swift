@@ -128,4 +128,15 @@ extension ExperimentSpec {
         if parameters.sigma != 0 { return "defined for noise-free labels (sigma 0): with noise the planted point is not feasible" }
         return nil
     }
+
+    /// The metrics of the certificates of science §10, which need the program's dual, not its minimizer.
+    static let certifiedMetrics = Set(OriginalScript.certifiedMetrics)
+
+    /// Whether a trial is decided by the planted search from the dual alone, without solving the program
+    /// (Solver README, "Planted optimality without the solve"): a skip exact program with a planted
+    /// linear neuron, asked for certified metrics only.
+    var decidesFromTheDual: Bool {
+        planted == .linear && learned == .skip && fitting == .exact && certificateUnavailability == nil
+            && Set(metrics).isSubset(of: Self.certifiedMetrics)
+    }
 }

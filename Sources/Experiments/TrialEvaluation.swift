@@ -139,17 +139,13 @@ struct TrialEvaluation {
         return (record, .object(fit))
     }
 
-    /// The metrics a dual search can answer without the program's minimizer.
-    static let certifiedMetrics: Set<Metric> = [.plantedOptimal, .unique, .tie, .certificateMargin]
-
     /// The certified metrics of a skip exact program with a planted skip weight, when they are all
     /// the spec asks for and the dual search decides (Solver's `searchPlantedOptimality`; science
     /// §10): a certificate, or a feasible point cheaper than the planted one, checked densely as a
     /// solver's would be. Otherwise no record, and the seconds the search took (the solve's record
     /// counts them).
     private func searchWithoutSolving(_ instance: Instance, program: ConvexProgram) -> (decided: (record: TrialRecord, fit: JSONText)?, seconds: Double) {
-        guard spec.planted == .linear, spec.learned == .skip, spec.fitting == .exact, spec.certificateUnavailability == nil,
-              Set(spec.metrics).isSubset(of: Self.certifiedMetrics),
+        guard spec.decidesFromTheDual,
               let planted = PlantedPoint(spec: spec, instance: instance, factors: nil), let wStar = planted.skip else { return (nil, 0) }
         let search = searchPlantedOptimality(program, plantedSkip: wStar)
         let point: (objective: Double, residual: Double)
