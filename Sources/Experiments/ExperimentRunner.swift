@@ -105,7 +105,9 @@ public final class ExperimentRunner: Sendable {
     private func run(_ spec: ExperimentSpec, positions wanted: [Int], label: String?) throws -> ExperimentResult {
         try spec.validate()
         // Commands check the estimate with their own flag names first; this is the backstop for every caller.
-        try RunEstimate(spec: spec).check(allowLong: true, workers: jobs, sizeFlag: "grid", allowFlag: "")
+        // (A boundary search's probes reach it when the bracket doubles past what fits: it names the cell.)
+        try RunEstimate(spec: spec).check(allowLong: true, workers: jobs,
+                                          sizeFlag: "n = \(spec.grid.nValues.max() ?? 0), d = \(spec.grid.dValues.max() ?? 0)", allowFlag: "")
         let started = Date()
         let cells = spec.grid.cells
         let records = RecordTable()

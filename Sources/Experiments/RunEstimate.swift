@@ -119,9 +119,14 @@ public struct RunEstimate: Sendable, CustomStringConvertible {
         let p = patternCount(n: n, experiment: experiment, neurons: spec.parameters.neurons)
         let what = "the memory of instance n = \(n), d = \(d)"
         // X, the directions and XH, the patterns, G and the normal matrix, the program's blocks.
-        let doubles = try sum([product(n, d, what: what), product(d, p, what: what), product(3, n, p, what: what),
-                               product(3, n, n, what: what), product(4, p, d, what: what)], what: what)
-        return try product(doubles, 8, what: what)
+        var parts = [try product(n, d, what: what), try product(d, p, what: what), try product(3, n, p, what: what),
+                     try product(3, n, n, what: what), try product(4, p, d, what: what)]
+        // A normalization program factors every pattern: a basis of its ~n/2 rows by d and two d×d
+        // factors, with the copies their computation makes (a (780, 200) probe peaks at 1.1 GB).
+        if spec.learned == .normalized && spec.needsFit {
+            parts.append(try product(p, try sum([product(n, d, what: what), product(2, d, d, what: what)], what: what), what: what))
+        }
+        return try product(try sum(parts, what: what), 8, what: what)
     }
 
     /// Memory of a training run with hidden width `width` (parameters, AdamW moments, activations).
