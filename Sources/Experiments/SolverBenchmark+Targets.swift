@@ -68,6 +68,39 @@ extension SolverBenchmark {
         }
     }
 
+    /// Skip exact programs near the boundary of reports/scaling.md's @skipexact (n* ≈ 229 at d = 200),
+    /// decided from the dual by the planted search (Solver README, "Planted optimality without the
+    /// solve"), as that block's trials are. "Before": the same instances searched by `2c6aa95`, before
+    /// the search's trust region, one thread, best of two, 2026-12-06.
+    public static let plantedCases: [(n: Int, d: Int, before: Double)] = [
+        (225, 200, 0.929), (225, 200, 0.660), (230, 200, 0.016), (230, 200, 5.743),
+        (235, 200, 2.539), (235, 200, 0.016), (240, 200, 0.017), (240, 200, 0.024),
+    ]
+
+    /// The planted search as a fourth table: verdict, rounds, seconds (the fastest of `repeats`) and the
+    /// ratio of the time before to the time now. Instances draw from seed + 300 + k.
+    func runPlanted(_ emit: (String) -> Void) throws {
+        emit("")
+        emit("| skip exact, planted search | n | d | p | decision | rounds | seconds | before (2c6aa95) | before ÷ now |")
+        emit("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+        for (k, planted) in Self.plantedCases.enumerated() {
+            let (program, wStar) = Self.plantedInstance(n: planted.n, d: planted.d, seed: seed &+ 300 &+ UInt64(k))
+            try writeInstance(program, plantedSkip: wStar, named: "planted_skip_exact_n\(planted.n)_d\(planted.d)_\(k)")
+            var best: PlantedOptimalitySearch?
+            for _ in 0..<max(repeats, 1) {
+                let search = searchPlantedOptimality(program, plantedSkip: wStar)
+                if best == nil || search.seconds < best!.seconds { best = search }
+            }
+            let decision = switch best!.decision {
+            case .certified: "certified"
+            case .beaten: "beaten"
+            case .undecided: "undecided"
+            }
+            emit(String(format: "| planted search | %d | %d | %d | %@ | %d | %.3f | %.3f s | %.1f× |", planted.n, planted.d,
+                        program.p, decision, best!.rounds, best!.seconds, planted.before, planted.before / best!.seconds))
+        }
+    }
+
     /// The target sizes as a second table: route (Solver README "Relax, then verify"), target,
     /// and the ratio of the time before to the time now. Instances draw from seed + 100 + k.
     func runTargets(_ emit: (String) -> Void) throws {

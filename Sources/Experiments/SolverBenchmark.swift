@@ -46,13 +46,14 @@ public struct SolverBenchmark: Sendable {
         }
         try runTargets(emit)
         try runNoisy(emit)
+        try runPlanted(emit)
     }
 
     /// The instance as JSON (`neurec solve`'s format) in `instanceFolder`, when one is set.
-    func writeInstance(_ program: ConvexProgram, named name: String) throws {
+    func writeInstance(_ program: ConvexProgram, plantedSkip: [Double]? = nil, named name: String) throws {
         guard let instanceFolder else { return }
         try FileManager.default.createDirectory(at: instanceFolder, withIntermediateDirectories: true)
-        let data = try JSONSerialization.data(withJSONObject: ProgramFile(program: program).jsonObject())
+        let data = try JSONSerialization.data(withJSONObject: ProgramFile(program: program, plantedSkip: plantedSkip).jsonObject())
         try AtomicFile.write(data, to: instanceFolder.appendingPathComponent(name + ".json"))
     }
 
@@ -79,6 +80,16 @@ public struct SolverBenchmark: Sendable {
             best = min(best, Double(DispatchTime.now().uptimeNanoseconds - t) * 1e-9)
         }
         return 2 * Double(n * n * n) / best * 1e-9
+    }
+
+    /// A skip exact program of `rec_rate_skip`'s instance at (n, d) with its planted weight w*, as
+    /// `instance` draws it.
+    static func plantedInstance(n: Int, d: Int, seed: UInt64) -> (program: ConvexProgram, wStar: [Double]) {
+        let draws = InstanceDraws(experiment: .recRateSkip, parameters: InstanceParameters(plantedWeights: .gaussian))
+        var stream = CellStreams.instance(seed: UInt32(truncatingIfNeeded: seed), n: n, d: d, trial: 0)
+        let instance = draws.draw(n: n, d: d, trial: 0, from: &stream)!
+        return (ConvexProgram(architecture: .skip, form: .exact, X: instance.X, y: instance.y, patterns: instance.patterns!.matrix),
+                instance.plantedLinearWeight!)
     }
 
     /// The benchmark's instances, drawn as the experiments draw them (science §2–§4) from the cell

@@ -95,6 +95,7 @@ public struct ProgramFile: Sendable {
             "D": (0..<pr.p).map { pr.patterns.column($0) },
         ]
         if let r = referenceObjective { o["objective"] = r }
+        if let w = plantedSkip { o["w"] = w }
         return o
     }
 }

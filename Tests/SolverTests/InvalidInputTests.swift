@@ -87,6 +87,12 @@ import Vocabulary
         #expect(minus(again.program.X.storage, good.program.X.storage).norm <= 1e-13)
         #expect(minus(again.program.y, good.program.y).norm <= 1e-13)
         #expect(again.program.patterns == good.program.patterns)
+        #expect(again.plantedSkip == nil)
+        // The planted skip weight travels with the program (`neurec bench solver --write-instances`
+        // writes it for `neurec solve --planted`).
+        let planted = ProgramFile(program: good.program, plantedSkip: (0..<good.program.d).map { 1 / Double($0 + 1) })
+        let back = try ProgramFile.parse(try JSONSerialization.data(withJSONObject: planted.jsonObject()), file: "f.json")
+        #expect(minus(try #require(back.plantedSkip), try #require(planted.plantedSkip)).norm <= 1e-13)
     }
 
     func parseError(_ obj: [String: Any]) -> ProgramFileError? {
