@@ -27,13 +27,24 @@ public final class ExperimentRunner: Sendable {
     /// Whether each run prints its own almost-optimal warning; a boundary search's probes do not
     /// (dozens of one-cell runs): the search counts them and warns once per d instead.
     let warnsPerRun: Bool
+    /// A boundary search's probe (`probing()`): no plan line per run, and its progress is transient
+    /// (`ProgressReporter.transient`), so that a long probe shows itself without dozens of lines.
+    let isProbe: Bool
+    private let probeLines = TransientLines()
 
     /// - Parameters:
     ///   - cache: where trial records live; nil computes everything afresh and stores nothing.
     ///   - jobs: worker threads (default: all cores). Results do not depend on it.
-    public init(cache: ResultCache?, jobs: Int = ProcessInfo.processInfo.activeProcessorCount,
+    public convenience init(cache: ResultCache?, jobs: Int = ProcessInfo.processInfo.activeProcessorCount,
                 shard: Shard? = nil, progress: ProgressStyle = .automatic, details: URL? = nil, requireComplete: Bool = false,
                 warnsPerRun: Bool = true) {
+        self.init(cache: cache, jobs: jobs, shard: shard, progress: progress, details: details, requireComplete: requireComplete,
+                  warnsPerRun: warnsPerRun, isProbe: false)
+    }
+
+    private init(cache: ResultCache?, jobs: Int, shard: Shard?, progress: ProgressStyle, details: URL?, requireComplete: Bool,
+                 warnsPerRun: Bool, isProbe: Bool) {
+        self.isProbe = isProbe
         self.warnsPerRun = warnsPerRun
         self.cache = cache
         self.jobs = max(1, jobs)
@@ -94,10 +105,11 @@ public final class ExperimentRunner: Sendable {
     }
 
     /// The runner a boundary search probes with: the same cache and threads, no shard (a probe is one
-    /// cell that the search needs whole), and no per-probe announcement (the search logs per d).
+    /// cell that the search needs whole), no per-probe announcement (the search logs per d), and a
+    /// transient progress line per probe.
     public func probing() -> ExperimentRunner {
-        ExperimentRunner(cache: cache, jobs: jobs, shard: nil, progress: .quiet, details: details, requireComplete: requireComplete,
-                         warnsPerRun: false)
+        ExperimentRunner(cache: cache, jobs: jobs, shard: nil, progress: progress, details: details, requireComplete: requireComplete,
+                         warnsPerRun: false, isProbe: true)
     }
 
     /// Computes the missing trials among `wanted` (stream positions) and assembles the arrays; with a
@@ -123,12 +135,16 @@ public final class ExperimentRunner: Sendable {
         }
         let cellCount = spec.grid.nValues.count * spec.grid.dValues.count
         let cost = missing.reduce(0) { $0 + CostModel.seconds(for: spec, at: cells[$1]) }
-        RunPlan(label: label ?? describe(spec), cells: cellCount, instances: wanted.count, toCompute: missing.count,
-                cpuSeconds: cost, jobs: jobs).announce(progress)
+        if !isProbe {
+            RunPlan(label: label ?? describe(spec), cells: cellCount, instances: wanted.count, toCompute: missing.count,
+                    cpuSeconds: cost, jobs: jobs).announce(progress)
+        }
         if !missing.isEmpty {
             if requireComplete { throw IncompleteResults(missing: [(label ?? describe(spec), missing.count)]) }
-            let reporter = ProgressReporter(label: label ?? describe(spec), total: missing.count, cost: cost, jobs: jobs,
-                                            style: progress, report: reportProgress.block(for: spec))
+            let probeLabel = "boundary probe \(describe(spec)) at n = \(spec.grid.nValues.first ?? 0), d = \(spec.grid.dValues.first ?? 0)"
+            let reporter = ProgressReporter(label: isProbe ? probeLabel : label ?? describe(spec), total: missing.count, cost: cost,
+                                            jobs: jobs, style: progress, report: reportProgress.block(for: spec),
+                                            transient: isProbe ? probeLines : nil)
             try compute(spec, cells: cells, missing: missing, into: records, cache: cached, reporter: reporter)
             reporter.finish()
         }

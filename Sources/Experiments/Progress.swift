@@ -22,12 +22,18 @@ final class ProgressReporter: @unchecked Sendable {
     private var remaining: RemainingTime
     private var lastReport = Date.distantPast
     private var lastReportedFraction = 0.0
+    /// A boundary search's probe, one of dozens (nil otherwise): on a terminal its bar is wiped when it
+    /// ends (the next probe's takes its place); in a log the search's probes share one line every ten
+    /// seconds at most.
+    private let transient: TransientLines?
 
     /// - Parameters:
     ///   - total: units of work (trials, cluster cells); `cost`: their predicted cost in all.
     ///   - report: the report block this run belongs to, if any.
-    init(label: String, total: Int, cost: Double, jobs: Int, style: ProgressStyle, report: ReportProgress.Block? = nil) {
+    init(label: String, total: Int, cost: Double, jobs: Int, style: ProgressStyle, report: ReportProgress.Block? = nil,
+         transient: TransientLines? = nil) {
         self.label = report.map { "block \($0.index + 1)/\($0.count) \($0.name)" } ?? label
+        self.transient = transient
         self.total = total
         self.jobs = jobs
         self.style = style
@@ -48,6 +54,10 @@ final class ProgressReporter: @unchecked Sendable {
             guard now.timeIntervalSince(lastReport) >= 0.2 || done == total else { return }
             FileHandle.standardError.write(Data(("\r" + currentLine().bar).utf8))
         } else {
+            if let transient {
+                if transient.due(at: now) { FileHandle.standardError.write(Data((currentLine().plain + "\n").utf8)) }
+                return
+            }
             let sinceLast = now.timeIntervalSince(lastReport)
             let fraction = remaining.fraction
             guard sinceLast >= 10 || (fraction - lastReportedFraction >= 0.1 && sinceLast >= 2) || done == total else { return }
@@ -61,7 +71,8 @@ final class ProgressReporter: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         guard style == .automatic, total > 0, isTerminal else { return }
-        FileHandle.standardError.write(Data("\n".utf8))
+        // A transient bar is wiped (carriage return, erase the line) rather than kept.
+        FileHandle.standardError.write(Data((transient != nil ? "\r\u{1B}[2K" : "\n").utf8))
     }
 
     private func currentLine() -> ProgressLine {
@@ -70,6 +81,26 @@ final class ProgressReporter: @unchecked Sendable {
                             remainingSeconds: left,
                             report: report?.progress.summary(runRemainingCost: remaining.remainingCost,
                                                              runRemainingSeconds: left, jobs: jobs))
+    }
+}
+
+/// The plain lines of many short runs (a boundary search's probes): one every ten seconds at most,
+/// whichever run is going then.
+public final class TransientLines: @unchecked Sendable {
+    private let lock = NSLock()
+    private var last: Date
+    static let interval: TimeInterval = 10
+
+    /// The clock starts at `start`: the first line comes ten seconds into the search.
+    public init(start: Date = Date()) { last = start }
+
+    /// True (and the clock restarts) when the last line is at least `interval` old.
+    public func due(at now: Date) -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        guard now.timeIntervalSince(last) >= Self.interval else { return false }
+        last = now
+        return true
     }
 }
 

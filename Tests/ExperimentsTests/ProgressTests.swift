@@ -129,6 +129,15 @@ import TestSupport
         #expect(twice.instances == 2 * recovery.grid.cells.count)
     }
 
+    /// A boundary search's probes share their plain lines: one every ten seconds at most, whichever
+    /// probe is running, none in its first ten seconds.
+    @Test func probesShareOneLineEveryTenSeconds() {
+        let start = Date(timeIntervalSinceReferenceDate: 0)
+        let lines = TransientLines(start: start)
+        let asked = [3.0, 9.9, 10.0, 12, 19.9, 20.5, 21, 45].map { lines.due(at: start.addingTimeInterval($0)) }
+        #expect(asked == [false, false, true, false, false, true, false, true])
+    }
+
     @Test func plainLineAndBar() {
         let line = ProgressLine(label: "block 3/17 fig4b", done: 120, total: 2000, fraction: 0.317, remainingSeconds: 250,
                                 report: ReportProgress.Summary(fraction: 0.224, remainingSeconds: 840))
