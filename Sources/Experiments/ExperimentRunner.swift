@@ -27,10 +27,10 @@ public final class ExperimentRunner: Sendable {
     /// Whether each run prints its own almost-optimal warning; a boundary search's probes do not
     /// (dozens of one-cell runs): the search counts them and warns once per d instead.
     let warnsPerRun: Bool
-    /// A boundary search's probe (`probing()`): no plan line per run, and its progress is transient
-    /// (`ProgressReporter.transient`), so that a long probe shows itself without dozens of lines.
-    let isProbe: Bool
-    private let probeLines = TransientLines()
+    /// Set for a boundary search's probes (`probing()`): no plan line per run, and their progress is
+    /// transient, sharing these lines (`ProgressReporter`), so that a long probe shows itself without
+    /// dozens of lines.
+    private let probeLines: TransientLines?
 
     /// - Parameters:
     ///   - cache: where trial records live; nil computes everything afresh and stores nothing.
@@ -39,12 +39,12 @@ public final class ExperimentRunner: Sendable {
                 shard: Shard? = nil, progress: ProgressStyle = .automatic, details: URL? = nil, requireComplete: Bool = false,
                 warnsPerRun: Bool = true) {
         self.init(cache: cache, jobs: jobs, shard: shard, progress: progress, details: details, requireComplete: requireComplete,
-                  warnsPerRun: warnsPerRun, isProbe: false)
+                  warnsPerRun: warnsPerRun, probeLines: nil)
     }
 
     private init(cache: ResultCache?, jobs: Int, shard: Shard?, progress: ProgressStyle, details: URL?, requireComplete: Bool,
-                 warnsPerRun: Bool, isProbe: Bool) {
-        self.isProbe = isProbe
+                 warnsPerRun: Bool, probeLines: TransientLines?) {
+        self.probeLines = probeLines
         self.warnsPerRun = warnsPerRun
         self.cache = cache
         self.jobs = max(1, jobs)
@@ -109,7 +109,7 @@ public final class ExperimentRunner: Sendable {
     /// transient progress line per probe.
     public func probing() -> ExperimentRunner {
         ExperimentRunner(cache: cache, jobs: jobs, shard: nil, progress: progress, details: details, requireComplete: requireComplete,
-                         warnsPerRun: false, isProbe: true)
+                         warnsPerRun: false, probeLines: TransientLines())
     }
 
     /// Computes the missing trials among `wanted` (stream positions) and assembles the arrays; with a
@@ -135,16 +135,16 @@ public final class ExperimentRunner: Sendable {
         }
         let cellCount = spec.grid.nValues.count * spec.grid.dValues.count
         let cost = missing.reduce(0) { $0 + CostModel.seconds(for: spec, at: cells[$1]) }
-        if !isProbe {
+        if probeLines == nil {
             RunPlan(label: label ?? describe(spec), cells: cellCount, instances: wanted.count, toCompute: missing.count,
                     cpuSeconds: cost, jobs: jobs).announce(progress)
         }
         if !missing.isEmpty {
             if requireComplete { throw IncompleteResults(missing: [(label ?? describe(spec), missing.count)]) }
-            let probeLabel = "boundary probe \(describe(spec)) at n = \(spec.grid.nValues.first ?? 0), d = \(spec.grid.dValues.first ?? 0)"
-            let reporter = ProgressReporter(label: isProbe ? probeLabel : label ?? describe(spec), total: missing.count, cost: cost,
-                                            jobs: jobs, style: progress, report: reportProgress.block(for: spec),
-                                            transient: isProbe ? probeLines : nil)
+            let runLabel = probeLines == nil ? label ?? describe(spec)
+                : "boundary probe \(describe(spec)) at n = \(spec.grid.nValues.first ?? 0), d = \(spec.grid.dValues.first ?? 0)"
+            let reporter = ProgressReporter(label: runLabel, total: missing.count, cost: cost, jobs: jobs, style: progress,
+                                            report: reportProgress.block(for: spec), transient: probeLines)
             try compute(spec, cells: cells, missing: missing, into: records, cache: cached, reporter: reporter)
             reporter.finish()
         }

@@ -169,11 +169,10 @@ extension Matrix where Scalar == Double {
             try check(LAPACKE_dgeqrf(LAPACK_COL_MAJOR, li(m), li(n), &a.storage, li(m), &tau), "dgeqrf")
             for j in 0..<n { for i in 0...j { r[i, j] = a[i, j] } }
         }
-        guard full || n > 0 else { return (a, r) }
         let columns = full ? m : n
+        guard columns > 0 else { return (a, r) }
         // The reflectors in the first n columns; dorgqr forms Q's first `columns` columns from them.
         var q = full ? Matrix(rows: m, columns: m, columnMajor: a.storage + [Double](repeating: 0, count: m * (m - n))) : a
-        guard columns > 0 else { return (q, r) }
         try check(LAPACKE_dorgqr(LAPACK_COL_MAJOR, li(m), li(columns), li(n), &q.storage, li(m), tau), "dorgqr")
         return (q, r)
     }

@@ -261,6 +261,21 @@ private struct ProjectedGradientSearch {
         return blocks.indices.map { targets[blocks[$0]].adding(lifted.column($0)) }
     }
 
+    /// X·R (R of d rows) or Xᵀ·R (R of n rows) for the first q columns of R, stored column after column,
+    /// into the first q columns of `output`: the state matrices keep their capacity as blocks leave.
+    private func multiplyX(transposed: Bool, _ input: [Double], columns q: Int, into output: inout [Double]) {
+        let n = X.rows, d = X.columns
+        let (inner, outer) = transposed ? (n, d) : (d, n)
+        X.storage.withUnsafeBufferPointer { x in
+            input.withUnsafeBufferPointer { r in
+                output.withUnsafeMutableBufferPointer { o in
+                    Double.gemm(transposed, false, outer, q, inner, 1, x.baseAddress!, max(n, 1), r.baseAddress!, max(inner, 1),
+                                0, o.baseAddress!, max(outer, 1))
+                }
+            }
+        }
+    }
+
     struct Outcome { var multipliers: [[Double]]; var norms: [Double]; var steps: Int; var abandoned = false }
 
     /// Stops early (`abandoned`) when, after `hopelessCheckSteps`, more than `hopelessAbove`
@@ -295,13 +310,7 @@ private struct ProjectedGradientSearch {
                 let column = Array(extrapolatedResidual[(k * d)..<((k + 1) * d)])
                 return metric[active[k]].map { $0.times($0.times(column, .transpose)) } ?? column
             }
-            X.storage.withUnsafeBufferPointer { x in
-                directions.withUnsafeBufferPointer { r in
-                    gradient.withUnsafeMutableBufferPointer { g in
-                        Double.gemm(false, false, n, q, d, 1, x.baseAddress!, max(n, 1), r.baseAddress!, max(d, 1), 0, g.baseAddress!, max(n, 1))
-                    }
-                }
-            }
+            multiplyX(transposed: false, directions, columns: q, into: &gradient)
             // μ⁺ = max(0, μ_y − step·s ∘ gradient), and s ∘ μ⁺ for its residual a + Xᵀ(s ∘ μ⁺).
             patternMatrix.storage.withUnsafeBufferPointer { dp in
                 gradient.withUnsafeBufferPointer { g in
@@ -322,13 +331,7 @@ private struct ProjectedGradientSearch {
                     }
                 }
             }
-            X.storage.withUnsafeBufferPointer { x in
-                signedNext.withUnsafeBufferPointer { sm in
-                    nextResidual.withUnsafeMutableBufferPointer { r in
-                        Double.gemm(true, false, d, q, n, 1, x.baseAddress!, max(n, 1), sm.baseAddress!, max(n, 1), 0, r.baseAddress!, max(d, 1))
-                    }
-                }
-            }
+            multiplyX(transposed: true, signedNext, columns: q, into: &nextResidual)
             // Blocks that reach their goal leave; the others move to the front columns, in order.
             var kept = 0
             for k in 0..<q {

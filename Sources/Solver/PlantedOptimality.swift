@@ -59,6 +59,9 @@ let plantedSearchProjectionSteps = 100
 /// 41 s without a trust region (the box alone), every verdict the same.
 let initialTrustRadius = 0.05
 
+/// `NEUREC_SOLVER_TRACE` set: a line per round and one per verdict on stderr.
+private let plantedSearchTraces = ProcessInfo.processInfo.environment["NEUREC_SOLVER_TRACE"] != nil
+
 /// - Parameters:
 ///   - wStar: the planted skip weight (w₀ of the planted point).
 public func searchPlantedOptimality(_ program: ConvexProgram, plantedSkip wStar: [Double],
@@ -66,7 +69,7 @@ public func searchPlantedOptimality(_ program: ConvexProgram, plantedSkip wStar:
     let started = DispatchTime.now().uptimeNanoseconds
     var search = cuttingPlaneSearch(program, plantedSkip: wStar, settings: settings)
     search.seconds = Double(DispatchTime.now().uptimeNanoseconds - started) * 1e-9
-    if ProcessInfo.processInfo.environment["NEUREC_SOLVER_TRACE"] != nil {
+    if plantedSearchTraces {
         FileHandle.standardError.write(Data("planted search (n \(program.n), d \(program.d), p \(program.p)): \(search.decision) after \(search.rounds) rounds, \(String(format: "%.3f", search.seconds)) s\n".utf8))
     }
     return search
@@ -91,7 +94,8 @@ private func cuttingPlaneSearch(_ program: ConvexProgram, plantedSkip wStar: [Do
     let nullBasis = svd.u.columns(d..<n)
     let everyPattern = Array(0..<p)
 
-    var z = [Double](repeating: 0, count: free)
+    let origin = [Double](repeating: 0, count: free)
+    var z = origin
     var cuts = CuttingPlanes(lambda0: lambda0, nullBasis: nullBasis)
     var lambda = lambda0
     var multipliers: [(plus: [Double], minus: [Double])]? = nil
@@ -106,7 +110,6 @@ private func cuttingPlaneSearch(_ program: ConvexProgram, plantedSkip wStar: [Do
     // the first rounds otherwise sends z to a corner of the box, where every block fails, and the search
     // spent most of its rounds coming back (28 rounds instead of 4 on a (240, 200) instance).
     var center = z, centerWorst = Double.infinity
-    let trace = ProcessInfo.processInfo.environment["NEUREC_SOLVER_TRACE"] != nil
     var radius = initialTrustRadius * max(1, lambda0.norm)
     rounds: for round in 0..<plantedSearchRounds {
         search.rounds = round + 1
@@ -123,7 +126,7 @@ private func cuttingPlaneSearch(_ program: ConvexProgram, plantedSkip wStar: [Do
         } else {
             radius /= 2
         }
-        if trace {
+        if plantedSearchTraces {
             FileHandle.standardError.write(Data("planted search round \(round): \(offending.count) blocks above 1, worst \(worstNorm), trust radius \(radius)\n".utf8))
         }
         if offending.isEmpty {
@@ -149,7 +152,7 @@ private func cuttingPlaneSearch(_ program: ConvexProgram, plantedSkip wStar: [Do
         if infeasible, radius < cuts.box {
             // Infeasible near the center proves nothing: the verdict needs the whole box. Feasible there,
             // the step stays in the trust region, now twice as wide.
-            guard let whole = cuts.solve(center: [Double](repeating: 0, count: free), radius: cuts.box) else { break rounds }
+            guard let whole = cuts.solve(center: origin, radius: cuts.box) else { break rounds }
             infeasible = whole.margin < -1e-9
             if infeasible { solution = whole } else { radius = min(cuts.box, 2 * radius) }
         }
@@ -253,7 +256,7 @@ private struct CuttingPlanes {
     /// r = `box`). Nil when the simplex stops without an optimum.
     func solve(center: [Double], radius: Double) -> Solution? {
         let k = nullBasis.columns, m = rows.count
-        let offsets = rows.map { row in row.offset + zip(row.coefficients, center).reduce(0) { $0 + $1.0 * $1.1 } }
+        let offsets = rows.map { $0.offset + $0.coefficients.dot(center) }
         let shift = max(0, (offsets.max() ?? 0) - 1)
         let variables = 2 * k + 1
         let constraints = m + 2 * k + 1
@@ -274,7 +277,7 @@ private struct CuttingPlanes {
         let x = result.solution
         let z = (0..<k).map { center[$0] + x[$0] - x[k + $0] }
         let margin = x[2 * k] - shift
-        let slack = rows.map { 1 - margin - $0.offset - zip($0.coefficients, z).reduce(0) { $0 + $1.0 * $1.1 } }
+        let slack = rows.map { 1 - margin - $0.offset - $0.coefficients.dot(z) }
         let binding = (0..<m).filter { result.duals[$0] > 1e-12 }
         return Solution(z: z, margin: margin, binding: binding, multipliers: Array(result.duals.prefix(m)), slack: slack)
     }
