@@ -166,7 +166,7 @@ public struct PlantedCertificate: Sendable {
                 if let factors {
                     let f = factors[i]
                     guard f.rank > 0 else { continue }  // D_i X = 0: no block
-                    let mapped = f.basis.times(g, .transpose)
+                    let mapped = f.basisTransposeTimes(g)
                     g = signed ? mapped : [Double](repeating: 0, count: f.rank)
                     g.add(f.transposeTimes(lambda), scaledBy: sign)
                 }
@@ -191,7 +191,7 @@ public struct PlantedCertificate: Sendable {
             let direction: [Double]
             if let factors {
                 guard factors[i].rank == x.count else { return nil }
-                direction = factors[i].basis.times(x)
+                direction = factors[i].basisTimes(x)
                 outputs.append(factors[i].times(x))
             } else {
                 direction = x

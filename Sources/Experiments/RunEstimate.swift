@@ -121,10 +121,16 @@ public struct RunEstimate: Sendable, CustomStringConvertible {
         // X, the directions and XH, the patterns, G and the normal matrix, the program's blocks.
         var parts = [try product(n, d, what: what), try product(d, p, what: what), try product(3, n, p, what: what),
                      try product(3, n, n, what: what), try product(4, p, d, what: what)]
-        // A normalization program factors every pattern: a basis of its ~n/2 rows by d and two d×d
-        // factors, with the copies their computation makes (a (780, 200) probe peaks at 1.1 GB).
-        if spec.learned == .normalized && spec.needsFit {
-            parts.append(try product(p, try sum([product(n, d, what: what), product(2, d, d, what: what)], what: what), what: what))
+        // A normalization program factors every pattern: the Cholesky factor of its Gram matrix,
+        // d² numbers, and half as much again in copies and allocator slack (measured: a σ = 0 relaxed
+        // probe at (800, 200) peaks at 375 MB, at (1000, 250) at 637 MB). A program that may be solved
+        // whole (labels with noise, or cones) also forms every pattern's basis U_i of ~n/2 rows and
+        // its d×d maps, with their copies.
+        if spec.learned == .normalized && spec.needsFit && spec.fitting != .train {
+            parts.append(try product(3, p, d, d / 2 + 1, what: what))
+            if spec.parameters.sigma > 0 || spec.fitting != .relaxed {
+                parts.append(try product(p, try sum([product(n, d, what: what), product(2, d, d, what: what)], what: what), what: what))
+            }
         }
         return try product(try sum(parts, what: what), 8, what: what)
     }

@@ -66,6 +66,8 @@ final class ConicForm {
         let signedForm = program.form != .relaxed && signConstraints
         var roles: [Role] = [], ranks: [Int] = [], sign: [Double] = [], signed: [Bool] = [], pat: [Int] = []
         var basis: [Matrix<Double>?] = [], us: [PatternFactor?] = []
+        // The iteration reads U_i and M_i of every block in every step: formed once here.
+        let materialized = factors?.map { $0.materialized() }
         if program.architecture == .skip {
             roles.append(.skip); ranks.append(d); sign.append(1); signed.append(false); pat.append(-1)
             basis.append(nil); us.append(nil)
@@ -77,7 +79,7 @@ final class ConicForm {
                 if r == 0 { continue }
                 roles.append(pass == 0 ? .w(i) : .v(i)); ranks.append(r); sign.append(pass == 0 ? 1 : -1)
                 signed.append(signedForm); pat.append(i)
-                if let f = factors?[i] {
+                if let f = materialized?[i] {
                     basis.append(f.basis); us.append(f)
                 } else {
                     basis.append(nil); us.append(nil)

@@ -35,7 +35,7 @@ func solveConeFreeThenVerify(_ program: ConvexProgram, factors: [PatternFactor],
         return nil
     }
     // (2D_i − I) X M_i u_i for every pattern, from one n×d×p product of the neurons M_i u_i.
-    let neurons = factors.indices.flatMap { factors[$0].basis.times(coneFree.w[$0]) }
+    let neurons = factors.indices.flatMap { factors[$0].basisTimes(coneFree.w[$0]) }
     let values = product(program.X, Matrix(rows: program.d, columns: p, columnMajor: neurons))
     // The sign rows' violation the full iteration itself accepts (its stop on rz, unit scale).
     let tolerance = settings.approxToleranceFactor * settings.feasibilityTolerance

@@ -19,31 +19,97 @@ public enum ProgramForm: String, Sendable, CaseIterable {
 /// returned w_i are coordinates in this U_i. Well-conditioned patterns take U_i from the Cholesky
 /// factor of their Gram matrix (`GramBasis`), the others from the compact SVD D_i X = U_i Σ_i V_iᵀ
 /// truncated to numpy's `matrix_rank` rule (C_i = Σ_i V_iᵀ, M_i = V_i Σ_i⁻¹).
+///
+/// A pattern with at least d rows factored through its Gram matrix keeps only L_i (d² numbers): U_i,
+/// C_i and M_i are formed on request, and the products the dual checks and certificates need are
+/// triangular solves. A solve that reads U_i in every iteration takes `materialized()` of the few
+/// patterns it works on.
 public struct PatternFactor: Sendable {
     /// The rows with D_i = 1, increasing: U_i is zero on every other row.
     public let rows: [Int]
-    /// U_i on `rows` only (n_i×r_i, orthonormal columns). Only these rows are stored: the full
-    /// n×r_i matrices of all p patterns would hold n·d·p numbers (2 GB at (n, d) = (1000, 250)).
-    public let compactU: Matrix<Double>
     /// n, the row count of the full U_i.
     public let sampleCount: Int
-    /// C_i (r_i×d): D_i X = U_i C_i, so C_i w is neuron w's output on X in U_i's coordinates.
-    public let coordinateMap: Matrix<Double>
-    /// M_i (d×r_i): U_i = D_i X M_i, so M_i w_i is the neuron of block w_i.
-    public let basis: Matrix<Double>
-    public var rank: Int { compactU.columns }
+    public let rank: Int
+    private let storage: Storage
+
+    /// The largest estimated cond(L_i) = cond(D_i X) of a pattern of rank r factored through its Gram
+    /// matrix: U_i = D_i X L_i⁻ᵀ is orthonormal to about ε·cond², so cond ≤ √(10⁻¹²·r/ε) keeps
+    /// ‖U_iᵀU_i − I‖_F near 10⁻¹² per column, as the SVD's (477 at r = 50, 674 at r = 100).
+    static func gramBasisMaximumCondition(rank r: Int) -> Double { (1e-12 * Double(max(r, 1)) / Double.ulpOfOne).squareRoot() }
+
+    private enum Storage: Sendable {
+        /// X (the whole matrix, shared with the program) and the Gram basis of its `rows`.
+        case gram(x: Matrix<Double>, basis: GramBasis)
+        /// U_i on `rows` only (n_i×r_i), C_i and M_i.
+        case explicit(compactU: Matrix<Double>, coordinateMap: Matrix<Double>, basis: Matrix<Double>)
+    }
 
     public init(rows: [Int], compactU: Matrix<Double>, sampleCount: Int, coordinateMap: Matrix<Double>, basis: Matrix<Double>) {
         precondition(compactU.rows == rows.count && coordinateMap.rows == compactU.columns && basis.columns == compactU.columns
                      && coordinateMap.columns == basis.rows)
         self.rows = rows
-        self.compactU = compactU
         self.sampleCount = sampleCount
-        self.coordinateMap = coordinateMap
-        self.basis = basis
+        rank = compactU.columns
+        storage = .explicit(compactU: compactU, coordinateMap: coordinateMap, basis: basis)
     }
 
-    /// U_i, n×r_i with orthonormal columns and zeros outside the pattern, built on each call from `compactU`.
+    /// The factor of X's `rows` (at least d of them) from their Gram basis.
+    init(rows: [Int], x: Matrix<Double>, basis: GramBasis) {
+        precondition(basis.isTall && basis.rank == x.columns && rows.count >= x.columns)
+        self.rows = rows
+        sampleCount = x.rows
+        rank = basis.rank
+        storage = .gram(x: x, basis: basis)
+    }
+
+    /// The same factor with U_i, C_i and M_i formed and kept.
+    public func materialized() -> PatternFactor {
+        guard case .gram = storage else { return self }
+        return PatternFactor(rows: rows, compactU: compactU, sampleCount: sampleCount, coordinateMap: coordinateMap, basis: basis)
+    }
+
+    /// U_i on `rows` only (n_i×r_i, orthonormal columns). The full n×r_i matrices of all p patterns
+    /// would hold n·d·p numbers (2 GB at (n, d) = (1000, 250)).
+    public var compactU: Matrix<Double> {
+        switch storage {
+        case let .gram(x, basis): basis.q(of: x.rows(rows))
+        case let .explicit(compactU, _, _): compactU
+        }
+    }
+
+    /// C_i (r_i×d): D_i X = U_i C_i, so C_i w is neuron w's output on X in U_i's coordinates.
+    public var coordinateMap: Matrix<Double> {
+        switch storage {
+        case let .gram(_, basis): basis.cholesky.transposed()
+        case let .explicit(_, coordinateMap, _): coordinateMap
+        }
+    }
+
+    /// M_i (d×r_i): U_i = D_i X M_i, so M_i w_i is the neuron of block w_i.
+    public var basis: Matrix<Double> {
+        switch storage {
+        case let .gram(_, basis): basis.choleskyInverseTransposed
+        case let .explicit(_, _, basis): basis
+        }
+    }
+
+    /// M_i w (d numbers): the neuron of block w.
+    public func basisTimes(_ w: [Double]) -> [Double] {
+        switch storage {
+        case let .gram(_, basis): basis.solve(w, transposed: true)
+        case let .explicit(_, _, basis): basis.times(w)
+        }
+    }
+
+    /// M_iᵀ g (r_i numbers) for g in R^d: for g = Xᵀ D_i v, the coordinates U_iᵀ v.
+    public func basisTransposeTimes(_ g: [Double]) -> [Double] {
+        switch storage {
+        case let .gram(_, basis): basis.solve(g, transposed: false)
+        case let .explicit(_, _, basis): basis.times(g, .transpose)
+        }
+    }
+
+    /// U_i, n×r_i with orthonormal columns and zeros outside the pattern, built on each call.
     public var u: Matrix<Double> {
         let n = sampleCount, m = rows.count, r = rank
         var full = [Double](repeating: 0, count: n * r)
@@ -56,21 +122,37 @@ public struct PatternFactor: Sendable {
     /// U_iᵀ v for an n-vector v, read on the pattern's rows only: no n×r_i matrix is built, as `u` does.
     public func transposeTimes(_ v: [Double]) -> [Double] {
         precondition(v.count == sampleCount, "U_iᵀ v needs \(sampleCount) numbers")
-        let gathered = rows.map { v[$0] }
-        return compactU.times(gathered, .transpose)
+        switch storage {
+        case let .gram(x, basis):
+            // U_iᵀ v = M_iᵀ Xᵀ D_i v.
+            var masked = [Double](repeating: 0, count: sampleCount)
+            for k in rows { masked[k] = v[k] }
+            return basis.solve(x.times(masked, .transpose), transposed: false)
+        case let .explicit(compactU, _, _):
+            return compactU.times(rows.map { v[$0] }, .transpose)
+        }
     }
 
     /// U_i w (n numbers, zero outside the pattern's rows).
     public func times(_ w: [Double]) -> [Double] {
+        let onRows: [Double]
+        switch storage {
+        case let .gram(x, basis): onRows = x.rows(rows).times(basis.solve(w, transposed: true))
+        case let .explicit(compactU, _, _): onRows = compactU.times(w)
+        }
         var out = [Double](repeating: 0, count: sampleCount)
-        for (k, value) in zip(rows, compactU.times(w)) { out[k] = value }
+        for (k, value) in zip(rows, onRows) { out[k] = value }
         return out
     }
 
     /// ŵ of science §7 for a planted neuron w (d numbers): C w / ‖C w‖, so U ŵ is the neuron's
     /// normalized output on X. Nil when C w vanishes.
     public func normalizedCoordinates(of neuron: [Double]) -> [Double]? {
-        let c = coordinateMap.times(neuron)
+        let c: [Double]
+        switch storage {
+        case let .gram(_, basis): c = basis.transposeTimes(neuron)
+        case let .explicit(_, coordinateMap, _): c = coordinateMap.times(neuron)
+        }
         let norm = c.norm
         return norm > 0 ? c.scaled(by: 1 / norm) : nil
     }
@@ -154,11 +236,15 @@ public struct ConvexProgram: Sendable {
         // The pattern's rows only (the other rows of D_i X are zero); U gets them back.
         let (rows, a) = patternRows(i)
         let m = rows.count
-        // Orthonormal to 1e-12 per entry on average, as the SVD's; a Gram basis that misses it
-        // (cond(D_i X) ≳ 100, or rank deficiency, where the rank rule needs the singular values)
-        // gives way to the SVD.
-        if let fast = GramBasis(a, tolerance: 1e-12 * Double(max(min(m, d), 1))) {
-            return PatternFactor(rows: rows, compactU: fast.q, sampleCount: n, coordinateMap: fast.coordinates, basis: fast.rightInverse)
+        // Orthonormal to about 1e-12 per entry, as the SVD's: a Gram basis whose L is worse
+        // conditioned than `gramBasisMaximumCondition` (or rank deficiency, where the rank rule needs
+        // the singular values) gives way to the SVD.
+        if let fast = GramBasis(a, maximumCondition: PatternFactor.gramBasisMaximumCondition(rank: min(m, d))) {
+            guard fast.isTall else {
+                return PatternFactor(rows: rows, compactU: fast.q(of: a), sampleCount: n, coordinateMap: fast.coordinates(of: a),
+                                     basis: fast.rightInverse(of: a))
+            }
+            return PatternFactor(rows: rows, x: X, basis: fast)
         }
         let f = try SVD(a)
         // numpy's matrix_rank rule for the full n×d matrix D_i X.
@@ -191,7 +277,7 @@ public struct ConvexProgram: Sendable {
             // patterns: skipping them saved 16 % of a d = 500 boundary probe.
             for (i, wi) in blocks.enumerated() where wi.contains(where: { $0 != 0 }) {
                 var u = wi
-                if let f = fs?[i] { u = f.basis.times(u) }
+                if let f = fs?[i] { u = f.basisTimes(u) }
                 var z = xTest.times(u)
                 for k in z.indices { z[k] = max(z[k], 0) }
                 var weight = sign

@@ -141,9 +141,7 @@ func dualNorms(of lambda: [Double], program: ConvexProgram, factors: [PatternFac
             let image = ip.baseAddress! + j * d
             guard let f = factors?[j] else { return Double.nrm2(d, image, 1) }
             guard f.rank > 0 else { return 0 }
-            var coordinates = [Double](repeating: 0, count: f.rank)
-            f.basis.storage.withUnsafeBufferPointer { Double.gemv(true, d, f.rank, 1, $0.baseAddress!, d, image, 1, 0, &coordinates, 1) }
-            return coordinates.norm
+            return f.basisTransposeTimes(Array(UnsafeBufferPointer(start: image, count: d))).norm
         }
     }
 }
