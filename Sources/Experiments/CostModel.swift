@@ -17,7 +17,8 @@ import Solver
 ///   every pattern (a Gram matrix of n/2 rows and d columns each, `factorWork`). The seconds per unit
 ///   of work are fitted to single solves and to paper-scale blocks (`bench/report_blocks.py`, see
 ///   README "Speed"): relaxed skip and plain 3.6·10⁻¹⁰ s, normalization's restricted solves
-///   1.35·10⁻⁹ s and its factors 2.5·10⁻¹⁰ s per unit; skip and plain exact and approx 0.17 s per
+///   1.35·10⁻⁹ s and its factors 1.0·10⁻¹⁰ s per unit (2.5·10⁻¹⁰ while every pattern's U_i, C_i and M_i
+///   were formed: the σ = 0 (400, 100) grid of one trial then took 1.26× as long); skip and plain exact and approx 0.17 s per
 ///   (200, 50) unit of the full iteration (fig4b: those with n < 2d pay a full solve), normalization
 ///   approx and exact 1.0 s (`neurec bench solver` at (200, 50), working set); skip exact trials that
 ///   the planted search decides from the dual, 2.3·10⁻⁸ s per n·d·p (`plantedSearchSeconds`). With noisy labels
@@ -85,7 +86,7 @@ public enum CostModel {
         if spec.decidesFromTheDual { return nonSolver + plantedSearchSeconds * nn * dd * patterns }
         switch (spec.fitting, spec.learned) {
         case (.relaxed, .normalized):
-            return nonSolver + 1.35e-9 * relaxedWork(n: nn, d: dd, p: patterns) + 2.5e-10 * factorWork(n: nn, d: dd, p: patterns)
+            return nonSolver + 1.35e-9 * relaxedWork(n: nn, d: dd, p: patterns) + 1.0e-10 * factorWork(n: nn, d: dd, p: patterns)
         case (.relaxed, _):
             return nonSolver + 3.6e-10 * relaxedWork(n: nn, d: dd, p: patterns)
         default:
