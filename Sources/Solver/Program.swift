@@ -119,7 +119,8 @@ public struct PatternFactor: Sendable {
         return Matrix(rows: n, columns: r, columnMajor: full)
     }
 
-    /// U_iᵀ v for an n-vector v, read on the pattern's rows only: no n×r_i matrix is built, as `u` does.
+    /// U_iᵀ v for an n-vector v, with no n×r_i matrix built, as `u` does: from the pattern's rows of
+    /// U_i, or as M_iᵀXᵀD_i v for a factor that keeps only L_i.
     public func transposeTimes(_ v: [Double]) -> [Double] {
         precondition(v.count == sampleCount, "U_iᵀ v needs \(sampleCount) numbers")
         switch storage {

@@ -69,14 +69,22 @@ import TestSupport
         }
     }
 
-    /// U_iᵀv and U_i w from the pattern's rows agree with the full n×r_i matrix `u`.
+    /// U_iᵀv and U_i w from the pattern's rows (or, for a factor that keeps only L_i, from X and L_i)
+    /// agree with the full n×r_i matrix `u`, and M_i w, M_iᵀg and C_i w with the formed matrices.
     @Test func productsWithoutTheFullMatrix() throws {
         let program = try loadFixture("normalized_relaxed_n60_d20_k2.json").program
         var rng = SplitMix64(seed: 31)
         for f in try program.patternFactors() where f.rank > 0 {
-            let v = rng.gaussians(program.n), w = rng.gaussians(f.rank)
-            #expect(f.transposeTimes(v).adding(f.u.times(v, .transpose), scaledBy: -1).norm <= 1e-13 * v.norm)
-            #expect(f.times(w).adding(f.u.times(w), scaledBy: -1).norm <= 1e-13 * w.norm)
+            let v = rng.gaussians(program.n), w = rng.gaussians(f.rank), g = rng.gaussians(program.d)
+            let formed = f.materialized()
+            for factor in [f, formed] {
+                #expect(factor.transposeTimes(v).adding(f.u.times(v, .transpose), scaledBy: -1).norm <= 1e-13 * v.norm)
+                #expect(factor.times(w).adding(f.u.times(w), scaledBy: -1).norm <= 1e-13 * w.norm)
+            }
+            #expect(f.basisTimes(w).adding(formed.basis.times(w), scaledBy: -1).norm <= 1e-12 * formed.basis.times(w).norm)
+            #expect(f.basisTransposeTimes(g).adding(formed.basis.times(g, .transpose), scaledBy: -1).norm
+                    <= 1e-12 * formed.basis.times(g, .transpose).norm)
+            #expect(f.normalizedCoordinates(of: g)!.adding(formed.normalizedCoordinates(of: g)!, scaledBy: -1).norm <= 1e-13)
         }
     }
 }
