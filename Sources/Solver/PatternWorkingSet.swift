@@ -138,19 +138,19 @@ let coneDualSlack = 1e-3
 /// s ∘ X(a + Xᵀ(s ∘ μ)) is Lipschitz with constant ‖X‖₂², runs on all blocks at once (two n×d×q
 /// products per step) until each block's norm is `coneDualSlack` below its weight, or 400 steps.
 ///
-/// Normalized programs (`bases`: M_i of every pattern) have A_j = D_j X M_j and S_j = (2D_j − I)X M_j:
+/// Normalized programs (`factors`: every pattern's, of which the listed ones' M_j are formed) have A_j = D_j X M_j and S_j = (2D_j − I)X M_j:
 /// the same search with the norm ‖M_jᵀ R‖ of the d-vector R = a + Xᵀ(s ∘ μ), the gradient
 /// s ∘ X M_j M_jᵀ R, and the constant ‖X M_j‖₂² of each pattern (`squaredNorms`).
 ///
 /// `start` (per listed pattern, μ and μ′ to start from, e.g. the multipliers an iteration had for
 /// them) replaces μ = 0 as the first point of the search.
-func coneDualMultipliers(lambda: [Double], program: ConvexProgram, patterns: [Int], bases: [Matrix<Double>]? = nil,
+func coneDualMultipliers(lambda: [Double], program: ConvexProgram, patterns: [Int], factors: [PatternFactor]? = nil,
                          start: [(plus: [Double], minus: [Double])]? = nil,
                          settings: SolverSettings, hopelessAbove: Int = .max, maxSteps: Int = 400) -> ConeDualCertificate {
     let zero = [Double](repeating: 0, count: program.n)
     guard !patterns.isEmpty else { return ConeDualCertificate(holds: [], multipliers: [], norms: []) }
     let images = patternImages(of: lambda, program: program, patterns: patterns)
-    let metric = bases.map { b in patterns.map { b[$0] } }
+    let metric = factors.map { f in patterns.map { f[$0].basis } }
     let unsearchedNorms = patterns.indices.map { metricNorm(images.column($0), metric?[$0]) }
     var certificate = ConeDualCertificate(holds: [Bool](repeating: true, count: patterns.count),
                                           multipliers: [(plus: [Double], minus: [Double])](repeating: (zero, zero), count: patterns.count),

@@ -59,12 +59,15 @@ private struct Shrinking {
 
     init(program: ConvexProgram, factors: [PatternFactor]?, whole: ConicForm, cones: ConeSet, kkt: any KKTSolver, settings: SolverSettings) {
         self.program = program
-        self.factors = factors
         self.whole = whole
         wholeCones = cones
         wholeKKT = kkt
         self.settings = settings
         for j in 0..<whole.blockCount { blockOf[whole.roles[j]] = j }
+        // The whole form has formed U_i and M_i of every pattern with a block: the levels and the
+        // certificates take those rather than forming them again.
+        let blockOf = blockOf
+        self.factors = factors.map { f in f.indices.map { i in blockOf[.w(i)].flatMap { whole.factors[$0] } ?? f[i] } }
         levels = [Level(form: whole, members: Array(0..<program.p), blocks: Array(0..<whole.blockCount))]
     }
 
@@ -207,7 +210,7 @@ private struct Shrinking {
         let start = outside.map { i in (plus: blockOf[.w(i)].flatMap { droppedMultipliers[$0] } ?? zero,
                                         minus: blockOf[.v(i)].flatMap { droppedMultipliers[$0] } ?? zero) }
         let certificate = coneDualMultipliers(lambda: outcome.y.scaled(by: -1), program: program, patterns: outside,
-                                              bases: factors.map { $0.map(\.basis) }, start: start, settings: settings)
+                                              factors: factors, start: start, settings: settings)
         for (k, i) in outside.enumerated() {
             for (role, mu) in [(ConicForm.Role.w(i), certificate.multipliers[k].plus), (.v(i), certificate.multipliers[k].minus)] {
                 if let j = blockOf[role], let rows = whole.signRows(of: j) { point.z.replaceSubrange(rows, with: mu) }
