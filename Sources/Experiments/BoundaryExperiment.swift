@@ -167,30 +167,67 @@ public enum WendelCrossing {
 extension BoundarySpec {
     /// Runs the search for every d (or the listed d indices) through `probe`, a grid run of one cell
     /// (the cached runner, or a report's executor). `log` gets one line per d.
-    public func run(dIndices: [Int]? = nil, log: (String) -> Void = { _ in },
-                    probe: @escaping (ExperimentSpec) throws -> ExperimentResult) throws -> BoundaryResult {
+    ///
+    /// The d values are searched at once, one thread each: a search's probes follow from the ones
+    /// before, and a probe of 10 trials whose costs differ a hundredfold (an exact trial certified in
+    /// 0.02 s beside one solved in 10 s) leaves a core idle while its slowest trial finishes. With
+    /// several searches going, the other searches' trials fill it. `probe` must therefore be safe to
+    /// call from several threads; the runner's trial permits (`ExperimentRunner.probing`) keep the
+    /// trials computed at any moment to its jobs, and each search's verdicts depend only on its own
+    /// trials, so the rows are those of searching one d after another.
+    public func run(dIndices: [Int]? = nil, log: @escaping @Sendable (String) -> Void = { _ in },
+                    probe: @escaping @Sendable (ExperimentSpec) throws -> ExperimentResult) throws -> BoundaryResult {
         try validate()
         let started = Date()
-        var rows: [BoundaryRow] = []
-        for j in dIndices ?? Array(dValues.indices) {
-            let d = dValues[j], metric = metric
-            let almostOptimal = AlmostOptimalCount()
-            var search = BoundarySearch(settings: settings, direction: direction) { n, trials in
-                let result = try probe(probeSpec(n: n, d: d, trials: trials))
-                almostOptimal.note(n: n, count: result.almostOptimalCount)
-                return result.arrays[metric]?.values ?? []
+        let indices = dIndices ?? Array(dValues.indices)
+        let outcomes = SearchOutcomes(count: indices.count)
+        let finished = DispatchGroup()
+        for (k, j) in indices.enumerated() {
+            finished.enter()
+            let search = Thread { [self] in
+                outcomes.set(k, Result { try row(d: dValues[j], log: log, probe: probe) })
+                finished.leave()
             }
-            let estimates = try search.locate(start: start(for: d))
-            if almostOptimal.total > 0 {
-                log("neurec: warning: boundary d = \(d): \(almostOptimal.total) probe trials stopped almost optimal \(almostOptimalMeaning); their metrics are evaluated at that point")
-            }
-            let row = BoundaryRow(d: d, estimates: estimates, probes: search.probes.values.sorted { $0.n < $1.n })
-            log("neurec: boundary \(metric.rawValue) d = \(d): " + estimates.map { e in
-                "level \(e.level): n* = \(e.estimate.map(String.init) ?? "> \(settings.maxN)") [\(e.lower), \(e.upper.map(String.init) ?? "—")]"
-            }.joined(separator: "; ") + " (\(row.probes.count) probes, \(row.instances) instances)")
-            rows.append(row)
+            search.name = "boundary search d = \(dValues[j])"
+            search.start()
         }
-        return BoundaryResult(spec: self, rows: rows, seconds: Date().timeIntervalSince(started))
+        finished.wait()
+        return BoundaryResult(spec: self, rows: try outcomes.rows(), seconds: Date().timeIntervalSince(started))
+    }
+
+    /// One d's search.
+    private func row(d: Int, log: (String) -> Void, probe: @escaping (ExperimentSpec) throws -> ExperimentResult) throws -> BoundaryRow {
+        let metric = metric
+        let almostOptimal = AlmostOptimalCount()
+        var search = BoundarySearch(settings: settings, direction: direction) { n, trials in
+            let result = try probe(probeSpec(n: n, d: d, trials: trials))
+            almostOptimal.note(n: n, count: result.almostOptimalCount)
+            return result.arrays[metric]?.values ?? []
+        }
+        let estimates = try search.locate(start: start(for: d))
+        if almostOptimal.total > 0 {
+            log("neurec: warning: boundary d = \(d): \(almostOptimal.total) probe trials stopped almost optimal \(almostOptimalMeaning); their metrics are evaluated at that point")
+        }
+        let row = BoundaryRow(d: d, estimates: estimates, probes: search.probes.values.sorted { $0.n < $1.n })
+        log("neurec: boundary \(metric.rawValue) d = \(d): " + estimates.map { e in
+            "level \(e.level): n* = \(e.estimate.map(String.init) ?? "> \(settings.maxN)") [\(e.lower), \(e.upper.map(String.init) ?? "—")]"
+        }.joined(separator: "; ") + " (\(row.probes.count) probes, \(row.instances) instances)")
+        return row
+    }
+}
+
+/// The searches' rows (or errors) as their threads finish, in the order of the d values.
+private final class SearchOutcomes: @unchecked Sendable {
+    private let lock = NSLock()
+    private var outcomes: [Result<BoundaryRow, Error>?]
+
+    init(count: Int) { outcomes = Array(repeating: nil, count: count) }
+
+    func set(_ k: Int, _ outcome: Result<BoundaryRow, Error>) { lock.withLock { outcomes[k] = outcome } }
+
+    /// Every row, or the first failed search's error in the order of the d values.
+    func rows() throws -> [BoundaryRow] {
+        try lock.withLock { outcomes }.map { try $0!.get() }
     }
 }
 

@@ -31,6 +31,10 @@ public final class ExperimentRunner: Sendable {
     /// transient, sharing these lines (`ProgressReporter`), so that a long probe shows itself without
     /// dozens of lines.
     private let probeLines: TransientLines?
+    /// `jobs` permits, one per trial being computed, shared with the `probing()` runner: a boundary
+    /// block searches its d values at once (`BoundarySpec.run`), each probe with its own workers, and
+    /// the permits keep the trials computed at any moment to `jobs` in all.
+    private let trialSlots: TrialSlots
 
     /// - Parameters:
     ///   - cache: where trial records live; nil computes everything afresh and stores nothing.
@@ -39,12 +43,13 @@ public final class ExperimentRunner: Sendable {
                 shard: Shard? = nil, progress: ProgressStyle = .automatic, details: URL? = nil, requireComplete: Bool = false,
                 warnsPerRun: Bool = true) {
         self.init(cache: cache, jobs: jobs, shard: shard, progress: progress, details: details, requireComplete: requireComplete,
-                  warnsPerRun: warnsPerRun, probeLines: nil)
+                  warnsPerRun: warnsPerRun, probeLines: nil, trialSlots: TrialSlots(max(1, jobs)))
     }
 
     private init(cache: ResultCache?, jobs: Int, shard: Shard?, progress: ProgressStyle, details: URL?, requireComplete: Bool,
-                 warnsPerRun: Bool, probeLines: TransientLines?) {
+                 warnsPerRun: Bool, probeLines: TransientLines?, trialSlots: TrialSlots) {
         self.probeLines = probeLines
+        self.trialSlots = trialSlots
         self.warnsPerRun = warnsPerRun
         self.cache = cache
         self.jobs = max(1, jobs)
@@ -92,24 +97,28 @@ public final class ExperimentRunner: Sendable {
         // A boundary search's probes follow from the ones before, so a shard runs whole searches (its d
         // values) into the cache; the assembling run replays them from it.
         let probeRunner = probing()
+        let probed = TrialCount()
         for (k, boundary) in boundaries.enumerated() {
             let owned = plan.dIndices(ofBoundary: k, for: shard)
             guard !owned.isEmpty else { continue }
             _ = try boundary.run(dIndices: owned) { spec in
                 let result = try probeRunner.run(spec)
-                computed += result.computedCount
+                probed.add(result.computedCount)
                 return result
             }
         }
-        return computed
+        return computed + probed.value
     }
 
-    /// The runner a boundary search probes with: the same cache and threads, no shard (a probe is one
-    /// cell that the search needs whole), no per-probe announcement (the search logs per d), and a
-    /// transient progress line per probe.
+    /// The most trials this runner and its `probing()` runners computed at once (at most `jobs`).
+    public var peakTrialsAtOnce: Int { trialSlots.peak }
+
+    /// The runner a boundary search probes with: the same cache, threads and trial permits, no shard
+    /// (a probe is one cell that the search needs whole), no per-probe announcement (the search logs
+    /// per d), and a transient progress line per probe.
     public func probing() -> ExperimentRunner {
         ExperimentRunner(cache: cache, jobs: jobs, shard: nil, progress: progress, details: details, requireComplete: requireComplete,
-                         warnsPerRun: false, probeLines: TransientLines())
+                         warnsPerRun: false, probeLines: TransientLines(), trialSlots: trialSlots)
     }
 
     /// Computes the missing trials among `wanted` (stream positions) and assembles the arrays; with a
@@ -211,19 +220,25 @@ public final class ExperimentRunner: Sendable {
             // Each cell draws from its own stream: the whole job is one parallel loop, in any order, so
             // large and small cells interleave and the ETA learns from both from the start.
             let order = WorkOrder.interleaved(costs: missing.map { CostModel.seconds(for: spec, at: cells[$0]) }).map { missing[$0] }
+            let slots = trialSlots
             parallelForEach(order.count, jobs: jobs) { k in
-                let started = DispatchTime.now().uptimeNanoseconds
-                finish(source.instance(at: cells[order[k]]), at: order[k], started: started)
+                slots.whileHolding {
+                    let started = DispatchTime.now().uptimeNanoseconds
+                    finish(source.instance(at: cells[order[k]]), at: order[k], started: started)
+                }
             }
         case .numpy:
             // One shared stream: draw in grid order on this thread (cells already known only advance
             // the stream), and evaluate batches of drawn instances in parallel.
             let needed = Set(missing)
             var batch: [(position: Int, instance: Instance?)] = []
+            let slots = trialSlots
             func flush() {
                 let current = batch
                 parallelForEach(current.count, jobs: jobs) { k in
-                    finish(current[k].instance, at: current[k].position, started: DispatchTime.now().uptimeNanoseconds)
+                    slots.whileHolding {
+                        finish(current[k].instance, at: current[k].position, started: DispatchTime.now().uptimeNanoseconds)
+                    }
                 }
                 batch.removeAll(keepingCapacity: true)
             }
@@ -239,12 +254,10 @@ public final class ExperimentRunner: Sendable {
 
     /// Parallelism is over instances; nested BLAS threads would only contend for the same cores. One
     /// BLAS thread with jobs = 1 too: OpenBLAS's threaded kernels round some sums differently, and
-    /// results must not depend on jobs. Returns what restores the previous thread count.
-    func singleThreadedBLAS() -> () -> Void {
-        let blasThreads = BLASRuntime.threadCount
-        BLASRuntime.setThreadCount(1)
-        return { BLASRuntime.setThreadCount(blasThreads) }
-    }
+    /// results must not depend on jobs. Returns what restores the previous thread count. Counted:
+    /// the concurrent probes of a boundary search each compute, and the first to finish must not
+    /// give BLAS its threads back under the others.
+    func singleThreadedBLAS() -> () -> Void { SingleThreadedBLAS.enter() }
 
     static func seconds(since start: UInt64) -> Double {
         Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
@@ -288,6 +301,55 @@ final class RecordTable: @unchecked Sendable {
         private var errors: [Error] = []
         func add(_ error: Error) { lock.lock(); errors.append(error); lock.unlock() }
         var first: Error? { lock.lock(); defer { lock.unlock() }; return errors.first }
+    }
+}
+
+/// `jobs` permits to compute a trial (see `ExperimentRunner.trialSlots`), and the most held at once.
+final class TrialSlots: @unchecked Sendable {
+    private let semaphore: DispatchSemaphore
+    private let lock = NSLock()
+    private var held = 0
+    private var peakHeld = 0
+    var peak: Int { lock.withLock { peakHeld } }
+
+    init(_ count: Int) { semaphore = DispatchSemaphore(value: count) }
+
+    func whileHolding(_ body: () -> Void) {
+        semaphore.wait()
+        lock.withLock { held += 1; peakHeld = max(peakHeld, held) }
+        defer {
+            lock.withLock { held -= 1 }
+            semaphore.signal()
+        }
+        body()
+    }
+}
+
+/// The trials computed by concurrent probes, added up.
+private final class TrialCount: @unchecked Sendable {
+    private let lock = NSLock()
+    private var total = 0
+    func add(_ count: Int) { lock.withLock { total += count } }
+    var value: Int { lock.withLock { total } }
+}
+
+/// One BLAS thread while any run computes (`ExperimentRunner.singleThreadedBLAS`).
+private enum SingleThreadedBLAS {
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var holders = 0
+    nonisolated(unsafe) private static var savedThreads = 1
+
+    static func enter() -> () -> Void {
+        lock.withLock {
+            if holders == 0 { savedThreads = BLASRuntime.threadCount; BLASRuntime.setThreadCount(1) }
+            holders += 1
+        }
+        return {
+            lock.withLock {
+                holders -= 1
+                if holders == 0 { BLASRuntime.setThreadCount(savedThreads) }
+            }
+        }
     }
 }
 

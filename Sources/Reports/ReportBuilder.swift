@@ -60,9 +60,9 @@ extension SourceText: @unchecked Sendable {}
 /// the renderers only read the model (`ReportWriter` does both).
 public final class ReportBuilder {
     let executor: any ExperimentExecuting
-    let log: (String) -> Void
+    let log: @Sendable (String) -> Void
 
-    public init(executor: any ExperimentExecuting, log: @escaping (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }) {
+    public init(executor: any ExperimentExecuting, log: @escaping @Sendable (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }) {
         self.executor = executor
         self.log = log
     }

@@ -103,7 +103,8 @@ struct BoundaryCommand: ParsableCommand {
             return
         }
         let probing = runner.probing()
-        let log: (String) -> Void = running.quiet ? { _ in } : { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+        let quiet = running.quiet
+        let log: @Sendable (String) -> Void = { line in if !quiet { FileHandle.standardError.write(Data((line + "\n").utf8)) } }
         let result: BoundaryResult
         do {
             result = try spec.run(log: log) { try probing.run($0) }

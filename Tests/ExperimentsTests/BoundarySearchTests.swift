@@ -2,6 +2,7 @@ import Experiments
 import Foundation
 import Instances
 import TestSupport
+import Vocabulary
 import Testing
 
 @Suite struct BoundarySearchTests {
@@ -204,6 +205,64 @@ import Testing
                 let upper = try #require(e.upper)
                 #expect(e.lower <= wendel && wendel <= upper, "d = \(row.d), level \(e.level): [\(e.lower), \(upper)] vs Wendel \(wendel)")
             }
+        }
+    }
+}
+
+/// The d values of a boundary spec are searched at once, each on its own thread.
+@Suite struct ConcurrentSearchTests {
+    /// How many calls are inside a probe at once, at most.
+    final class Overlap: @unchecked Sendable {
+        private let lock = NSLock()
+        private var inside = 0
+        private var most = 0
+        func enter() { lock.withLock { inside += 1; most = max(most, inside) } }
+        func leave() { lock.withLock { inside -= 1 } }
+        var peak: Int { lock.withLock { most } }
+    }
+
+    /// A synthetic metric (logistic in n around 2d, outcomes fixed per trial as the cache fixes them):
+    /// the searches' probes overlap in time, and every row is the one a search of that d alone finds.
+    @Test func severalDAtOnceGiveTheRowsOfOneAtATime() throws {
+        let experiment = ExperimentSpec(planted: .linear, learned: .skip, fitting: .relaxed,
+                                        grid: InstanceGrid(nValues: [20], dValues: [10], trials: 1), metrics: [.recovery])
+        let spec = BoundarySpec(experiment: experiment, metric: .recovery, dValues: [10, 20, 40],
+                                settings: BoundarySearchSettings(levels: [0.5, 0.9], initialTrials: 10, maxTrials: 80))
+        let overlap = Overlap()
+        let probe: @Sendable (ExperimentSpec) throws -> ExperimentResult = { probeSpec in
+            overlap.enter()
+            defer { overlap.leave() }
+            Thread.sleep(forTimeInterval: 0.002)
+            let grid = probeSpec.grid, n = grid.nValues[0], d = grid.dValues[0]
+            let values = BoundarySearchTests.outcomes(seed: UInt64(d), n: n, trials: grid.trials,
+                                                      rate: BoundarySearchTests.logistic(centre: 2 * Double(d), width: 0.2 * Double(d)))
+            let array = TrialGrid(nValues: [Double(n)], dValues: [Double(d)], trials: grid.trials, values: values)
+            return ExperimentResult(spec: probeSpec, arrays: [.recovery: array], instanceCount: grid.trials, seconds: 0)
+        }
+        let together = try spec.run(probe: probe)
+        #expect(overlap.peak >= 2)
+        #expect(together.rows.map(\.d) == spec.dValues)
+        for (j, row) in together.rows.enumerated() {
+            let alone = try spec.run(dIndices: [j], probe: probe).rows[0]
+            #expect(row.estimates == alone.estimates && row.probes == alone.probes, "d = \(row.d)")
+        }
+    }
+
+    /// Through a real runner (the all_ones metric of Gaussian X, cell streams): four searches at once
+    /// compute at most `jobs` trials at any moment, and locate what they locate one d at a time.
+    @Test(arguments: [1, 2])
+    func theRunnersPermitsBoundTheTrialsAtOnce(jobs: Int) throws {
+        let experiment = ExperimentSpec(planted: .linear, learned: .skip, fitting: .relaxed,
+                                        grid: InstanceGrid(nValues: [20], dValues: [10], trials: 1), metrics: [.allOnes])
+        let spec = BoundarySpec(experiment: experiment, metric: .allOnes, dValues: [4, 6, 8, 10],
+                                settings: BoundarySearchSettings(levels: [0.5], initialTrials: 10, maxTrials: 40))
+        let runner = ExperimentRunner(cache: nil, jobs: jobs, progress: .quiet)
+        let probing = runner.probing()
+        let together = try spec.run { try probing.run($0) }
+        #expect(runner.peakTrialsAtOnce == jobs)
+        for (j, row) in together.rows.enumerated() {
+            let alone = try spec.run(dIndices: [j]) { try ExperimentRunner(cache: nil, jobs: 1, progress: .quiet).run($0) }.rows[0]
+            #expect(row.estimates == alone.estimates, "d = \(row.d)")
         }
     }
 }

@@ -7,8 +7,12 @@ import Vocabulary
 /// Fabricates plausible results (logistic phase transitions) without solving anything, so the
 /// report layer can be exercised and its pages looked at. Counts the runs it was asked for.
 final class DemoExecutor: ExperimentExecuting, @unchecked Sendable {
-    var gridRuns: [ExperimentSpec] = []
-    var clusterRuns: [ClusterSpec] = []
+    /// Guards the run lists: a boundary block's searches probe from several threads.
+    private let lock = NSLock()
+    private var gridRunList: [ExperimentSpec] = []
+    private var clusterRunList: [ClusterSpec] = []
+    var gridRuns: [ExperimentSpec] { lock.withLock { gridRunList } }
+    var clusterRuns: [ClusterSpec] { lock.withLock { clusterRunList } }
     var failOn: ((ExperimentSpec) -> Bool)?
     /// Trials per run reported as reaching no optimum (`solver_failed`).
     var failedTrialsPerRun = 0
@@ -24,7 +28,7 @@ final class DemoExecutor: ExperimentExecuting, @unchecked Sendable {
 
     func run(_ spec: ExperimentSpec) throws -> ExperimentResult {
         if let failOn, failOn(spec) { throw Failure() }
-        gridRuns.append(spec)
+        lock.withLock { gridRunList.append(spec) }
         let g = spec.grid
         var arrays: [Metric: TrialGrid] = [:]
         let slope = 2.0 + Double(spec.parameters.dataLaw.rawValue) * 0.4 + Double(spec.parameters.neurons - 1) * 0.8
@@ -54,8 +58,16 @@ final class DemoExecutor: ExperimentExecuting, @unchecked Sendable {
     }
 
     func runCluster(_ spec: ClusterSpec) throws -> ClusterResult {
-        clusterRuns.append(spec)
+        lock.withLock { clusterRunList.append(spec) }
         let p = spec.dValues.map { d in spec.sigmas.map { s in 1 / (1 + exp(-(s - 2 - Double(d) / 30) * 1.5)) } }
         return ClusterResult(spec: spec, probability: p)
     }
+}
+
+/// Log lines collected from a report build (its boundary searches log from their own threads).
+final class CollectedLines: @unchecked Sendable {
+    private let lock = NSLock()
+    private var collected: [String] = []
+    func append(_ line: String) { lock.withLock { collected.append(line) } }
+    var lines: [String] { lock.withLock { collected } }
 }

@@ -31,10 +31,10 @@ import Testing
     func html(allowHTML: Bool = false, warnings: inout [String]) throws -> String {
         let out = try temporaryFolder("reports-unsafe")
         defer { try? FileManager.default.removeItem(at: out) }
-        var log: [String] = []
-        let document = try ReportBuilder(executor: DemoExecutor(), log: { log.append($0) })
+        let log = CollectedLines()
+        let document = try ReportBuilder(executor: DemoExecutor(), log: log.append)
             .build(text: Self.hostile, file: "hostile.md", options: ReportOptions(outputDirectory: out, allowHTML: allowHTML))
-        warnings = log.filter { $0.contains("warning") }
+        warnings = log.lines.filter { $0.contains("warning") }
         return HTMLRenderer.render(document, outputDirectory: out)
     }
 
