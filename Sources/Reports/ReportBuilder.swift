@@ -54,6 +54,14 @@ enum ParsedItem: Sendable {
 
 extension SourceText: @unchecked Sendable {}
 
+/// The boundary blocks' results (or errors) as their threads finish (`ReportBuilder.searchBoundaries`).
+private final class SearchedBoundaries: @unchecked Sendable {
+    private let lock = NSLock()
+    private var results: [String: Result<BoundaryResult, Error>] = [:]
+    func set(_ id: String, _ result: Result<BoundaryResult, Error>) { lock.withLock { results[id] = result } }
+    var all: [String: Result<BoundaryResult, Error>] { lock.withLock { results } }
+}
+
 /// Builds the document model: parse the template, run each block through the experiments layer,
 /// turn its results into a figure and tables, number figures, tables and sections, and resolve
 /// math, values and cross-references. It writes no file: `FigureWriter` draws the figure files and
@@ -156,10 +164,11 @@ public final class ReportBuilder {
                                                     "scale.D": Double(parsed.frontMatter.scales[parsed.scale]!.maxD),
                                                     "scale.trials": Double(parsed.frontMatter.scales[parsed.scale]!.trials)])
         // Run every block first: values may be used in prose before the block.
+        let searched = searchBoundaries(parsed.directives)
         var outcomes: [String: Result<BlockOutcome, ReportError>] = [:]
         for directive in parsed.directives {
             do {
-                let outcome = try run(directive, file: file)
+                let outcome = try run(directive, file: file, searched: searched[directive.id])
                 outcomes[directive.id] = .success(outcome)
                 for (key, value) in outcome.values { resolver.values["\(directive.id).\(key)"] = value }
             } catch let error as ReportError {
@@ -252,8 +261,41 @@ public final class ReportBuilder {
         }
     }
 
-    /// Runs a block's experiments through the executor (which caches them).
-    func run(_ directive: Directive, file: String) throws -> BlockOutcome {
+    /// The searches of every boundary block, all at once (one thread per block, each searching its d
+    /// values at once, `BoundarySpec.run`), before any other block runs. Blocks one after another left
+    /// a core idle through the tail of each: a block ends with its largest d searched alone, whose
+    /// probes of 10 trials wait for their slowest trial (the skip exact block at d = 200 used 1.4 of
+    /// the 2 cores). Together, the other blocks' trials fill those gaps; the executor's runner keeps
+    /// the trials computed at once to its jobs, and each search's rows are what it finds alone. Log
+    /// lines carry their block's id, as the searches' lines interleave.
+    func searchBoundaries(_ directives: [Directive]) -> [String: Result<BoundaryResult, Error>] {
+        let blocks = directives.compactMap { directive in directive.boundary.map { (id: directive.id, spec: $0) } }
+        guard !blocks.isEmpty else { return [:] }
+        let found = SearchedBoundaries()
+        let finished = DispatchGroup()
+        for block in blocks {
+            let spec = block.spec
+            log("neurec: block \(block.id): boundary of \(spec.metric.rawValue), \(spec.experiment.learned.rawValue) \(spec.experiment.fitting.rawValue), d ∈ {\(spec.dValues.map(String.init).joined(separator: ", "))}")
+            finished.enter()
+            let search = Thread { [executor, log] in
+                let outcome = Result {
+                    try spec.run(log: { log($0.replacingOccurrences(of: "neurec: ", with: "neurec: block \(block.id): ")) }) {
+                        try executor.runProbe($0)
+                    }
+                }
+                found.set(block.id, outcome)
+                finished.leave()
+            }
+            search.name = "boundary block \(block.id)"
+            search.start()
+        }
+        finished.wait()
+        return found.all
+    }
+
+    /// Runs a block's experiments through the executor (which caches them); a boundary block's
+    /// search was run with the others (`searchBoundaries`) and comes as `searched`.
+    func run(_ directive: Directive, file: String, searched: Result<BoundaryResult, Error>? = nil) throws -> BlockOutcome {
         var results: [ExperimentResult] = []
         var cluster: ClusterResult? = nil
         func blockFailed(_ error: Error) -> Error {
@@ -281,11 +323,11 @@ public final class ReportBuilder {
                 throw blockFailed(error)
             }
         }
-        if let boundary = directive.boundary {
-            log("neurec: block \(directive.id): boundary of \(boundary.metric.rawValue), \(boundary.experiment.learned.rawValue) \(boundary.experiment.fitting.rawValue), d ∈ {\(boundary.dValues.map(String.init).joined(separator: ", "))}")
+        if directive.boundary != nil {
             let result: BoundaryResult
             do {
-                result = try boundary.run(log: log) { [executor] in try executor.runProbe($0) }
+                guard let searched else { preconditionFailure("block '\(directive.id)': its search is run by searchBoundaries") }
+                result = try searched.get()
             } catch {
                 throw blockFailed(error)
             }

@@ -13,6 +13,12 @@ final class DemoExecutor: ExperimentExecuting, @unchecked Sendable {
     private var clusterRunList: [ClusterSpec] = []
     var gridRuns: [ExperimentSpec] { lock.withLock { gridRunList } }
     var clusterRuns: [ClusterSpec] { lock.withLock { clusterRunList } }
+    /// Seconds each boundary probe takes, so that probes of concurrent searches overlap.
+    var probeDelay: TimeInterval = 0
+    /// Probes in progress per metric, and the most metrics (boundary blocks) probed at once.
+    private var probing: [Metric: Int] = [:]
+    private var mostMetrics = 0
+    var mostBoundaryMetricsAtOnce: Int { lock.withLock { mostMetrics } }
     var failOn: ((ExperimentSpec) -> Bool)?
     /// Trials per run reported as reaching no optimum (`solver_failed`).
     var failedTrialsPerRun = 0
@@ -55,6 +61,17 @@ final class DemoExecutor: ExperimentExecuting, @unchecked Sendable {
         var result = ExperimentResult(spec: spec, arrays: arrays, instanceCount: g.cells.count, seconds: 0.01 * Double(g.cells.count))
         result.failedCount = failedTrialsPerRun
         return result
+    }
+
+    func runProbe(_ spec: ExperimentSpec) throws -> ExperimentResult {
+        let metric = spec.metrics[0]
+        lock.withLock {
+            probing[metric, default: 0] += 1
+            mostMetrics = max(mostMetrics, probing.values.filter { $0 > 0 }.count)
+        }
+        defer { lock.withLock { probing[metric, default: 0] -= 1 } }
+        if probeDelay > 0 { Thread.sleep(forTimeInterval: probeDelay) }
+        return try run(spec)
     }
 
     func runCluster(_ spec: ClusterSpec) throws -> ClusterResult {

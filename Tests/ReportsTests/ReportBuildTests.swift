@@ -262,3 +262,26 @@ func expectDirectiveError(_ old: String, _ new: String, line: Int, _ fragment: S
     #expect(executor.gridRuns.count > 0)
     #expect(failing.failedTrials == 2 * executor.gridRuns.count)
 }
+
+/// A report's boundary blocks are searched at once (their probes overlap in time), and each block's
+/// table is the one it gets searched alone.
+@Test func boundaryBlocksAreSearchedAtOnce() throws {
+    func block(_ id: String, _ metric: String) -> String {
+        "```neurec\nid: \(id)\nexperiment: {kind: boundary, metric: \(metric), d: [10, 20], trials: 10, max_trials: 20}\ntable: boundary\n```\n"
+    }
+    let header = "---\ntitle: Boundaries\nscales:\n  ci: {N: 40, D: 20, trials: 2}\n---\n\n"
+    let out = try temporaryFolder("reports-boundaries")
+    defer { try? FileManager.default.removeItem(at: out) }
+    func tables(_ template: String, executor: DemoExecutor) throws -> [String] {
+        let document = try ReportBuilder(executor: executor, log: { _ in })
+            .build(text: template, file: "boundaries.md", options: ReportOptions(outputDirectory: out))
+        return document.blocks.compactMap { if case .table(let table, _, _, _) = $0 { "\(table)" } else { nil } }
+    }
+    let together = DemoExecutor()
+    together.probeDelay = 0.002
+    let both = try tables(header + block("rising", "recovery") + "\n" + block("falling", "all_ones"), executor: together)
+    #expect(together.mostBoundaryMetricsAtOnce == 2)
+    let alone = try tables(header + block("rising", "recovery"), executor: DemoExecutor())
+        + tables(header + block("falling", "all_ones"), executor: DemoExecutor())
+    #expect(both == alone)
+}
