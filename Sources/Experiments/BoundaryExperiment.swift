@@ -180,19 +180,21 @@ extension BoundarySpec {
         try validate()
         let started = Date()
         let indices = dIndices ?? Array(dValues.indices)
-        let outcomes = SearchOutcomes(count: indices.count)
+        let outcomes = Locked([Result<BoundaryRow, Error>?](repeating: nil, count: indices.count))
         let finished = DispatchGroup()
         for (k, j) in indices.enumerated() {
             finished.enter()
             let search = Thread { [self] in
-                outcomes.set(k, Result { try row(d: dValues[j], log: log, probe: probe) })
+                let outcome = Result { try row(d: dValues[j], log: log, probe: probe) }
+                outcomes.withValue { $0[k] = outcome }
                 finished.leave()
             }
             search.name = "boundary search d = \(dValues[j])"
             search.start()
         }
         finished.wait()
-        return BoundaryResult(spec: self, rows: try outcomes.rows(), seconds: Date().timeIntervalSince(started))
+        // Every row, or the first failed search's error in the order of the d values.
+        return BoundaryResult(spec: self, rows: try outcomes.current.map { try $0!.get() }, seconds: Date().timeIntervalSince(started))
     }
 
     /// One d's search.
@@ -213,21 +215,6 @@ extension BoundarySpec {
             "level \(e.level): n* = \(e.estimate.map(String.init) ?? "> \(settings.maxN)") [\(e.lower), \(e.upper.map(String.init) ?? "—")]"
         }.joined(separator: "; ") + " (\(row.probes.count) probes, \(row.instances) instances)")
         return row
-    }
-}
-
-/// The searches' rows (or errors) as their threads finish, in the order of the d values.
-private final class SearchOutcomes: @unchecked Sendable {
-    private let lock = NSLock()
-    private var outcomes: [Result<BoundaryRow, Error>?]
-
-    init(count: Int) { outcomes = Array(repeating: nil, count: count) }
-
-    func set(_ k: Int, _ outcome: Result<BoundaryRow, Error>) { lock.withLock { outcomes[k] = outcome } }
-
-    /// Every row, or the first failed search's error in the order of the d values.
-    func rows() throws -> [BoundaryRow] {
-        try lock.withLock { outcomes }.map { try $0!.get() }
     }
 }
 

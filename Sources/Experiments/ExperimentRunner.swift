@@ -97,17 +97,17 @@ public final class ExperimentRunner: Sendable {
         // A boundary search's probes follow from the ones before, so a shard runs whole searches (its d
         // values) into the cache; the assembling run replays them from it.
         let probeRunner = probing()
-        let probed = TrialCount()
+        let probed = Locked(0)
         for (k, boundary) in boundaries.enumerated() {
             let owned = plan.dIndices(ofBoundary: k, for: shard)
             guard !owned.isEmpty else { continue }
             _ = try boundary.run(dIndices: owned) { spec in
                 let result = try probeRunner.run(spec)
-                probed.add(result.computedCount)
+                probed.withValue { $0 += result.computedCount }
                 return result
             }
         }
-        return computed + probed.value
+        return computed + probed.current
     }
 
     /// The most trials this runner and its `probing()` runners computed at once (at most `jobs`).
@@ -188,7 +188,7 @@ public final class ExperimentRunner: Sendable {
     private func compute(_ spec: ExperimentSpec, cells: [Cell], missing: [Int], into records: RecordTable,
                          cache: ResultCache.Entry?, reporter: ProgressReporter) throws {
         let evaluation = TrialEvaluation(spec: spec)
-        let failures = RecordTable.Failures()
+        let failures = Locked<[Error]>([])
         if let details { try FileManager.default.createDirectory(at: details, withIntermediateDirectories: true) }
 
         let restoreBLAS = singleThreadedBLAS()
@@ -206,11 +206,11 @@ public final class ExperimentRunner: Sendable {
                         .map { ($0.key.rawValue, .number($0.value)) })
                     let json = JSONText.object([("instance", instance.json), ("solution", evaluated.fit), ("metrics", metrics)])
                     let url = details.appendingPathComponent("\(spec.drawOrder.rawValue)_\(cell.fileStem).json")
-                    do { try AtomicFile.write(Data(json.text.utf8), to: url) } catch { failures.add(error) }
+                    do { try AtomicFile.write(Data(json.text.utf8), to: url) } catch { failures.withValue { $0.append(error) } }
                 }
             }
             records.set(record, at: position)
-            do { try cache?.store(record, for: cell) } catch { failures.add(error) }
+            do { try cache?.store(record, for: cell) } catch { failures.withValue { $0.append(error) } }
             reporter.advance(cost: CostModel.seconds(for: spec, at: cell), seconds: Self.seconds(since: started))
         }
 
@@ -248,7 +248,7 @@ public final class ExperimentRunner: Sendable {
             }
             flush()
         }
-        if let error = failures.first { throw error }
+        if let error = failures.current.first { throw error }
     }
 
 
@@ -295,13 +295,6 @@ final class RecordTable: @unchecked Sendable {
         lock.lock(); defer { lock.unlock() }
         return records[position]
     }
-
-    final class Failures: @unchecked Sendable {
-        private let lock = NSLock()
-        private var errors: [Error] = []
-        func add(_ error: Error) { lock.lock(); errors.append(error); lock.unlock() }
-        var first: Error? { lock.lock(); defer { lock.unlock() }; return errors.first }
-    }
 }
 
 /// `jobs` permits to compute a trial (see `ExperimentRunner.trialSlots`), and the most held at once.
@@ -323,14 +316,6 @@ final class TrialSlots: @unchecked Sendable {
         }
         body()
     }
-}
-
-/// The trials computed by concurrent probes, added up.
-private final class TrialCount: @unchecked Sendable {
-    private let lock = NSLock()
-    private var total = 0
-    func add(_ count: Int) { lock.withLock { total += count } }
-    var value: Int { lock.withLock { total } }
 }
 
 /// One BLAS thread while any run computes (`ExperimentRunner.singleThreadedBLAS`).
@@ -357,19 +342,12 @@ private enum SingleThreadedBLAS {
 /// orders of magnitude across the grid, so static chunks would leave threads idle).
 func parallelForEach(_ count: Int, jobs: Int, _ body: @escaping @Sendable (Int) -> Void) {
     guard count > 0 else { return }
-    let next = Counter()
+    let next = Locked(0)
     DispatchQueue.concurrentPerform(iterations: min(jobs, count)) { _ in
-        while let k = next.take(below: count) { body(k) }
-    }
-}
-
-private final class Counter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = 0
-    func take(below limit: Int) -> Int? {
-        lock.lock(); defer { lock.unlock() }
-        guard value < limit else { return nil }
-        value += 1
-        return value - 1
+        while let k = next.withValue({ k -> Int? in
+            guard k < count else { return nil }
+            k += 1
+            return k - 1
+        }) { body(k) }
     }
 }

@@ -36,7 +36,7 @@ extension ExperimentRunner {
         let evaluations = specs.map { TrialEvaluation(spec: $0) }
         let sources = specs.map { InstanceSource(draws: $0.draws, grid: $0.grid, mode: .cell, seed: $0.seed) }
         let entries = specs.map { cache.entry(for: $0) }
-        let failures = RecordTable.Failures()
+        let failures = Locked<[Error]>([])
         let restoreBLAS = singleThreadedBLAS()
         defer { restoreBLAS() }
         let order = WorkOrder.interleaved(costs: costs)
@@ -47,11 +47,11 @@ extension ExperimentRunner {
             for s in specs.indices where missing[s].contains(position) {
                 let record = sources[s].instance(at: cell).map { evaluations[s].evaluateWithFit($0, sharing: sharing).record }
                     ?? evaluations[s].skippedCell()
-                do { try entries[s].store(record, for: cell) } catch { failures.add(error) }
+                do { try entries[s].store(record, for: cell) } catch { failures.withValue { $0.append(error) } }
             }
             reporter.advance(cost: costs[order[k]], seconds: Self.seconds(since: started))
         }
-        if let error = failures.first { throw error }
+        if let error = failures.current.first { throw error }
         reporter.finish()
         return trials
     }

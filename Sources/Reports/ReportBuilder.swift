@@ -54,14 +54,6 @@ enum ParsedItem: Sendable {
 
 extension SourceText: @unchecked Sendable {}
 
-/// The boundary blocks' results (or errors) as their threads finish (`ReportBuilder.searchBoundaries`).
-private final class SearchedBoundaries: @unchecked Sendable {
-    private let lock = NSLock()
-    private var results: [String: Result<BoundaryResult, Error>] = [:]
-    func set(_ id: String, _ result: Result<BoundaryResult, Error>) { lock.withLock { results[id] = result } }
-    var all: [String: Result<BoundaryResult, Error>] { lock.withLock { results } }
-}
-
 /// Builds the document model: parse the template, run each block through the experiments layer,
 /// turn its results into a figure and tables, number figures, tables and sections, and resolve
 /// math, values and cross-references. It writes no file: `FigureWriter` draws the figure files and
@@ -271,7 +263,7 @@ public final class ReportBuilder {
     func searchBoundaries(_ directives: [Directive]) -> [String: Result<BoundaryResult, Error>] {
         let blocks = directives.compactMap { directive in directive.boundary.map { (id: directive.id, spec: $0) } }
         guard !blocks.isEmpty else { return [:] }
-        let found = SearchedBoundaries()
+        let found = Locked<[String: Result<BoundaryResult, Error>]>([:])
         let finished = DispatchGroup()
         for block in blocks {
             let spec = block.spec
@@ -283,14 +275,14 @@ public final class ReportBuilder {
                         try executor.runProbe($0)
                     }
                 }
-                found.set(block.id, outcome)
+                found.withValue { $0[block.id] = outcome }
                 finished.leave()
             }
             search.name = "boundary block \(block.id)"
             search.start()
         }
         finished.wait()
-        return found.all
+        return found.current
     }
 
     /// Runs a block's experiments through the executor (which caches them); a boundary block's

@@ -80,11 +80,3 @@ final class DemoExecutor: ExperimentExecuting, @unchecked Sendable {
         return ClusterResult(spec: spec, probability: p)
     }
 }
-
-/// Log lines collected from a report build (its boundary searches log from their own threads).
-final class CollectedLines: @unchecked Sendable {
-    private let lock = NSLock()
-    private var collected: [String] = []
-    func append(_ line: String) { lock.withLock { collected.append(line) } }
-    var lines: [String] { lock.withLock { collected } }
-}

@@ -1,3 +1,4 @@
+import Experiments
 import Foundation
 import Reports
 import TestSupport
@@ -31,10 +32,10 @@ import Testing
     func html(allowHTML: Bool = false, warnings: inout [String]) throws -> String {
         let out = try temporaryFolder("reports-unsafe")
         defer { try? FileManager.default.removeItem(at: out) }
-        let log = CollectedLines()
-        let document = try ReportBuilder(executor: DemoExecutor(), log: log.append)
+        let log = Locked<[String]>([])
+        let document = try ReportBuilder(executor: DemoExecutor(), log: { line in log.withValue { $0.append(line) } })
             .build(text: Self.hostile, file: "hostile.md", options: ReportOptions(outputDirectory: out, allowHTML: allowHTML))
-        warnings = log.lines.filter { $0.contains("warning") }
+        warnings = log.current.filter { $0.contains("warning") }
         return HTMLRenderer.render(document, outputDirectory: out)
     }
 
