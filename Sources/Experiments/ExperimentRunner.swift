@@ -222,7 +222,7 @@ public final class ExperimentRunner: Sendable {
             let order = WorkOrder.interleaved(costs: missing.map { CostModel.seconds(for: spec, at: cells[$0]) }).map { missing[$0] }
             let slots = trialSlots
             parallelForEach(order.count, jobs: jobs) { k in
-                slots.whileHolding {
+                slots.whileHolding(cost: CostModel.seconds(for: spec, at: cells[order[k]])) {
                     let started = DispatchTime.now().uptimeNanoseconds
                     finish(source.instance(at: cells[order[k]]), at: order[k], started: started)
                 }
@@ -236,7 +236,7 @@ public final class ExperimentRunner: Sendable {
             func flush() {
                 let current = batch
                 parallelForEach(current.count, jobs: jobs) { k in
-                    slots.whileHolding {
+                    slots.whileHolding(cost: CostModel.seconds(for: spec, at: cells[current[k].position])) {
                         finish(current[k].instance, at: current[k].position, started: DispatchTime.now().uptimeNanoseconds)
                     }
                 }
@@ -297,22 +297,48 @@ final class RecordTable: @unchecked Sendable {
     }
 }
 
-/// `jobs` permits to compute a trial (see `ExperimentRunner.trialSlots`), and the most held at once.
+/// `jobs` permits to compute a trial (see `ExperimentRunner.trialSlots`), handed out costliest trial
+/// first, and the most held at once.
+///
+/// Costliest first is the longest-processing-time rule: the searches of large d, whose probes follow
+/// one another and set the wall time, take the cores whenever they have a trial waiting, and the
+/// small ones fill the gaps a probe leaves while its slowest trial finishes. First come first served
+/// made every search advance by the same number of trials, so the cheapest searches finished last,
+/// after a large d had run alone with its gaps unfilled.
 final class TrialSlots: @unchecked Sendable {
-    private let semaphore: DispatchSemaphore
-    private let lock = NSLock()
+    private let condition = NSCondition()
+    private var free: Int
+    /// The predicted costs of the trials waiting for a permit.
+    private var waiting: [Double] = []
     private var held = 0
     private var peakHeld = 0
-    var peak: Int { lock.withLock { peakHeld } }
 
-    init(_ count: Int) { semaphore = DispatchSemaphore(value: count) }
+    init(_ count: Int) { free = count }
 
-    func whileHolding(_ body: () -> Void) {
-        semaphore.wait()
-        lock.withLock { held += 1; peakHeld = max(peakHeld, held) }
+    var peak: Int {
+        condition.lock()
+        defer { condition.unlock() }
+        return peakHeld
+    }
+
+    /// Runs `body` holding a permit; `cost` is the trial's predicted cost (`CostModel`).
+    func whileHolding(cost: Double, _ body: () -> Void) {
+        condition.lock()
+        waiting.append(cost)
+        while free == 0 || waiting.contains(where: { $0 > cost }) { condition.wait() }
+        waiting.remove(at: waiting.firstIndex(of: cost)!)
+        free -= 1
+        held += 1
+        peakHeld = max(peakHeld, held)
+        // A waiter of the next lower cost may take a permit still free.
+        condition.broadcast()
+        condition.unlock()
         defer {
-            lock.withLock { held -= 1 }
-            semaphore.signal()
+            condition.lock()
+            free += 1
+            held -= 1
+            condition.broadcast()
+            condition.unlock()
         }
         body()
     }
