@@ -180,21 +180,11 @@ extension BoundarySpec {
         try validate()
         let started = Date()
         let indices = dIndices ?? Array(dValues.indices)
-        let outcomes = Locked([Result<BoundaryRow, Error>?](repeating: nil, count: indices.count))
-        let finished = DispatchGroup()
-        for (k, j) in indices.enumerated() {
-            finished.enter()
-            let search = Thread { [self] in
-                let outcome = Result { try row(d: dValues[j], log: log, probe: probe) }
-                outcomes.withValue { $0[k] = outcome }
-                finished.leave()
-            }
-            search.name = "boundary search d = \(dValues[j])"
-            search.start()
+        let outcomes = onThreadsOfTheirOwn(indices.count, name: { "boundary search d = \(dValues[indices[$0]])" }) { [self] k in
+            Result { try row(d: dValues[indices[k]], log: log, probe: probe) }
         }
-        finished.wait()
         // Every row, or the first failed search's error in the order of the d values.
-        return BoundaryResult(spec: self, rows: try outcomes.current.map { try $0!.get() }, seconds: Date().timeIntervalSince(started))
+        return BoundaryResult(spec: self, rows: try outcomes.map { try $0.get() }, seconds: Date().timeIntervalSince(started))
     }
 
     /// One d's search.

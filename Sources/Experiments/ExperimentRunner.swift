@@ -363,17 +363,3 @@ private enum SingleThreadedBLAS {
         }
     }
 }
-
-/// Runs body(0..<count) on `jobs` threads, handing out indices one at a time (solve times vary by
-/// orders of magnitude across the grid, so static chunks would leave threads idle).
-func parallelForEach(_ count: Int, jobs: Int, _ body: @escaping @Sendable (Int) -> Void) {
-    guard count > 0 else { return }
-    let next = Locked(0)
-    DispatchQueue.concurrentPerform(iterations: min(jobs, count)) { _ in
-        while let k = next.withValue({ k -> Int? in
-            guard k < count else { return nil }
-            k += 1
-            return k - 1
-        }) { body(k) }
-    }
-}

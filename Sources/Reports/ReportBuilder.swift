@@ -263,26 +263,19 @@ public final class ReportBuilder {
     func searchBoundaries(_ directives: [Directive]) -> [String: Result<BoundaryResult, Error>] {
         let blocks = directives.compactMap { directive in directive.boundary.map { (id: directive.id, spec: $0) } }
         guard !blocks.isEmpty else { return [:] }
-        let found = Locked<[String: Result<BoundaryResult, Error>]>([:])
-        let finished = DispatchGroup()
         for block in blocks {
             let spec = block.spec
             log("neurec: block \(block.id): boundary of \(spec.metric.rawValue), \(spec.experiment.learned.rawValue) \(spec.experiment.fitting.rawValue), d ∈ {\(spec.dValues.map(String.init).joined(separator: ", "))}")
-            finished.enter()
-            let search = Thread { [executor, log] in
-                let outcome = Result {
-                    try spec.run(log: { log($0.replacingOccurrences(of: "neurec: ", with: "neurec: block \(block.id): ")) }) {
-                        try executor.runProbe($0)
-                    }
-                }
-                found.withValue { $0[block.id] = outcome }
-                finished.leave()
-            }
-            search.name = "boundary block \(block.id)"
-            search.start()
         }
-        finished.wait()
-        return found.current
+        let outcomes = onThreadsOfTheirOwn(blocks.count, name: { "boundary block \(blocks[$0].id)" }) { [executor, log] k in
+            let id = blocks[k].id
+            return Result<BoundaryResult, Error> {
+                try blocks[k].spec.run(log: { log($0.replacingOccurrences(of: "neurec: ", with: "neurec: block \(id): ")) }) {
+                    try executor.runProbe($0)
+                }
+            }
+        }
+        return Dictionary(uniqueKeysWithValues: zip(blocks.map(\.id), outcomes))
     }
 
     /// Runs a block's experiments through the executor (which caches them); a boundary block's
