@@ -143,7 +143,10 @@ public final class ExperimentRunner: Sendable {
             }
         }
         let cellCount = spec.grid.nValues.count * spec.grid.dValues.count
-        let cost = missing.reduce(0) { $0 + CostModel.seconds(for: spec, at: cells[$1]) }
+        // Each missing trial's predicted cost, once: the plan, the ETA, the work order and the trial
+        // permits all read it.
+        let costs = Dictionary(uniqueKeysWithValues: missing.map { ($0, CostModel.seconds(for: spec, at: cells[$0])) })
+        let cost = missing.reduce(0) { $0 + costs[$1]! }
         if probeLines == nil {
             RunPlan(label: label ?? describe(spec), cells: cellCount, instances: wanted.count, toCompute: missing.count,
                     cpuSeconds: cost, jobs: jobs).announce(progress)
@@ -154,7 +157,7 @@ public final class ExperimentRunner: Sendable {
                 : "boundary probe \(describe(spec)) at n = \(spec.grid.nValues.first ?? 0), d = \(spec.grid.dValues.first ?? 0)"
             let reporter = ProgressReporter(label: runLabel, total: missing.count, cost: cost, jobs: jobs, style: progress,
                                             report: reportProgress.block(for: spec), transient: probeLines)
-            try compute(spec, cells: cells, missing: missing, into: records, cache: cached, reporter: reporter)
+            try compute(spec, cells: cells, missing: missing, costs: costs, into: records, cache: cached, reporter: reporter)
             reporter.finish()
         }
         let grid = spec.grid
@@ -185,7 +188,7 @@ public final class ExperimentRunner: Sendable {
         return result
     }
 
-    private func compute(_ spec: ExperimentSpec, cells: [Cell], missing: [Int], into records: RecordTable,
+    private func compute(_ spec: ExperimentSpec, cells: [Cell], missing: [Int], costs: [Int: Double], into records: RecordTable,
                          cache: ResultCache.Entry?, reporter: ProgressReporter) throws {
         let evaluation = TrialEvaluation(spec: spec)
         let failures = Locked<[Error]>([])
@@ -211,7 +214,7 @@ public final class ExperimentRunner: Sendable {
             }
             records.set(record, at: position)
             do { try cache?.store(record, for: cell) } catch { failures.withValue { $0.append(error) } }
-            reporter.advance(cost: CostModel.seconds(for: spec, at: cell), seconds: Self.seconds(since: started))
+            reporter.advance(cost: costs[position]!, seconds: Self.seconds(since: started))
         }
 
         let source = InstanceSource(draws: spec.draws, grid: spec.grid, mode: spec.rng, seed: spec.seed)
@@ -219,10 +222,10 @@ public final class ExperimentRunner: Sendable {
         case .cell:
             // Each cell draws from its own stream: the whole job is one parallel loop, in any order, so
             // large and small cells interleave and the ETA learns from both from the start.
-            let order = WorkOrder.interleaved(costs: missing.map { CostModel.seconds(for: spec, at: cells[$0]) }).map { missing[$0] }
+            let order = WorkOrder.interleaved(costs: missing.map { costs[$0]! }).map { missing[$0] }
             let slots = trialSlots
             parallelForEach(order.count, jobs: jobs) { k in
-                slots.whileHolding(cost: CostModel.seconds(for: spec, at: cells[order[k]])) {
+                slots.whileHolding(cost: costs[order[k]]!) {
                     let started = DispatchTime.now().uptimeNanoseconds
                     finish(source.instance(at: cells[order[k]]), at: order[k], started: started)
                 }
@@ -236,7 +239,7 @@ public final class ExperimentRunner: Sendable {
             func flush() {
                 let current = batch
                 parallelForEach(current.count, jobs: jobs) { k in
-                    slots.whileHolding(cost: CostModel.seconds(for: spec, at: cells[current[k].position])) {
+                    slots.whileHolding(cost: costs[current[k].position]!) {
                         finish(current[k].instance, at: current[k].position, started: DispatchTime.now().uptimeNanoseconds)
                     }
                 }

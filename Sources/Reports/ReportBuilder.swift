@@ -280,7 +280,7 @@ public final class ReportBuilder {
 
     /// Runs a block's experiments through the executor (which caches them); a boundary block's
     /// search was run with the others (`searchBoundaries`) and comes as `searched`.
-    func run(_ directive: Directive, file: String, searched: Result<BoundaryResult, Error>? = nil) throws -> BlockOutcome {
+    func run(_ directive: Directive, file: String, searched: Result<BoundaryResult, Error>?) throws -> BlockOutcome {
         var results: [ExperimentResult] = []
         var cluster: ClusterResult? = nil
         func blockFailed(_ error: Error) -> Error {

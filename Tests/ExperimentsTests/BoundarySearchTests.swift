@@ -212,13 +212,11 @@ import Testing
 /// The d values of a boundary spec are searched at once, each on its own thread.
 @Suite struct ConcurrentSearchTests {
     /// How many calls are inside a probe at once, at most.
-    final class Overlap: @unchecked Sendable {
-        private let lock = NSLock()
-        private var inside = 0
-        private var most = 0
-        func enter() { lock.withLock { inside += 1; most = max(most, inside) } }
-        func leave() { lock.withLock { inside -= 1 } }
-        var peak: Int { lock.withLock { most } }
+    final class Overlap: Sendable {
+        private let calls = Locked((inside: 0, most: 0))
+        func enter() { calls.withValue { $0.inside += 1; $0.most = max($0.most, $0.inside) } }
+        func leave() { calls.withValue { $0.inside -= 1 } }
+        var peak: Int { calls.current.most }
     }
 
     /// A synthetic metric (logistic in n around 2d, outcomes fixed per trial as the cache fixes them):

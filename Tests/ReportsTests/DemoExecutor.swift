@@ -7,18 +7,15 @@ import Vocabulary
 /// Fabricates plausible results (logistic phase transitions) without solving anything, so the
 /// report layer can be exercised and its pages looked at. Counts the runs it was asked for.
 final class DemoExecutor: ExperimentExecuting, @unchecked Sendable {
-    /// Guards the run lists: a boundary block's searches probe from several threads.
-    private let lock = NSLock()
-    private var gridRunList: [ExperimentSpec] = []
-    private var clusterRunList: [ClusterSpec] = []
-    var gridRuns: [ExperimentSpec] { lock.withLock { gridRunList } }
-    var clusterRuns: [ClusterSpec] { lock.withLock { clusterRunList } }
+    /// The runs asked for, and the probes in progress per metric with the most metrics (boundary
+    /// blocks) probed at once: a report's searches probe from several threads.
+    private let runs = Locked((grid: [ExperimentSpec](), cluster: [ClusterSpec]()))
+    private let probing = Locked((inProgress: [Metric: Int](), mostMetrics: 0))
+    var gridRuns: [ExperimentSpec] { runs.current.grid }
+    var clusterRuns: [ClusterSpec] { runs.current.cluster }
+    var mostBoundaryMetricsAtOnce: Int { probing.current.mostMetrics }
     /// Seconds each boundary probe takes, so that probes of concurrent searches overlap.
     var probeDelay: TimeInterval = 0
-    /// Probes in progress per metric, and the most metrics (boundary blocks) probed at once.
-    private var probing: [Metric: Int] = [:]
-    private var mostMetrics = 0
-    var mostBoundaryMetricsAtOnce: Int { lock.withLock { mostMetrics } }
     var failOn: ((ExperimentSpec) -> Bool)?
     /// Trials per run reported as reaching no optimum (`solver_failed`).
     var failedTrialsPerRun = 0
@@ -34,7 +31,7 @@ final class DemoExecutor: ExperimentExecuting, @unchecked Sendable {
 
     func run(_ spec: ExperimentSpec) throws -> ExperimentResult {
         if let failOn, failOn(spec) { throw Failure() }
-        lock.withLock { gridRunList.append(spec) }
+        runs.withValue { $0.grid.append(spec) }
         let g = spec.grid
         var arrays: [Metric: TrialGrid] = [:]
         let slope = 2.0 + Double(spec.parameters.dataLaw.rawValue) * 0.4 + Double(spec.parameters.neurons - 1) * 0.8
@@ -65,17 +62,17 @@ final class DemoExecutor: ExperimentExecuting, @unchecked Sendable {
 
     func runProbe(_ spec: ExperimentSpec) throws -> ExperimentResult {
         let metric = spec.metrics[0]
-        lock.withLock {
-            probing[metric, default: 0] += 1
-            mostMetrics = max(mostMetrics, probing.values.filter { $0 > 0 }.count)
+        probing.withValue {
+            $0.inProgress[metric, default: 0] += 1
+            $0.mostMetrics = max($0.mostMetrics, $0.inProgress.values.filter { $0 > 0 }.count)
         }
-        defer { lock.withLock { probing[metric, default: 0] -= 1 } }
+        defer { probing.withValue { $0.inProgress[metric, default: 0] -= 1 } }
         if probeDelay > 0 { Thread.sleep(forTimeInterval: probeDelay) }
         return try run(spec)
     }
 
     func runCluster(_ spec: ClusterSpec) throws -> ClusterResult {
-        lock.withLock { clusterRunList.append(spec) }
+        runs.withValue { $0.cluster.append(spec) }
         let p = spec.dValues.map { d in spec.sigmas.map { s in 1 / (1 + exp(-(s - 2 - Double(d) / 30) * 1.5)) } }
         return ClusterResult(spec: spec, probability: p)
     }
