@@ -56,15 +56,33 @@ public struct BoundarySpec: Sendable, Hashable, Codable {
     }
 
     /// Instances a search at d is expected to use, for estimates before it runs: per level about
-    /// log₂(d) + 8 probes (the bracket and three bisections, partly shared) of twice the initial trials.
+    /// log₂(d) + 8 probes (the bracket and three bisections, partly shared), each of
+    /// `expectedTrialsPerProbe`.
     public func expectedInstances(d: Int) -> Double {
-        Double(settings.levels.count) * (log2(Double(max(d, 2))) + 8) * Double(2 * settings.initialTrials)
+        Double(settings.levels.count) * (log2(Double(max(d, 2))) + 8) * expectedTrialsPerProbe
     }
 
-    /// A rough CPU-time estimate: `expectedInstances` at n = start for each d.
+    /// A probe far from the crossing is decided at its first look; one near it doubles its trials up
+    /// to the cap, and the bisections spend most probes near it. Measured on reports/scaling.md at
+    /// scale paper (2026-12-06; cap 80, first look 10): 55–72 instances per probe for skip relaxed,
+    /// skip exact and normalization at every d, and 97–117 for the all-ones check with its cap of 160:
+    /// the first look plus 0.7 of the way to the cap.
+    var expectedTrialsPerProbe: Double {
+        let first = Double(settings.initialTrials), cap = Double(max(settings.maxTrials, settings.initialTrials))
+        return first + 0.7 * (cap - first)
+    }
+
+    /// Where a search at d spends its probes, for pricing them: the crossing, when science or an
+    /// earlier search says where it is (`CostModel.expectedBoundaryRatio`), else the bracket's start.
+    public func expectedProbeN(d: Int) -> Int {
+        guard let ratio = CostModel.expectedBoundaryRatio(for: self) else { return start(for: d) }
+        return min(settings.maxN, max(settings.minN, Int((ratio * Double(d)).rounded())))
+    }
+
+    /// A rough CPU-time estimate: `expectedInstances` at `expectedProbeN` for each d.
     public var estimatedCoreSeconds: Double {
         dValues.reduce(0) { total, d in
-            let cell = Cell(n: start(for: d), d: d, trial: 0)
+            let cell = Cell(n: expectedProbeN(d: d), d: d, trial: 0)
             return total + expectedInstances(d: d) * CostModel.seconds(for: probeSpec(n: cell.n, d: d, trials: 1), at: cell)
         }
     }

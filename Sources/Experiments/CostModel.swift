@@ -120,6 +120,26 @@ public enum CostModel {
     /// `iterationWork` at the benchmark's size, (n, d) = (200, 50) with 200 directions.
     static let benchWork = iterationWork(n: 200, d: 50, p: 201)
 
+    /// Where a boundary search's crossing sits, n*/d, for pricing its probes before it runs (the
+    /// probes cluster there, and an instance's cost grows as n²d or faster): nil where neither science
+    /// nor a measured search says. The all-ones pattern and the skip network's relaxed recovery cross
+    /// at Wendel's n = 2d (science §6, the probability ½ at n = 2d); skip exact certified recovery at
+    /// 1.14d and normalization relaxed recovery with k = 2 planted neurons at 3.6d (the fitted limits
+    /// of reports/scaling.md at scale paper, README "Boundary search"). Pricing normalization at the
+    /// bracket's start, n = 2d, put the report's estimate at 39 core-minutes for a run of 105.
+    public static func expectedBoundaryRatio(for search: BoundarySpec) -> Double? {
+        let spec = search.experiment, parameters = spec.parameters
+        if search.metric == .allOnes { return 2 }
+        // The measured searches: Gaussian data and planted weights, noise-free labels.
+        guard parameters.sigma == 0, parameters.dataLaw == .gaussian, parameters.plantedWeights == .gaussian else { return nil }
+        switch (search.metric, spec.planted, spec.learned, spec.fitting) {
+        case (.recovery, .linear, .skip, .relaxed): return 2
+        case (.unique, .linear, .skip, .exact), (.plantedOptimal, .linear, .skip, .exact): return 1.14
+        case (.recovery, .normalized, .normalized, .relaxed) where parameters.neurons == 2: return 3.6
+        default: return nil
+        }
+    }
+
     /// CPU seconds for one (d, σ) cell of the cluster experiment: `trials` draws of 100 points in d
     /// dimensions, 3.3·10⁻⁸ s per entry drawn (`relu_prob --sample 1000`: 10.6 s).
     public static func seconds(forCluster spec: ClusterSpec, d: Int) -> Double {

@@ -93,6 +93,35 @@ import Testing
         }
     }
 
+    /// The estimate a run prints before a search, against the searches of reports/scaling.md at scale
+    /// paper as measured (README "Boundary search": instances per block from the located tables, and
+    /// 6,285 CPU-s for the whole run, 2026-12-06): the estimate is for deciding whether to start, so
+    /// within a factor of two, for the time and for each block's instances (the exact program's two
+    /// crossings sit a few n apart, so its levels' bisections share most probes: 1.8× fewer).
+    @Test func estimateMatchesTheMeasuredScalingReport() {
+        func search(_ planted: PlantedModel, _ fitting: Fitting, _ metric: Metric, _ dValues: [Int], maxTrials: Int = 80,
+                    neurons: Int = 1) -> BoundarySpec {
+            let experiment = ExperimentSpec(planted: planted, learned: planted == .linear ? .skip : .normalized, fitting: fitting,
+                                            grid: InstanceGrid(nValues: [20], dValues: [10], trials: 1),
+                                            parameters: InstanceParameters(neurons: neurons), metrics: [metric])
+            return BoundarySpec(experiment: experiment, metric: metric, dValues: dValues,
+                                settings: BoundarySearchSettings(initialTrials: 10, maxTrials: maxTrials))
+        }
+        let measured: [(search: BoundarySpec, instances: Double)] = [
+            (search(.linear, .relaxed, .recovery, [10, 20, 50, 100, 200, 500]), 9_200),
+            (search(.linear, .exact, .unique, [10, 20, 50, 100, 200]), 4_510),
+            (search(.normalized, .relaxed, .recovery, [10, 20, 50, 100, 200], neurons: 2), 8_560),
+            (search(.linear, .relaxed, .allOnes, [10, 20, 50], maxTrials: 160), 5_960),
+        ]
+        for (spec, instances) in measured {
+            let expected = spec.dValues.map(spec.expectedInstances(d:)).reduce(0, +)
+            #expect(expected / instances > 0.5 && expected / instances < 2,
+                    "\(spec.metric.rawValue) \(spec.experiment.fitting): \(Int(expected)) expected, \(Int(instances)) used")
+        }
+        let coreSeconds = measured.reduce(0) { $0 + $1.search.estimatedCoreSeconds }
+        #expect(coreSeconds / 6_285 > 0.5 && coreSeconds / 6_285 < 2, "estimated \(Int(coreSeconds)) core-seconds, used 6,285")
+    }
+
     /// Wilson's interval against values computed by hand from its formula.
     @Test func wilsonIntervalMatchesItsFormula() {
         let interval = WilsonInterval.bounds(successes: 8, trials: 10, z: 1.959963984540054)
