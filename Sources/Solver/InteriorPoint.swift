@@ -31,7 +31,8 @@ final class InteriorPoint {
 
     /// An interior iterate of this form's cones to start from instead of the computed start (not
     /// for the cautious rerun, which starts afresh).
-    var warmStart: (x: [Double], y: [Double], s: [Double], z: [Double])?
+    var warmStart: Iterate?
+    typealias Iterate = (x: [Double], y: [Double], s: [Double], z: [Double])
     /// Pause at the first iterate whose merit (largest of residuals and relative gap) is at most this.
     var pauseMerit: Double?
 

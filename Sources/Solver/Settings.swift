@@ -150,6 +150,15 @@ public struct SolverSettings: Sendable, Equatable {
     /// that are not needed: one skip (400, 100) set passed p/2 and went direct), 1e-3 153.3.
     /// nil: every round to the end.
     public var workingSetCheckMerit: Double? = 3e-5
+    /// A relaxed working-set round that stopped at its check hands its iterate to the next round
+    /// (RelaxedWorkingSet.swift's `grown`), every block moved this far off its cone's boundary; nil:
+    /// each round starts afresh. With noisy labels a solve takes 4–5 rounds, each 5–9 iterations to its
+    /// check and the last 14 to the end; continued, the later rounds take 5–6 and 11. Measured on
+    /// fig7's and fig9's σ = 0.05 and 0.2 panels at (400, 100), one trial (CPU-s, two cold runs
+    /// against one continued): skip 25.2, 23.0 → 20.8, 21.1; normalization 50.2, 50.0 → 41.7, 43.7;
+    /// distances within 7e-6 and as many solves almost optimal. 3e-3 left three times as many
+    /// almost optimal; 3e-2 and above gained less.
+    public var workingSetWarmShift: Double? = 1e-2
     /// Normalization programs: how many numbers of fixed projectors U_jU_jᵀ the normal matrix keeps
     /// between iterations (NormalizedProjectorSum.swift); the other patterns' projectors are formed
     /// again each iteration. 2²⁶ (512 MiB; each projector kept as its packed lower triangle): every
@@ -210,6 +219,9 @@ public struct SolverSettings: Sendable, Equatable {
         try require(reducedTolerance >= max(feasibilityTolerance, gapTolerance), "reducedTolerance",
                     "at least feasibilityTolerance and gapTolerance (it is the looser, fallback stop)", reducedTolerance)
         try require(workingSetTieMargin.isFinite && workingSetTieMargin >= 0 && workingSetTieMargin < 1, "workingSetTieMargin", "in [0, 1)", workingSetTieMargin)
+        if let shift = workingSetWarmShift {
+            try require(shift.isFinite && shift > 0 && shift < 1, "workingSetWarmShift", "in (0, 1), or nil", shift)
+        }
         if let merit = workingSetCheckMerit {
             try require(merit.isFinite && merit > 0 && merit < 1, "workingSetCheckMerit", "in (0, 1), or nil", merit)
         }
@@ -339,6 +351,9 @@ public struct SolverResult: Sendable {
     /// Approx forms solved whole: the patterns the iteration kept when it shrank to those carrying the
     /// minimizer (ShrinkingWorkingSet.swift); nil when it ran on all of them to the end.
     public var keptPatterns: Int?
+    /// The iterate a run paused at (`solveConic`'s checkpoint declined): the next working-set round
+    /// continues from it (RelaxedWorkingSet.swift).
+    var pausedIterate: InteriorPoint.Iterate?
 
     public init(status: SolverStatus, objective: Double = .nan, primalResidual: Double = .nan, dualityGap: Double = .nan,
                 iterations: Int = 0, seconds: Double = 0, w0: [Double]? = nil, w: [[Double]] = [], v: [[Double]]? = nil,

@@ -90,7 +90,8 @@ func normalizedPatternFactors(_ program: ConvexProgram, known: [PatternFactor]? 
 /// multipliers λ of that iterate, whether to finish; when it says no, the result is that paused
 /// iterate (status `maxIterations`, the caller knows why).
 func solveConic(_ program: ConvexProgram, factors known: [PatternFactor]? = nil, settings: SolverSettings, start: UInt64,
-                signConstraints: Bool = true, checkpoint: ((_ lambda: [Double]) -> Bool)? = nil) -> SolverResult {
+                signConstraints: Bool = true, checkpoint: ((_ lambda: [Double]) -> Bool)? = nil,
+                warmStart: InteriorPoint.Iterate? = nil) -> SolverResult {
     func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9 }
     let factors: [PatternFactor]?
     switch normalizedPatternFactors(program, known: known, start: start) {
@@ -116,7 +117,7 @@ func solveConic(_ program: ConvexProgram, factors known: [PatternFactor]? = nil,
         ? DenseReferenceKKT(form: form, cones: cones, settings: settings)
         : StructuredNormalEquations(form: form, cones: cones, settings: settings)
     let kktDone = elapsed()
-    let outcome = checkpoint.map { runWithCheckpoint(form: form, cones: cones, kkt: kkt, settings: settings, proceed: $0) }
+    let outcome = checkpoint.map { runWithCheckpoint(form: form, cones: cones, kkt: kkt, settings: settings, warmStart: warmStart, proceed: $0) }
         ?? solveShrinking(program, factors: factors, form: form, cones: cones, kkt: kkt, settings: settings)
     if ProcessInfo.processInfo.environment["NEUREC_SOLVER_TRACE"] != nil {
         FileHandle.standardError.write(Data(String(format: "factors %.4f s, form %.4f s, span %.4f s, KKT setup %.4f s, iterations %.4f s\n", factorsDone, formDone - factorsDone, setupDone - formDone, kktDone - setupDone, elapsed() - kktDone).utf8))
@@ -130,6 +131,7 @@ func solveConic(_ program: ConvexProgram, factors known: [PatternFactor]? = nil,
         result.status = .primalInfeasible(reason)
     }
     result.patternFactors = factors
+    if outcome.paused { result.pausedIterate = (outcome.x, outcome.y, outcome.s, outcome.z) }
     result.seconds = elapsed()
     result.normalMatrixSeconds = kkt.formationSeconds
     result.normalMatrixFlops = kkt.formationFlops
@@ -139,8 +141,9 @@ func solveConic(_ program: ConvexProgram, factors known: [PatternFactor]? = nil,
 /// The iteration with one look at its multipliers on the way (`solveConic`'s `checkpoint`): a
 /// `paused` outcome when `proceed` declines, else the whole run, continued from the paused iterate.
 private func runWithCheckpoint(form: ConicForm, cones: ConeSet, kkt: any KKTSolver, settings: SolverSettings,
-                               proceed: ([Double]) -> Bool) -> InteriorPoint.Outcome {
+                               warmStart: InteriorPoint.Iterate?, proceed: ([Double]) -> Bool) -> InteriorPoint.Outcome {
     let first = InteriorPoint(form: form, cones: cones, kkt: kkt, settings: settings)
+    first.warmStart = warmStart
     first.pauseMerit = settings.workingSetCheckMerit
     let paused = first.run()
     guard paused.paused, proceed(paused.y.scaled(by: -1)) else { return paused }
