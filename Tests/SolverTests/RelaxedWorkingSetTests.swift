@@ -99,8 +99,10 @@ import Vocabulary
     }
 
     /// Rounds that stop at the check (`workingSetCheckMerit`), with offenders found from a λ that is
-    /// only accurate to 1e-5, and the last round continued from its paused iterate, end at the same
-    /// optimum as rounds run to the end, and meet the whole program's conditions themselves.
+    /// only accurate to 1e-5, each next round continued from the iterate the last one paused at
+    /// (`workingSetWarmShift`, with the new blocks' layout rebuilt), and the last round continued from
+    /// its own pause, end at the same optimum as rounds run to the end from their own starts, and meet
+    /// the whole program's conditions themselves.
     @Test(arguments: cases.filter(\.noiseLabels))
     func roundsStoppedAtTheCheckEndAtTheSameOptimum(_ c: Case) throws {
         let program = Self.program(c)
