@@ -81,10 +81,17 @@ public struct BoundarySpec: Sendable, Hashable, Codable {
 
     /// A rough CPU-time estimate: `expectedInstances` at `expectedProbeN` for each d.
     public var estimatedCoreSeconds: Double {
-        dValues.reduce(0) { total, d in
-            let cell = Cell(n: expectedProbeN(d: d), d: d, trial: 0)
-            return total + expectedInstances(d: d) * CostModel.seconds(for: probeSpec(n: cell.n, d: d, trials: 1), at: cell)
-        }
+        dValues.reduce(0) { $0 + estimatedCoreSeconds(d: $1) }
+    }
+
+    /// The same for the search at one d.
+    public func estimatedCoreSeconds(d: Int) -> Double {
+        expectedInstances(d: d) * trialCost(n: expectedProbeN(d: d), d: d)
+    }
+
+    /// The predicted cost of one probe trial at (n, d).
+    public func trialCost(n: Int, d: Int) -> Double {
+        CostModel.seconds(for: probeSpec(n: n, d: d, trials: 1), at: Cell(n: n, d: d, trial: 0))
     }
 }
 
@@ -193,24 +200,31 @@ extension BoundarySpec {
     /// call from several threads; the runner's trial permits (`ExperimentRunner.probing`) keep the
     /// trials computed at any moment to its jobs, and each search's verdicts depend only on its own
     /// trials, so the rows are those of searching one d after another.
-    public func run(dIndices: [Int]? = nil, log: @escaping @Sendable (String) -> Void = { _ in },
+    ///
+    /// `progress` (shared by the searches of a run) counts each trial's predicted cost once.
+    public func run(dIndices: [Int]? = nil, log: @escaping @Sendable (String) -> Void = { _ in }, progress: SearchProgress? = nil,
                     probe: @escaping @Sendable (ExperimentSpec) throws -> ExperimentResult) throws -> BoundaryResult {
         try validate()
         let started = Date()
         let indices = dIndices ?? Array(dValues.indices)
         let outcomes = onThreadsOfTheirOwn(indices.count, name: { "boundary search d = \(dValues[indices[$0]])" }) { [self] k in
-            Result { try row(d: dValues[indices[k]], log: log, probe: probe) }
+            Result { try row(d: dValues[indices[k]], log: log, progress: progress, probe: probe) }
         }
         // Every row, or the first failed search's error in the order of the d values.
         return BoundaryResult(spec: self, rows: try outcomes.map { try $0.get() }, seconds: Date().timeIntervalSince(started))
     }
 
     /// One d's search.
-    private func row(d: Int, log: (String) -> Void, probe: @escaping (ExperimentSpec) throws -> ExperimentResult) throws -> BoundaryRow {
+    private func row(d: Int, log: (String) -> Void, progress: SearchProgress?,
+                     probe: @escaping (ExperimentSpec) throws -> ExperimentResult) throws -> BoundaryRow {
         let metric = metric
         let almostOptimal = AlmostOptimalCount()
+        // A probe looked at again asks for trials 0..<T once more; only the new ones are new work.
+        var trialsSeen: [Int: Int] = [:]
         var search = BoundarySearch(settings: settings, direction: direction) { n, trials in
             let result = try probe(probeSpec(n: n, d: d, trials: trials))
+            progress?.record(trials: trials - (trialsSeen[n] ?? 0), costEach: trialCost(n: n, d: d))
+            trialsSeen[n] = max(trialsSeen[n] ?? 0, trials)
             almostOptimal.note(n: n, count: result.almostOptimalCount)
             return result.arrays[metric]?.values ?? []
         }

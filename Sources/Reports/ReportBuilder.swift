@@ -267,10 +267,12 @@ public final class ReportBuilder {
             let spec = block.spec
             log("neurec: block \(block.id): boundary of \(spec.metric.rawValue), \(spec.experiment.learned.rawValue) \(spec.experiment.fitting.rawValue), d ∈ {\(spec.dValues.map(String.init).joined(separator: ", "))}")
         }
+        let progress = SearchProgress(searching: blocks.map(\.spec), log: log)
         let outcomes = onThreadsOfTheirOwn(blocks.count, name: { "boundary block \(blocks[$0].id)" }) { [executor, log] k in
             let id = blocks[k].id
             return Result<BoundaryResult, Error> {
-                try blocks[k].spec.run(log: { log($0.replacingOccurrences(of: "neurec: ", with: "neurec: block \(id): ")) }) {
+                try blocks[k].spec.run(log: { log($0.replacingOccurrences(of: "neurec: ", with: "neurec: block \(id): ")) },
+                                       progress: progress) {
                     try executor.runProbe($0)
                 }
             }

@@ -107,7 +107,7 @@ struct BoundaryCommand: ParsableCommand {
         let log: @Sendable (String) -> Void = { line in if !quiet { FileHandle.standardError.write(Data((line + "\n").utf8)) } }
         let result: BoundaryResult
         do {
-            result = try spec.run(log: log) { try probing.run($0) }
+            result = try spec.run(log: log, progress: SearchProgress(searching: [spec], log: log)) { try probing.run($0) }
         } catch let incomplete as IncompleteResults {
             FileHandle.standardError.write(Data("neurec: boundary: \(incomplete)\n".utf8))
             throw ExitCode.failure

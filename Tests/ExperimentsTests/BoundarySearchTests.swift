@@ -275,6 +275,49 @@ import Testing
         }
     }
 
+    /// The searches' progress counts every trial once, whatever the looks its probe took (10, 20, 40 …
+    /// trials asked for again from 0): after the searches it holds the predicted cost of exactly the
+    /// instances their rows list.
+    @Test func progressCountsEachTrialOnce() throws {
+        let experiment = ExperimentSpec(planted: .linear, learned: .skip, fitting: .relaxed,
+                                        grid: InstanceGrid(nValues: [20], dValues: [10], trials: 1), metrics: [.recovery])
+        let spec = BoundarySpec(experiment: experiment, metric: .recovery, dValues: [10, 20, 40],
+                                settings: BoundarySearchSettings(levels: [0.5, 0.9], initialTrials: 10, maxTrials: 80))
+        let probe: @Sendable (ExperimentSpec) throws -> ExperimentResult = { probeSpec in
+            let grid = probeSpec.grid, n = grid.nValues[0], d = grid.dValues[0]
+            let values = BoundarySearchTests.outcomes(seed: UInt64(d), n: n, trials: grid.trials,
+                                                      rate: BoundarySearchTests.logistic(centre: 2 * Double(d), width: 0.2 * Double(d)))
+            let array = TrialGrid(nValues: [Double(n)], dValues: [Double(d)], trials: grid.trials, values: values)
+            return ExperimentResult(spec: probeSpec, arrays: [.recovery: array], instanceCount: grid.trials, seconds: 0)
+        }
+        let lines = Locked<[String]>([])
+        let progress = SearchProgress(searching: [spec], interval: 0) { line in lines.withValue { $0.append(line) } }
+        let result = try spec.run(progress: progress, probe: probe)
+        let instancesCost = result.rows.reduce(0.0) { sum, row in
+            sum + row.probes.reduce(0.0) { $0 + Double($1.trials) * spec.trialCost(n: $1.n, d: row.d) }
+        }
+        #expect(abs(progress.doneCost - instancesCost) <= 1e-9 * instancesCost, "\(progress.doneCost) vs \(instancesCost)")
+        #expect(abs(progress.totalCost - spec.estimatedCoreSeconds) <= 1e-9 * spec.estimatedCoreSeconds)
+        #expect(!lines.current.isEmpty && lines.current.allSatisfy { $0.hasPrefix("neurec: boundaries: ") })
+    }
+
+    /// The line: nothing before 5 % of the estimate, then the share and the time left at the rate so
+    /// far, and past the estimate no ETA; at most one line per interval.
+    @Test func progressLineAndItsRate() {
+        let start = Date(timeIntervalSinceReferenceDate: 0)
+        let lines = Locked<[String]>([])
+        let progress = SearchProgress(totalCost: 1000, interval: 60, start: start) { line in lines.withValue { $0.append(line) } }
+        #expect(progress.summary(done: 40, at: start.addingTimeInterval(100)) == nil)
+        #expect(progress.summary(done: 250, at: start.addingTimeInterval(100))
+                    == "neurec: boundaries: 25 % of the estimated 17 core-minutes, ETA 5m00s")
+        #expect(progress.summary(done: 1200, at: start.addingTimeInterval(100))?.contains("past the estimated 17 core-minutes after 1m40s") == true)
+        progress.record(trials: 10, costEach: 30, at: start.addingTimeInterval(61))   // 30 %: a line
+        progress.record(trials: 10, costEach: 10, at: start.addingTimeInterval(90))   // within the minute: none
+        progress.record(trials: 1, costEach: 10, at: start.addingTimeInterval(125))   // a line
+        #expect(lines.current.count == 2)
+        #expect(lines.current.last == "neurec: boundaries: 41 % of the estimated 17 core-minutes, ETA 3m00s")
+    }
+
     /// Through a real runner (the all_ones metric of Gaussian X, cell streams): four searches at once
     /// compute at most `jobs` trials at any moment, and locate what they locate one d at a time.
     @Test(arguments: [1, 2])
