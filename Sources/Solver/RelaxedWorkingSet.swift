@@ -27,6 +27,10 @@ import LinearAlgebra
 /// decides (with noisy labels the minimizer spreads over a third of the patterns, and counting the
 /// rounds already solved gave up a round before the end; Solver README, claim 6).
 ///
+/// A round that stopped at its check hands its iterate to the next (`grown`, with
+/// `SolverSettings.workingSetWarmShift`): with noisy labels a solve takes four or five rounds, and
+/// each began afresh.
+///
 /// With `signConstraints: false` the same for the cone-free counterpart of an exact program
 /// (RelaxThenVerify.swift), which is R itself.
 func solveRelaxedOnWorkingSet(_ program: ConvexProgram, factors: [PatternFactor]?, signConstraints: Bool = true,

@@ -88,7 +88,9 @@ func normalizedPatternFactors(_ program: ConvexProgram, known: [PatternFactor]? 
 ///
 /// `checkpoint`: the iteration pauses once at `settings.workingSetCheckMerit` and asks it, with the
 /// multipliers λ of that iterate, whether to finish; when it says no, the result is that paused
-/// iterate (status `maxIterations`, the caller knows why).
+/// iterate (status `maxIterations`, the caller knows why), kept in `pausedIterate`. `warmStart`, read
+/// only with a `checkpoint`: the iterate to begin from instead of the computed start (a working set's
+/// next round continuing the last one's pause).
 func solveConic(_ program: ConvexProgram, factors known: [PatternFactor]? = nil, settings: SolverSettings, start: UInt64,
                 signConstraints: Bool = true, checkpoint: ((_ lambda: [Double]) -> Bool)? = nil,
                 warmStart: InteriorPoint.Iterate? = nil) -> SolverResult {
