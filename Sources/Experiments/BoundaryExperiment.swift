@@ -26,8 +26,11 @@ public struct BoundarySpec: Sendable, Hashable, Codable {
 
     public var direction: RateDirection { metric.boundaryDirection ?? .rising }
 
-    public func start(for d: Int) -> Int {
-        min(settings.maxN, max(settings.minN, Int((startRatio * Double(d)).rounded())))
+    public func start(for d: Int) -> Int { n(atRatio: startRatio, d: d) }
+
+    /// ratio · d, rounded, within the search's [minN, maxN].
+    private func n(atRatio ratio: Double, d: Int) -> Int {
+        min(settings.maxN, max(settings.minN, Int((ratio * Double(d)).rounded())))
     }
 
     /// The one-cell run of a probe: trials 0..<trials at (n, d), recording only the metric.
@@ -75,8 +78,7 @@ public struct BoundarySpec: Sendable, Hashable, Codable {
     /// Where a search at d spends its probes, for pricing them: the crossing, when science or an
     /// earlier search says where it is (`CostModel.expectedBoundaryRatio`), else the bracket's start.
     public func expectedProbeN(d: Int) -> Int {
-        guard let ratio = CostModel.expectedBoundaryRatio(for: self) else { return start(for: d) }
-        return min(settings.maxN, max(settings.minN, Int((ratio * Double(d)).rounded())))
+        n(atRatio: CostModel.expectedBoundaryRatio(for: self) ?? startRatio, d: d)
     }
 
     /// A rough CPU-time estimate: `expectedInstances` at `expectedProbeN` for each d.

@@ -16,7 +16,7 @@ import LinearAlgebra
 /// signed block, G = −S_j). Approx forms are scaled by 1/β so the objective is O(1):
 /// (1/β)‖r‖² + Σ t_j, with r = √β r̃ so that P = 2I on r̃.
 final class ConicForm {
-    enum Role: Hashable { case skip, w(Int), v(Int) }
+    enum Role: Hashable, Sendable { case skip, w(Int), v(Int) }
 
     let n: Int, d: Int
     let X: Matrix<Double>

@@ -66,9 +66,7 @@ func solveRelaxedOnWorkingSet(_ program: ConvexProgram, factors: [PatternFactor]
     }
     var iterations = 0, normalSeconds = 0.0, normalFlops = 0.0
     /// The last round's members and the iterate it paused at, when it stopped at its check.
-    var previous: (members: [Int], iterate: InteriorPoint.Iterate)?
-    // The length of w_j in the conic form: the pattern factor's rank, or d (ConicForm).
-    let blockRanks = factors?.map(\.rank) ?? [Int](repeating: program.d, count: p)
+    var previous: (members: [Int], paused: (iterate: InteriorPoint.Iterate, blockStarts: [ConicForm.Role: Int]))?
     for round in 0..<8 {
         let members = (0..<p).filter { inSet[$0] }
         guard 2 * members.count <= p else {
@@ -76,11 +74,10 @@ func solveRelaxedOnWorkingSet(_ program: ConvexProgram, factors: [PatternFactor]
             return nil
         }
         var offendersAtCheck: [Int] = []
-        let restricted = program.restricted(to: members)
         let warmStart = settings.workingSetWarmShift.flatMap { shift in
-            previous.map { grown($0.iterate, from: $0.members, to: members, program: restricted, blockRanks: blockRanks, shift: shift) }
+            previous.map { last in { form in grown(last.paused, of: last.members, into: form, of: members, shift: shift) } }
         }
-        let r = solveConic(restricted, factors: factors.map { f in members.map { f[$0] } },
+        let r = solveConic(program.restricted(to: members), factors: factors.map { f in members.map { f[$0] } },
                            settings: settings, start: start, signConstraints: signConstraints,
                            checkpoint: settings.workingSetCheckMerit == nil ? nil : { lambda in
                                offendersAtCheck = offenders(of: lambda)
@@ -134,47 +131,40 @@ func solveRelaxedOnWorkingSet(_ program: ConvexProgram, factors: [PatternFactor]
     return nil
 }
 
-/// The iterate a round paused at on the members `old`, as the start of the next round on `new` (a
-/// superset; the blocks ordered as ConicForm orders them). The old blocks' slacks and multipliers move
-/// off their cone's boundary by `shift` along its axis (s_j's and z_j's first entries; t_j stays, so
-/// s = x leaves a residual of `shift` for the iteration to remove: shifting t_j too gained nothing
-/// over starting afresh): at the pause they sit at a merit of 3e-5, and new blocks whose dual
-/// residual is of order one (‖A_jᵀλ‖ > c_j: why they joined) would block every step (measured: 17
-/// iterations to the next check instead of 6). A new block starts at w_j = 0 on the axis, t_j = s_j's
-/// axis entry = `shift`, z_j = (c_j, 0).
-private func grown(_ iterate: InteriorPoint.Iterate, from old: [Int], to new: [Int], program: ConvexProgram,
-                   blockRanks ranks: [Int], shift: Double) -> InteriorPoint.Iterate {
-    func layout(_ members: [Int]) -> [(pattern: Int?, offset: Int, length: Int)] {
-        var blocks: [(pattern: Int?, offset: Int, length: Int)] = []
-        var offset = 0
-        if program.architecture == .skip { blocks.append((nil, 0, program.d + 1)); offset = program.d + 1 }
-        for i in members where ranks[i] > 0 {
-            blocks.append((i, offset, ranks[i] + 1))
-            offset += ranks[i] + 1
+/// The iterate a round paused at on the members `old`, as the start of the next round's conic form on
+/// `new` (a superset; block w(k) of a form is pattern k of its members). The old blocks' slacks and
+/// multipliers move off their cone's boundary by `shift` along its axis (s_j's and z_j's first
+/// entries; t_j stays, so s = x leaves a residual of `shift` for the iteration to remove: shifting t_j
+/// too gained nothing over starting afresh): at the pause they sit at a merit of 3e-5, and new blocks
+/// whose dual residual is of order one (‖A_jᵀλ‖ > c_j: why they joined) would block every step
+/// (measured: 17 iterations to the next check instead of 6). A new block starts at w_j = 0 on the
+/// axis, t_j = s_j's axis entry = `shift`, z_j = (c_j, 0).
+private func grown(_ paused: (iterate: InteriorPoint.Iterate, blockStarts: [ConicForm.Role: Int]), of old: [Int],
+                   into form: ConicForm, of new: [Int], shift: Double) -> InteriorPoint.Iterate {
+    let oldPosition = Dictionary(uniqueKeysWithValues: old.enumerated().map { ($1, $0) })
+    let last = paused.iterate
+    var x = [Double](repeating: 0, count: form.xCount), s = [Double](repeating: 0, count: form.m), z = s
+    for (j, role) in form.roles.enumerated() {
+        let t = form.xOffset[j], block = t..<(t + form.ranks[j] + 1)
+        let before: ConicForm.Role? = switch role {
+        case .skip: .skip
+        case .w(let k): oldPosition[new[k]].map { .w($0) }
+        case .v(let k): oldPosition[new[k]].map { .v($0) }
         }
-        return blocks
-    }
-    let after = layout(new)
-    var oldOffset: [Int?: Int] = [:]
-    for block in layout(old) { oldOffset[block.pattern] = block.offset }
-    let position = Dictionary(uniqueKeysWithValues: new.enumerated().map { ($1, $0) })
-    let count = after.last.map { $0.offset + $0.length } ?? 0
-    var x = [Double](repeating: 0, count: count), s = x, z = x
-    for block in after {
-        let t = block.offset
-        if let source = oldOffset[block.pattern] {
-            x.replaceSubrange(t..<(t + block.length), with: iterate.x[source..<(source + block.length)])
-            s.replaceSubrange(t..<(t + block.length), with: iterate.s[source..<(source + block.length)])
-            z.replaceSubrange(t..<(t + block.length), with: iterate.z[source..<(source + block.length)])
+        if let source = before.flatMap({ paused.blockStarts[$0] }) {
+            let from = source..<(source + block.count)
+            x.replaceSubrange(block, with: last.x[from])
+            s.replaceSubrange(block, with: last.s[from])
+            z.replaceSubrange(block, with: last.z[from])
             s[t] += shift
             z[t] += shift
         } else {
             x[t] = shift
             s[t] = shift
-            z[t] = program.patternWeight(position[block.pattern!]!)
+            z[t] = form.c[t]
         }
     }
-    return (x, iterate.y, s, z)
+    return (x, last.y, s, z)
 }
 
 /// Adds to S, for each row that no pattern of S is active on, the first pattern of `order` active on

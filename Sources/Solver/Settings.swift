@@ -351,9 +351,9 @@ public struct SolverResult: Sendable {
     /// Approx forms solved whole: the patterns the iteration kept when it shrank to those carrying the
     /// minimizer (ShrinkingWorkingSet.swift); nil when it ran on all of them to the end.
     public var keptPatterns: Int?
-    /// The iterate a run paused at (`solveConic`'s checkpoint declined): the next working-set round
-    /// continues from it (RelaxedWorkingSet.swift).
-    var pausedIterate: InteriorPoint.Iterate?
+    /// The iterate a run paused at (`solveConic`'s checkpoint declined), with where each block starts
+    /// in it: the next working-set round continues from it (RelaxedWorkingSet.swift).
+    var pausedIterate: (iterate: InteriorPoint.Iterate, blockStarts: [ConicForm.Role: Int])?
 
     public init(status: SolverStatus, objective: Double = .nan, primalResidual: Double = .nan, dualityGap: Double = .nan,
                 iterations: Int = 0, seconds: Double = 0, w0: [Double]? = nil, w: [[Double]] = [], v: [[Double]]? = nil,

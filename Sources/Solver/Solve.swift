@@ -89,11 +89,11 @@ func normalizedPatternFactors(_ program: ConvexProgram, known: [PatternFactor]? 
 /// `checkpoint`: the iteration pauses once at `settings.workingSetCheckMerit` and asks it, with the
 /// multipliers λ of that iterate, whether to finish; when it says no, the result is that paused
 /// iterate (status `maxIterations`, the caller knows why), kept in `pausedIterate`. `warmStart`, read
-/// only with a `checkpoint`: the iterate to begin from instead of the computed start (a working set's
-/// next round continuing the last one's pause).
+/// only with a `checkpoint`: the iterate to begin from instead of the computed start, made for the
+/// program's conic form (a working set's next round continuing the last one's pause).
 func solveConic(_ program: ConvexProgram, factors known: [PatternFactor]? = nil, settings: SolverSettings, start: UInt64,
                 signConstraints: Bool = true, checkpoint: ((_ lambda: [Double]) -> Bool)? = nil,
-                warmStart: InteriorPoint.Iterate? = nil) -> SolverResult {
+                warmStart: ((ConicForm) -> InteriorPoint.Iterate)? = nil) -> SolverResult {
     func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9 }
     let factors: [PatternFactor]?
     switch normalizedPatternFactors(program, known: known, start: start) {
@@ -119,7 +119,7 @@ func solveConic(_ program: ConvexProgram, factors known: [PatternFactor]? = nil,
         ? DenseReferenceKKT(form: form, cones: cones, settings: settings)
         : StructuredNormalEquations(form: form, cones: cones, settings: settings)
     let kktDone = elapsed()
-    let outcome = checkpoint.map { runWithCheckpoint(form: form, cones: cones, kkt: kkt, settings: settings, warmStart: warmStart, proceed: $0) }
+    let outcome = checkpoint.map { runWithCheckpoint(form: form, cones: cones, kkt: kkt, settings: settings, warmStart: warmStart?(form), proceed: $0) }
         ?? solveShrinking(program, factors: factors, form: form, cones: cones, kkt: kkt, settings: settings)
     if ProcessInfo.processInfo.environment["NEUREC_SOLVER_TRACE"] != nil {
         FileHandle.standardError.write(Data(String(format: "factors %.4f s, form %.4f s, span %.4f s, KKT setup %.4f s, iterations %.4f s\n", factorsDone, formDone - factorsDone, setupDone - formDone, kktDone - setupDone, elapsed() - kktDone).utf8))
@@ -133,7 +133,10 @@ func solveConic(_ program: ConvexProgram, factors known: [PatternFactor]? = nil,
         result.status = .primalInfeasible(reason)
     }
     result.patternFactors = factors
-    if outcome.paused { result.pausedIterate = (outcome.x, outcome.y, outcome.s, outcome.z) }
+    if outcome.paused {
+        result.pausedIterate = ((outcome.x, outcome.y, outcome.s, outcome.z),
+                                Dictionary(uniqueKeysWithValues: zip(form.roles, form.xOffset)))
+    }
     result.seconds = elapsed()
     result.normalMatrixSeconds = kkt.formationSeconds
     result.normalMatrixFlops = kkt.formationFlops
