@@ -83,6 +83,11 @@ public final class ExperimentRunner: Sendable {
                              shard: Shard) throws -> Int {
         let plan = ShardPlan(specs: specs, clusters: clusters, boundaries: boundaries, count: shard.count)
         var computed = 0
+        for group in plan.panelGroups {
+            let positions = plan.positions(ofSpec: group[0], for: shard)
+            guard !positions.isEmpty else { continue }
+            computed += try computeSigmaPanelsTogether(group.map { specs[$0] }, positions: positions)
+        }
         for (k, spec) in specs.enumerated() {
             let positions = plan.positions(ofSpec: k, for: shard)
             guard !positions.isEmpty else { continue }

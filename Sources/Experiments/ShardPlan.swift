@@ -36,6 +36,8 @@ public struct ShardPlan: Sendable {
     public let count: Int
     /// Owner (0-based shard) of each grid spec's cells, by stream position.
     private let cellOwners: [[Int]]
+    /// Specs (indices) whose σ panels a shard computes together, each cell's panels with one owner.
+    public let panelGroups: [[Int]]
     private let clusterOwners: [Int]
     /// Owner of each boundary search's d values: an adaptive search cannot be split inside one d
     /// (each probe depends on the ones before), so one d is one unit of work.
@@ -45,9 +47,16 @@ public struct ShardPlan: Sendable {
         self.count = count
         enum Unit { case cell(spec: Int, position: Int), cluster(Int), boundary(Int, dIndex: Int) }
         var units: [(unit: Unit, cost: Double)] = []
-        for (k, spec) in specs.enumerated() {
+        // The σ panels that one worker computes cell by cell (`computeSigmaPanelsTogether`): one unit
+        // per cell for all of them, owned by their first spec and given to the others below.
+        let panelGroups = ExperimentRunner.sigmaPanelGroups(specs)
+        let followers = Set(panelGroups.flatMap { $0.dropFirst() })
+        let groupOf = Dictionary(uniqueKeysWithValues: panelGroups.map { ($0[0], $0) })
+        for (k, spec) in specs.enumerated() where !followers.contains(k) {
+            let group = groupOf[k] ?? [k]
             for (position, cell) in spec.grid.cells.enumerated() {
-                units.append((.cell(spec: k, position: position), CostModel.seconds(for: spec, at: cell)))
+                let cost = group.reduce(0.0) { $0 + CostModel.seconds(for: specs[$1], at: cell) }
+                units.append((.cell(spec: k, position: position), cost))
             }
         }
         for (k, cluster) in clusters.enumerated() { units.append((.cluster(k), CostModel.seconds(forCluster: cluster))) }
@@ -72,6 +81,8 @@ public struct ShardPlan: Sendable {
             case let .boundary(k, j): boundaryOwners[k][j] = owner
             }
         }
+        for group in panelGroups { for k in group.dropFirst() { cellOwners[k] = cellOwners[group[0]] } }
+        self.panelGroups = panelGroups
         self.cellOwners = cellOwners
         self.clusterOwners = clusterOwners
         self.boundaryOwners = boundaryOwners

@@ -5,22 +5,26 @@ import Vocabulary
 
 extension ExperimentRunner {
     /// Computes into the cache the missing trials of experiments that differ only in σ (a block's
-    /// noise panels), each cell's panels one after the other on one worker, so that the normalized
-    /// programs of a cell share their pattern factors (`SharedPatternFactors`): the canonical draw gives
-    /// them the same X and patterns. The results are the separate runs' to the last bit; `run` then
+    /// noise panels), each cell's panels one after the other on one worker, largest σ first, passing
+    /// what they can share (`CellPanelSharing`; the canonical draw gives them the same X and patterns):
+    /// a normalized program's pattern factors, which leave the records the separate runs' to the last
+    /// bit, and a relaxed or approx minimizer's patterns, from which the next noisy panel's program
+    /// starts (its record then equals a separate run's to the solver's tolerance). `run` then
     /// assembles each panel from the cache. Returns the trials computed.
     ///
     /// Does nothing (returns 0) where nothing is shared or the cache could not carry the records to
-    /// `run`: fewer than two panels, panels that differ in more than σ, networks other than the
-    /// normalized one, training, numpy streams, no cache, a shard, `--save_details` or
-    /// `--require-complete`.
-    public func computeSigmaPanelsTogether(_ specs: [ExperimentSpec], label: String? = nil) throws -> Int {
-        guard specs.count >= 2, let cache, shard == nil, details == nil, !requireComplete,
-              let first = specs.first, first.learned == .normalized, first.fitting != .train, first.rng == .cell,
+    /// `run`: fewer than two panels, panels that differ in more than σ, skip and plain networks' exact
+    /// programs, training, numpy streams, no cache, `--save_details` or `--require-complete`.
+    ///
+    /// `positions`: only those cells (a shard's share, `ShardPlan` giving each cell's panels one owner);
+    /// without it every cell, and a runner with a shard computes nothing here.
+    public func computeSigmaPanelsTogether(_ specs: [ExperimentSpec], positions owned: [Int]? = nil, label: String? = nil) throws -> Int {
+        guard specs.count >= 2, let cache, shard == nil || owned != nil, details == nil, !requireComplete,
+              let first = specs.first, Self.sharesAcrossPanels(first),
               specs.allSatisfy({ Self.sigmaFree($0) == Self.sigmaFree(first) }) else { return 0 }
         for spec in specs { try spec.validate() }
         let cells = first.grid.cells
-        let missing = specs.map { Set(missingPositions(of: $0)) }
+        let missing = specs.map { Set(missingPositions(of: $0, among: owned)) }
         let positions = cells.indices.filter { position in missing.contains { $0.contains(position) } }
         guard !positions.isEmpty else { return 0 }
         let costs = positions.map { position in
@@ -28,7 +32,7 @@ extension ExperimentRunner {
         }
         let cost = costs.reduce(0, +)
         let trials = missing.reduce(0) { $0 + $1.count }
-        let name = label ?? "\(describe(first)), \(specs.count) σ panels sharing their pattern factors"
+        let name = label ?? "\(describe(first)), \(specs.count) σ panels computed together"
         RunPlan(label: name, cells: first.grid.nValues.count * first.grid.dValues.count, instances: trials,
                 toCompute: trials, cpuSeconds: cost, jobs: jobs).announce(progress)
         let reporter = ProgressReporter(label: name, total: positions.count, cost: cost, jobs: jobs, style: progress,
@@ -40,11 +44,14 @@ extension ExperimentRunner {
         let restoreBLAS = singleThreadedBLAS()
         defer { restoreBLAS() }
         let order = WorkOrder.interleaved(costs: costs)
+        // Largest σ first: its minimizer uses the most patterns, and the smaller σ's are among them or
+        // nearest to entering it (the other way round, normalized seeds missed a few and solved twice).
+        let panels = specs.indices.sorted { specs[$0].parameters.sigma > specs[$1].parameters.sigma }
         parallelForEach(order.count, jobs: jobs) { k in
             let started = DispatchTime.now().uptimeNanoseconds
             let position = positions[order[k]], cell = cells[position]
-            let sharing = SharedPatternFactors()
-            for s in specs.indices where missing[s].contains(position) {
+            let sharing = CellPanelSharing()
+            for s in panels where missing[s].contains(position) {
                 let record = sources[s].instance(at: cell).map { evaluations[s].evaluateWithFit($0, sharing: sharing).record }
                     ?? evaluations[s].skippedCell()
                 do { try entries[s].store(record, for: cell) } catch { failures.withValue { $0.append(error) } }
@@ -54,6 +61,26 @@ extension ExperimentRunner {
         if let error = failures.current.first { throw error }
         reporter.finish()
         return trials
+    }
+
+    /// The specs of `specs` that `computeSigmaPanelsTogether` takes together, by index: those whose
+    /// programs share something across panels and differ only in σ (and the metric), at least two σ
+    /// values, one spec per σ (a second with the same σ and another metric reads the first's records).
+    /// For `ShardPlan`, which gives each cell's panels one owner.
+    static func sigmaPanelGroups(_ specs: [ExperimentSpec]) -> [[Int]] {
+        var groups: [ExperimentSpec: [Int]] = [:], order: [ExperimentSpec] = []
+        for (k, spec) in specs.enumerated() where sharesAcrossPanels(spec) {
+            let key = sigmaFree(spec)
+            if groups[key] == nil { order.append(key) }
+            if !(groups[key] ?? []).contains(where: { specs[$0].parameters.sigma == spec.parameters.sigma }) { groups[key, default: []].append(k) }
+        }
+        return order.compactMap { groups[$0] }.filter { $0.count >= 2 }
+    }
+
+    /// Whether a spec's σ panels have something to pass on (`CellPanelSharing`): normalized pattern
+    /// factors, relaxed and approx minimizers' patterns; on cell-mode streams, where the panels share X.
+    private static func sharesAcrossPanels(_ spec: ExperimentSpec) -> Bool {
+        (spec.learned == .normalized || spec.fitting == .approx || spec.fitting == .relaxed) && spec.fitting != .train && spec.rng == .cell
     }
 
     /// The spec with σ set aside: what panels that may share their draws must agree on.

@@ -5,12 +5,23 @@ import Solver
 import Training
 import Vocabulary
 
-/// The pattern factors of one cell's normalized program, computed by the first σ panel that solves
-/// it and reused by the others: the canonical draw gives the panels of a cell the same X and
-/// patterns (science §3), and the factors depend on nothing else — a quarter of a (400, 100) solve.
-/// Checked, not assumed: a program with other X or patterns gets its own factors. One worker's.
-final class SharedPatternFactors {
+/// What one cell's σ panels pass from one solve to the next, on one worker (`computeSigmaPanelsTogether`):
+/// the canonical draw gives the panels of a cell the same X and patterns (science §3), only y differs.
+///
+/// - The pattern factors of a normalized program (a quarter of a (400, 100) solve), computed by the
+///   first panel that solves it: they depend on X and the patterns alone, so the panels' records are
+///   the separate runs' to the last bit.
+/// - The patterns the last relaxed or approx minimizer used and those nearest to entering it
+///   (`Solver.seedPatterns`): the next noisy panel's approx program is solved on those first, the
+///   others certified, and its relaxed program's working set starts from them (Solver README, "Seeded
+///   by the next σ panel"). Its record then equals a separate run's to the solver's tolerance, not to
+///   the bit. Not for σ = 0, whose programs can have several minimizers (ties): a noise-free record
+///   stays the separate run's.
+///
+/// Checked, not assumed: a program with other X or patterns gets its own factors and no seed.
+final class CellPanelSharing {
     private var known: (X: Matrix<Double>, patterns: Matrix<Double>, factors: [PatternFactor]?)?
+    private var seed: (X: Matrix<Double>, patterns: Matrix<Double>, form: ProgramForm, members: [Int])?
 
     func factors(of program: ConvexProgram) -> [PatternFactor]? {
         guard program.architecture == .normalized else { return nil }
@@ -18,6 +29,17 @@ final class SharedPatternFactors {
         let factors = try? program.patternFactors()
         known = (program.X, program.patterns, factors)
         return factors
+    }
+
+    /// The patterns to start `program` on: those of the last minimizer of its form on the same X and patterns.
+    func seed(for program: ConvexProgram) -> [Int]? {
+        guard program.form != .exact, let seed, seed.form == program.form, seed.X == program.X, seed.patterns == program.patterns else { return nil }
+        return seed.members
+    }
+
+    func remember(_ result: SolverResult, of program: ConvexProgram) {
+        guard program.form != .exact, let members = Solver.seedPatterns(from: result) else { return }
+        seed = (program.X, program.patterns, program.form, members)
     }
 }
 
@@ -37,9 +59,9 @@ struct TrialEvaluation {
         Dictionary(uniqueKeysWithValues: Metric.allCases.map { ($0, $0.isProbability ? 0 : .nan) })
     }
 
-    /// The record, and the fitted solution as JSON (for `--save_details`). `sharing` carries the pattern
-    /// factors from one σ panel of the cell to the next (`SharedPatternFactors`).
-    func evaluateWithFit(_ instance: Instance, sharing: SharedPatternFactors? = nil) -> (record: TrialRecord, fit: JSONText) {
+    /// The record, and the fitted solution as JSON (for `--save_details`). `sharing` carries pattern
+    /// factors and approx minimizers' patterns from one σ panel of the cell to the next (`CellPanelSharing`).
+    func evaluateWithFit(_ instance: Instance, sharing: CellPanelSharing? = nil) -> (record: TrialRecord, fit: JSONText) {
         var record: TrialRecord = [:]
         var fit = JSONText.null
         if let patterns = instance.patterns { record[.allOnes] = patterns.hasAllOnes ? 1 : 0 }
@@ -61,7 +83,7 @@ struct TrialEvaluation {
 
     // MARK: Convex programs
 
-    private func solve(_ instance: Instance, sharing: SharedPatternFactors?) -> (record: TrialRecord, fit: JSONText) {
+    private func solve(_ instance: Instance, sharing: CellPanelSharing?) -> (record: TrialRecord, fit: JSONText) {
         guard let patterns = instance.patterns else { return ([:], .null) }
         let form: ProgramForm = switch spec.fitting {
         case .exact: .exact
@@ -72,7 +94,9 @@ struct TrialEvaluation {
                                     patterns: patterns.matrix)
         let searched = searchWithoutSolving(instance, program: program)
         if let decided = searched.decided { return decided }
-        var result = Solver.solve(program, factors: sharing?.factors(of: program))
+        let seed = spec.parameters.sigma > 0 ? sharing?.seed(for: program) : nil
+        var result = Solver.solve(program, factors: sharing?.factors(of: program), seed: seed)
+        sharing?.remember(result, of: program)
         result.seconds += searched.seconds
         var fit: [(String, JSONText)] = [
             ("status", .string(result.status.description)), ("objective", .number(result.objective)),

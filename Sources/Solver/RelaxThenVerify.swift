@@ -17,6 +17,10 @@ public enum SolveRoute: String, Sendable, CaseIterable {
     /// plain) and normalization approx after the cone-free minimizer failed the check
     /// (PatternWorkingSet.swift, NormalizedConeFreeFirst.swift).
     case workingSet = "working_set"
+    /// Approx form: solved on the patterns a neighbouring program's minimizer used (`solve`'s `seed`:
+    /// the next σ panel of the same cell), the others certified with sign multipliers (claim 7), so
+    /// the program itself was never iterated on (ShrinkingWorkingSet.swift, `solveOnSeed`).
+    case seeded
 }
 
 /// The exact (approx) program's minimizer built from `relaxed`, the minimizer of its cone-free

@@ -33,8 +33,12 @@ import LinearAlgebra
 ///
 /// With `signConstraints: false` the same for the cone-free counterpart of an exact program
 /// (RelaxThenVerify.swift), which is R itself.
+///
+/// `seed` (`solve`'s): S starts as those patterns instead, the ones a neighbouring program's minimizer
+/// used and those nearest to entering it (the next σ panel of the cell), so that with noisy labels one
+/// round usually settles what took four or five; the rounds go on from there as from any start.
 func solveRelaxedOnWorkingSet(_ program: ConvexProgram, factors: [PatternFactor]?, signConstraints: Bool = true,
-                              settings: SolverSettings, start: UInt64) -> SolverResult? {
+                              settings: SolverSettings, start: UInt64, seed: [Int]? = nil) -> SolverResult? {
     let n = program.n, p = program.p
     let trace = ProcessInfo.processInfo.environment["NEUREC_SOLVER_TRACE"] != nil
     let ranks = factors?.map(\.rank) ?? [Int](repeating: min(program.d, n), count: p)
@@ -49,7 +53,12 @@ func solveRelaxedOnWorkingSet(_ program: ConvexProgram, factors: [PatternFactor]
     var inSet = [Bool](repeating: false, count: p)
     let correlation = relativeDualNorms(program.y)
     let byCorrelation = (0..<p).sorted { correlation[$0] > correlation[$1] }
-    for j in byCorrelation.prefix(initialSize) { inSet[j] = true }
+    let seeded = (seed ?? []).filter { (0..<p).contains($0) }
+    if seeded.isEmpty {
+        for j in byCorrelation.prefix(initialSize) { inSet[j] = true }
+    } else {
+        for j in seeded { inSet[j] = true }
+    }
     // Without w₀ every row of y must be reached by a pattern active on it, and the patterns that
     // correlate most with noisy labels often share their active rows: complete S so that it covers
     // every row, each uncovered row by its best-correlated pattern.
@@ -60,8 +69,8 @@ func solveRelaxedOnWorkingSet(_ program: ConvexProgram, factors: [PatternFactor]
     // w₀) has ‖A_jᵀλ‖ = c_j, and with every such block in S the restricted program has the whole
     // program's optimal face, so the iteration ends at the same point of it as the direct solve. The
     // most violated first.
-    func offenders(of lambda: [Double]) -> [Int] {
-        let norms = relativeDualNorms(lambda)
+    func offenders(of lambda: [Double], norms: [Double]? = nil) -> [Int] {
+        let norms = norms ?? relativeDualNorms(lambda)
         return (0..<p).filter { !inSet[$0] && norms[$0] > 1 - settings.workingSetTieMargin }.sorted { norms[$0] > norms[$1] }
     }
     var iterations = 0, normalSeconds = 0.0, normalFlops = 0.0
@@ -89,7 +98,7 @@ func solveRelaxedOnWorkingSet(_ program: ConvexProgram, factors: [PatternFactor]
         normalFlops += r.normalMatrixFlops
         // A round stopped at its check has offenders already; a finished one is judged by its final λ.
         let stoppedAtCheck = !offendersAtCheck.isEmpty
-        var outside = offendersAtCheck, lambda: [Double] = []
+        var outside = offendersAtCheck, lambda: [Double] = [], dualRatios: [Double] = []
         if !stoppedAtCheck {
             if case .primalInfeasible = r.status {
                 // y is outside the span of S's blocks: S is too small, not the idea wrong. Double it
@@ -108,7 +117,8 @@ func solveRelaxedOnWorkingSet(_ program: ConvexProgram, factors: [PatternFactor]
                 return nil
             }
             lambda = final
-            outside = offenders(of: final)
+            dualRatios = relativeDualNorms(final)
+            outside = offenders(of: final, norms: dualRatios)
         }
         if trace {
             FileHandle.standardError.write(Data("relaxed working set of \(members.count) of \(p) patterns, round \(round): \(r.iterations) iterations\(stoppedAtCheck ? " to the check" : ""), \(outside.count) dual constraints violated or tight outside\n".utf8))
@@ -124,6 +134,7 @@ func solveRelaxedOnWorkingSet(_ program: ConvexProgram, factors: [PatternFactor]
                                   dualityGap: r.dualityGap, iterations: iterations, w0: r.w0, w: w, lambda: lambda)
         result.patternFactors = factors
         result.workingSetRounds = round + 1
+        result.dualRatios = dualRatios
         result.normalMatrixSeconds = normalSeconds
         result.normalMatrixFlops = normalFlops
         return result

@@ -136,6 +136,14 @@ public struct SolverSettings: Sendable, Equatable {
     public var shrinkLargestRatio: Double = 8
     public var shrinkStages: [ShrinkStage] = [ShrinkStage(merit: 3e-2, fraction: 0.5, largeBlockMargin: 1.5),
                                               ShrinkStage(merit: 3e-3, fraction: 1.0 / 3, largeBlockMargin: 1.25)]
+    /// A seeded approx solve (`solve`'s `seed`, from `seedPatterns(from:settings:)`) starts on the
+    /// patterns carrying the neighbouring minimizer and this many times as many in all, the next
+    /// largest blocks filling the rest. Measured on the σ panels of (400, 100) cells: the patterns a
+    /// minimizer uses at σ and at 2σ differ by a few to a tenth, and 1.5× the support held them.
+    public var seedMargin: Double = 1.5
+    /// Restricted solves a seeded approx solve makes, each on the last set and the patterns its
+    /// certificate failed on, before it solves the program as without a seed.
+    public var seedRounds: Int = 2
     /// Patterns outside a relaxed working set whose dual norm is within this of their weight,
     /// ‖A_jᵀλ‖ > c_j(1 − margin), join it even though λ is feasible for them: they may carry weight in
     /// a minimizer (ties). 1e-5, the certificates' uniqueness margin: the blocks of a tie's face sit
@@ -238,6 +246,8 @@ public struct SolverSettings: Sendable, Equatable {
                 try require(margin.isFinite && margin >= 1, "shrinkStages[\(k)].largeBlockMargin", "a finite number ≥ 1", margin)
             }
         }
+        try require(seedMargin.isFinite && seedMargin >= 1, "seedMargin", "a finite number ≥ 1", seedMargin)
+        try require(seedRounds >= 0, "seedRounds", "≥ 0", seedRounds)
     }
 
     /// These settings with `used` iterations taken off the limit: an iteration continued from another's
@@ -348,6 +358,11 @@ public struct SolverResult: Sendable {
     /// Restricted programs the relaxed working set solved on the way (RelaxedWorkingSet.swift; 0 on
     /// every other route).
     public var workingSetRounds = 0
+    /// For each pattern, how close its blocks come to carrying weight: the largest over its blocks of
+    /// ‖z_w‖/z_t, the cone part of the block's dual multiplier, 1 for a block in use (complementarity)
+    /// and ‖A_jᵀλ − S_jᵀμ_j‖/c_j for one at zero, which could enter when y moves. Empty on the routes
+    /// that never ran the iteration on the whole program's blocks (relaxed_verified).
+    public var dualRatios: [Double] = []
     /// Approx forms solved whole: the patterns the iteration kept when it shrank to those carrying the
     /// minimizer (ShrinkingWorkingSet.swift); nil when it ran on all of them to the end.
     public var keptPatterns: Int?

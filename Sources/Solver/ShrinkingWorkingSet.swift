@@ -27,8 +27,23 @@ func solveShrinking(_ program: ConvexProgram, factors: [PatternFactor]?, form: C
     whole.pauseMerit = shrinks ? settings.shrinkStages.first?.merit : nil
     let paused = whole.run()
     guard paused.paused else { return paused }
-    var shrinking = Shrinking(program: program, factors: factors, whole: form, cones: cones, kkt: kkt, settings: settings)
+    var shrinking = Shrinking(program: program, factors: factors, whole: form, solver: (cones, kkt), settings: settings)
     return shrinking.run(from: paused)
+}
+
+/// The approx program solved on `seed`, the patterns a neighbouring program's minimizer used (the
+/// next σ panel of the same cell: the canonical draw gives the panels the same X and patterns, and
+/// their minimizers use nearly the same patterns), with every other block certified as claim 7
+/// certifies the dropped ones. A certificate that fails adds the patterns it failed on and the
+/// restricted program is solved again, at most `seedRounds` times. Nil when no round is certified
+/// (the caller then solves the program as without a seed); `iterations` counts every round.
+func solveOnSeed(_ program: ConvexProgram, factors: [PatternFactor]?, form: ConicForm, seed: [Int],
+                 settings: SolverSettings) -> (solved: InteriorPoint.Outcome?, iterations: Int) {
+    let members = Set(seed.filter { (0..<program.p).contains($0) })
+    guard settings.shrinkingWorkingSet && !settings.denseReferenceKKT && form.approx && form.mNN > 0,
+          !members.isEmpty, members.count < program.p else { return (nil, 0) }
+    var shrinking = Shrinking(program: program, factors: factors, whole: form, solver: nil, settings: settings)
+    return shrinking.runSeeded(on: members)
 }
 
 /// The forms the iteration ran on, from the whole program down, each with the iterate at which it
@@ -46,8 +61,9 @@ private struct Shrinking {
     let program: ConvexProgram
     let factors: [PatternFactor]?
     let whole: ConicForm
-    let wholeCones: ConeSet
-    let wholeKKT: any KKTSolver
+    /// The whole form's cones and Newton solver: the caller's, or made when a level goes back to the
+    /// whole program (a seeded solve never iterates on it unless its seed fails).
+    var wholeSolver: (cones: ConeSet, kkt: any KKTSolver)?
     let settings: SolverSettings
     let trace = ProcessInfo.processInfo.environment["NEUREC_SOLVER_TRACE"] != nil
     var blockOf: [ConicForm.Role: Int] = [:]
@@ -57,11 +73,11 @@ private struct Shrinking {
     /// the start of its certificate's search.
     var droppedMultipliers: [Int: [Double]] = [:]
 
-    init(program: ConvexProgram, factors: [PatternFactor]?, whole: ConicForm, cones: ConeSet, kkt: any KKTSolver, settings: SolverSettings) {
+    init(program: ConvexProgram, factors: [PatternFactor]?, whole: ConicForm, solver: (cones: ConeSet, kkt: any KKTSolver)?,
+         settings: SolverSettings) {
         self.program = program
         self.whole = whole
-        wholeCones = cones
-        wholeKKT = kkt
+        wholeSolver = solver
         self.settings = settings
         for j in 0..<whole.blockCount { blockOf[whole.roles[j]] = j }
         // The whole form has formed U_i and M_i of every pattern with a block: the levels and the
@@ -75,7 +91,7 @@ private struct Shrinking {
         let stages = settings.shrinkStages
         var outcome = paused
         iterations = paused.iterations
-        var cones = wholeCones, kkt = wholeKKT
+        var (cones, kkt) = wholeConesAndKKT()
         for (index, stage) in stages.enumerated() where outcome.paused {
             let current = levels[levels.count - 1]
             let largestT = largestEpigraphVariables(of: current, at: outcome)
@@ -91,8 +107,7 @@ private struct Shrinking {
                 remember(outcome, of: current, except: Set(next.blocks))
                 levels[levels.count - 1].leftAt = outcome
                 levels.append(next)
-                cones = next.form.makeCones()
-                kkt = StructuredNormalEquations(form: next.form, cones: cones, settings: settings)
+                (cones, kkt) = solver(for: next.form)
                 if trace { note("at merit \(stage.merit): \(next.members.count) of \(program.p) patterns kept") }
             }
             let ipm = InteriorPoint(form: levels[levels.count - 1].form, cones: cones, kkt: kkt, settings: remaining)
@@ -112,7 +127,7 @@ private struct Shrinking {
                     solved.keptPatterns = current.members.count
                     return solved
                 case .failure(let uncertified):
-                    offenders = uncertified.patterns
+                    offenders = uncertified.patterns.count
                 }
             }
             // Back one level: the offenders, judged by a multiplier that is not the whole program's, may
@@ -123,8 +138,7 @@ private struct Shrinking {
                 note(outcome.status.hasMinimizer ? "\(offenders) dropped patterns not certified, back to \(back.members.count) patterns"
                                                  : "no minimizer on \(current.members.count) patterns, back to \(back.members.count)")
             }
-            let resumedCones = levels.count == 1 ? wholeCones : back.form.makeCones()
-            let resumedKKT: any KKTSolver = levels.count == 1 ? wholeKKT : StructuredNormalEquations(form: back.form, cones: resumedCones, settings: settings)
+            let (resumedCones, resumedKKT) = levels.count == 1 ? wholeConesAndKKT() : solver(for: back.form)
             // The whole program, when it comes to that, gets what its own limit left at its pause, as if
             // it had never shrunk: shrinking must not cost a program the minimizer the plain iteration finds.
             // (Every level but the last was left at a pause: `leftAt` is set.)
@@ -137,8 +151,46 @@ private struct Shrinking {
         }
     }
 
+    /// `solveOnSeed`: each round from the interior-point method's own start on the set, which the
+    /// patterns its certificate failed on then join.
+    mutating func runSeeded(on seed: Set<Int>) -> (solved: InteriorPoint.Outcome?, iterations: Int) {
+        var members = seed
+        for _ in 0..<settings.seedRounds where members.count < program.p {
+            let seeded = level(of: members.sorted())
+            let (cones, kkt) = solver(for: seeded.form)
+            let outcome = InteriorPoint(form: seeded.form, cones: cones, kkt: kkt, settings: remaining).run()
+            iterations += outcome.iterations
+            guard outcome.status.hasMinimizer else {
+                if trace { note("no minimizer on the \(members.count) seeded patterns") }
+                return (nil, iterations)
+            }
+            switch certified(outcome, on: seeded) {
+            case .success(var solved):
+                solved.iterations = iterations
+                solved.keptPatterns = members.count
+                return (solved, iterations)
+            case .failure(let uncertified):
+                if trace { note("\(uncertified.patterns.count) patterns outside the \(members.count) seeded ones not certified") }
+                members.formUnion(uncertified.patterns)
+            }
+        }
+        return (nil, iterations)
+    }
+
     /// The settings with what is left of the iteration limit: it bounds all levels together.
     private var remaining: SolverSettings { settings.leaving(iterationsAfter: iterations) }
+
+    private func solver(for form: ConicForm) -> (cones: ConeSet, kkt: any KKTSolver) {
+        let cones = form.makeCones()
+        return (cones, StructuredNormalEquations(form: form, cones: cones, settings: settings))
+    }
+
+    private mutating func wholeConesAndKKT() -> (cones: ConeSet, kkt: any KKTSolver) {
+        if let wholeSolver { return wholeSolver }
+        let made = solver(for: whole)
+        wholeSolver = made
+        return made
+    }
 
     private func note(_ text: String) { FileHandle.standardError.write(Data("shrinking \(text)\n".utf8)) }
 
@@ -189,7 +241,7 @@ private struct Shrinking {
         return (start.x, iterate.y, start.s, start.z)
     }
 
-    struct Uncertified: Error { let patterns: Int }
+    struct Uncertified: Error { let patterns: Set<Int> }
 
     /// The minimizer on `level`, padded with zeros, as a point of the whole program with sign
     /// multipliers for the dropped blocks (the pattern working set's projected-gradient search; the
@@ -238,7 +290,7 @@ private struct Shrinking {
             note(String(format: "on %d patterns: dropped blocks' dual norms at most %.6f of their weights (%d blocks searched, %d projection steps)",
                         level.members.count, largestRatio, certificate.searched, certificate.projectionSteps))
         }
-        guard uncertified.isEmpty else { return .failure(Uncertified(patterns: uncertified.count)) }
+        guard uncertified.isEmpty else { return .failure(Uncertified(patterns: uncertified)) }
         return .success(InteriorPoint.Outcome(status: outcome.status, x: point.x, y: outcome.y, s: point.s, z: point.z,
                                               iterations: outcome.iterations,
                                               primalObjective: outcome.primalObjective, dualObjective: outcome.dualObjective))
@@ -265,4 +317,23 @@ private func copyIterate(_ from: (x: [Double], s: [Double], z: [Double]), from s
         }
     }
     if source.approx { for i in 0..<n { to.x[target.rOffset + i] = from.x[source.rOffset + i] } }
+}
+
+/// The patterns to seed the solve of a neighbouring approx program with (`solve`'s `seed`): those
+/// whose blocks carry this minimizer, max(‖w_i‖, ‖v_i‖) above 1e-4 of the largest (the blocks a
+/// minimizer leaves at zero end 10⁻⁵ of it or smaller), and up to `settings.seedMargin` times as many
+/// in all, the others by how near their dual constraints are to binding (`dualRatios`; block sizes
+/// where the result has none). Nil without a minimizer, or when no pattern carries it (a recovered
+/// planted linear neuron): there is nothing to start from.
+public func seedPatterns(from result: SolverResult, settings: SolverSettings = SolverSettings()) -> [Int]? {
+    guard result.status.hasMinimizer else { return nil }
+    let sizes = result.w.indices.map { i in max(result.w[i].norm, result.v?[i].norm ?? 0) }
+    guard let largest = sizes.max(), largest > 0 else { return nil }
+    let carrying = sizes.indices.filter { sizes[$0] > 1e-4 * largest }
+    let nearness = result.dualRatios.count == sizes.count ? result.dualRatios : sizes
+    let inCarrying = Set(carrying)
+    let rest = sizes.indices.filter { !inCarrying.contains($0) }
+        .sorted { nearness[$0] > nearness[$1] || (nearness[$0] == nearness[$1] && $0 < $1) }
+    let count = min(sizes.count, Int((settings.seedMargin * Double(carrying.count)).rounded(.up)))
+    return (carrying + rest.prefix(max(0, count - carrying.count))).sorted()
 }

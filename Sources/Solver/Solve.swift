@@ -9,8 +9,15 @@ import LinearAlgebra
 /// - Parameter factors: the program's pattern factors (`program.patternFactors()`) when the caller
 ///   already has them, for a normalized program: they depend on X and the patterns only, so programs
 ///   that differ in y alone (the σ panels of one cell) share them. Ignored for other networks.
+///
+/// - Parameter seed: the patterns a neighbouring program's minimizer used (`seedPatterns(from:settings:)`
+///   of the previous σ panel of the same cell). An approx form that would be solved whole is first solved
+///   on those, the others certified (route `.seeded`); when they do not hold the minimizer, it is solved
+///   as without a seed. A relaxed form's working set starts from them. Either way the answer is the
+///   program's minimizer to the solver's tolerance, not the same bits: a different start reaches a
+///   different point within it.
 public func solve(_ program: ConvexProgram, settings: SolverSettings = SolverSettings(),
-                  factors: [PatternFactor]? = nil) -> SolverResult {
+                  factors: [PatternFactor]? = nil, seed: [Int]? = nil) -> SolverResult {
     let start = DispatchTime.now().uptimeNanoseconds
     func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9 }
     do { try settings.validate() } catch {
@@ -21,7 +28,7 @@ public func solve(_ program: ConvexProgram, settings: SolverSettings = SolverSet
     // Normalized programs keep X as given (Equilibration), so the caller's factors are the scaled program's.
     let known = program.architecture == .normalized ? factors : nil
     precondition(known.map { $0.count == program.p } ?? true, "factors must be the program's, one per pattern")
-    var result = solveEquilibrated(equilibration.scaled(program), factors: known, settings: settings, start: start)
+    var result = solveEquilibrated(equilibration.scaled(program), factors: known, settings: settings, start: start, seed: seed)
     equilibration.unscale(&result)
     result.seconds = elapsed()
     return result
@@ -31,21 +38,21 @@ public func solve(_ program: ConvexProgram, settings: SolverSettings = SolverSet
 /// the cone-free program, then a working set of patterns (README "Relax, then verify";
 /// RelaxThenVerify.swift, PatternWorkingSet.swift).
 func solveEquilibrated(_ program: ConvexProgram, factors known: [PatternFactor]? = nil, settings: SolverSettings,
-                       start: UInt64) -> SolverResult {
+                       start: UInt64, seed: [Int]? = nil) -> SolverResult {
     if program.form == .relaxed && settings.relaxedWorkingSet {
         let factors: [PatternFactor]?
         switch normalizedPatternFactors(program, known: known, start: start) {
         case .success(let computed): factors = computed
         case .failure(let failure): return failure.result
         }
-        if var restricted = solveRelaxedOnWorkingSet(program, factors: factors, settings: settings, start: start) {
+        if var restricted = solveRelaxedOnWorkingSet(program, factors: factors, settings: settings, start: start, seed: seed) {
             restricted.route = .workingSet
             return restricted
         }
         return solveConic(program, factors: factors, settings: settings, start: start)
     }
     guard settings.relaxThenVerify && program.form != .relaxed && program.architecture != .normalized else {
-        return solveConic(program, factors: known, settings: settings, start: start)
+        return solveConic(program, factors: known, settings: settings, start: start, seed: seed)
     }
     // The cone-free program of an exact form is the relaxed program (claim 6). That of an approx form is
     // a group lasso, which stalls on small working sets (NormalizedConeFreeFirst.swift): solved whole.
@@ -61,8 +68,8 @@ func solveEquilibrated(_ program: ConvexProgram, factors known: [PatternFactor]?
         restricted.route = .workingSet
         return restricted
     }
-    var full = solveConic(program, settings: settings, start: start)
-    full.route = .fallback
+    var full = solveConic(program, settings: settings, start: start, seed: seed)
+    if full.route == .direct { full.route = .fallback }
     return full
 }
 
@@ -90,10 +97,10 @@ func normalizedPatternFactors(_ program: ConvexProgram, known: [PatternFactor]? 
 /// multipliers λ of that iterate, whether to finish; when it says no, the result is that paused
 /// iterate (status `maxIterations`, the caller knows why), kept in `pausedIterate`. `warmStart`, read
 /// only with a `checkpoint`: the iterate to begin from instead of the computed start, made for the
-/// program's conic form (a working set's next round continuing the last one's pause).
+/// program's conic form (a working set's next round continuing the last one's pause). `seed`: see `solve`.
 func solveConic(_ program: ConvexProgram, factors known: [PatternFactor]? = nil, settings: SolverSettings, start: UInt64,
                 signConstraints: Bool = true, checkpoint: ((_ lambda: [Double]) -> Bool)? = nil,
-                warmStart: ((ConicForm) -> InteriorPoint.Iterate)? = nil) -> SolverResult {
+                warmStart: ((ConicForm) -> InteriorPoint.Iterate)? = nil, seed: [Int]? = nil) -> SolverResult {
     func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9 }
     let factors: [PatternFactor]?
     switch normalizedPatternFactors(program, known: known, start: start) {
@@ -114,13 +121,24 @@ func solveConic(_ program: ConvexProgram, factors known: [PatternFactor]? = nil,
         return SolverResult(status: .invalidInput("every pattern gives D_i X = 0: no block to fit y with"), seconds: elapsed())
     }
     let setupDone = elapsed()   // (the span check, when needed, runs after the iteration)
-    let cones = form.makeCones()
-    let kkt: any KKTSolver = settings.denseReferenceKKT
-        ? DenseReferenceKKT(form: form, cones: cones, settings: settings)
-        : StructuredNormalEquations(form: form, cones: cones, settings: settings)
-    let kktDone = elapsed()
-    let outcome = checkpoint.map { runWithCheckpoint(form: form, cones: cones, kkt: kkt, settings: settings, warmStart: warmStart?(form), proceed: $0) }
-        ?? solveShrinking(program, factors: factors, form: form, cones: cones, kkt: kkt, settings: settings)
+    let seeded = signConstraints && checkpoint == nil
+        ? seed.map { solveOnSeed(program, factors: factors, form: form, seed: $0, settings: settings) } : nil
+    var outcome: InteriorPoint.Outcome
+    var kkt: (any KKTSolver)?
+    var kktDone = elapsed()
+    if let solved = seeded?.solved {
+        outcome = solved
+    } else {
+        let cones = form.makeCones()
+        let wholeKKT: any KKTSolver = settings.denseReferenceKKT
+            ? DenseReferenceKKT(form: form, cones: cones, settings: settings)
+            : StructuredNormalEquations(form: form, cones: cones, settings: settings)
+        kkt = wholeKKT
+        kktDone = elapsed()
+        outcome = checkpoint.map { runWithCheckpoint(form: form, cones: cones, kkt: wholeKKT, settings: settings, warmStart: warmStart?(form), proceed: $0) }
+            ?? solveShrinking(program, factors: factors, form: form, cones: cones, kkt: wholeKKT, settings: settings)
+        outcome.iterations += seeded?.iterations ?? 0
+    }
     if ProcessInfo.processInfo.environment["NEUREC_SOLVER_TRACE"] != nil {
         FileHandle.standardError.write(Data(String(format: "factors %.4f s, form %.4f s, span %.4f s, KKT setup %.4f s, iterations %.4f s\n", factorsDone, formDone - factorsDone, setupDone - formDone, kktDone - setupDone, elapsed() - kktDone).utf8))
     }
@@ -133,13 +151,14 @@ func solveConic(_ program: ConvexProgram, factors known: [PatternFactor]? = nil,
         result.status = .primalInfeasible(reason)
     }
     result.patternFactors = factors
+    if seeded?.solved != nil { result.route = .seeded }
     if outcome.paused {
         result.pausedIterate = ((outcome.x, outcome.y, outcome.s, outcome.z),
                                 Dictionary(uniqueKeysWithValues: zip(form.roles, form.xOffset)))
     }
     result.seconds = elapsed()
-    result.normalMatrixSeconds = kkt.formationSeconds
-    result.normalMatrixFlops = kkt.formationFlops
+    result.normalMatrixSeconds = kkt?.formationSeconds ?? 0
+    result.normalMatrixFlops = kkt?.formationFlops ?? 0
     return result
 }
 
@@ -219,6 +238,16 @@ func extract(_ o: InteriorPoint.Outcome, form: ConicForm, program: ConvexProgram
     let scale = form.approx ? form.beta : 1
     let objective = form.approx ? fit.dot(fit) + form.beta * norms : norms
     let residual = form.approx ? signViolation : max(fit.norm, signViolation)
+    var dualRatios = [Double](repeating: 0, count: program.p)
+    for j in 0..<form.blockCount {
+        let t = form.xOffset[j], r = form.ranks[j]
+        guard o.z.count >= t + r + 1, o.z[t] > 0 else { continue }
+        let ratio = o.z.withUnsafeBufferPointer { Double.nrm2(r, $0.baseAddress! + t + 1, 1) } / o.z[t]
+        switch form.roles[j] {
+        case .w(let i), .v(let i): dualRatios[i] = max(dualRatios[i], ratio)
+        case .skip: break
+        }
+    }
     var multipliers: [[Double]]? = program.form == .relaxed ? nil : [[Double]](repeating: [], count: 2 * program.p)
     for j in 0..<form.blockCount {
         guard let rows = form.signRows(of: j) else { continue }
@@ -235,6 +264,7 @@ func extract(_ o: InteriorPoint.Outcome, form: ConicForm, program: ConvexProgram
                               iterations: o.iterations, w0: w0, w: w, v: v, lambda: o.y.scaled(by: -1),
                               signMultipliers: multipliers)
     result.keptPatterns = o.keptPatterns
+    result.dualRatios = dualRatios
     return result
 }
 

@@ -27,6 +27,9 @@ struct Solve: ParsableCommand {
     @Flag(help: "Skip exact programs: decide whether the planted point (w0 = the file's key w, every block 0) is optimal from the dual alone, without solving (Solver README, \"Planted optimality without the solve\").")
     var planted = false
 
+    @Option(help: ArgumentHelp("Another program on the same X and patterns (another σ of the cell): solve it first, untimed, and start this approx program on the patterns its minimizer uses (route seeded; Solver README, \"Seeded by the next σ panel\").", valueName: "file"))
+    var seedFrom: String?
+
     func validate() throws {
         guard repeats >= 1 else { throw ValidationError("--repeats must be at least 1, got \(repeats)") }
     }
@@ -49,9 +52,24 @@ struct Solve: ParsableCommand {
             settings.relaxThenVerify = false
             settings.relaxedWorkingSet = false
         }
-        let result = (0..<repeats).map { _ in Solver.solve(instance.program, settings: settings) }.min { $0.seconds < $1.seconds }!
+        let seed = try seedFrom.map { try seedPatterns(from: $0, for: instance.program, settings: settings) }
+        let result = (0..<repeats).map { _ in Solver.solve(instance.program, settings: settings, seed: seed) }.min { $0.seconds < $1.seconds }!
         print(result.json(solution: solution, referenceObjective: instance.referenceObjective).text)
         if !result.status.isOptimal { throw ExitCode(1) }
+    }
+
+    /// The patterns that the minimizer of the program in `path` uses, when it shares `program`'s X and patterns.
+    private func seedPatterns(from path: String, for program: ConvexProgram, settings: SolverSettings) throws -> [Int] {
+        let neighbour: ProgramFile
+        do { neighbour = try ProgramFile.load(path: path) } catch {
+            FileHandle.standardError.write(Data("error: --seed-from: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+        guard neighbour.program.X == program.X, neighbour.program.patterns == program.patterns else {
+            FileHandle.standardError.write(Data("error: --seed-from \(path): its X and D must be those of \(file) (another σ of the same cell)\n".utf8))
+            throw ExitCode(2)
+        }
+        return Solver.seedPatterns(from: Solver.solve(neighbour.program, settings: settings), settings: settings) ?? []
     }
 
     private func decidePlanted(_ instance: ProgramFile) throws {

@@ -23,6 +23,41 @@ import Testing
         #expect(shards.filter { plan.ownsCluster(0, shard: $0) }.count == 1)
     }
 
+    /// The σ panels that one worker computes cell by cell (`computeSigmaPanelsTogether`) have one owner
+    /// per cell, and shards compute them together: the records of a sharded run are an unsharded run's
+    /// to the last bit, seeded approx panels included.
+    @Test func sigmaPanelsOfACellHaveOneOwnerAndShardsComputeThemTogether() throws {
+        let panels = [0, 0.1, 0.2].map { sigma in
+            ExperimentSpec(planted: .linear, learned: .skip, fitting: .approx, grid: InstanceGrid(nValues: [40, 60], dValues: [10, 20], trials: 1),
+                           parameters: InstanceParameters(sigma: sigma), metrics: [.disAbs, .iterations])
+        }
+        var testMetric = panels[1]
+        testMetric.metrics = [.disTest]
+        let work = panels + [testMetric] + specs
+        let plan = ShardPlan(specs: work, count: 3)
+        #expect(plan.panelGroups == [[0, 1, 2]])
+        for index in 1...3 {
+            let shard = try Shard(index: index, count: 3)
+            let owned = plan.positions(ofSpec: 0, for: shard)
+            #expect(plan.positions(ofSpec: 1, for: shard) == owned && plan.positions(ofSpec: 2, for: shard) == owned)
+        }
+        let whole = ExperimentRunner(cache: try temporaryCache(), jobs: 1, progress: .quiet)
+        #expect(try whole.computeSigmaPanelsTogether(panels) == 12)
+        let sharded = try temporaryCache()
+        var computed = 0
+        for index in 1...2 {
+            let runner = ExperimentRunner(cache: sharded, jobs: 1, shard: try Shard(index: index, count: 2), progress: .quiet)
+            computed += try runner.computeShare(of: Array(panels), shard: try Shard(index: index, count: 2))
+        }
+        #expect(computed == 12)
+        let assembled = ExperimentRunner(cache: sharded, jobs: 1, progress: .quiet)
+        for panel in panels {
+            let a = try whole.run(panel), b = try assembled.run(panel)
+            #expect(a.computedCount == 0 && b.computedCount == 0)
+            for metric in panel.metrics { #expect(sameArrays(a, b, metric), "σ = \(panel.parameters.sigma), \(metric)") }
+        }
+    }
+
     /// Largest first onto the least loaded shard stays within one unit of the mean (Graham's bound for
     /// this greedy rule): max load ≤ total / N + the largest unit.
     @Test(arguments: [2, 3, 5, 16])

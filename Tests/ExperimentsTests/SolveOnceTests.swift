@@ -47,14 +47,15 @@ import Vocabulary
         #expect([quiet, noisy, exact].allSatisfy { $0.computedCount == $0.instanceCount })
     }
 
-    /// The σ panels of a normalized experiment computed together (each cell's panels on one worker,
-    /// sharing the pattern factors) give the separate runs' arrays to the last bit, in every metric;
-    /// the separate runs then find every trial in the cache. Skip networks and mixed panels share
-    /// nothing and compute nothing there.
+    /// The σ panels of a normalized exact experiment computed together (each cell's panels on one
+    /// worker, sharing the pattern factors; exact programs are never seeded) give the separate runs'
+    /// arrays to the last bit, in every metric; the separate runs then find every trial in the cache.
+    /// Skip exact programs and mixed panels share nothing and compute nothing there (relaxed and approx
+    /// panels are seeded: below).
     @Test func sigmaPanelsComputedTogetherMatchSeparateRuns() throws {
         let metrics: [Metric] = [.disAbs, .disTest, .recovery, .offPlantedNorm, .iterations]
         let panels = [0, 0.05, 0.2].map { sigma in
-            var panel = spec(.normalized, .normalized, .relaxed, metrics,
+            var panel = spec(.normalized, .normalized, .exact, metrics,
                              parameters: InstanceParameters(plantedWeights: .opposite, neurons: 2, sigma: sigma))
             panel.grid = InstanceGrid(nValues: [20, 40], dValues: [4, 8], trials: 2)
             return panel
@@ -69,11 +70,48 @@ import Vocabulary
             let separate = try ExperimentRunner(cache: nil, progress: .quiet).run(panel)
             for metric in metrics { #expect(sameArrays(together, separate, metric), "σ = \(panel.parameters.sigma), \(metric)") }
         }
-        let skip = [0, 0.1].map { spec(.linear, .skip, .relaxed, [.disAbs], parameters: InstanceParameters(sigma: $0)) }
+        let skip = [0, 0.1].map { spec(.linear, .skip, .exact, [.disAbs], parameters: InstanceParameters(sigma: $0)) }
         #expect(try runner.computeSigmaPanelsTogether(skip) == 0)
         var otherForm = panels[1]
         otherForm.fitting = .approx
         #expect(try runner.computeSigmaPanelsTogether([panels[0], otherForm]) == 0)
+    }
+
+    /// Relaxed and approx panels computed together, largest σ first: each noisy panel after the first
+    /// starts from the previous minimizer's patterns (its iterations differ from the separate run's),
+    /// and its distances equal the separate runs' to the solver's tolerance; the noise-free panel is
+    /// never seeded and stays the separate run's to the last bit.
+    @Test(arguments: [(NetworkKind.skip, Fitting.approx), (.skip, .relaxed), (.normalized, .relaxed)])
+    func seededPanelsMatchSeparateRunsToTheSolversTolerance(_ learned: NetworkKind, _ fitting: Fitting) throws {
+        let panels = [0, 0.1, 0.2].map { sigma in
+            var panel = learned == .skip
+                ? spec(.linear, .skip, fitting, [.disAbs, .disTest, .iterations], parameters: InstanceParameters(sigma: sigma))
+                : spec(.normalized, .normalized, fitting, [.disAbs, .disTest, .iterations],
+                       parameters: InstanceParameters(plantedWeights: .opposite, neurons: 2, sigma: sigma))
+            panel.grid = InstanceGrid(nValues: [60, 80], dValues: [10, 20], trials: 2)
+            return panel
+        }
+        let cache = try temporaryCache()
+        let runner = ExperimentRunner(cache: cache, progress: .quiet)
+        #expect(try runner.computeSigmaPanelsTogether(panels) == panels.count * 2 * 2 * 2)
+        var seededSomewhere = false
+        for panel in panels {
+            let together = try runner.run(panel)
+            #expect(together.computedCount == 0)
+            let separate = try ExperimentRunner(cache: nil, progress: .quiet).run(panel)
+            let sigma = panel.parameters.sigma
+            if sigma == 0 {
+                for metric in panel.metrics { #expect(sameArrays(together, separate, metric), "σ = 0, \(metric)") }
+                continue
+            }
+            for metric in [Metric.disAbs, .disTest] {
+                let a = try #require(together.arrays[metric]).values, b = try #require(separate.arrays[metric]).values
+                let worst = zip(a, b).map { abs($0 - $1) / max(abs($1), 1e-12) }.max() ?? .nan
+                #expect(worst < 1e-5, "\(learned) \(fitting), σ = \(sigma), \(metric): relative difference \(worst)")
+            }
+            seededSomewhere = seededSomewhere || !sameArrays(together, separate, .iterations)
+        }
+        #expect(seededSomewhere, "\(learned) \(fitting): no panel started from its neighbour's patterns")
     }
 
     /// Numpy mode keeps each original script's draw order, hence its own instances: recovery and
