@@ -79,22 +79,24 @@ import Vocabulary
 
     /// Relaxed and approx panels computed together, largest σ first: each noisy panel after the first
     /// starts from the previous minimizer's patterns (its iterations differ from the separate run's),
-    /// and its distances equal the separate runs' to the solver's tolerance; the noise-free panel is
-    /// never seeded and stays the separate run's to the last bit.
+    /// and its distances equal the separate runs' to the solver's tolerance (1e-4 relative: a nearly
+    /// degenerate normalized program's minimizer moves 10⁻⁵ while its objective moves 10⁻⁹). Where ties are possible
+    /// nothing is seeded and the records stay the separate runs' to the last bit: the noise-free panel,
+    /// and the skip network's cells with the all-ones pattern (its block ties with w₀).
     @Test(arguments: [(NetworkKind.skip, Fitting.approx), (.skip, .relaxed), (.normalized, .relaxed)])
     func seededPanelsMatchSeparateRunsToTheSolversTolerance(_ learned: NetworkKind, _ fitting: Fitting) throws {
         let panels = [0, 0.1, 0.2].map { sigma in
             var panel = learned == .skip
-                ? spec(.linear, .skip, fitting, [.disAbs, .disTest, .iterations], parameters: InstanceParameters(sigma: sigma))
+                ? spec(.linear, .skip, fitting, [.disAbs, .disTest, .iterations, .allOnes], parameters: InstanceParameters(sigma: sigma))
                 : spec(.normalized, .normalized, fitting, [.disAbs, .disTest, .iterations],
                        parameters: InstanceParameters(plantedWeights: .opposite, neurons: 2, sigma: sigma))
-            panel.grid = InstanceGrid(nValues: [60, 80], dValues: [10, 20], trials: 2)
+            panel.grid = InstanceGrid(nValues: [30, 60, 80], dValues: [10, 20], trials: 2)
             return panel
         }
         let cache = try temporaryCache()
         let runner = ExperimentRunner(cache: cache, progress: .quiet)
-        #expect(try runner.computeSigmaPanelsTogether(panels) == panels.count * 2 * 2 * 2)
-        var seededSomewhere = false
+        #expect(try runner.computeSigmaPanelsTogether(panels) == panels.count * 3 * 2 * 2)
+        var seededSomewhere = false, tiedCells = 0
         for panel in panels {
             let together = try runner.run(panel)
             #expect(together.computedCount == 0)
@@ -107,11 +109,19 @@ import Vocabulary
             for metric in [Metric.disAbs, .disTest] {
                 let a = try #require(together.arrays[metric]).values, b = try #require(separate.arrays[metric]).values
                 let worst = zip(a, b).map { abs($0 - $1) / max(abs($1), 1e-12) }.max() ?? .nan
-                #expect(worst < 1e-5, "\(learned) \(fitting), σ = \(sigma), \(metric): relative difference \(worst)")
+                #expect(worst < 1e-4, "\(learned) \(fitting), σ = \(sigma), \(metric): relative difference \(worst)")
             }
             seededSomewhere = seededSomewhere || !sameArrays(together, separate, .iterations)
+            if learned == .skip, let allOnes = together.arrays[.allOnes]?.values {
+                let a = try #require(together.arrays[.disAbs]).values, b = try #require(separate.arrays[.disAbs]).values
+                for k in allOnes.indices where allOnes[k] == 1 {
+                    tiedCells += 1
+                    #expect(a[k] == b[k], "\(fitting), σ = \(sigma): an all-ones trial was seeded")
+                }
+            }
         }
         #expect(seededSomewhere, "\(learned) \(fitting): no panel started from its neighbour's patterns")
+        #expect(learned != .skip || tiedCells > 0, "no trial with the all-ones pattern to check")
     }
 
     /// Numpy mode keeps each original script's draw order, hence its own instances: recovery and
