@@ -55,7 +55,10 @@ public struct ShardPlan: Sendable {
         for (k, spec) in specs.enumerated() where !followers.contains(k) {
             let group = groupOf[k] ?? [k]
             for (position, cell) in spec.grid.cells.enumerated() {
-                let cost = group.reduce(0.0) { $0 + CostModel.seconds(for: specs[$1], at: cell) }
+                // Once per σ: specs that differ only in the metric share their records.
+                var sigmas = Set<Double>()
+                let cost = group.filter { sigmas.insert(specs[$0].parameters.sigma).inserted }
+                    .reduce(0.0) { $0 + CostModel.seconds(for: specs[$1], at: cell) }
                 units.append((.cell(spec: k, position: position), cost))
             }
         }

@@ -18,7 +18,10 @@ extension ExperimentRunner {
     ///
     /// `positions`: only those cells (a shard's share, `ShardPlan` giving each cell's panels one owner);
     /// without it every cell, and a runner with a shard computes nothing here.
-    public func computeSigmaPanelsTogether(_ specs: [ExperimentSpec], positions owned: [Int]? = nil, label: String? = nil) throws -> Int {
+    public func computeSigmaPanelsTogether(_ panels: [ExperimentSpec], positions owned: [Int]? = nil, label: String? = nil) throws -> Int {
+        // One spec per σ: another with the same σ (and another metric) has the same records.
+        var sigmas = Set<Double>()
+        let specs = panels.filter { sigmas.insert($0.parameters.sigma).inserted }
         guard specs.count >= 2, let cache, shard == nil || owned != nil, details == nil, !requireComplete,
               let first = specs.first, Self.sharesAcrossPanels(first),
               specs.allSatisfy({ Self.sigmaFree($0) == Self.sigmaFree(first) }) else { return 0 }
@@ -46,12 +49,12 @@ extension ExperimentRunner {
         let order = WorkOrder.interleaved(costs: costs)
         // Largest σ first: its minimizer uses the most patterns, and the smaller σ's are among them or
         // nearest to entering it (the other way round, normalized seeds missed a few and solved twice).
-        let panels = specs.indices.sorted { specs[$0].parameters.sigma > specs[$1].parameters.sigma }
+        let byLargestSigma = specs.indices.sorted { specs[$0].parameters.sigma > specs[$1].parameters.sigma }
         parallelForEach(order.count, jobs: jobs) { k in
             let started = DispatchTime.now().uptimeNanoseconds
             let position = positions[order[k]], cell = cells[position]
             let sharing = CellPanelSharing()
-            for s in panels where missing[s].contains(position) {
+            for s in byLargestSigma where missing[s].contains(position) {
                 let record = sources[s].instance(at: cell).map { evaluations[s].evaluateWithFit($0, sharing: sharing).record }
                     ?? evaluations[s].skippedCell()
                 do { try entries[s].store(record, for: cell) } catch { failures.withValue { $0.append(error) } }
@@ -64,17 +67,18 @@ extension ExperimentRunner {
     }
 
     /// The specs of `specs` that `computeSigmaPanelsTogether` takes together, by index: those whose
-    /// programs share something across panels and differ only in σ (and the metric), at least two σ
-    /// values, one spec per σ (a second with the same σ and another metric reads the first's records).
-    /// For `ShardPlan`, which gives each cell's panels one owner.
+    /// programs share something across panels and differ only in σ and the metric, with at least two
+    /// σ values. For `ShardPlan`, which gives each cell's panels one owner: every spec of a group,
+    /// since one with a σ already in it (another metric) reads the same records and must not compute
+    /// them apart from the others in another shard.
     static func sigmaPanelGroups(_ specs: [ExperimentSpec]) -> [[Int]] {
         var groups: [ExperimentSpec: [Int]] = [:], order: [ExperimentSpec] = []
         for (k, spec) in specs.enumerated() where sharesAcrossPanels(spec) {
             let key = sigmaFree(spec)
             if groups[key] == nil { order.append(key) }
-            if !(groups[key] ?? []).contains(where: { specs[$0].parameters.sigma == spec.parameters.sigma }) { groups[key, default: []].append(k) }
+            groups[key, default: []].append(k)
         }
-        return order.compactMap { groups[$0] }.filter { $0.count >= 2 }
+        return order.compactMap { groups[$0] }.filter { group in Set(group.map { specs[$0].parameters.sigma }).count >= 2 }
     }
 
     /// Whether a spec's σ panels have something to pass on (`CellPanelSharing`): normalized pattern

@@ -62,7 +62,8 @@ struct TrialEvaluation {
     }
 
     /// The record, and the fitted solution as JSON (for `--save_details`). `sharing` carries pattern
-    /// factors and approx minimizers' patterns from one σ panel of the cell to the next (`CellPanelSharing`).
+    /// factors and relaxed and approx minimizers' patterns from one σ panel of the cell to the next
+    /// (`CellPanelSharing`).
     func evaluateWithFit(_ instance: Instance, sharing: CellPanelSharing? = nil) -> (record: TrialRecord, fit: JSONText) {
         var record: TrialRecord = [:]
         var fit = JSONText.null

@@ -136,10 +136,11 @@ public struct SolverSettings: Sendable, Equatable {
     public var shrinkLargestRatio: Double = 8
     public var shrinkStages: [ShrinkStage] = [ShrinkStage(merit: 3e-2, fraction: 0.5, largeBlockMargin: 1.5),
                                               ShrinkStage(merit: 3e-3, fraction: 1.0 / 3, largeBlockMargin: 1.25)]
-    /// A seeded approx solve (`solve`'s `seed`, from `seedPatterns(from:settings:)`) starts on the
-    /// patterns carrying the neighbouring minimizer and this many times as many in all, the next
-    /// largest blocks filling the rest. Measured on the σ panels of (400, 100) cells: the patterns a
-    /// minimizer uses at σ and at 2σ differ by a few to a tenth, and 1.5× the support held them.
+    /// A seed (`seedPatterns(from:settings:)`, for `solve`'s `seed`) holds the patterns carrying the
+    /// neighbouring minimizer and this many times as many in all, those nearest to entering it (by
+    /// `SolverResult.dualRatios`) filling the rest. Measured on the σ panels of (400, 100) cells: the
+    /// patterns a minimizer uses at σ and at σ/2 differ by a few to a tenth, and 1.5× held them for
+    /// the skip network and for most normalized cells.
     public var seedMargin: Double = 1.5
     /// Restricted solves a seeded approx solve makes, each on the last set and the patterns its
     /// certificate failed on, before it solves the program as without a seed.
