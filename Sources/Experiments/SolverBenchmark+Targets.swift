@@ -52,35 +52,40 @@ extension SolverBenchmark {
     /// An instance of σ = 0.05 as the paper's figures draw it: the skip network's with w* the smallest
     /// right singular vector of X (--optw 1; cvx_train_skip for approx, minnrm_skip for relaxed), the
     /// normalization network's with k = 2 neurons (cvx_train_normal: Gaussian, --neu 2; minnrm_normal:
-    /// u and −u, --optw 2, as fig9), β = 10⁻⁶.
-    static func noisyInstance(_ arch: NetworkKind, _ form: ProgramForm, n: Int, d: Int, seed: UInt64) -> ConvexProgram {
+    /// u and −u, --optw 2, as fig9), β = 10⁻⁶. Another `sigma` gives the same cell's next σ panel: the
+    /// same X, patterns and noise direction.
+    static func noisyInstance(_ arch: NetworkKind, _ form: ProgramForm, n: Int, d: Int, seed: UInt64, sigma: Double = 0.05) -> ConvexProgram {
         let draws: InstanceDraws = switch (arch, form) {
         case (.normalized, .relaxed):
-            InstanceDraws(experiment: .minnrmNormal, parameters: InstanceParameters(plantedWeights: .opposite, neurons: 2, sigma: 0.05))
+            InstanceDraws(experiment: .minnrmNormal, parameters: InstanceParameters(plantedWeights: .opposite, neurons: 2, sigma: sigma))
         case (.normalized, _):
-            InstanceDraws(experiment: .cvxTrainNormal, parameters: InstanceParameters(plantedWeights: .gaussian, neurons: 2, sigma: 0.05))
+            InstanceDraws(experiment: .cvxTrainNormal, parameters: InstanceParameters(plantedWeights: .gaussian, neurons: 2, sigma: sigma))
         case (_, .relaxed):
-            InstanceDraws(experiment: .minnrmSkip, parameters: InstanceParameters(plantedWeights: .structured, sigma: 0.05))
+            InstanceDraws(experiment: .minnrmSkip, parameters: InstanceParameters(plantedWeights: .structured, sigma: sigma))
         default:
-            InstanceDraws(experiment: .cvxTrainSkip, parameters: InstanceParameters(plantedWeights: .structured, sigma: 0.05))
+            InstanceDraws(experiment: .cvxTrainSkip, parameters: InstanceParameters(plantedWeights: .structured, sigma: sigma))
         }
         return program(arch, form, drawnBy: draws, n: n, d: d, seed: seed)
     }
 
-    /// The noisy programs as a third table, with the ratio of the time before to the time now.
-    /// Instances draw from seed + 200 + k.
+    /// The noisy programs as a third table, with the ratio of the time before to the time now, and the
+    /// same program seeded by the cell's σ = 0.1 panel as the experiments solve it (Solver README,
+    /// "Seeded by the next σ panel"; the σ = 0.1 solve untimed). Instances draw from seed + 200 + k.
     func runNoisy(_ emit: (String) -> Void) throws {
         emit("")
-        emit("| program, σ = 0.05 | n | d | p | iterations | seconds | route | kept patterns (working-set rounds) | status | before | before ÷ now |")
-        emit("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+        emit("| program, σ = 0.05 | n | d | p | iterations | seconds | route | kept patterns (working-set rounds) | status | before | before ÷ now | seeded by σ = 0.1: iterations, seconds | unseeded ÷ seeded |")
+        emit("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
         for (k, noisy) in Self.noisyCases.enumerated() {
             let program = Self.noisyInstance(noisy.architecture, noisy.form, n: 400, d: 100, seed: seed &+ 200 &+ UInt64(k))
             try writeInstance(program, named: "noisy_\(noisy.architecture.rawValue)_\(noisy.form.rawValue)_n400_d100")
             let r = fastestSolve(program)
-            emit(String(format: "| %@ %@ | 400 | 100 | %d | %d | %.3f | %@ | %@ | %@ | %.3f s (%@) | %.1f× |",
+            let next = Self.noisyInstance(noisy.architecture, noisy.form, n: 400, d: 100, seed: seed &+ 200 &+ UInt64(k), sigma: 0.1)
+            let seeded = fastestSolve(program, seed: seedPatterns(from: Solver.solve(next)))
+            emit(String(format: "| %@ %@ | 400 | 100 | %d | %d | %.3f | %@ | %@ | %@ | %.3f s (%@) | %.1f× | %d, %.3f s (%@) | %.1f× |",
                         noisy.architecture.rawValue, noisy.form.rawValue, program.p, r.iterations, r.seconds, r.route.rawValue,
                         r.keptPatterns.map { "\($0)" } ?? (r.workingSetRounds > 0 ? "\(r.workingSetRounds) rounds" : "all"), r.status.name,
-                        noisy.before, noisy.beforeCommit, noisy.before / r.seconds))
+                        noisy.before, noisy.beforeCommit, noisy.before / r.seconds, seeded.iterations, seeded.seconds,
+                        seeded.route.rawValue, r.seconds / seeded.seconds))
         }
     }
 

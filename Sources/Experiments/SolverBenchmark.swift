@@ -58,10 +58,10 @@ public struct SolverBenchmark: Sendable {
     }
 
     /// The fastest of `repeats` solves.
-    func fastestSolve(_ program: ConvexProgram) -> SolverResult {
+    func fastestSolve(_ program: ConvexProgram, seed: [Int]? = nil) -> SolverResult {
         var best: SolverResult?
         for _ in 0..<max(repeats, 1) {
-            let r = Solver.solve(program)
+            let r = Solver.solve(program, seed: seed)
             if best == nil || r.seconds < best!.seconds { best = r }
         }
         return best!
