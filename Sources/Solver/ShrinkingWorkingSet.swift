@@ -35,8 +35,9 @@ func solveShrinking(_ program: ConvexProgram, factors: [PatternFactor]?, form: C
 /// next σ panel of the same cell: the canonical draw gives the panels the same X and patterns, and
 /// their minimizers use nearly the same patterns), with every other block certified as claim 7
 /// certifies the dropped ones. A certificate that fails adds the patterns it failed on and the
-/// restricted program is solved again, at most `seedRounds` times. Nil when no round is certified
-/// (the caller then solves the program as without a seed); `iterations` counts every round.
+/// restricted program is solved again, at most `seedRounds` times. `solved` is nil when no round is
+/// certified (the caller then solves the program as without a seed, with its whole iteration limit,
+/// as the shrinking does); `iterations` counts every round.
 func solveOnSeed(_ program: ConvexProgram, factors: [PatternFactor]?, form: ConicForm, seed: [Int],
                  settings: SolverSettings) -> (solved: InteriorPoint.Outcome?, iterations: Int) {
     let members = Set(seed.filter { (0..<program.p).contains($0) })
@@ -319,7 +320,7 @@ private func copyIterate(_ from: (x: [Double], s: [Double], z: [Double]), from s
     if source.approx { for i in 0..<n { to.x[target.rOffset + i] = from.x[source.rOffset + i] } }
 }
 
-/// The patterns to seed the solve of a neighbouring approx program with (`solve`'s `seed`): those
+/// The patterns to seed the solve of a neighbouring relaxed or approx program with (`solve`'s `seed`): those
 /// whose blocks carry this minimizer, max(‖w_i‖, ‖v_i‖) above 1e-4 of the largest (the blocks a
 /// minimizer leaves at zero end 10⁻⁵ of it or smaller), and up to `settings.seedMargin` times as many
 /// in all, the others by how near their dual constraints are to binding (`dualRatios`; block sizes
