@@ -53,12 +53,10 @@ public struct ShardPlan: Sendable {
         let followers = Set(panelGroups.flatMap { $0.dropFirst() })
         let groupOf = Dictionary(uniqueKeysWithValues: panelGroups.map { ($0[0], $0) })
         for (k, spec) in specs.enumerated() where !followers.contains(k) {
-            let group = groupOf[k] ?? [k]
+            // Priced once per σ: specs that differ only in the metric share their records.
+            let priced = groupOf[k].map { group in ExperimentRunner.onePerSigma(group.map { specs[$0] }) } ?? [spec]
             for (position, cell) in spec.grid.cells.enumerated() {
-                // Once per σ: specs that differ only in the metric share their records.
-                var sigmas = Set<Double>()
-                let cost = group.filter { sigmas.insert(specs[$0].parameters.sigma).inserted }
-                    .reduce(0.0) { $0 + CostModel.seconds(for: specs[$1], at: cell) }
+                let cost = priced.reduce(0.0) { $0 + CostModel.seconds(for: $1, at: cell) }
                 units.append((.cell(spec: k, position: position), cost))
             }
         }

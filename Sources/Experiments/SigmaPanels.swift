@@ -19,9 +19,7 @@ extension ExperimentRunner {
     /// `positions`: only those cells (a shard's share, `ShardPlan` giving each cell's panels one owner);
     /// without it every cell, and a runner with a shard computes nothing here.
     public func computeSigmaPanelsTogether(_ panels: [ExperimentSpec], positions owned: [Int]? = nil, label: String? = nil) throws -> Int {
-        // One spec per σ: another with the same σ (and another metric) has the same records.
-        var sigmas = Set<Double>()
-        let specs = panels.filter { sigmas.insert($0.parameters.sigma).inserted }
+        let specs = Self.onePerSigma(panels)
         guard specs.count >= 2, let cache, shard == nil || owned != nil, details == nil, !requireComplete,
               let first = specs.first, Self.sharesAcrossPanels(first),
               specs.allSatisfy({ Self.sigmaFree($0) == Self.sigmaFree(first) }) else { return 0 }
@@ -79,6 +77,12 @@ extension ExperimentRunner {
             groups[key, default: []].append(k)
         }
         return order.compactMap { groups[$0] }.filter { group in Set(group.map { specs[$0].parameters.sigma }).count >= 2 }
+    }
+
+    /// The first spec of each σ: another with the same σ (and another metric) has the same records.
+    static func onePerSigma(_ specs: [ExperimentSpec]) -> [ExperimentSpec] {
+        var sigmas = Set<Double>()
+        return specs.filter { sigmas.insert($0.parameters.sigma).inserted }
     }
 
     /// Whether a spec's σ panels have something to pass on (`CellPanelSharing`): normalized pattern

@@ -22,26 +22,40 @@ import Vocabulary
 ///
 /// Checked, not assumed: a program with other X or patterns gets its own factors and no seed.
 final class CellPanelSharing {
-    private var known: (X: Matrix<Double>, patterns: Matrix<Double>, factors: [PatternFactor]?)?
-    private var seed: (X: Matrix<Double>, patterns: Matrix<Double>, form: ProgramForm, members: [Int])?
+    /// The X and patterns that what follows belongs to.
+    private var data: (X: Matrix<Double>, patterns: Matrix<Double>)?
+    /// The normalized program's factors, once computed (nil inside: the factorization failed).
+    private var factors: [PatternFactor]??
+    private var seed: (form: ProgramForm, members: [Int])?
 
     func factors(of program: ConvexProgram) -> [PatternFactor]? {
         guard program.architecture == .normalized else { return nil }
-        if let known, known.X == program.X, known.patterns == program.patterns { return known.factors }
-        let factors = try? program.patternFactors()
-        known = (program.X, program.patterns, factors)
-        return factors
+        enter(program)
+        if let factors { return factors }
+        let computed = try? program.patternFactors()
+        factors = .some(computed)
+        return computed
     }
 
     /// The patterns to start `program` on: those of the last minimizer of its form on the same X and patterns.
     func seed(for program: ConvexProgram) -> [Int]? {
-        guard program.form != .exact, let seed, seed.form == program.form, seed.X == program.X, seed.patterns == program.patterns else { return nil }
+        enter(program)
+        guard program.form != .exact, let seed, seed.form == program.form else { return nil }
         return seed.members
     }
 
     func remember(_ result: SolverResult, of program: ConvexProgram) {
         guard program.form != .exact, let members = Solver.seedPatterns(from: result) else { return }
-        seed = (program.X, program.patterns, program.form, members)
+        enter(program)
+        seed = (program.form, members)
+    }
+
+    /// Forgets what belonged to other data than `program`'s.
+    private func enter(_ program: ConvexProgram) {
+        if let data, data.X == program.X, data.patterns == program.patterns { return }
+        data = (program.X, program.patterns)
+        factors = nil
+        seed = nil
     }
 }
 

@@ -239,7 +239,6 @@ final class StructuredNormalEquations: KKTSolver {
                 }
             }
             Matrix.gemm(khatriRao, signScalings, transA: .transpose, into: &packedCurvatures)
-            let packed = packedCurvatures
             flops += 2 * Double(n * khatriRao.columns * q)
             var ok = true
             var xlx = [Double](repeating: 0, count: d * d)
@@ -250,7 +249,7 @@ final class StructuredNormalEquations: KKTSolver {
             hFactors.withUnsafeMutableBufferPointer { hf in
               packedFactors.withUnsafeMutableBufferPointer { pf in
               normal.storage.withUnsafeMutableBufferPointer { mm in
-                packed.storage.withUnsafeBufferPointer { pk in
+                packedCurvatures.storage.withUnsafeBufferPointer { pk in
                   compressed.withUnsafeBufferPointer { cp in
                     scratchE.withUnsafeMutableBufferPointer { ep in
                       scratchC.withUnsafeMutableBufferPointer { cc in
@@ -260,7 +259,7 @@ final class StructuredNormalEquations: KKTSolver {
                         // Xᵀ Λ_j X comes packed by columns (upper triangle); Cholesky reads only the lower
                         // triangle of H_j, so only that is added: straight from the packed product, or
                         // from M_jᵀ (Xᵀ Λ_j X) M_j for a normalized block.
-                        let packedStart = k * packed.rows
+                        let packedStart = k * packedCurvatures.rows
                         if let basis = form.basis[j] {
                             var p = packedStart
                             for b in 0..<d { for a in 0...b { xlx[a + b * d] = pk[p]; xlx[b + a * d] = pk[p]; p += 1 } }
