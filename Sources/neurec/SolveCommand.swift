@@ -27,7 +27,7 @@ struct Solve: ParsableCommand {
     @Flag(help: "Skip exact programs: decide whether the planted point (w0 = the file's key w, every block 0) is optimal from the dual alone, without solving (Solver README, \"Planted optimality without the solve\").")
     var planted = false
 
-    @Option(help: ArgumentHelp("Another program on the same X and patterns (another σ of the cell): solve it first, untimed, and start this approx program on the patterns its minimizer uses (route seeded; Solver README, \"Seeded by the next σ panel\").", valueName: "file"))
+    @Option(help: ArgumentHelp("Another program on the same X and patterns (another σ of the cell): solve it first, untimed, and start from the patterns its minimizer uses: an approx program is solved on them (route seeded), a relaxed one's working set starts there (Solver README, \"Seeded by the next σ panel\").", valueName: "file"))
     var seedFrom: String?
 
     func validate() throws {
