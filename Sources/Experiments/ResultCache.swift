@@ -71,12 +71,12 @@ public struct ResultCache: Sendable {
         let canonicalKey: Data
 
         func fileURL(for cell: Cell) -> URL {
-            folder.appendingPathComponent("\(cell.fileStem).json")
+            folder.appendingPathComponent("\(cell.fileStem).json", isDirectory: false)
         }
 
         /// The stored record, or nil when absent or unreadable (an unreadable file is recomputed).
         func record(for cell: Cell) -> TrialRecord? {
-            guard let data = try? Data(contentsOf: fileURL(for: cell)),
+            guard let data = ResultCache.contents(of: fileURL(for: cell)),
                   let stored = try? JSONDecoder().decode([String: Double?].self, from: data) else { return nil }
             var record: TrialRecord = [:]
             for (name, value) in stored {
@@ -95,6 +95,29 @@ public struct ResultCache: Sendable {
             let stored = Dictionary(uniqueKeysWithValues: record.map { ($0.key.rawValue, $0.value.isNaN ? nil : $0.value) })
             try AtomicFile.write(try ResultCache.canonicalJSON(stored), to: fileURL(for: cell))
         }
+    }
+
+    /// A file's bytes, or nil when it cannot be read. One open, fstat and read: a run asks for every
+    /// trial's record before it starts, most of them absent on a first run, and Foundation's
+    /// `Data(contentsOf:)` stats a path before opening it.
+    static func contents(of url: URL) -> Data? {
+        let descriptor = open(url.path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFREG else { return nil }
+        var data = Data(count: Int(status.st_size))
+        let complete = data.withUnsafeMutableBytes { bytes -> Bool in
+            var offset = 0
+            while offset < bytes.count {
+                let got = read(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+                if got < 0 && errno == EINTR { continue }
+                guard got > 0 else { return false }
+                offset += got
+            }
+            return true
+        }
+        return complete ? data : nil
     }
 
     func entry(for spec: ExperimentSpec) -> Entry {
