@@ -5,7 +5,7 @@ Each ```neurec block is written into a template of its own (the front matter and
 references to other blocks become plain text) and run by `neurec run` under `/usr/bin/time -v`,
 all sharing one cache, in the template's order. So a block that reuses an earlier block's solves
 (the canonical cell draws) costs here what it costs inside the whole report. Prints a Markdown table:
-block, instances and how many were computed rather than found in the cache (neurec's own lines), wall seconds, CPU seconds, peak resident memory.
+block, instances and how many were computed rather than found in the cache (neurec's own lines), wall seconds, CPU seconds, peak resident memory, and the estimate neurec printed before it started.
 
     python3 bench/report_blocks.py reports/paper.md --scale paper --cache /tmp/cache \
         [--until Appendix] [--neurec .build/release/neurec] [--jobs 2]
@@ -69,7 +69,9 @@ def run_block(neurec, front, ident, body, args, folder):
     user = float(re.search(r"User time \(seconds\): ([0-9.]+)", err).group(1))
     system = float(re.search(r"System time \(seconds\): ([0-9.]+)", err).group(1))
     peak = int(re.search(r"Maximum resident set size \(kbytes\): ([0-9]+)", err).group(1))
-    return instances, computed, wall, user + system, peak
+    # The run's own estimate, printed before it starts (the report's line, which covers every block run).
+    estimate = re.search(r"at scale \S+: [^\n]*?estimated ([^\n]*?)(?: from an empty cache)?$", err, re.M)
+    return instances, computed, wall, user + system, peak, estimate.group(1) if estimate else "—"
 
 
 def main():
@@ -87,25 +89,25 @@ def main():
     if args.until:
         cut = next((k for k, b in enumerate(blocks) if b[2] == args.until), len(blocks))
         blocks = blocks[:cut]
-    print("| block | instances (computed) | wall | CPU | peak RSS |")
-    print("| --- | --- | --- | --- | --- |")
+    print("| block | instances (computed) | wall | CPU | peak RSS | estimate |")
+    print("| --- | --- | --- | --- | --- | --- |")
     total_wall = total_cpu = 0.0
     total_instances = total_computed = peak_all = 0
     with tempfile.TemporaryDirectory() as folder:
         skipped = set(filter(None, args.skip.split(",")))
         for ident, body, _ in blocks:
             if ident in skipped:
-                print(f"| {ident} | skipped | | | |", flush=True)
+                print(f"| {ident} | skipped | | | | |", flush=True)
                 continue
-            instances, computed, wall, cpu, peak = run_block(args.neurec, front, ident, body, args, folder)
+            instances, computed, wall, cpu, peak, estimate = run_block(args.neurec, front, ident, body, args, folder)
             total_wall += wall
             total_cpu += cpu
             total_instances += instances
             total_computed += computed
             peak_all = max(peak_all, peak)
-            print(f"| {ident} | {instances:,} ({computed:,}) | {wall:.0f} s | {cpu:.0f} s | {peak / 1024:.0f} MB |", flush=True)
+            print(f"| {ident} | {instances:,} ({computed:,}) | {wall:.0f} s | {cpu:.0f} s | {peak / 1024:.0f} MB | {estimate} |", flush=True)
     print(f"| all {len(blocks) - len(skipped & {b[0] for b in blocks})} run | {total_instances:,} ({total_computed:,}) | {total_wall:.0f} s ({total_wall / 60:.1f} min) | "
-          f"{total_cpu:.0f} s | {peak_all / 1024:.0f} MB |")
+          f"{total_cpu:.0f} s | {peak_all / 1024:.0f} MB | |")
 
 
 if __name__ == "__main__":
