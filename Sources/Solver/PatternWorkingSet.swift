@@ -98,8 +98,15 @@ func patternImages(of lambda: [Double], program: ConvexProgram, patterns: [Int])
     let n = program.n
     var masked = [Double](repeating: 0, count: n * patterns.count)
     program.patterns.storage.withUnsafeBufferPointer { dp in
-        for (k, j) in patterns.enumerated() {
-            for row in 0..<n where dp[j * n + row] != 0 { masked[k * n + row] = lambda[row] }
+        lambda.withUnsafeBufferPointer { l in
+            masked.withUnsafeMutableBufferPointer { m in
+                // A select rather than a branch per row, so that the loop vectorizes (it was 4–6 % of a
+                // relaxed solve at (400, 100)); the values are the same.
+                for (k, j) in patterns.enumerated() {
+                    let column = dp.baseAddress! + j * n, out = m.baseAddress! + k * n
+                    for row in 0..<n { out[row] = column[row] != 0 ? l[row] : 0 }
+                }
+            }
         }
     }
     return product(program.X, Matrix(rows: n, columns: patterns.count, columnMajor: masked), transA: .transpose)
