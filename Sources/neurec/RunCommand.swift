@@ -73,7 +73,11 @@ struct Run: ParsableCommand {
                 FileHandle.standardError.write(Data("neurec: report written, but \(document.failedTrials) trials reached no optimum (exit 3; --allow-failures accepts them)\n".utf8))
                 throw ExitCode(3)
             }
-            FileHandle.standardError.write(Data(String(format: "neurec: report done in %.1f s\n", Date().timeIntervalSince(start)).utf8))
+            // The CPU time beside the wall time, to set against the estimate printed at the start.
+            var usage = rusage()
+            getrusage(RUSAGE_SELF.rawValue, &usage)
+            let cpu = Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) * 1e-6
+            FileHandle.standardError.write(Data(String(format: "neurec: report done in %.1f s (%.0f CPU-s)\n", Date().timeIntervalSince(start), cpu).utf8))
         } catch let error as ReportError {
             FileHandle.standardError.write(Data("\(error.description)\n".utf8))
             throw ExitCode.failure
