@@ -17,7 +17,7 @@ import Solver
 ///   every pattern (a Gram matrix of n/2 rows and d columns each, `factorWork`). The seconds per unit
 ///   of work are fitted to single solves and to paper-scale blocks (`bench/report_blocks.py`; README
 ///   "Speed" and docs/measurements.md), last to the main figures of reports/paper.md on 2026-12-07
-///   (`PaperEstimateTests` holds each block within 1.2× of what it took then, and within 2× after):
+///   (`PaperEstimateTests` holds each block within 1.25× of what it took then):
 ///   relaxed skip and plain 5·10⁻¹⁰ s, normalization's restricted solves 3·10⁻⁹ s and its factors
 ///   1.5·10⁻¹⁰ s per unit, the solver part of noisy relaxed programs ×6 (skip) and ×1.5
 ///   (normalization); skip and plain exact 0.07 s and approx 0.1 s per (200, 50) unit of the full

@@ -36,7 +36,8 @@ public enum AtomicFile {
         try refuseFolder(at: url, failure: failure)
         var temporary = temporaryPath(beside: url)
         var descriptor = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
-        // Another process's leftover of the same name (a reused pid): take the next name.
+        // A leftover of the same name (a reused pid, or another host's writer on a shared file
+        // system, as the tasks of a Slurm array): take the next name.
         while descriptor < 0 && errno == EEXIST {
             temporary = temporaryPath(beside: url)
             descriptor = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
