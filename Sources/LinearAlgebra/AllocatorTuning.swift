@@ -7,7 +7,7 @@ public enum AllocatorTuning {
     /// trims freed heap tops back to the kernel, so a solver that allocates and frees matrices of a few
     /// hundred KiB per pattern paid for zeroed pages again and again: page faults were 18 % of a noisy
     /// normalization relaxed (400, 100) solve in perf, and a run of fig7's and fig9's noisy panels spent
-    /// 5–7 s of system time against 1 s with these settings (top README, "Speed"). Keeping freed memory
+    /// 5–7 s of system time against 1 s with these settings (docs/measurements.md). Keeping freed memory
     /// for reuse costs no more peak memory than was in use at the peak — per arena: glibc gives threads
     /// their own arenas (up to eight per core), each keeping its own peak, and a report's concurrent
     /// boundary searches compute trials on dozens of threads. So the arenas are capped at one per
