@@ -28,6 +28,13 @@ final class ConicForm {
     let signed: [Bool]
     /// Index of D_j among the patterns, −1 for w₀.
     let patternIndex: [Int]
+    /// For the w_i block of an exact or approx normalized program, the index of its v_i block, which
+    /// has the same basis M_i; −1 otherwise. The products with M_i take both blocks' columns at once,
+    /// reading M_i once: per-block gemv over every M_i were a fifth of a noisy normalization approx
+    /// solve (memory-bound: 802 bases of 100×100 at (400, 100), several times per iteration).
+    let basisPartner: [Int]
+    /// The v_i blocks whose products their w_i computes.
+    private let hasBasisOwner: [Bool]
     /// M_j (d×r_j, U_j = D_j X M_j) for normalized blocks.
     let basis: [Matrix<Double>?]
     /// The factor of block j's pattern (U_j = D_j X M_j on the pattern's rows) for normalized blocks.
@@ -87,6 +94,18 @@ final class ConicForm {
             }
         }
         self.roles = roles; self.ranks = ranks; self.sign = sign; self.signed = signed; patternIndex = pat
+        var partner = [Int](repeating: -1, count: roles.count), wBlock: [Int: Int] = [:]
+        for (j, role) in roles.enumerated() where basis[j] != nil {
+            switch role {
+            case .w(let i): wBlock[i] = j
+            case .v(let i): if let w = wBlock[i] { partner[w] = j }
+            case .skip: break
+            }
+        }
+        basisPartner = partner
+        var owned = [Bool](repeating: false, count: roles.count)
+        for v in partner where v >= 0 { owned[v] = true }
+        hasBasisOwner = owned
         self.basis = basis; self.factors = us
         let B = roles.count
         var am = Matrix<Double>(rows: n, columns: B), cm = Matrix<Double>(rows: n, columns: B)
@@ -166,7 +185,16 @@ final class ConicForm {
                 for j in 0..<blockCount {
                     let w = xp.baseAddress! + xOffset[j] + 1, out = up.baseAddress! + j * d
                     if let m = basis[j] {
-                        m.storage.withUnsafeBufferPointer { Double.gemv(false, d, ranks[j], 1, $0.baseAddress!, d, w, 1, 0, out, 1) }
+                        let v = basisPartner[j]
+                        if v >= 0 {
+                            // [M w_i, M v_i]: the two right-hand sides and the two results are columns a
+                            // fixed stride apart in x and in u.
+                            m.storage.withUnsafeBufferPointer {
+                                Double.gemm(false, false, d, 2, ranks[j], 1, $0.baseAddress!, d, w, xOffset[v] - xOffset[j], 0, out, (v - j) * d)
+                            }
+                        } else if !hasBasisOwner[j] {
+                            m.storage.withUnsafeBufferPointer { Double.gemv(false, d, ranks[j], 1, $0.baseAddress!, d, w, 1, 0, out, 1) }
+                        }
                     } else {
                         out.update(from: w, count: d)
                     }
@@ -223,7 +251,14 @@ final class ConicForm {
                 for j in 0..<blockCount {
                     let col = bp.baseAddress! + j * d, o = op.baseAddress! + xOffset[j] + 1
                     if let m = basis[j] {
-                        m.storage.withUnsafeBufferPointer { Double.gemv(true, d, ranks[j], 1, $0.baseAddress!, d, col, 1, 1, o, 1) }
+                        let v = basisPartner[j]
+                        if v >= 0 {
+                            m.storage.withUnsafeBufferPointer {
+                                Double.gemm(true, false, ranks[j], 2, d, 1, $0.baseAddress!, d, col, (v - j) * d, 1, o, xOffset[v] - xOffset[j])
+                            }
+                        } else if !hasBasisOwner[j] {
+                            m.storage.withUnsafeBufferPointer { Double.gemv(true, d, ranks[j], 1, $0.baseAddress!, d, col, 1, 1, o, 1) }
+                        }
                     } else {
                         for k in 0..<d { o[k] += col[k] }
                     }
