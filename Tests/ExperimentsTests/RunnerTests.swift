@@ -1,8 +1,10 @@
 import Experiments
 import Foundation
 import Instances
+import Solver
 import TestSupport
 import Testing
+import Vocabulary
 
 /// A fresh cache folder per test.
 func temporaryCache() throws -> ResultCache {
@@ -146,5 +148,39 @@ func sameArrays(_ a: ExperimentResult, _ b: ExperimentResult, _ metric: Metric) 
         #expect((object["instance"] as? [String: Any])?["X"] != nil)
         #expect(solution["w0"] != nil && solution["status"] as? String == "optimal")
         #expect((object["metrics"] as? [String: Any])?["recovery"] != nil)
+    }
+}
+
+/// With noisy labels an exact or approx trial goes straight to its solve (`TrialEvaluation.settings`):
+/// the cone-free attempt it skips would have failed and been followed by the same solve, so its
+/// record is the default settings' solve, to rounding.
+@Suite struct NoisySolveTests {
+    @Test func noisySkipApproxTrialsSkipTheConeFreeAttempt() throws {
+        let folder = try temporaryFolder("details")
+        let spec = ExperimentSpec(planted: .linear, learned: .skip, fitting: .approx,
+                                  grid: InstanceGrid(nValues: [40, 60], dValues: [20], trials: 2),
+                                  parameters: InstanceParameters(plantedWeights: .gaussian, sigma: 0.1), metrics: [.disAbs])
+        _ = try ExperimentRunner(cache: nil, progress: .quiet, details: folder).run(spec)
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
+        #expect(files.count == 4)
+        for file in files {
+            let data = try Data(contentsOf: folder.appendingPathComponent(file))
+            let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+            let solution = try #require(object["solution"] as? [String: Any])
+            #expect(solution["route"] as? String == "direct", "\(file)")
+            let instance = try Instance(json: try JSONSerialization.data(withJSONObject: try #require(object["instance"])), file: file)
+            let patterns = try #require(instance.patterns)
+            let program = ConvexProgram(architecture: .skip, form: .approx, X: instance.X, y: instance.y, patterns: patterns.matrix)
+            let byDefault = Solver.solve(program)
+            // The default settings tried the cone-free minimizer, which missed a cone, and then solved.
+            #expect(byDefault.route == .fallback, "\(file)")
+            // The same iterations; the last bit may differ (BLAS kernels round with the alignment of
+            // the arrays they are handed, which the skipped attempt's allocations shift).
+            let objective = try #require(solution["objective"] as? Double)
+            #expect(abs(objective - byDefault.objective) <= 1e-12 * byDefault.objective, "\(file)")
+            #expect(solution["iterations"] as? Int == byDefault.iterations, "\(file)")
+            let w0 = try #require(solution["w0"] as? [Double]), reference = try #require(byDefault.w0)
+            #expect(zip(w0, reference).allSatisfy { abs($0 - $1) <= 1e-12 }, "\(file)")
+        }
     }
 }
