@@ -58,7 +58,8 @@ def run_block(neurec, front, ident, body, args, folder):
     done = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     wall = time.monotonic() - started
     err = done.stderr
-    if done.returncode != 0:
+    # Exit 3: the report was written, but some trials reached no optimum (counted in its warning).
+    if done.returncode not in (0, 3):
         tail = "\n".join(err.strip().split("\n")[-5:])
         sys.exit(f"report_blocks: block {ident} failed (exit {done.returncode}):\n{tail}")
     # A block's σ panels computed together announce their trials once ("σ panels sharing"), and each

@@ -52,9 +52,11 @@ public enum CostModel {
     /// elimination per pattern and the approx programs' reduced stop, 1/1.45 of that on the largest
     /// cells (n ≥ 340, d ≥ 80; Solver README): 1.4. Programs that shrink to the minimizer's patterns
     /// (n ≤ 8d; Solver README, "Shrinking the approx programs") take 1/1.31 of that on the same
-    /// cells: 1.05.
-    static let noisySignConstrainedSeconds = 1.4
-    static let noisyShrunkSignConstrainedSeconds = 1.05
+    /// cells: 1.05. With the σ panels seeded by one another and no cone-free attempt with noise, the
+    /// paper-scale app_cvx_skip_abs took 8,976 solver-seconds where these priced 14,480 (2026-12-07):
+    /// 0.9 and 0.67.
+    static let noisySignConstrainedSeconds = 0.9
+    static let noisyShrunkSignConstrainedSeconds = 0.67
     /// Normalization approx and exact with σ > 0: the cone-free start misses a cone and the approx
     /// program is solved whole, 74 iterations, ~20 s at (400, 100) σ = 0.05 (2.5 s per unit); since
     /// the centered start and the correctors 1/1.4 of that (a 100-instance (200, 50) σ = 0.05 block:

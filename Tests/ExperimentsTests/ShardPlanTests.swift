@@ -107,12 +107,14 @@ import Testing
         // Noisy labels: the appendix's cvx_train_skip at σ = 0.05 took 4.7 CPU-s per instance over
         // the paper grid (N = 400, D = 100), 13 times its σ = 0 panel, 1/1.165 of that (4.0) since
         // the centered start and the centrality correctors, and 1/1.45 of that (2.8) since one
-        // elimination per pattern; the model's grid mean must land within a factor of 1.5 of it.
+        // elimination per pattern; on 2026-12-07, the panels seeded by one another and no cone-free
+        // attempt with noise, the three noisy panels took 8,523 solver-seconds for 6,000 instances
+        // (1.42 each). The model's grid mean must land within a factor of 1.5 of that.
         var noisy = approx
         noisy.parameters.sigma = 0.05
         let paperCells = stride(from: 10, through: 400, by: 10).flatMap { n in stride(from: 10, through: 100, by: 10).map { (n, $0) } }
         let noisyMean = paperCells.reduce(0.0) { $0 + cost(noisy, $1.0, $1.1) } / Double(paperCells.count)
-        #expect(noisyMean > 2.8 / 1.5 && noisyMean < 2.8 * 1.5, "\(noisyMean)")
+        #expect(noisyMean > 1.42 / 1.5 && noisyMean < 1.42 * 1.5, "\(noisyMean)")
         let normalized = ExperimentSpec(planted: .normalized, learned: .normalized, fitting: .relaxed,
                                         grid: InstanceGrid(maxN: 40, maxD: 20, trials: 1),
                                         parameters: InstanceParameters(plantedWeights: .structured, neurons: 1), metrics: [.recovery])

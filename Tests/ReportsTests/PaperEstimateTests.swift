@@ -16,6 +16,9 @@ import Testing
     static let measured: [String: Double] = [
         "fig4a": 39, "fig4b": 324, "fig6": 112, "fig5a": 94, "fig5b": 126, "fig7": 264, "fig8": 1_163,
         "fig9": 527, "fig10": 33, "cluster": 31, "wendel": 28,
+        // The appendix's skip convex training (app_cvx_skip_test shares its solves): the sum of its
+        // records' solver seconds, the run having stopped on its 23 trials without an optimum.
+        "app_cvx_skip_abs": 8_976,
     ]
 
     @Test func mainFiguresWithinAFactorOfTwo() throws {
@@ -36,8 +39,9 @@ import Testing
             let estimate = try #require(estimated[block], "\(block) is not in reports/paper.md")
             #expect(estimate / cpu > 1 / 1.25 && estimate / cpu < 1.25, "\(block): estimated \(Int(estimate)) core-seconds, took \(Int(cpu))")
         }
-        let total = Self.measured.keys.reduce(0) { $0 + estimated[$1]! }
-        let took = Self.measured.values.reduce(0, +)
+        let main = Self.measured.filter { !$0.key.hasPrefix("app_") }
+        let total = main.keys.reduce(0) { $0 + estimated[$1]! }
+        let took = main.values.reduce(0, +)
         #expect(total / took > 0.9 && total / took < 1.1, "main figures: estimated \(Int(total)) core-seconds, took \(Int(took))")
     }
 }
