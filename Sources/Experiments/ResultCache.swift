@@ -120,6 +120,12 @@ public struct ResultCache: Sendable {
         return complete ? data : nil
     }
 
+    /// What a spec's records are filed under, as text: specs with the same key share their records
+    /// (cell by cell), e.g. fits that differ only in the metrics read off them.
+    public static func recordKey(for spec: ExperimentSpec) -> String {
+        String(decoding: (try? canonicalJSON(key(for: spec))) ?? Data(), as: UTF8.self)
+    }
+
     func entry(for spec: ExperimentSpec) -> Entry {
         let canonical = (try? Self.canonicalJSON(Self.key(for: spec))) ?? Data()
         return Entry(folder: directory.appendingPathComponent(String(format: "%016llx", stableHash(canonical))),

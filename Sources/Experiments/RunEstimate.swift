@@ -72,7 +72,7 @@ public struct RunEstimate: Sendable, CustomStringConvertible {
         var trials = Set<String>(), cells = Set<String>()
         var seconds = 0.0
         for spec in grids {
-            let key = String(decoding: (try? ResultCache.canonicalJSON(ResultCache.key(for: spec))) ?? Data(), as: UTF8.self)
+            let key = ResultCache.recordKey(for: spec)
             for cell in spec.grid.cells where trials.insert("\(key) \(cell.n) \(cell.d) \(cell.trial)").inserted {
                 cells.insert("\(key) \(cell.n) \(cell.d)")
                 seconds += CostModel.seconds(for: spec, at: cell)
@@ -89,6 +89,15 @@ public struct RunEstimate: Sendable, CustomStringConvertible {
 
     /// Cores the run will use.
     public static var cores: Int { ProcessInfo.processInfo.activeProcessorCount }
+
+    /// CPU time of all the process's threads (OpenBLAS's too), to set against an estimate: less
+    /// sensitive than wall time to other work on the machine; with one thread it is what the wall time
+    /// would be on an idle machine.
+    public static func processCPUSeconds() -> Double {
+        var spec = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &spec)
+        return Double(spec.tv_sec) + Double(spec.tv_nsec) * 1e-9
+    }
 
     /// One line: what the run computes and how long it should take.
     public var description: String {

@@ -60,9 +60,9 @@ public struct TrainingBenchmark: Sendable {
                 var rng = CellStreams.initialization(seed: seed, n: n, d: d, trial: 0)
                 var best = Double.infinity, bestCPU = Double.infinity
                 for _ in 0..<repeats {
-                    let cpuStart = Self.processCPUSeconds()
+                    let cpuStart = RunEstimate.processCPUSeconds()
                     let report = instance.train(kind, settings: settings, precision: .float, using: &rng)
-                    bestCPU = min(bestCPU, Self.processCPUSeconds() - cpuStart)
+                    bestCPU = min(bestCPU, RunEstimate.processCPUSeconds() - cpuStart)
                     best = min(best, report.seconds)
                 }
                 var line = "\(kind.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0))"
@@ -103,9 +103,9 @@ public struct TrainingBenchmark: Sendable {
         var best = [Double.infinity, .infinity], bestCPU = [Double.infinity, .infinity]
         for _ in 0..<repeats {
             for (k, settings) in [experiments, original].enumerated() {
-                let cpuStart = Self.processCPUSeconds()
+                let cpuStart = RunEstimate.processCPUSeconds()
                 let report = instance.train(.skip, settings: settings, precision: .float, using: &rng)
-                bestCPU[k] = min(bestCPU[k], Self.processCPUSeconds() - cpuStart)
+                bestCPU[k] = min(bestCPU[k], RunEstimate.processCPUSeconds() - cpuStart)
                 best[k] = min(best[k], report.seconds)
             }
         }
@@ -152,14 +152,6 @@ public struct TrainingBenchmark: Sendable {
         let variance = values.count > 1
             ? values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(values.count - 1) : 0
         return String(format: "%8.4f ± %-8.4f", mean, variance.squareRoot())
-    }
-
-    /// CPU time of all the process's threads (OpenBLAS's too): less sensitive than wall time to other
-    /// work on the machine; with one thread it is what the wall time would be on an idle machine.
-    private static func processCPUSeconds() -> Double {
-        var spec = timespec()
-        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &spec)
-        return Double(spec.tv_sec) + Double(spec.tv_nsec) * 1e-9
     }
 
     private static func torchAvailable() -> Bool {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Experiments
 import Foundation
 import Reports
 
@@ -74,10 +75,8 @@ struct Run: ParsableCommand {
                 throw ExitCode(3)
             }
             // The CPU time beside the wall time, to set against the estimate printed at the start.
-            var usage = rusage()
-            getrusage(RUSAGE_SELF.rawValue, &usage)
-            let cpu = Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) * 1e-6
-            FileHandle.standardError.write(Data(String(format: "neurec: report done in %.1f s (%.0f CPU-s)\n", Date().timeIntervalSince(start), cpu).utf8))
+            FileHandle.standardError.write(Data(String(format: "neurec: report done in %.1f s (%.0f CPU-s)\n",
+                                                       Date().timeIntervalSince(start), RunEstimate.processCPUSeconds()).utf8))
         } catch let error as ReportError {
             FileHandle.standardError.write(Data("\(error.description)\n".utf8))
             throw ExitCode.failure
