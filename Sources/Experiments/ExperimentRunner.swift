@@ -35,6 +35,12 @@ public final class ExperimentRunner: Sendable {
     /// block searches its d values at once (`BoundarySpec.run`), each probe with its own workers, and
     /// the permits keep the trials computed at any moment to `jobs` in all.
     private let trialSlots: TrialSlots
+    /// Other processes compute into the same cache at the same time and want the same trials: the
+    /// array tasks of a sharded run, which all take part in every boundary search (`computeShare`).
+    /// Each trial is then claimed before it is computed (`ResultCache.Entry.claim`); one claimed
+    /// elsewhere is waited for and its record read, and a claim whose process died is taken over once
+    /// it is older than `staleClaimSeconds`. Cell streams only (a numpy-stream run is never shared).
+    private let cooperative: Bool
 
     /// - Parameters:
     ///   - cache: where trial records live; nil computes everything afresh and stores nothing.
@@ -43,13 +49,14 @@ public final class ExperimentRunner: Sendable {
                 shard: Shard? = nil, progress: ProgressStyle = .automatic, details: URL? = nil, requireComplete: Bool = false,
                 warnsPerRun: Bool = true) {
         self.init(cache: cache, jobs: jobs, shard: shard, progress: progress, details: details, requireComplete: requireComplete,
-                  warnsPerRun: warnsPerRun, probeLines: nil, trialSlots: TrialSlots(max(1, jobs)))
+                  warnsPerRun: warnsPerRun, probeLines: nil, trialSlots: TrialSlots(max(1, jobs)), cooperative: false)
     }
 
     private init(cache: ResultCache?, jobs: Int, shard: Shard?, progress: ProgressStyle, details: URL?, requireComplete: Bool,
-                 warnsPerRun: Bool, probeLines: TransientLines?, trialSlots: TrialSlots) {
+                 warnsPerRun: Bool, probeLines: TransientLines?, trialSlots: TrialSlots, cooperative: Bool) {
         self.probeLines = probeLines
         self.trialSlots = trialSlots
+        self.cooperative = cooperative && cache != nil && details == nil
         self.warnsPerRun = warnsPerRun
         self.cache = cache
         self.jobs = max(1, jobs)
@@ -81,8 +88,23 @@ public final class ExperimentRunner: Sendable {
     /// estimated cost over all of them, into the cache. Returns the trials computed.
     public func computeShare(of specs: [ExperimentSpec], clusters: [ClusterSpec] = [], boundaries: [BoundarySpec] = [],
                              shard: Shard) throws -> Int {
-        let plan = ShardPlan(specs: specs, clusters: clusters, boundaries: boundaries, count: shard.count)
-        var computed = 0
+        // Every shard takes part in every boundary search, first: a search's probes follow from the ones
+        // before, so one d could not be split between shards, and a large d alone set the wall time of
+        // the whole array. Each shard runs the same searches, which decide alike from the same records;
+        // the trials of each probe go to whichever shard claims them first, and the others read their
+        // records (`cooperative`). The assembling run replays the searches from the cache. The grids
+        // and clusters are split by cost as before.
+        let probeRunner = probing(cooperative: shard.count > 1)
+        let probed = Locked(0)
+        for boundary in boundaries {
+            _ = try boundary.run { spec in
+                let result = try probeRunner.run(spec)
+                probed.withValue { $0 += result.computedCount }
+                return result
+            }
+        }
+        let plan = ShardPlan(specs: specs, clusters: clusters, count: shard.count)
+        var computed = probed.current
         for group in plan.panelGroups {
             let positions = plan.positions(ofSpec: group[0], for: shard)
             guard !positions.isEmpty else { continue }
@@ -99,20 +121,7 @@ public final class ExperimentRunner: Sendable {
                 computed += cluster.dValues.count * cluster.sigmas.count
             }
         }
-        // A boundary search's probes follow from the ones before, so a shard runs whole searches (its d
-        // values) into the cache; the assembling run replays them from it.
-        let probeRunner = probing()
-        let probed = Locked(0)
-        for (k, boundary) in boundaries.enumerated() {
-            let owned = plan.dIndices(ofBoundary: k, for: shard)
-            guard !owned.isEmpty else { continue }
-            _ = try boundary.run(dIndices: owned) { spec in
-                let result = try probeRunner.run(spec)
-                probed.withValue { $0 += result.computedCount }
-                return result
-            }
-        }
-        return computed + probed.current
+        return computed
     }
 
     /// The most trials this runner and its `probing()` runners computed at once (at most `jobs`).
@@ -121,10 +130,18 @@ public final class ExperimentRunner: Sendable {
     /// The runner a boundary search probes with: the same cache, threads and trial permits, no shard
     /// (a probe is one cell that the search needs whole), no per-probe announcement (the search logs
     /// per d), and a transient progress line per probe.
-    public func probing() -> ExperimentRunner {
+    ///
+    /// `cooperative`: other processes search the same boundaries into the same cache (see `cooperative`).
+    public func probing(cooperative: Bool = false) -> ExperimentRunner {
         ExperimentRunner(cache: cache, jobs: jobs, shard: nil, progress: progress, details: details, requireComplete: requireComplete,
-                         warnsPerRun: false, probeLines: TransientLines(), trialSlots: trialSlots)
+                         warnsPerRun: false, probeLines: TransientLines(), trialSlots: trialSlots, cooperative: cooperative)
     }
+
+    /// How old a claim must be before another process takes its trial over: its process is then
+    /// taken to have died (a Slurm task past its time limit, a node lost). Long enough that a live
+    /// trial far slower than predicted (the cost model is within 2× on average, single trials vary
+    /// tenfold) is not computed twice: 30× its predicted cost, and at least 5 minutes.
+    static func staleClaimSeconds(cost: Double) -> Double { max(300, 30 * cost) }
 
     /// Computes the missing trials among `wanted` (stream positions) and assembles the arrays; with a
     /// shard, other shards' cells already in the cache fill in too.
@@ -148,6 +165,7 @@ public final class ExperimentRunner: Sendable {
             }
         }
         let cellCount = spec.grid.nValues.count * spec.grid.dValues.count
+        var computedHere = 0
         // Each missing trial's predicted cost, once: the plan, the ETA, the work order and the trial
         // permits all read it.
         let costs = Dictionary(uniqueKeysWithValues: missing.map { ($0, CostModel.seconds(for: spec, at: cells[$0])) })
@@ -162,7 +180,7 @@ public final class ExperimentRunner: Sendable {
                 : "boundary probe \(describe(spec)) at n = \(spec.grid.nValues.first ?? 0), d = \(spec.grid.dValues.first ?? 0)"
             let reporter = ProgressReporter(label: runLabel, total: missing.count, cost: cost, jobs: jobs, style: progress,
                                             report: reportProgress.block(for: spec), transient: probeLines)
-            try compute(spec, cells: cells, missing: missing, costs: costs, into: records, cache: cached, reporter: reporter)
+            computedHere = try compute(spec, cells: cells, missing: missing, costs: costs, into: records, cache: cached, reporter: reporter)
             reporter.finish()
         }
         let grid = spec.grid
@@ -187,14 +205,16 @@ public final class ExperimentRunner: Sendable {
             let solved = allRecords.filter { $0?[.almostOptimal] != nil && $0?[.seconds]?.isNaN == false }.count
             FileHandle.standardError.write(Data("neurec: warning: \(label ?? describe(spec)): \(almostOptimal) of \(solved) solves stopped almost optimal \(almostOptimalMeaning); their metrics are evaluated at that point (metric almost_optimal marks them)\n".utf8))
         }
-        var result = ExperimentResult(spec: spec, arrays: arrays, instanceCount: wanted.count, computedCount: missing.count,
+        var result = ExperimentResult(spec: spec, arrays: arrays, instanceCount: wanted.count, computedCount: computedHere,
                                       seconds: Date().timeIntervalSince(started), almostOptimalCount: almostOptimal)
         result.failedCount = allRecords.reduce(0) { $0 + ($1?[.solverFailed] == 1 ? 1 : 0) }
         return result
     }
 
+    /// Computes the `missing` trials into `records` and the cache; returns how many this process
+    /// computed (fewer than `missing` when a cooperative run read others' records).
     private func compute(_ spec: ExperimentSpec, cells: [Cell], missing: [Int], costs: [Int: Double], into records: RecordTable,
-                         cache: ResultCache.Entry?, reporter: ProgressReporter) throws {
+                         cache: ResultCache.Entry?, reporter: ProgressReporter) throws -> Int {
         let evaluation = TrialEvaluation(spec: spec)
         let failures = Locked<[Error]>([])
         if let details { try FileManager.default.createDirectory(at: details, withIntermediateDirectories: true) }
@@ -229,12 +249,23 @@ public final class ExperimentRunner: Sendable {
             // large and small cells interleave and the ETA learns from both from the start.
             let order = WorkOrder.interleaved(costs: missing.map { costs[$0]! }).map { missing[$0] }
             let slots = trialSlots
-            parallelForEach(order.count, jobs: jobs) { k in
-                slots.whileHolding(cost: costs[order[k]]!) {
+            @Sendable func computeTrial(_ position: Int) {
+                slots.whileHolding(cost: costs[position]!) {
                     let started = DispatchTime.now().uptimeNanoseconds
-                    finish(source.instance(at: cells[order[k]]), at: order[k], started: started)
+                    finish(source.instance(at: cells[position]), at: position, started: started)
                 }
             }
+            guard cooperative, let cache else {
+                parallelForEach(order.count, jobs: jobs) { computeTrial(order[$0]) }
+                break
+            }
+            let shared = SharedTrials(cache: cache, cells: cells, metrics: spec.metrics, costs: costs, records: records, reporter: reporter)
+            parallelForEach(order.count, jobs: jobs) { k in
+                do { try shared.computeUnlessClaimed(order[k], computeTrial) } catch { failures.withValue { $0.append(error) } }
+            }
+            try shared.awaitClaimedElsewhere(computeTrial)
+            if let error = failures.current.first { throw error }
+            return shared.computedHere
         case .numpy:
             // One shared stream: draw in grid order on this thread (cells already known only advance
             // the stream), and evaluate batches of drawn instances in parallel.
@@ -257,6 +288,7 @@ public final class ExperimentRunner: Sendable {
             flush()
         }
         if let error = failures.current.first { throw error }
+        return missing.count
     }
 
 
@@ -369,5 +401,70 @@ private enum SingleThreadedBLAS {
                 if holders == 0 { BLASRuntime.setThreadCount(savedThreads) }
             }
         }
+    }
+}
+
+/// The missing trials of one cooperative run (`ExperimentRunner.cooperative`): claimed before they
+/// are computed, read from the cache when another process computed them.
+private final class SharedTrials: @unchecked Sendable {
+    let cache: ResultCache.Entry
+    let cells: [Cell]
+    let metrics: [Metric]
+    let costs: [Int: Double]
+    let records: RecordTable
+    let reporter: ProgressReporter
+    private let state = Locked((computed: 0, claimedElsewhere: [Int]()))
+
+    init(cache: ResultCache.Entry, cells: [Cell], metrics: [Metric], costs: [Int: Double], records: RecordTable,
+         reporter: ProgressReporter) {
+        self.cache = cache
+        self.cells = cells
+        self.metrics = metrics
+        self.costs = costs
+        self.records = records
+        self.reporter = reporter
+    }
+
+    var computedHere: Int { state.current.computed }
+
+    /// Computes the trial at `position` if this process claims it, reads it if it is stored meanwhile,
+    /// and otherwise leaves it for `awaitClaimedElsewhere`.
+    func computeUnlessClaimed(_ position: Int, _ compute: (Int) -> Void) throws {
+        if try !computeIfClaimed(position, compute) { state.withValue { $0.claimedElsewhere.append(position) } }
+    }
+
+    /// Waits for the trials claimed by other processes, reading each record as it is stored, and
+    /// computes those whose claim disappears without a record or grows stale.
+    func awaitClaimedElsewhere(_ compute: (Int) -> Void) throws {
+        var pending = state.current.claimedElsewhere
+        while !pending.isEmpty {
+            pending = try pending.filter { position in
+                let age = cache.claimAge(cells[position])
+                if let age, age > ExperimentRunner.staleClaimSeconds(cost: costs[position]!) { cache.releaseClaim(cells[position]) }
+                return try !computeIfClaimed(position, compute)
+            }
+            if !pending.isEmpty { Thread.sleep(forTimeInterval: 0.25) }
+        }
+    }
+
+    /// True when the trial is done: its record read from the cache, or computed under this process's
+    /// claim (the record is looked for again once claimed: it may have been stored in between).
+    private func computeIfClaimed(_ position: Int, _ compute: (Int) -> Void) throws -> Bool {
+        if adopt(position) { return true }
+        guard try cache.claim(cells[position]) else { return adopt(position) }
+        defer { cache.releaseClaim(cells[position]) }
+        if adopt(position) { return true }
+        compute(position)
+        state.withValue { $0.computed += 1 }
+        return true
+    }
+
+    /// Takes the trial's record from the cache when another process stored it.
+    private func adopt(_ position: Int) -> Bool {
+        guard let record = cache.record(for: cells[position]), metrics.allSatisfy({ record[$0] != nil }) else { return false }
+        records.set(record, at: position)
+        // Its own time, so that the ETA keeps measuring seconds per predicted second.
+        reporter.advance(cost: costs[position]!, seconds: record[.seconds].flatMap { $0.isNaN ? nil : $0 } ?? costs[position]!)
+        return true
     }
 }

@@ -8,7 +8,8 @@ import Vocabulary
 /// An atomic file layout rather than a database: every record is written to a temporary file and
 /// renamed into place, so a run killed at any moment leaves either the whole record or none; shards
 /// running as separate processes (or Slurm array tasks on a shared file system) write disjoint files
-/// with no locking; and a record can be inspected or deleted by hand.
+/// with no locking (processes that share trials, as the array tasks of one boundary search do, claim
+/// each before computing it: `Entry.claim`); and a record can be inspected or deleted by hand.
 ///
 /// Layout: `DIR/<key>/spec.json` (what the key stands for) and `DIR/<key>/n<N>_d<D>_t<T>.json`.
 public struct ResultCache: Sendable {
@@ -84,6 +85,41 @@ public struct ResultCache: Sendable {
                 record[metric] = value ?? .nan
             }
             return record
+        }
+
+        /// `n…_d…_t….claim` beside the record: made by the process that computes the trial when
+        /// several share the cache (`ExperimentRunner`'s cooperative runs), removed once the record is stored.
+        func claimURL(for cell: Cell) -> URL {
+            folder.appendingPathComponent("\(cell.fileStem).claim", isDirectory: false)
+        }
+
+        /// Claims the trial for this process (the file is created only if absent, in one system call,
+        /// so of two processes exactly one succeeds, on a local disk as on NFS); false when it is
+        /// claimed already.
+        func claim(_ cell: Cell) throws -> Bool {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            let path = claimURL(for: cell).path
+            let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+            guard descriptor >= 0 else {
+                if errno == EEXIST { return false }
+                throw AtomicWriteError(path: path, reason: "cannot claim the trial: \(String(cString: strerror(errno)))")
+            }
+            // Who holds it, for a person looking at a stuck run; nothing reads it.
+            let holder = "\(ProcessInfo.processInfo.hostName) \(getpid())\n"
+            _ = holder.withCString { write(descriptor, $0, strlen($0)) }
+            close(descriptor)
+            return true
+        }
+
+        func releaseClaim(_ cell: Cell) {
+            unlink(claimURL(for: cell).path)
+        }
+
+        /// Seconds since the trial was claimed, nil when it is not.
+        func claimAge(_ cell: Cell) -> TimeInterval? {
+            var status = stat()
+            guard stat(claimURL(for: cell).path, &status) == 0 else { return nil }
+            return Date().timeIntervalSince1970 - (Double(status.st_mtim.tv_sec) + Double(status.st_mtim.tv_nsec) * 1e-9)
         }
 
         func store(_ record: TrialRecord, for cell: Cell) throws {

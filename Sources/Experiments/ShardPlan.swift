@@ -39,13 +39,9 @@ public struct ShardPlan: Sendable {
     /// Specs (indices) whose σ panels a shard computes together, each cell's panels with one owner.
     public let panelGroups: [[Int]]
     private let clusterOwners: [Int]
-    /// Owner of each boundary search's d values: an adaptive search cannot be split inside one d
-    /// (each probe depends on the ones before), so one d is one unit of work.
-    private let boundaryOwners: [[Int]]
-
-    public init(specs: [ExperimentSpec], clusters: [ClusterSpec] = [], boundaries: [BoundarySpec] = [], count: Int) {
+    public init(specs: [ExperimentSpec], clusters: [ClusterSpec] = [], count: Int) {
         self.count = count
-        enum Unit { case cell(spec: Int, position: Int), cluster(Int), boundary(Int, dIndex: Int) }
+        enum Unit { case cell(spec: Int, position: Int), cluster(Int) }
         var units: [(unit: Unit, cost: Double)] = []
         // The σ panels that one worker computes cell by cell (`computeSigmaPanelsTogether`): one unit
         // per cell for all of them, owned by their first spec and given to the others below.
@@ -61,37 +57,22 @@ public struct ShardPlan: Sendable {
             }
         }
         for (k, cluster) in clusters.enumerated() { units.append((.cluster(k), CostModel.seconds(forCluster: cluster))) }
-        for (k, boundary) in boundaries.enumerated() {
-            for (j, d) in boundary.dValues.enumerated() {
-                var one = boundary
-                one.dValues = [d]
-                units.append((.boundary(k, dIndex: j), one.estimatedCoreSeconds))
-            }
-        }
         // A stable sort keeps equal costs in work order, so the plan is the same on every machine.
         let order = units.indices.sorted { units[$0].cost > units[$1].cost || (units[$0].cost == units[$1].cost && $0 < $1) }
         var loads = LoadHeap(count: count)
         var cellOwners = specs.map { [Int](repeating: 0, count: $0.grid.cells.count) }
         var clusterOwners = [Int](repeating: 0, count: clusters.count)
-        var boundaryOwners = boundaries.map { [Int](repeating: 0, count: $0.dValues.count) }
         for index in order {
             let owner = loads.takeLightest(adding: units[index].cost)
             switch units[index].unit {
             case let .cell(spec, position): cellOwners[spec][position] = owner
             case let .cluster(k): clusterOwners[k] = owner
-            case let .boundary(k, j): boundaryOwners[k][j] = owner
             }
         }
         for group in panelGroups { for k in group.dropFirst() { cellOwners[k] = cellOwners[group[0]] } }
         self.panelGroups = panelGroups
         self.cellOwners = cellOwners
         self.clusterOwners = clusterOwners
-        self.boundaryOwners = boundaryOwners
-    }
-
-    /// The indices of `boundaries[boundary]`'s d values that `shard` searches.
-    public func dIndices(ofBoundary boundary: Int, for shard: Shard) -> [Int] {
-        boundaryOwners[boundary].indices.filter { boundaryOwners[boundary][$0] == shard.index - 1 }
     }
 
     /// The stream positions of `specs[spec]`'s cells that `shard` computes, ascending.

@@ -115,5 +115,9 @@ private final class TemporaryNameCounter: @unchecked Sendable {
 public struct AtomicWriteError: Error, CustomStringConvertible {
     public let path: String
     public let reason: String
+    public init(path: String, reason: String) {
+        self.path = path
+        self.reason = reason
+    }
     public var description: String { "\(path): \(reason)" }
 }

@@ -14,8 +14,8 @@ struct BoundaryCommand: ParsableCommand {
             For each d: brackets n* by doubling from n = start-ratio·d, then bisects in n with step 1; each probe adds
             trials (doubling from --trials up to --max-trials) until the Wilson interval of its rate excludes the level.
             Metrics: \(Metric.boundaryMetrics.map(\.rawValue).joined(separator: ", ")) (all_ones falls with n, the others rise).
-            Probes are one-cell grid runs in cell mode and share the result cache with grid runs; with --shard each d is
-            one unit of work.
+            Probes are one-cell grid runs in cell mode and share the result cache with grid runs; with --shard every
+            shard runs every search, and each probe's trials go to whichever shard claims them first.
             """)
 
     @Option(help: "Planted model: linear, plain or normalized.")

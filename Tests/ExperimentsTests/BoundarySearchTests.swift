@@ -79,20 +79,6 @@ import Testing
         #expect(estimate.estimate == nil && estimate.upper == nil && estimate.lower == 300)
     }
 
-    /// Sharding a search: every d of every boundary spec has exactly one owner, for any count.
-    @Test(arguments: [1, 2, 3, 7])
-    func everyBoundaryDHasExactlyOneShard(count: Int) throws {
-        let experiment = ExperimentSpec(planted: .linear, learned: .skip, fitting: .relaxed,
-                                        grid: InstanceGrid(nValues: [20], dValues: [10], trials: 1), metrics: [.recovery])
-        let specs = [BoundarySpec(experiment: experiment, metric: .recovery, dValues: [10, 20, 50, 100]),
-                     BoundarySpec(experiment: experiment, metric: .allOnes, dValues: [5, 500])]
-        let plan = ShardPlan(specs: [], boundaries: specs, count: count)
-        for (k, spec) in specs.enumerated() {
-            let owned = try (1...count).flatMap { plan.dIndices(ofBoundary: k, for: try Shard(index: $0, count: count)) }
-            #expect(owned.sorted() == Array(spec.dValues.indices))
-        }
-    }
-
     /// The estimate a run prints before a search, against the searches of reports/scaling.md at scale
     /// paper as measured (README "Boundary search": instances per block from the located tables, and
     /// 6,285 CPU-s for the whole run, 2026-12-06): the estimate is for deciding whether to start, so

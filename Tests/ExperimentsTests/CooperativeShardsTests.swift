@@ -1,0 +1,91 @@
+import Experiments
+import Foundation
+import Instances
+import TestSupport
+import Testing
+import Vocabulary
+
+/// Shards that share trials (every array task takes part in every boundary search): each trial is
+/// computed once, by whichever shard claims it, and read by the others from the cache.
+@Suite struct CooperativeShardsTests {
+    /// A cheap real search (skip relaxed recovery, Gaussian planted neuron, d = 6 and 9).
+    static let search = BoundarySpec(
+        experiment: ExperimentSpec(planted: .linear, learned: .skip, fitting: .relaxed,
+                                   grid: InstanceGrid(nValues: [20], dValues: [10], trials: 1),
+                                   parameters: InstanceParameters(plantedWeights: .gaussian), metrics: [.recovery]),
+        metric: .recovery, dValues: [6, 9], settings: BoundarySearchSettings(levels: [0.5], initialTrials: 8, maxTrials: 32))
+
+    /// Three shards at once, one thread each, on one cache: together they compute every probe trial
+    /// exactly once (the counts add up to the instances the rows list), more than one of them takes
+    /// part, and the assembling run, which may compute nothing, finds the rows of a search alone.
+    @Test func threeShardsSearchTogetherAndComputeEachTrialOnce() throws {
+        let cache = try temporaryCache()
+        let shards = try (1...3).map { try Shard(index: $0, count: 3) }
+        let computed = onThreadsOfTheirOwn(shards.count, name: { "shard \($0 + 1)" }) { k in
+            Result { try ExperimentRunner(cache: cache, jobs: 1, progress: .quiet).computeShare(of: [], boundaries: [Self.search], shard: shards[k]) }
+        }
+        let counts = try computed.map { try $0.get() }
+        let assembler = ExperimentRunner(cache: cache, jobs: 1, progress: .quiet, requireComplete: true).probing()
+        let assembled = try Self.search.run { try assembler.run($0) }
+        let alone = ExperimentRunner(cache: try temporaryCache(), jobs: 1, progress: .quiet).probing()
+        let reference = try Self.search.run { try alone.run($0) }
+        #expect(assembled.rows.map(\.estimates) == reference.rows.map(\.estimates))
+        #expect(assembled.rows.map(\.probes) == reference.rows.map(\.probes))
+        #expect(counts.reduce(0, +) == reference.rows.reduce(0) { $0 + $1.instances }, "\(counts)")
+        #expect(counts.filter { $0 > 0 }.count >= 2, "\(counts)")
+        let leftovers = try FileManager.default.subpathsOfDirectory(atPath: cache.directory.path).filter { $0.hasSuffix(".claim") }
+        #expect(leftovers.isEmpty, "\(leftovers)")
+    }
+
+    /// One cell of 4 trials whose trial 2 another process has claimed: a cooperative run computes the
+    /// other three, waits, and reads trial 2's record once it appears (here copied in after 0.5 s from a
+    /// plain run's cache, the claim then removed); the arrays are the plain run's.
+    @Test func aTrialClaimedElsewhereIsWaitedForAndRead() throws {
+        let spec = Self.search.probeSpec(n: 14, d: 6, trials: 4)
+        let plainCache = try temporaryCache()
+        let plain = try ExperimentRunner(cache: plainCache, jobs: 1, progress: .quiet).run(spec)
+        let folder = try Self.recordFolder(in: plainCache)
+        let shared = try temporaryCache()
+        let sharedFolder = shared.directory.appendingPathComponent(folder.lastPathComponent)
+        try FileManager.default.createDirectory(at: sharedFolder, withIntermediateDirectories: true)
+        let claim = sharedFolder.appendingPathComponent("n14_d6_t2.claim")
+        try Data("elsewhere 1\n".utf8).write(to: claim)
+        let other = Thread {
+            Thread.sleep(forTimeInterval: 0.5)
+            try? FileManager.default.copyItem(at: folder.appendingPathComponent("n14_d6_t2.json"),
+                                              to: sharedFolder.appendingPathComponent("n14_d6_t2.json"))
+            try? FileManager.default.removeItem(at: claim)
+        }
+        other.start()
+        let started = Date()
+        let result = try ExperimentRunner(cache: shared, jobs: 1, progress: .quiet).probing(cooperative: true).run(spec)
+        #expect(Date().timeIntervalSince(started) >= 0.5)
+        #expect(result.computedCount == 3)
+        #expect(sameArrays(result, plain, .recovery))
+    }
+
+    /// A claim older than `staleClaimSeconds` (its process died) is taken over: the trial is computed
+    /// here and the claim is gone.
+    @Test func aStaleClaimIsTakenOver() throws {
+        let spec = Self.search.probeSpec(n: 14, d: 6, trials: 3)
+        let plainCache = try temporaryCache()
+        let plain = try ExperimentRunner(cache: plainCache, jobs: 1, progress: .quiet).run(spec)
+        let shared = try temporaryCache()
+        let sharedFolder = shared.directory.appendingPathComponent(try Self.recordFolder(in: plainCache).lastPathComponent)
+        try FileManager.default.createDirectory(at: sharedFolder, withIntermediateDirectories: true)
+        let claim = sharedFolder.appendingPathComponent("n14_d6_t1.claim")
+        try Data("died 1\n".utf8).write(to: claim)
+        // Two hours old: past any trial's allowance at this size (5 minutes).
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -7200)], ofItemAtPath: claim.path)
+        let result = try ExperimentRunner(cache: shared, jobs: 1, progress: .quiet).probing(cooperative: true).run(spec)
+        #expect(result.computedCount == 3)
+        #expect(sameArrays(result, plain, .recovery))
+        #expect(!FileManager.default.fileExists(atPath: claim.path))
+    }
+
+    /// The folder of the one experiment a cache holds.
+    static func recordFolder(in cache: ResultCache) throws -> URL {
+        let folders = try FileManager.default.contentsOfDirectory(at: cache.directory, includingPropertiesForKeys: nil)
+        return try #require(folders.count == 1 ? folders[0] : nil, "\(folders)")
+    }
+}
