@@ -39,6 +39,7 @@ public struct ShardPlan: Sendable {
     /// Specs (indices) whose σ panels a shard computes together, each cell's panels with one owner.
     public let panelGroups: [[Int]]
     private let clusterOwners: [Int]
+
     public init(specs: [ExperimentSpec], clusters: [ClusterSpec] = [], count: Int) {
         self.count = count
         enum Unit { case cell(spec: Int, position: Int), cluster(Int) }

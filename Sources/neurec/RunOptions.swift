@@ -13,7 +13,7 @@ struct RunOptions: ParsableArguments {
     var cache: String?
     @Flag(help: "Compute everything afresh and store nothing.")
     var noCache = false
-    @Option(help: "Compute only shard K of N (K/N, 1-based) into the cache; a run without --shard assembles. Also read from SLURM_ARRAY_TASK_ID/COUNT.")
+    @Option(help: "Compute only shard K of N (K/N, 1-based) into the cache: 1/N of the grids, and a part in every boundary search; a run without --shard assembles. Also read from SLURM_ARRAY_TASK_ID/COUNT.")
     var shard: String?
     @Flag(help: "Compute nothing: fail, naming what is missing, unless every trial is in the cache (the assemble step of a cluster job).")
     var requireComplete = false

@@ -22,7 +22,7 @@ struct SlurmCommand: ParsableCommand {
     var experiment: String?
     @Option(help: "The report's named scale (default: its default scale).")
     var scale: String?
-    @Option(help: "Array tasks, each computing 1/N of the work by estimated cost.")
+    @Option(help: "Array tasks: each takes part in every boundary search and computes 1/N of the grids by estimated cost.")
     var tasks: Int
     @Option(help: "Slurm partition (default: the cluster's).")
     var partition: String?
