@@ -434,13 +434,16 @@ private final class SharedTrials: @unchecked Sendable {
     }
 
     /// Waits for the trials claimed by other processes, reading each record as it is stored, and
-    /// computes those whose claim disappears without a record or grows stale.
+    /// computes those whose claim disappears without a record, grows stale, or was left on this machine
+    /// by a process that is gone.
     func awaitClaimedElsewhere(_ compute: (Int) -> Void) throws {
         var pending = state.current.claimedElsewhere
         while !pending.isEmpty {
             pending = try pending.filter { position in
-                let age = cache.claimAge(cells[position])
-                if let age, age > ExperimentRunner.staleClaimSeconds(cost: costs[position]!) { cache.releaseClaim(cells[position]) }
+                let cell = cells[position]
+                if let age = cache.claimAge(cell), age > ExperimentRunner.staleClaimSeconds(cost: costs[position]!) || cache.claimIsOrphaned(cell) {
+                    cache.releaseClaim(cell)
+                }
                 return try !computeIfClaimed(position, compute)
             }
             if !pending.isEmpty { Thread.sleep(forTimeInterval: 0.25) }

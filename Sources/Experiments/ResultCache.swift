@@ -104,7 +104,7 @@ public struct ResultCache: Sendable {
                 if errno == EEXIST { return false }
                 throw AtomicWriteError(path: path, reason: "cannot claim the trial: \(String(cString: strerror(errno)))")
             }
-            // Who holds it, for a person looking at a stuck run; nothing reads it.
+            // Who holds it: `claimIsOrphaned` reads it, and so can a person looking at a stuck run.
             let holder = "\(ProcessInfo.processInfo.hostName) \(getpid())\n"
             _ = holder.withCString { write(descriptor, $0, strlen($0)) }
             close(descriptor)
@@ -113,6 +113,15 @@ public struct ResultCache: Sendable {
 
         func releaseClaim(_ cell: Cell) {
             unlink(claimURL(for: cell).path)
+        }
+
+        /// Whether the claim was made on this machine by a process that no longer exists (a run
+        /// interrupted and started again): its trial need not wait for the claim to grow stale.
+        func claimIsOrphaned(_ cell: Cell) -> Bool {
+            guard let data = ResultCache.contents(of: claimURL(for: cell)),
+                  case let words = String(decoding: data, as: UTF8.self).split(whereSeparator: \.isWhitespace),
+                  words.count == 2, String(words[0]) == ProcessInfo.processInfo.hostName, let pid = Int32(words[1]) else { return false }
+            return kill(pid, 0) != 0 && errno == ESRCH
         }
 
         /// Seconds since the trial was claimed, nil when it is not.

@@ -83,6 +83,29 @@ import Vocabulary
         #expect(!FileManager.default.fileExists(atPath: claim.path))
     }
 
+    /// A claim made on this machine by a process that has exited (a run interrupted and started
+    /// again) is taken over at once, not after `staleClaimSeconds`.
+    @Test func aClaimOfAnExitedProcessOnThisMachineIsTakenOverAtOnce() throws {
+        let spec = Self.search.probeSpec(n: 14, d: 6, trials: 3)
+        let plainCache = try temporaryCache()
+        let plain = try ExperimentRunner(cache: plainCache, jobs: 1, progress: .quiet).run(spec)
+        let shared = try temporaryCache()
+        let sharedFolder = shared.directory.appendingPathComponent(try Self.recordFolder(in: plainCache).lastPathComponent)
+        try FileManager.default.createDirectory(at: sharedFolder, withIntermediateDirectories: true)
+        let exited = Process()
+        exited.executableURL = URL(fileURLWithPath: "/bin/true")
+        try exited.run()
+        exited.waitUntilExit()
+        let claim = sharedFolder.appendingPathComponent("n14_d6_t0.claim")
+        try Data("\(ProcessInfo.processInfo.hostName) \(exited.processIdentifier)\n".utf8).write(to: claim)
+        let started = Date()
+        let result = try ExperimentRunner(cache: shared, jobs: 1, progress: .quiet).probing(cooperative: true).run(spec)
+        #expect(Date().timeIntervalSince(started) < 60)
+        #expect(result.computedCount == 3)
+        #expect(sameArrays(result, plain, .recovery))
+        #expect(!FileManager.default.fileExists(atPath: claim.path))
+    }
+
     /// The folder of the one experiment a cache holds.
     static func recordFolder(in cache: ResultCache) throws -> URL {
         let folders = try FileManager.default.contentsOfDirectory(at: cache.directory, includingPropertiesForKeys: nil)
