@@ -37,73 +37,80 @@ import Vocabulary
         #expect(leftovers.isEmpty, "\(leftovers)")
     }
 
+    /// One cell of `trials` trials of the cheap search, run plainly into a cache of its own, and an
+    /// empty cache whose folder for that cell's experiment exists, with a claim for `claimedTrial`
+    /// holding `holder`: the setting of the tests below.
+    struct ClaimedCell {
+        let spec: ExperimentSpec
+        let plain: ExperimentResult
+        let plainFolder: URL
+        let shared: ResultCache
+        let sharedFolder: URL
+        let claim: URL
+
+        init(trials: Int, claimedTrial: Int, holder: String) throws {
+            spec = CooperativeShardsTests.search.probeSpec(n: 14, d: 6, trials: trials)
+            let plainCache = try temporaryCache()
+            plain = try ExperimentRunner(cache: plainCache, jobs: 1, progress: .quiet).run(spec)
+            plainFolder = try CooperativeShardsTests.recordFolder(in: plainCache)
+            shared = try temporaryCache()
+            sharedFolder = shared.directory.appendingPathComponent(plainFolder.lastPathComponent)
+            try FileManager.default.createDirectory(at: sharedFolder, withIntermediateDirectories: true)
+            claim = sharedFolder.appendingPathComponent("n14_d6_t\(claimedTrial).claim")
+            try Data("\(holder)\n".utf8).write(to: claim)
+        }
+
+        /// A cooperative run on the shared cache.
+        func runCooperatively() throws -> ExperimentResult {
+            try ExperimentRunner(cache: shared, jobs: 1, progress: .quiet).probing(cooperative: true).run(spec)
+        }
+    }
+
     /// One cell of 4 trials whose trial 2 another process has claimed: a cooperative run computes the
     /// other three, waits, and reads trial 2's record once it appears (here copied in after 0.5 s from a
     /// plain run's cache, the claim then removed); the arrays are the plain run's.
     @Test func aTrialClaimedElsewhereIsWaitedForAndRead() throws {
-        let spec = Self.search.probeSpec(n: 14, d: 6, trials: 4)
-        let plainCache = try temporaryCache()
-        let plain = try ExperimentRunner(cache: plainCache, jobs: 1, progress: .quiet).run(spec)
-        let folder = try Self.recordFolder(in: plainCache)
-        let shared = try temporaryCache()
-        let sharedFolder = shared.directory.appendingPathComponent(folder.lastPathComponent)
-        try FileManager.default.createDirectory(at: sharedFolder, withIntermediateDirectories: true)
-        let claim = sharedFolder.appendingPathComponent("n14_d6_t2.claim")
-        try Data("elsewhere 1\n".utf8).write(to: claim)
+        let cell = try ClaimedCell(trials: 4, claimedTrial: 2, holder: "elsewhere 1")
         let other = Thread {
             Thread.sleep(forTimeInterval: 0.5)
-            try? FileManager.default.copyItem(at: folder.appendingPathComponent("n14_d6_t2.json"),
-                                              to: sharedFolder.appendingPathComponent("n14_d6_t2.json"))
-            try? FileManager.default.removeItem(at: claim)
+            try? FileManager.default.copyItem(at: cell.plainFolder.appendingPathComponent("n14_d6_t2.json"),
+                                              to: cell.sharedFolder.appendingPathComponent("n14_d6_t2.json"))
+            try? FileManager.default.removeItem(at: cell.claim)
         }
         other.start()
         let started = Date()
-        let result = try ExperimentRunner(cache: shared, jobs: 1, progress: .quiet).probing(cooperative: true).run(spec)
+        let result = try cell.runCooperatively()
         #expect(Date().timeIntervalSince(started) >= 0.5)
         #expect(result.computedCount == 3)
-        #expect(sameArrays(result, plain, .recovery))
+        #expect(sameArrays(result, cell.plain, .recovery))
     }
 
     /// A claim older than `staleClaimSeconds` (its process died) is taken over: the trial is computed
     /// here and the claim is gone.
     @Test func aStaleClaimIsTakenOver() throws {
-        let spec = Self.search.probeSpec(n: 14, d: 6, trials: 3)
-        let plainCache = try temporaryCache()
-        let plain = try ExperimentRunner(cache: plainCache, jobs: 1, progress: .quiet).run(spec)
-        let shared = try temporaryCache()
-        let sharedFolder = shared.directory.appendingPathComponent(try Self.recordFolder(in: plainCache).lastPathComponent)
-        try FileManager.default.createDirectory(at: sharedFolder, withIntermediateDirectories: true)
-        let claim = sharedFolder.appendingPathComponent("n14_d6_t1.claim")
-        try Data("died 1\n".utf8).write(to: claim)
+        let cell = try ClaimedCell(trials: 3, claimedTrial: 1, holder: "died 1")
         // Two hours old: past any trial's allowance at this size (5 minutes).
-        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -7200)], ofItemAtPath: claim.path)
-        let result = try ExperimentRunner(cache: shared, jobs: 1, progress: .quiet).probing(cooperative: true).run(spec)
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -7200)], ofItemAtPath: cell.claim.path)
+        let result = try cell.runCooperatively()
         #expect(result.computedCount == 3)
-        #expect(sameArrays(result, plain, .recovery))
-        #expect(!FileManager.default.fileExists(atPath: claim.path))
+        #expect(sameArrays(result, cell.plain, .recovery))
+        #expect(!FileManager.default.fileExists(atPath: cell.claim.path))
     }
 
     /// A claim made on this machine by a process that has exited (a run interrupted and started
     /// again) is taken over at once, not after `staleClaimSeconds`.
     @Test func aClaimOfAnExitedProcessOnThisMachineIsTakenOverAtOnce() throws {
-        let spec = Self.search.probeSpec(n: 14, d: 6, trials: 3)
-        let plainCache = try temporaryCache()
-        let plain = try ExperimentRunner(cache: plainCache, jobs: 1, progress: .quiet).run(spec)
-        let shared = try temporaryCache()
-        let sharedFolder = shared.directory.appendingPathComponent(try Self.recordFolder(in: plainCache).lastPathComponent)
-        try FileManager.default.createDirectory(at: sharedFolder, withIntermediateDirectories: true)
         let exited = Process()
         exited.executableURL = URL(fileURLWithPath: "/bin/true")
         try exited.run()
         exited.waitUntilExit()
-        let claim = sharedFolder.appendingPathComponent("n14_d6_t0.claim")
-        try Data("\(ProcessInfo.processInfo.hostName) \(exited.processIdentifier)\n".utf8).write(to: claim)
+        let cell = try ClaimedCell(trials: 3, claimedTrial: 0, holder: "\(ProcessInfo.processInfo.hostName) \(exited.processIdentifier)")
         let started = Date()
-        let result = try ExperimentRunner(cache: shared, jobs: 1, progress: .quiet).probing(cooperative: true).run(spec)
+        let result = try cell.runCooperatively()
         #expect(Date().timeIntervalSince(started) < 60)
         #expect(result.computedCount == 3)
-        #expect(sameArrays(result, plain, .recovery))
-        #expect(!FileManager.default.fileExists(atPath: claim.path))
+        #expect(sameArrays(result, cell.plain, .recovery))
+        #expect(!FileManager.default.fileExists(atPath: cell.claim.path))
     }
 
     /// The folder of the one experiment a cache holds.
