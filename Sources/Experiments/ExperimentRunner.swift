@@ -39,7 +39,8 @@ public final class ExperimentRunner: Sendable {
     /// array tasks of a sharded run, which all take part in every boundary search (`computeShare`).
     /// Each trial is then claimed before it is computed (`ResultCache.Entry.claim`); one claimed
     /// elsewhere is waited for and its record read, and a claim whose process died is taken over once
-    /// it is older than `staleClaimSeconds`. Cell streams only (a numpy-stream run is never shared).
+    /// it is older than `staleClaimSeconds` (at once when that process ran on this machine). Cell
+    /// streams only (a numpy-stream run is never shared).
     private let cooperative: Bool
 
     /// - Parameters:
