@@ -452,9 +452,9 @@ private final class SharedTrials: @unchecked Sendable {
     }
 
     /// True when the trial is done: its record read from the cache, or computed under this process's
-    /// claim (the record is looked for again once claimed: it may have been stored in between).
+    /// claim (the record is looked for once claimed: another process may have stored it and released
+    /// its claim before).
     private func computeIfClaimed(_ position: Int, _ compute: (Int) -> Void) throws -> Bool {
-        if adopt(position) { return true }
         guard try cache.claim(cells[position]) else { return adopt(position) }
         defer { cache.releaseClaim(cells[position]) }
         if adopt(position) { return true }

@@ -97,9 +97,14 @@ public struct ResultCache: Sendable {
         /// so of two processes exactly one succeeds, on a local disk as on NFS); false when it is
         /// claimed already.
         func claim(_ cell: Cell) throws -> Bool {
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             let path = claimURL(for: cell).path
-            let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+            func create() -> Int32 { open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644) }
+            var descriptor = create()
+            // The experiment's folder is made by its first claim or record only, not looked for at every claim.
+            if descriptor < 0 && errno == ENOENT {
+                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+                descriptor = create()
+            }
             guard descriptor >= 0 else {
                 if errno == EEXIST { return false }
                 throw AtomicWriteError(path: path, reason: "cannot claim the trial: \(String(cString: strerror(errno)))")
