@@ -13,13 +13,13 @@ public enum SolveRoute: String, Sendable, CaseIterable {
     /// and the program itself was then solved (its time includes the attempts before).
     case fallback
     /// The program was solved on a working set of patterns that the dual check then proved enough,
-    /// with zeros elsewhere: relaxed forms (RelaxedWorkingSet.swift); exact or approx forms (skip and
-    /// plain) and normalization approx after the cone-free minimizer failed the check
-    /// (PatternWorkingSet.swift, NormalizedConeFreeFirst.swift).
+    /// with zeros elsewhere: relaxed forms (RelaxedWorkingSet.swift); exact or approx forms of skip and
+    /// plain networks after the cone-free minimizer failed the check (PatternWorkingSet.swift).
     case workingSet = "working_set"
     /// Approx form: solved on the patterns a neighbouring program's minimizer used (`solve`'s `seed`:
-    /// the next σ panel of the same cell), the others certified with sign multipliers (claim 7), so
-    /// the program itself was never iterated on (ShrinkingWorkingSet.swift, `solveOnSeed`).
+    /// the next σ panel of the same cell), or for normalization approx those its cone-free minimizer
+    /// points to (NormalizedConeFreeFirst.swift), the others certified with sign multipliers (claim 7),
+    /// so the program itself was never iterated on (ShrinkingWorkingSet.swift, `solveOnSeed`).
     case seeded
 }
 

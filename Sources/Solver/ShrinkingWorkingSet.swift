@@ -33,9 +33,11 @@ func solveShrinking(_ program: ConvexProgram, factors: [PatternFactor]?, form: C
 
 /// The approx program solved on `seed`, the patterns a neighbouring program's minimizer used (the
 /// next σ panel of the same cell: the canonical draw gives the panels the same X and patterns, and
-/// their minimizers use nearly the same patterns), with every other block certified as claim 7
-/// certifies the dropped ones. A certificate that fails adds the patterns it failed on and the
-/// restricted program is solved again, at most `seedRounds` times. `solved` is nil when no round is
+/// their minimizers use nearly the same patterns) or a normalized program's cone-free minimizer
+/// points to (NormalizedConeFreeFirst.swift), with every other block certified as claim 7 certifies
+/// the dropped ones. A certificate that fails adds the patterns it failed on and the restricted
+/// program is solved again, at most `seedRounds` times; one that fails on more patterns than the set
+/// holds ends the attempt. `solved` is nil when no round is
 /// certified (the caller then solves the program as without a seed, with its whole iteration limit,
 /// as the shrinking does); `iterations` counts every round.
 func solveOnSeed(_ program: ConvexProgram, factors: [PatternFactor]?, form: ConicForm, seed: [Int],
@@ -159,7 +161,9 @@ private struct Shrinking {
         for _ in 0..<settings.seedRounds where members.count < program.p {
             let seeded = level(of: members.sorted())
             let (cones, kkt) = solver(for: seeded.form)
-            let outcome = InteriorPoint(form: seeded.form, cones: cones, kkt: kkt, settings: remaining).run()
+            // Each round starts afresh on its set and gets the whole limit: a round cut short by the
+            // rounds before it would end almost optimal where it converges on its own.
+            let outcome = InteriorPoint(form: seeded.form, cones: cones, kkt: kkt, settings: settings).run()
             iterations += outcome.iterations
             guard outcome.status.hasMinimizer else {
                 if trace { note("no minimizer on the \(members.count) seeded patterns") }
@@ -172,6 +176,9 @@ private struct Shrinking {
                 return (solved, iterations)
             case .failure(let uncertified):
                 if trace { note("\(uncertified.patterns.count) patterns outside the \(members.count) seeded ones not certified") }
+                // More failures than members: the seed is far from the minimizer's patterns (a noisy
+                // program's cone-free guess), and the whole program's shrinking finds them cheaper.
+                guard uncertified.patterns.count <= members.count else { return (nil, iterations) }
                 members.formUnion(uncertified.patterns)
             }
         }

@@ -108,13 +108,19 @@ func solveConic(_ program: ConvexProgram, factors known: [PatternFactor]? = nil,
     case .failure(let failure): return failure.result
     }
     let factorsDone = elapsed()
-    if signConstraints && settings.relaxThenVerify && program.architecture == .normalized && program.form == .approx,
-       let factors, var verified = solveConeFreeThenVerify(program, factors: factors, settings: settings, start: start) {
-        verified.patternFactors = factors
-        verified.seconds = elapsed()
-        if verified.route == .direct { verified.route = .relaxedVerified }
-        return verified
+    var guessedSeed: [Int]?
+    if signConstraints && settings.relaxThenVerify && program.architecture == .normalized && program.form == .approx, let factors {
+        switch solveConeFreeThenVerify(program, factors: factors, settings: settings, start: start) {
+        case .verified(var verified):
+            verified.patternFactors = factors
+            verified.seconds = elapsed()
+            if verified.route == .direct { verified.route = .relaxedVerified }
+            return verified
+        case .unverified(let guess):
+            guessedSeed = guess
+        }
     }
+    let seed = seed ?? guessedSeed
     let form = ConicForm(program: program, factors: factors, signConstraints: signConstraints)
     let formDone = elapsed()
     if form.blockCount == 0 {

@@ -55,6 +55,30 @@ import Vocabulary
         #expect(outputDistance <= 1e-6, "n=\(n) d=\(d): outputs differ by \(outputDistance)")
     }
 
+    /// Two planted normalized neurons below the recovery boundary (n ≈ 2.5d): the cone-free minimizer
+    /// spreads over a few patterns and misses a cone, and the approx program solved on those patterns
+    /// (route `seeded`, its other blocks certified with sign multipliers) has the whole program's optimum.
+    @Test(arguments: [(50, 20, UInt64(11)), (60, 24, 14), (60, 24, 15), (75, 30, 13)])
+    func missedConeIsSolvedOnTheConeFreePatterns(n: Int, d: Int, seed: UInt64) throws {
+        let data = twoNeuronInstance(n: n, d: d, seed: seed)
+        let program = ConvexProgram(architecture: .normalized, form: .approx, X: data.X, y: data.y, patterns: data.patterns)
+        let (first, full) = bothWays(program)
+        #expect(first.route == .seeded, "n=\(n) d=\(d): route \(first.route)")
+        #expect((first.keptPatterns ?? program.p) * 4 <= program.p, "n=\(n) d=\(d): \(first.keptPatterns ?? -1) of \(program.p) patterns kept")
+        expectSameOptimum(first, full, "n=\(n) d=\(d)")
+    }
+
+    /// A cone-free guess far from the minimizer's patterns (its certificate fails on more patterns than
+    /// it holds: this instance's minimizer spreads over half of them) is abandoned for the whole
+    /// program, with the same optimum.
+    @Test func farGuessFallsBackToTheWholeProgram() throws {
+        let data = twoNeuronInstance(n: 60, d: 24, seed: 12)
+        let program = ConvexProgram(architecture: .normalized, form: .approx, X: data.X, y: data.y, patterns: data.patterns)
+        let (first, full) = bothWays(program)
+        #expect(first.route == .direct, "route \(first.route)")
+        expectSameOptimum(first, full, "n=60 d=24")
+    }
+
     /// Labels no small network fits: the cone-free minimizer uses many blocks, and whichever way
     /// the solve goes the optimum is the approx program's.
     @Test func randomLabelsGiveTheApproxOptimum() throws {
@@ -65,6 +89,24 @@ import Vocabulary
         let (first, full) = bothWays(program)
         expectSameOptimum(first, full, "random labels", stallAllowed: true)
     }
+}
+
+/// X ~ N(0,1)/√n, y the normalized sum of two Gaussian normalized ReLU neurons (science §2), and
+/// the patterns of 4n Gaussian directions plus both planted ones.
+private func twoNeuronInstance(n: Int, d: Int, seed: UInt64) -> (X: Matrix<Double>, y: [Double], patterns: Matrix<Double>) {
+    var rng = SplitMix64(seed: seed)
+    let x = rng.matrix(n, d, scale: 1 / Double(n).squareRoot())
+    var y = [Double](repeating: 0, count: n)
+    var columns = Set<[Double]>(), patterns: [[Double]] = []
+    func add(_ pattern: [Double]) { if columns.insert(pattern).inserted { patterns.append(pattern) } }
+    for _ in 0..<2 {
+        let neuron = x.times((0..<d).map { _ in rng.gaussian() }).map { max($0, 0) }
+        y.add(neuron.scaled(by: 1 / neuron.norm))
+        add(neuron.map { $0 > 0 ? 1 : 0 })
+    }
+    let directions = Matrix.product(x, rng.matrix(d, 4 * n))
+    for j in 0..<directions.columns { add(directions.column(j).map { $0 >= 0 ? 1 : 0 }) }
+    return (x, y, Matrix(rows: n, columns: patterns.count, columnMajor: patterns.flatMap { $0 }))
 }
 
 /// NormalizedProjectorSum: projectors formed again each iteration (no cache) give the same normal
