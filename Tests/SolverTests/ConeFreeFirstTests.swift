@@ -68,9 +68,9 @@ import Vocabulary
         expectSameOptimum(first, full, "n=\(n) d=\(d)")
     }
 
-    /// A cone-free guess far from the minimizer's patterns (its certificate fails on more patterns than
-    /// it holds: this instance's minimizer spreads over half of them) is abandoned for the whole
-    /// program, with the same optimum.
+    /// A cone-free guess far from the minimizer's patterns (its certificate fails on more than twice
+    /// as many patterns as it holds: this instance's minimizer spreads over half of them) is abandoned
+    /// for the whole program, with the same optimum.
     @Test func farGuessFallsBackToTheWholeProgram() throws {
         let data = twoNeuronInstance(n: 60, d: 24, seed: 12)
         let program = ConvexProgram(architecture: .normalized, form: .approx, X: data.X, y: data.y, patterns: data.patterns)
