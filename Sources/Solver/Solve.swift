@@ -120,7 +120,6 @@ func solveConic(_ program: ConvexProgram, factors known: [PatternFactor]? = nil,
             guessedSeed = guess
         }
     }
-    let seed = seed ?? guessedSeed
     let form = ConicForm(program: program, factors: factors, signConstraints: signConstraints)
     let formDone = elapsed()
     if form.blockCount == 0 {
@@ -128,7 +127,7 @@ func solveConic(_ program: ConvexProgram, factors known: [PatternFactor]? = nil,
     }
     let setupDone = elapsed()   // (the span check, when needed, runs after the iteration)
     let seeded = signConstraints && checkpoint == nil
-        ? seed.map { solveOnSeed(program, factors: factors, form: form, seed: $0, settings: settings) } : nil
+        ? (seed ?? guessedSeed).map { solveOnSeed(program, factors: factors, form: form, seed: $0, guessed: seed == nil, settings: settings) } : nil
     var outcome: InteriorPoint.Outcome
     var kkt: (any KKTSolver)?
     var kktDone = elapsed()
