@@ -90,19 +90,19 @@ private func workingSetGuess(_ program: ConvexProgram, factors: [PatternFactor],
     let freeNorms = dualNorms(of: coneFreeLambda, program: program, factors: factors)
     var members = Set<Int>()
     let patternSizes = program.patterns.times([Double](repeating: 1, count: program.n), .transpose)
-    for i in 0..<program.p where factors[i].rank > 0 {
+    let candidates = (0..<program.p).filter { factors[$0].rank > 0 }
+    for i in candidates {
         if freeNorms[i] >= 0.99 * weight(i) { members.insert(i) }
         guard blockNorms[i] > 1e-4 * largest else { continue }
         members.insert(i)
-        // |s − D_j|₁ = |s| + |D_j| − 2 sᵀD_j for the neuron's sign pattern s, and n − |s| − |D_j| + 2 sᵀD_j
-        // for the negated neuron's.
+        // |s − D_j|₁ = |s| + |D_j| − 2 sᵀD_j for the neuron's sign pattern s; the negated neuron's
+        // pattern 1 − s is nearest to the D_j farthest from s.
         let realized = neuronOutputs.column(i).map { $0 > 0 ? 1.0 : 0.0 }
         let overlaps = program.patterns.times(realized, .transpose)
         let size = realized.reduce(0, +)
         let distances = overlaps.indices.map { size + patternSizes[$0] - 2 * overlaps[$0] }
-        let candidates = (0..<program.p).filter { factors[$0].rank > 0 }
         if let nearest = candidates.min(by: { distances[$0] < distances[$1] }) { members.insert(nearest) }
-        if let nearest = candidates.min(by: { Double(program.n) - distances[$0] < Double(program.n) - distances[$1] }) { members.insert(nearest) }
+        if let farthest = candidates.max(by: { distances[$0] < distances[$1] }) { members.insert(farthest) }
     }
     // Above a quarter of the patterns the guess is a noisy minimizer's spread (108 of 402 at (400, 100),
     // σ = 0.05; noiseless guesses held up to a fifth), whose first round fails and costs a sixth of the
