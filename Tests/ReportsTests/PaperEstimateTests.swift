@@ -19,9 +19,9 @@ import Testing
         // The appendix's skip convex training (app_cvx_skip_test shares its solves): the sum of its
         // records' solver seconds, the run having stopped on its 23 trials without an optimum.
         "app_cvx_skip_abs": 8_976,
-        // The appendix's normalization convex training: five times the 3,817 CPU-s of its trial 0 in
-        // every cell (docs/measurements.md, 2026-12-07, later).
-        "app_cvx_normal": 19_085,
+        // The appendix's normalization convex training: five times the 2,922 CPU-s of its trial 0 in
+        // every cell (docs/measurements.md, 2026-12-07, evening).
+        "app_cvx_normal": 14_610,
     ]
 
     @Test func mainFiguresWithinAFactorOfTwo() throws {
