@@ -184,6 +184,7 @@ private struct Shrinking {
                 // certified in the next round: 3–4× faster than the whole program.)
                 if guessed && (uncertified.patterns.count > 2 * members.count
                                || 2 * (members.count + uncertified.patterns.count) > program.p) {
+                    if trace { note("the guess is far from the minimizer's patterns: the whole program follows") }
                     return (nil, iterations)
                 }
                 members.formUnion(uncertified.patterns)
