@@ -192,7 +192,7 @@ public enum WendelCrossing {
 }
 
 extension BoundarySpec {
-    /// Runs the search for every d (or the listed d indices) through `probe`, a grid run of one cell
+    /// Runs the search for every d through `probe`, a grid run of one cell
     /// (the cached runner, or a report's executor). `log` gets one line per d.
     ///
     /// The d values are searched at once, one thread each: a search's probes follow from the ones
@@ -204,13 +204,12 @@ extension BoundarySpec {
     /// trials, so the rows are those of searching one d after another.
     ///
     /// `progress` (shared by the searches of a run) counts each trial's predicted cost once.
-    public func run(dIndices: [Int]? = nil, log: @escaping @Sendable (String) -> Void = { _ in }, progress: SearchProgress? = nil,
+    public func run(log: @escaping @Sendable (String) -> Void = { _ in }, progress: SearchProgress? = nil,
                     probe: @escaping @Sendable (ExperimentSpec) throws -> ExperimentResult) throws -> BoundaryResult {
         try validate()
         let started = Date()
-        let indices = dIndices ?? Array(dValues.indices)
-        let outcomes = onThreadsOfTheirOwn(indices.count, name: { "boundary search d = \(dValues[indices[$0]])" }) { [self] k in
-            Result { try row(d: dValues[indices[k]], log: log, progress: progress, probe: probe) }
+        let outcomes = onThreadsOfTheirOwn(dValues.count, name: { "boundary search d = \(dValues[$0])" }) { [self] k in
+            Result { try row(d: dValues[k], log: log, progress: progress, probe: probe) }
         }
         // Every row, or the first failed search's error in the order of the d values.
         return BoundaryResult(spec: self, rows: try outcomes.map { try $0.get() }, seconds: Date().timeIntervalSince(started))

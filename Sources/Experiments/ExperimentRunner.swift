@@ -39,7 +39,7 @@ public final class ExperimentRunner: Sendable {
     /// array tasks of a sharded run, which all take part in every boundary search (`computeShare`).
     /// Each trial is then claimed before it is computed (`ResultCache.Entry.claim`); one claimed
     /// elsewhere is waited for and its record read, and a claim whose process died is taken over once
-    /// it is older than `staleClaimSeconds` (at once when that process ran on this machine). Cell
+    /// it is older than `SharedTrials.staleClaimSeconds` (at once when that process ran on this machine). Cell
     /// streams only (a numpy-stream run is never shared).
     private let cooperative: Bool
 
@@ -137,12 +137,6 @@ public final class ExperimentRunner: Sendable {
         ExperimentRunner(cache: cache, jobs: jobs, shard: nil, progress: progress, details: details, requireComplete: requireComplete,
                          warnsPerRun: false, probeLines: TransientLines(), trialSlots: trialSlots, cooperative: cooperative)
     }
-
-    /// How old a claim must be before another process takes its trial over: its process is then
-    /// taken to have died (a Slurm task past its time limit, a node lost). Long enough that a live
-    /// trial far slower than predicted (the cost model is within 2× on average, single trials vary
-    /// tenfold) is not computed twice: 30× its predicted cost, and at least 5 minutes.
-    static func staleClaimSeconds(cost: Double) -> Double { max(300, 30 * cost) }
 
     /// Computes the missing trials among `wanted` (stream positions) and assembles the arrays; with a
     /// shard, other shards' cells already in the cache fill in too.
@@ -244,6 +238,7 @@ public final class ExperimentRunner: Sendable {
         }
 
         let source = InstanceSource(draws: spec.draws, grid: spec.grid, mode: spec.rng, seed: spec.seed)
+        var computedHere = missing.count
         switch spec.rng {
         case .cell:
             // Each cell draws from its own stream: the whole job is one parallel loop, in any order, so
@@ -265,8 +260,7 @@ public final class ExperimentRunner: Sendable {
                 do { try shared.computeUnlessClaimed(order[k], computeTrial) } catch { failures.withValue { $0.append(error) } }
             }
             try shared.awaitClaimedElsewhere(computeTrial)
-            if let error = failures.current.first { throw error }
-            return shared.computedHere
+            computedHere = shared.computedHere
         case .numpy:
             // One shared stream: draw in grid order on this thread (cells already known only advance
             // the stream), and evaluate batches of drawn instances in parallel.
@@ -289,7 +283,7 @@ public final class ExperimentRunner: Sendable {
             flush()
         }
         if let error = failures.current.first { throw error }
-        return missing.count
+        return computedHere
     }
 
 
@@ -428,6 +422,12 @@ private final class SharedTrials: @unchecked Sendable {
 
     var computedHere: Int { state.current.computed }
 
+    /// How old a claim must be before another process takes its trial over: its process is then
+    /// taken to have died (a Slurm task past its time limit, a node lost). Long enough that a live
+    /// trial far slower than predicted (the cost model is within 2× on average, single trials vary
+    /// tenfold) is not computed twice: 30× its predicted cost, and at least 5 minutes.
+    static func staleClaimSeconds(cost: Double) -> Double { max(300, 30 * cost) }
+
     /// Computes the trial at `position` if this process claims it, reads it if it is stored meanwhile,
     /// and otherwise leaves it for `awaitClaimedElsewhere`.
     func computeUnlessClaimed(_ position: Int, _ compute: (Int) -> Void) throws {
@@ -442,7 +442,7 @@ private final class SharedTrials: @unchecked Sendable {
         while !pending.isEmpty {
             pending = try pending.filter { position in
                 let cell = cells[position]
-                if let age = cache.claimAge(cell), age > ExperimentRunner.staleClaimSeconds(cost: costs[position]!) || cache.claimIsOrphaned(cell) {
+                if let age = cache.claimAge(cell), age > Self.staleClaimSeconds(cost: costs[position]!) || cache.claimIsOrphaned(cell) {
                     cache.releaseClaim(cell)
                 }
                 return try !computeIfClaimed(position, compute)

@@ -28,14 +28,10 @@ public final class SearchProgress: Sendable {
         state = Locked(State(lastLine: start))
     }
 
-    /// The searches of `specs` (the listed d indices of each, or all).
-    public convenience init(searching specs: [BoundarySpec], dIndices: [[Int]]? = nil, interval: TimeInterval = 60,
+    /// The searches of `specs`, every d of each.
+    public convenience init(searching specs: [BoundarySpec], interval: TimeInterval = 60,
                             log: @escaping @Sendable (String) -> Void) {
-        let total = specs.enumerated().reduce(0.0) { sum, item in
-            let (k, spec) = item
-            let indices = dIndices?[k] ?? Array(spec.dValues.indices)
-            return sum + indices.reduce(0) { $0 + spec.estimatedCoreSeconds(d: spec.dValues[$1]) }
-        }
+        let total = specs.reduce(0.0) { sum, spec in sum + spec.dValues.reduce(0) { $0 + spec.estimatedCoreSeconds(d: $1) } }
         self.init(totalCost: total, interval: interval, log: log)
     }
 

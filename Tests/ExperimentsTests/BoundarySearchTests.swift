@@ -255,8 +255,8 @@ import Testing
         let together = try spec.run(probe: probe)
         #expect(overlap.peak >= 2)
         #expect(together.rows.map(\.d) == spec.dValues)
-        for (j, row) in together.rows.enumerated() {
-            let alone = try spec.run(dIndices: [j], probe: probe).rows[0]
+        for row in together.rows {
+            let alone = try spec.searching(only: row.d).run(probe: probe).rows[0]
             #expect(row.estimates == alone.estimates && row.probes == alone.probes, "d = \(row.d)")
         }
     }
@@ -316,9 +316,18 @@ import Testing
         let probing = runner.probing()
         let together = try spec.run { try probing.run($0) }
         #expect(runner.peakTrialsAtOnce == jobs)
-        for (j, row) in together.rows.enumerated() {
-            let alone = try spec.run(dIndices: [j]) { try ExperimentRunner(cache: nil, jobs: 1, progress: .quiet).run($0) }.rows[0]
+        for row in together.rows {
+            let alone = try spec.searching(only: row.d).run { try ExperimentRunner(cache: nil, jobs: 1, progress: .quiet).run($0) }.rows[0]
             #expect(row.estimates == alone.estimates, "d = \(row.d)")
         }
+    }
+}
+
+private extension BoundarySpec {
+    /// The same search at one of its d values alone.
+    func searching(only d: Int) -> BoundarySpec {
+        var one = self
+        one.dValues = [d]
+        return one
     }
 }
