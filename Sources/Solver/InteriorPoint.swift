@@ -75,7 +75,7 @@ final class InteriorPoint {
         }
         let scale = max(bx.norm, by.norm, bz.norm, 1e-300)
         var last = Double.infinity
-        for _ in 0..<(refine ? settings.kktRefinementSteps : 0) {
+        for step in 0..<(refine ? settings.kktRefinementSteps + settings.slowRefinementSteps : 0) {
             var ex = bx
             form.addP(dx, alpha: -1, into: &ex)
             if let aty {
@@ -89,7 +89,12 @@ final class InteriorPoint {
             let ez = minus(bz, minus(form.applyG(dx, signValues: f.snn), cones.W2(dz)))
             let err = max(ex.norm, ey.norm, ez.norm)
             if trace { FileHandle.standardError.write(Data(String(format: "    refine err %.2e\n", err / scale).utf8)) }
-            if !(err > settings.refinementTolerance * scale) || !(err < 0.5 * last) { break }
+            if !(err > settings.refinementTolerance * scale) { break }
+            // Halving passes up to kktRefinementSteps; past them, or when a pass only shrinks the error
+            // by a little, more passes only while the error is still large enough to stall the iteration.
+            let halving = err < 0.5 * last && step < settings.kktRefinementSteps
+            let slow = err < settings.slowRefinementRatio * last && err > settings.slowRefinementFloor * scale
+            if !(halving || slow) { break }
             last = err
             let c = kkt.solveWithAdjoint(bx: ex, by: ey, bz: ez)
             dx.add(c.dx); dy.add(c.dy); dz.add(c.dz)

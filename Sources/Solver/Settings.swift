@@ -90,6 +90,11 @@ public struct SolverSettings: Sendable, Equatable {
     /// Iterative-refinement passes on the full Newton system (each costs one more solve, no
     /// factorization). 3: each pass must halve the error or refinement stops, so more rarely run.
     public var kktRefinementSteps: Int = 3
+    /// More passes, beyond those, while each still shrinks the error below `slowRefinementRatio` of
+    /// the last and it stays above `slowRefinementFloor` times the right-hand side.
+    public var slowRefinementSteps: Int = 12
+    public var slowRefinementRatio: Double = 0.9
+    public var slowRefinementFloor: Double = 1e-6
     /// Refinement stops once the Newton system's residual is below this times its right-hand side.
     /// 1e-14: a few ulps.
     public var refinementTolerance: Double = 1e-14

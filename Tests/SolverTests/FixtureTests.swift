@@ -10,10 +10,11 @@ import TestSupport
         #expect(solverFixtureNames().count >= 9, "fixtures not found under \(fixturesDirectory.path)")
     }
 
-    /// Fixtures whose iteration stalls at a point meeting only the reduced tolerance (1e-7): still
-    /// within the reference tolerances below, but reported as such. None since equilibration
-    /// (skip_approx_n30_d8 stalled when solved as given: SettingsTests).
-    static let almostOptimal: Set<String> = []
+    /// Fixtures whose iteration stalls at a point meeting only the reduced tolerance (1e-7; approx
+    /// programs 1e-6): still within the reference tolerances below, but reported as such. The noisy
+    /// n ≫ d normalization program ends there: its last Newton systems are solved to ~1e-6 only
+    /// (skip_approx_n30_d8 stalled too when solved as given: SettingsTests).
+    static let almostOptimal: Set<String> = ["normalized_approx_n290_d10_noisy.json"]
 
     @Test(arguments: solverFixtureNames())
     func matchesReferenceOptimum(_ name: String) throws {
@@ -40,9 +41,11 @@ import TestSupport
         }
     }
 
-    /// Norms of the reference blocks are basis independent: compare them with ours.
+    /// Norms of the reference blocks are basis independent: compare them with ours. Relaxed programs
+    /// only: a noisy approx program's blocks are determined to about 1e-4 (the two reference solvers
+    /// differ by 2e-4 on normalized_approx_n290_d10_noisy), its objective to 1e-8.
     @Test func normalizedBlockNormsMatchReference() throws {
-        for name in solverFixtureNames() where name.hasPrefix("normalized") {
+        for name in solverFixtureNames() where name.hasPrefix("normalized_relaxed") {
             let program = try loadFixture(name).program
             let reference = (try fixtureJSON(name)["solution"] as! [String: Any])["W"] as! [[Double]]
             let result = solve(program)
