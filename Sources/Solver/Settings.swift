@@ -244,6 +244,9 @@ public struct SolverSettings: Sendable, Equatable {
         }
         try require(maxIterations >= 0, "maxIterations", "≥ 0", maxIterations)
         try require(kktRefinementSteps >= 0, "kktRefinementSteps", "≥ 0", kktRefinementSteps)
+        try require(slowRefinementSteps >= 0, "slowRefinementSteps", "≥ 0", slowRefinementSteps)
+        try belowOne(slowRefinementRatio, "slowRefinementRatio")
+        try require(slowRefinementFloor.isFinite && slowRefinementFloor >= 0, "slowRefinementFloor", "a finite number ≥ 0", slowRefinementFloor)
         try require(normalizedProjectorCache >= 0, "normalizedProjectorCache", "≥ 0", normalizedProjectorCache)
         try positive(shrinkLargestRatio, "shrinkLargestRatio")
         for (k, stage) in shrinkStages.enumerated() {

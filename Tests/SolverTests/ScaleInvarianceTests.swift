@@ -4,9 +4,9 @@ import Solver
 import Testing
 
 /// A verdict must not depend on the units of the data (README "Scale"): every fixture solved with y
-/// or X multiplied by 10^±{3,6,9,12} has the status and (within ±3, an eighth for one that ends on
-/// a stall) the iteration count of the
-/// unscaled solve, and the objective the homogeneity of its form predicts, to the fixture's accuracy.
+/// or X multiplied by 10^±{3,6,9,12} has the status and the iteration count (within ±3, or an eighth
+/// for one that ends on a stall) of the unscaled solve, and the objective the homogeneity of its form
+/// predicts, to the fixture's accuracy.
 @Suite struct ScaleInvarianceTests {
     static let exponents = [-12, -9, -6, -3, 3, 6, 9, 12]
 

@@ -16,6 +16,9 @@ import Testing
         ("stepFraction", { $0.stepFraction = 1.5 }),
         ("maxIterations", { $0.maxIterations = -1 }),
         ("kktRefinementSteps", { $0.kktRefinementSteps = -2 }),
+        ("slowRefinementSteps", { $0.slowRefinementSteps = -1 }),
+        ("slowRefinementRatio", { $0.slowRefinementRatio = 1 }),   // would never stop shrinking
+        ("slowRefinementFloor", { $0.slowRefinementFloor = -1e-6 }),
         ("divergenceFactor", { $0.divergenceFactor = 0.5 }),
         ("approxToleranceFactor", { $0.approxToleranceFactor = .infinity }),
         ("normalRegularization", { $0.normalRegularization = 1e-2 }),   // above its limit
