@@ -65,12 +65,12 @@ public enum CostModel {
     /// per pattern, 1/1.25 of that on the largest cells: 1.45; shrinking (n ≤ 8d), and no working set
     /// tried for a noisy cone-free minimizer, 1/1.55 of that on the largest cells: 0.95.
     static let noisyNormalizedSeconds = 1.45
+    static let noisyShrunkNormalizedSeconds = 0.95
     /// Skip exact trials decided by the planted search (`ExperimentSpec.decidesFromTheDual`), per
     /// n·d·p: its rounds are cone searches over every block, products of n×d by d×(blocks). Fitted to
     /// the 4,510 trials of reports/scaling.md's @skipexact at scale paper (d ≤ 200, 403 CPU-s of
     /// search; 2.3·10⁻⁸ at each of d = 50, 100, 200, the smaller d below the fixed costs).
     static let plantedSearchSeconds = 2.3e-8
-    static let noisyShrunkNormalizedSeconds = 0.95
     /// Normalization approx with σ = 0, seeded by its cone-free minimizer where that misses a cone
     /// (Solver README, "Normalization approx: cone-free first", claim 2): the σ = 0 panel of the
     /// appendix's cvx_train_normal, trial 0 of its 400 cells, took 242 solver-s against the 809 that
@@ -110,11 +110,15 @@ public enum CostModel {
             // set fail, and the whole program is solved, 30–40 iterations (~15 s at (400, 100)).
             let noisy = spec.parameters.sigma > 0
             let shrinks = spec.fitting == .approx && dd * SolverSettings().shrinkLargestRatio >= nn
-            let perUnit = spec.learned == .normalized
-                ? (noisy ? (shrinks ? noisyShrunkNormalizedSeconds : noisyNormalizedSeconds)
-                         : (spec.fitting == .approx ? noiselessNormalizedApproxSeconds : 1.0))
-                : (noisy ? (shrinks ? noisyShrunkSignConstrainedSeconds : noisySignConstrainedSeconds)
-                         : (spec.fitting == .exact ? 0.07 : 0.1))
+            let perUnit: Double
+            switch (spec.learned == .normalized, noisy, spec.fitting) {
+            case (true, true, _): perUnit = shrinks ? noisyShrunkNormalizedSeconds : noisyNormalizedSeconds
+            case (true, false, .approx): perUnit = noiselessNormalizedApproxSeconds
+            case (true, false, _): perUnit = 1.0
+            case (false, true, _): perUnit = shrinks ? noisyShrunkSignConstrainedSeconds : noisySignConstrainedSeconds
+            case (false, false, .exact): perUnit = 0.07
+            case (false, false, _): perUnit = 0.1
+            }
             return nonSolver + perUnit * iterationWork(n: nn, d: dd, p: patterns) / benchWork
         }
     }
