@@ -93,17 +93,22 @@ public final class ExperimentRunner: Sendable {
         // before, so one d could not be split between shards, and a large d alone set the wall time of
         // the whole array. Each shard runs the same searches, which decide alike from the same records;
         // the trials of each probe go to whichever shard claims them first, and the others read their
-        // records (`cooperative`). The assembling run replays the searches from the cache. The grids
-        // and clusters are split by cost as before.
+        // records (`cooperative`). The assembling run replays the searches from the cache. As in a
+        // plain report run (`ReportBuilder.searchBoundaries`), the blocks search at once: one after
+        // another, each block's tail (its largest d searched alone, its probes waiting for their
+        // slowest trial) left the task's cores idle. The grids and clusters are split by cost as before.
         let probeRunner = probing(cooperative: shard.count > 1)
         let probed = Locked(0)
-        for boundary in boundaries {
-            _ = try boundary.run { spec in
-                let result = try probeRunner.run(spec)
-                probed.withValue { $0 += result.computedCount }
-                return result
+        let searches = onThreadsOfTheirOwn(boundaries.count, name: { "boundary block \($0 + 1)" }) { k in
+            Result {
+                _ = try boundaries[k].run { spec in
+                    let result = try probeRunner.run(spec)
+                    probed.withValue { $0 += result.computedCount }
+                    return result
+                }
             }
         }
+        for search in searches { try search.get() }
         let plan = ShardPlan(specs: specs, clusters: clusters, count: shard.count)
         var computed = probed.current
         for group in plan.panelGroups {

@@ -15,23 +15,36 @@ import Vocabulary
                                    parameters: InstanceParameters(plantedWeights: .gaussian), metrics: [.recovery]),
         metric: .recovery, dValues: [6, 9], settings: BoundarySearchSettings(levels: [0.5], initialTrials: 8, maxTrials: 32))
 
-    /// Three shards at once, one thread each, on one cache: together they compute every probe trial
-    /// exactly once (the counts add up to the instances the rows list), more than one of them takes
-    /// part, and the assembling run, which may compute nothing, finds the rows of a search alone.
+    /// A second search of the same experiment at another d, for the shards' searches of several blocks.
+    static let otherSearch: BoundarySpec = {
+        var spec = search
+        spec.dValues = [7]
+        return spec
+    }()
+
+    /// Three shards at once, one thread each, on one cache, each searching two blocks at once (as array
+    /// tasks of a report do): together they compute every probe trial exactly once (the counts add up
+    /// to the instances the rows list), more than one of them takes part, and the assembling run, which
+    /// may compute nothing, finds the rows of each search alone.
     @Test func threeShardsSearchTogetherAndComputeEachTrialOnce() throws {
         let cache = try temporaryCache()
         let shards = try (1...3).map { try Shard(index: $0, count: 3) }
+        let searches = [Self.search, Self.otherSearch]
         let computed = onThreadsOfTheirOwn(shards.count, name: { "shard \($0 + 1)" }) { k in
-            Result { try ExperimentRunner(cache: cache, jobs: 1, progress: .quiet).computeShare(of: [], boundaries: [Self.search], shard: shards[k]) }
+            Result { try ExperimentRunner(cache: cache, jobs: 1, progress: .quiet).computeShare(of: [], boundaries: searches, shard: shards[k]) }
         }
         let counts = try computed.map { try $0.get() }
         let assembler = ExperimentRunner(cache: cache, jobs: 1, progress: .quiet, requireComplete: true).probing()
-        let assembled = try Self.search.run { try assembler.run($0) }
         let alone = ExperimentRunner(cache: try temporaryCache(), jobs: 1, progress: .quiet).probing()
-        let reference = try Self.search.run { try alone.run($0) }
-        #expect(assembled.rows.map(\.estimates) == reference.rows.map(\.estimates))
-        #expect(assembled.rows.map(\.probes) == reference.rows.map(\.probes))
-        #expect(counts.reduce(0, +) == reference.rows.reduce(0) { $0 + $1.instances }, "\(counts)")
+        var instances = 0
+        for search in searches {
+            let assembled = try search.run { try assembler.run($0) }
+            let reference = try search.run { try alone.run($0) }
+            #expect(assembled.rows.map(\.estimates) == reference.rows.map(\.estimates))
+            #expect(assembled.rows.map(\.probes) == reference.rows.map(\.probes))
+            instances += reference.rows.reduce(0) { $0 + $1.instances }
+        }
+        #expect(counts.reduce(0, +) == instances, "\(counts)")
         #expect(counts.filter { $0 > 0 }.count >= 2, "\(counts)")
         let leftovers = try FileManager.default.subpathsOfDirectory(atPath: cache.directory.path).filter { $0.hasSuffix(".claim") }
         #expect(leftovers.isEmpty, "\(leftovers)")
