@@ -206,6 +206,13 @@ extension BoundarySpec {
     /// `progress` (shared by the searches of a run) counts each trial's predicted cost once.
     public func run(log: @escaping @Sendable (String) -> Void = { _ in }, progress: SearchProgress? = nil,
                     probe: @escaping @Sendable (ExperimentSpec) throws -> ExperimentResult) throws -> BoundaryResult {
+        try run(log: log, progress: progress, probeAhead: { spec, _ in try probe(spec) })
+    }
+
+    /// `run` with probes told the trials of the look that would follow theirs (nil after the last):
+    /// `ExperimentRunner.runProbe(_:speculatingUpTo:)`, for the cooperative runs of array tasks.
+    public func run(log: @escaping @Sendable (String) -> Void = { _ in }, progress: SearchProgress? = nil,
+                    probeAhead probe: @escaping @Sendable (ExperimentSpec, _ nextLook: Int?) throws -> ExperimentResult) throws -> BoundaryResult {
         try validate()
         let started = Date()
         let outcomes = onThreadsOfTheirOwn(dValues.count, name: { "boundary search d = \(dValues[$0])" }) { [self] k in
@@ -217,13 +224,15 @@ extension BoundarySpec {
 
     /// One d's search.
     private func row(d: Int, log: (String) -> Void, progress: SearchProgress?,
-                     probe: @escaping (ExperimentSpec) throws -> ExperimentResult) throws -> BoundaryRow {
+                     probe: @escaping (ExperimentSpec, Int?) throws -> ExperimentResult) throws -> BoundaryRow {
         let metric = metric
         let almostOptimal = AlmostOptimalCount()
         // A probe looked at again asks for trials 0..<T once more; only the new ones are new work.
         var trialsSeen: [Int: Int] = [:]
         var search = BoundarySearch(settings: settings, direction: direction) { n, trials in
-            let result = try probe(probeSpec(n: n, d: d, trials: trials))
+            // Looks double their trials up to the cap (`BoundarySearchSettings.looks`).
+            let nextLook = trials < settings.maxTrials ? min(2 * trials, settings.maxTrials) : nil
+            let result = try probe(probeSpec(n: n, d: d, trials: trials), nextLook)
             progress?.record(trials: trials - (trialsSeen[n] ?? 0), costEach: trialCost(n: n, d: d))
             trialsSeen[n] = max(trialsSeen[n] ?? 0, trials)
             almostOptimal.note(n: n, count: result.almostOptimalCount)

@@ -101,11 +101,11 @@ public final class ExperimentRunner: Sendable {
         let probed = Locked(0)
         let searches = onThreadsOfTheirOwn(boundaries.count, name: { "boundary block \($0 + 1)" }) { k in
             Result {
-                _ = try boundaries[k].run { spec in
-                    let result = try probeRunner.run(spec)
+                _ = try boundaries[k].run(probeAhead: { spec, nextLook in
+                    let result = try probeRunner.runProbe(spec, speculatingUpTo: nextLook)
                     probed.withValue { $0 += result.computedCount }
                     return result
-                }
+                })
             }
         }
         for search in searches { try search.get() }
@@ -143,9 +143,20 @@ public final class ExperimentRunner: Sendable {
                          warnsPerRun: false, probeLines: TransientLines(), trialSlots: trialSlots, cooperative: cooperative)
     }
 
+    /// A boundary probe (one cell, trials 0..<T) whose search may look again with trials 0..<`nextLook`.
+    /// In a cooperative run, a process that has computed its share of the probe and waits for trials
+    /// claimed by others computes trials of that next look meanwhile (claimed like any other, stored in
+    /// the cache): each look otherwise waits for its slowest trial while the other shards' cores idle,
+    /// and a look that does not decide then finds part of the next one done. A look that decides leaves
+    /// them unused in the cache (a later, longer search reads them). The arrays are those of
+    /// `run(spec)`.
+    public func runProbe(_ spec: ExperimentSpec, speculatingUpTo nextLook: Int?) throws -> ExperimentResult {
+        try run(spec, positions: Array(spec.grid.cells.indices), label: nil, nextLook: nextLook)
+    }
+
     /// Computes the missing trials among `wanted` (stream positions) and assembles the arrays; with a
     /// shard, other shards' cells already in the cache fill in too.
-    private func run(_ spec: ExperimentSpec, positions wanted: [Int], label: String?) throws -> ExperimentResult {
+    private func run(_ spec: ExperimentSpec, positions wanted: [Int], label: String?, nextLook: Int? = nil) throws -> ExperimentResult {
         try spec.validate()
         // Commands check the estimate with their own flag names first; this is the backstop for every caller.
         // (A boundary search's probes reach it when the bracket doubles past what fits: it names the cell.)
@@ -180,7 +191,8 @@ public final class ExperimentRunner: Sendable {
                 : "boundary probe \(describe(spec)) at n = \(spec.grid.nValues.first ?? 0), d = \(spec.grid.dValues.first ?? 0)"
             let reporter = ProgressReporter(label: runLabel, total: missing.count, cost: cost, jobs: jobs, style: progress,
                                             report: reportProgress.block(for: spec), transient: probeLines)
-            computedHere = try compute(spec, cells: cells, missing: missing, costs: costs, into: records, cache: cached, reporter: reporter)
+            computedHere = try compute(spec, cells: cells, missing: missing, costs: costs, into: records, cache: cached, reporter: reporter,
+                                       nextLook: nextLook)
             reporter.finish()
         }
         let grid = spec.grid
@@ -214,7 +226,7 @@ public final class ExperimentRunner: Sendable {
     /// Computes the `missing` trials into `records` and the cache; returns how many this process
     /// computed (fewer than `missing` when a cooperative run read others' records).
     private func compute(_ spec: ExperimentSpec, cells: [Cell], missing: [Int], costs: [Int: Double], into records: RecordTable,
-                         cache: ResultCache.Entry?, reporter: ProgressReporter) throws -> Int {
+                         cache: ResultCache.Entry?, reporter: ProgressReporter, nextLook: Int? = nil) throws -> Int {
         let evaluation = TrialEvaluation(spec: spec)
         let failures = Locked<[Error]>([])
         if let details { try FileManager.default.createDirectory(at: details, withIntermediateDirectories: true) }
@@ -264,7 +276,20 @@ public final class ExperimentRunner: Sendable {
             parallelForEach(order.count, jobs: jobs) { k in
                 do { try shared.computeUnlessClaimed(order[k], computeTrial) } catch { failures.withValue { $0.append(error) } }
             }
-            try shared.awaitClaimedElsewhere(computeTrial)
+            // The next look's trials of a one-cell probe, computed while waiting (`runProbe`).
+            let ahead = nextLook.flatMap { next -> [Cell]? in
+                guard let first = cells.first, cells.allSatisfy({ $0.n == first.n && $0.d == first.d }) else { return nil }
+                return (spec.grid.trials..<max(spec.grid.trials, next)).map { Cell(n: first.n, d: first.d, trial: $0) }
+            } ?? []
+            let aheadCost = ahead.first.map { CostModel.seconds(for: spec, at: $0) } ?? 0
+            try shared.awaitClaimedElsewhere(computeTrial) {
+                try shared.computeAhead(ahead) { cell in
+                    slots.whileHolding(cost: aheadCost) {
+                        let record = source.instance(at: cell).map { evaluation.evaluateWithFit($0).record } ?? evaluation.skippedCell()
+                        do { try cache.store(record, for: cell) } catch { failures.withValue { $0.append(error) } }
+                    }
+                }
+            }
             computedHere = shared.computedHere
         case .numpy:
             // One shared stream: draw in grid order on this thread (cells already known only advance
@@ -441,8 +466,9 @@ private final class SharedTrials: @unchecked Sendable {
 
     /// Waits for the trials claimed by other processes, reading each record as it is stored, and
     /// computes those whose claim disappears without a record, grows stale, or was left on this machine
-    /// by a process that is gone.
-    func awaitClaimedElsewhere(_ compute: (Int) -> Void) throws {
+    /// by a process that is gone. Between looks it calls `meanwhile`, which says whether it did some
+    /// work (then the claims are looked at again at once) or had none (then the wait is a sleep).
+    func awaitClaimedElsewhere(_ compute: (Int) -> Void, meanwhile: () throws -> Bool = { false }) throws {
         var pending = state.current.claimedElsewhere
         while !pending.isEmpty {
             pending = try pending.filter { position in
@@ -452,8 +478,23 @@ private final class SharedTrials: @unchecked Sendable {
                 }
                 return try !computeIfClaimed(position, compute)
             }
-            if !pending.isEmpty { Thread.sleep(forTimeInterval: 0.25) }
+            if !pending.isEmpty, try !meanwhile() { Thread.sleep(forTimeInterval: 0.25) }
         }
+    }
+
+    /// Computes the first of `cells` (trials outside this run's cells) that is neither stored nor
+    /// claimed, under this process's claim; whether there was one. `compute` stores its record.
+    func computeAhead(_ cells: [Cell], _ compute: (Cell) -> Void) throws -> Bool {
+        for cell in cells where cache.record(for: cell) == nil {
+            guard try cache.claim(cell) else { continue }
+            defer { cache.releaseClaim(cell) }
+            // Stored by another process between the look and the claim.
+            if cache.record(for: cell) != nil { continue }
+            compute(cell)
+            state.withValue { $0.computed += 1 }
+            return true
+        }
+        return false
     }
 
     /// True when the trial is done: its record read from the cache, or computed under this process's

@@ -23,9 +23,10 @@ import Vocabulary
     }()
 
     /// Three shards at once, one thread each, on one cache, each searching two blocks at once (as array
-    /// tasks of a report do): together they compute every probe trial exactly once (the counts add up
-    /// to the instances the rows list), more than one of them takes part, and the assembling run, which
-    /// may compute nothing, finds the rows of each search alone.
+    /// tasks of a report do): together they compute every trial exactly once (the counts add up to the
+    /// records stored: every trial the rows list, and the next look's trials that a shard computed while
+    /// waiting for a look that then decided), more than one of them takes part, and the assembling run,
+    /// which may compute nothing, finds the rows of each search alone.
     @Test func threeShardsSearchTogetherAndComputeEachTrialOnce() throws {
         let cache = try temporaryCache()
         let shards = try (1...3).map { try Shard(index: $0, count: 3) }
@@ -44,7 +45,10 @@ import Vocabulary
             #expect(assembled.rows.map(\.probes) == reference.rows.map(\.probes))
             instances += reference.rows.reduce(0) { $0 + $1.instances }
         }
-        #expect(counts.reduce(0, +) == instances, "\(counts)")
+        let stored = try FileManager.default.subpathsOfDirectory(atPath: cache.directory.path)
+            .filter { $0.hasSuffix(".json") && ($0 as NSString).lastPathComponent.hasPrefix("n") }
+        #expect(counts.reduce(0, +) == stored.count, "\(counts)")
+        #expect(stored.count >= instances)
         #expect(counts.filter { $0 > 0 }.count >= 2, "\(counts)")
         let leftovers = try FileManager.default.subpathsOfDirectory(atPath: cache.directory.path).filter { $0.hasSuffix(".claim") }
         #expect(leftovers.isEmpty, "\(leftovers)")
