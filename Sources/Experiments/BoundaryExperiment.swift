@@ -222,6 +222,21 @@ extension BoundarySpec {
         return BoundaryResult(spec: self, rows: try outcomes.map { try $0.get() }, seconds: Date().timeIntervalSince(started))
     }
 
+    /// The searches of several boundary blocks at once, one thread per block (each searching its d
+    /// values at once, `run`), as a report's plain run and its array tasks both do: one block after
+    /// another left a core idle through each block's tail, its largest d searched alone while its
+    /// probes wait for their slowest trial. `log` gets the block's index with each line. One result
+    /// per block, in order.
+    public static func searchAtOnce(_ blocks: [BoundarySpec], name: (Int) -> String,
+                                    log: @escaping @Sendable (_ block: Int, String) -> Void = { _, _ in },
+                                    progress: SearchProgress? = nil,
+                                    probeAhead probe: @escaping @Sendable (ExperimentSpec, _ nextLook: Int?) throws -> ExperimentResult)
+        -> [Result<BoundaryResult, Error>] {
+        onThreadsOfTheirOwn(blocks.count, name: name) { k in
+            Result { try blocks[k].run(log: { log(k, $0) }, progress: progress, probeAhead: probe) }
+        }
+    }
+
     /// One d's search.
     private func row(d: Int, log: (String) -> Void, progress: SearchProgress?,
                      probe: @escaping (ExperimentSpec, Int?) throws -> ExperimentResult) throws -> BoundaryRow {

@@ -93,22 +93,16 @@ public final class ExperimentRunner: Sendable {
         // before, so one d could not be split between shards, and a large d alone set the wall time of
         // the whole array. Each shard runs the same searches, which decide alike from the same records;
         // the trials of each probe go to whichever shard claims them first, and the others read their
-        // records (`cooperative`). The assembling run replays the searches from the cache. As in a
-        // plain report run (`ReportBuilder.searchBoundaries`), the blocks search at once: one after
-        // another, each block's tail (its largest d searched alone, its probes waiting for their
-        // slowest trial) left the task's cores idle. The grids and clusters are split by cost as before.
+        // records (`cooperative`). The assembling run replays the searches from the cache. The blocks
+        // search at once, as in a plain run. The grids and clusters are split by cost as before.
         let probeRunner = probing(cooperative: shard.count > 1)
         let probed = Locked(0)
-        let searches = onThreadsOfTheirOwn(boundaries.count, name: { "boundary block \($0 + 1)" }) { k in
-            Result {
-                _ = try boundaries[k].run(probeAhead: { spec, nextLook in
-                    let result = try probeRunner.runProbe(spec, speculatingUpTo: nextLook)
-                    probed.withValue { $0 += result.computedCount }
-                    return result
-                })
-            }
+        let searches = BoundarySpec.searchAtOnce(boundaries, name: { "boundary block \($0 + 1)" }) { spec, nextLook in
+            let result = try probeRunner.runProbe(spec, speculatingUpTo: nextLook)
+            probed.withValue { $0 += result.computedCount }
+            return result
         }
-        for search in searches { try search.get() }
+        for search in searches { _ = try search.get() }
         let plan = ShardPlan(specs: specs, clusters: clusters, count: shard.count)
         var computed = probed.current
         for group in plan.panelGroups {
@@ -277,13 +271,13 @@ public final class ExperimentRunner: Sendable {
                 do { try shared.computeUnlessClaimed(order[k], computeTrial) } catch { failures.withValue { $0.append(error) } }
             }
             // The next look's trials of a one-cell probe, computed while waiting (`runProbe`).
-            let ahead = nextLook.flatMap { next -> [Cell]? in
+            var ahead = nextLook.flatMap { next -> [Cell]? in
                 guard let first = cells.first, cells.allSatisfy({ $0.n == first.n && $0.d == first.d }) else { return nil }
                 return (spec.grid.trials..<max(spec.grid.trials, next)).map { Cell(n: first.n, d: first.d, trial: $0) }
             } ?? []
             let aheadCost = ahead.first.map { CostModel.seconds(for: spec, at: $0) } ?? 0
             try shared.awaitClaimedElsewhere(computeTrial) {
-                try shared.computeAhead(ahead) { cell in
+                try shared.computeAhead(&ahead) { cell in
                     slots.whileHolding(cost: aheadCost) {
                         let record = source.instance(at: cell).map { evaluation.evaluateWithFit($0).record } ?? evaluation.skippedCell()
                         do { try cache.store(record, for: cell) } catch { failures.withValue { $0.append(error) } }
@@ -483,15 +477,19 @@ private final class SharedTrials: @unchecked Sendable {
     }
 
     /// Computes the first of `cells` (trials outside this run's cells) that is neither stored nor
-    /// claimed, under this process's claim; whether there was one. `compute` stores its record.
-    func computeAhead(_ cells: [Cell], _ compute: (Cell) -> Void) throws -> Bool {
-        for cell in cells where cache.record(for: cell) == nil {
+    /// claimed, under this process's claim; whether there was one. `compute` stores its record. Cells
+    /// found stored leave `cells`, so each wait looks only at those still open.
+    func computeAhead(_ cells: inout [Cell], _ compute: (Cell) -> Void) throws -> Bool {
+        cells.removeAll { cache.record(for: $0) != nil }
+        for (k, cell) in cells.enumerated() {
             guard try cache.claim(cell) else { continue }
             defer { cache.releaseClaim(cell) }
             // Stored by another process between the look and the claim.
-            if cache.record(for: cell) != nil { continue }
-            compute(cell)
-            state.withValue { $0.computed += 1 }
+            if cache.record(for: cell) == nil {
+                compute(cell)
+                state.withValue { $0.computed += 1 }
+            }
+            cells.remove(at: k)
             return true
         }
         return false

@@ -253,8 +253,8 @@ public final class ReportBuilder {
         }
     }
 
-    /// The searches of every boundary block, all at once (one thread per block, each searching its d
-    /// values at once, `BoundarySpec.run`), before any other block runs. Blocks one after another left
+    /// The searches of every boundary block, all at once (`BoundarySpec.searchAtOnce`, as array tasks
+    /// do too), before any other block runs. Blocks one after another left
     /// a core idle through the tail of each: a block ends with its largest d searched alone, whose
     /// probes of 10 trials wait for their slowest trial (the skip exact block at d = 200 used 1.4 of
     /// the 2 cores). Together, the other blocks' trials fill those gaps; the executor's runner keeps
@@ -268,15 +268,10 @@ public final class ReportBuilder {
             log("neurec: block \(block.id): boundary of \(spec.metric.rawValue), \(spec.experiment.learned.rawValue) \(spec.experiment.fitting.rawValue), d ∈ {\(spec.dValues.map(String.init).joined(separator: ", "))}")
         }
         let progress = SearchProgress(searching: blocks.map(\.spec), log: log)
-        let outcomes = onThreadsOfTheirOwn(blocks.count, name: { "boundary block \(blocks[$0].id)" }) { [executor, log] k in
-            let id = blocks[k].id
-            return Result<BoundaryResult, Error> {
-                try blocks[k].spec.run(log: { log($0.replacingOccurrences(of: "neurec: ", with: "neurec: block \(id): ")) },
-                                       progress: progress) {
-                    try executor.runProbe($0)
-                }
-            }
-        }
+        let ids = blocks.map(\.id)
+        let outcomes = BoundarySpec.searchAtOnce(blocks.map(\.spec), name: { "boundary block \(ids[$0])" },
+                                                 log: { [log] k, line in log(line.replacingOccurrences(of: "neurec: ", with: "neurec: block \(ids[k]): ")) },
+                                                 progress: progress) { [executor] spec, _ in try executor.runProbe(spec) }
         return Dictionary(uniqueKeysWithValues: zip(blocks.map(\.id), outcomes))
     }
 
