@@ -13,8 +13,8 @@ import LinearAlgebra
 ///
 /// K is one second-order cone per block (s = (t_j, w_j), so G = −I there) followed by the
 /// nonnegative orthant of the sign constraints S_j w_j ≥ 0, S_j = (2D_j − I) X M_j (n rows per
-/// signed block, G = −S_j). Approx forms are scaled by 1/β so the objective is O(1):
-/// (1/β)‖r‖² + Σ t_j, with r = √β r̃ so that P = 2I on r̃.
+/// signed block, or the rows `ConvexProgram.signRowMask` keeps; G = −S_j). Approx forms are scaled
+/// by 1/β so the objective is O(1): (1/β)‖r‖² + Σ t_j, with r = √β r̃ so that P = 2I on r̃.
 final class ConicForm {
     enum Role: Hashable, Sendable { case skip, w(Int), v(Int) }
 
@@ -51,8 +51,11 @@ final class ConicForm {
     let xOffset: [Int]
     let rOffset: Int
     let xCount: Int
-    /// Offset of each signed block's n rows inside the nonnegative slice, −1 when unsigned.
+    /// Offset of each signed block's sign rows inside the nonnegative slice, −1 when unsigned.
     let nnOffset: [Int]
+    /// The sign rows each signed block keeps (rows of X, increasing), nil when it keeps all n (and for
+    /// unsigned blocks).
+    let keptRows: [[Int]?]
     /// Index in `makeCones()` of each signed block's orthant, −1 when unsigned (cone j itself is
     /// block j's second-order cone).
     let signCone: [Int]
@@ -117,16 +120,23 @@ final class ConicForm {
             }
         }
         aMask = am; cMask = cm
-        var xo: [Int] = [], total = 0, nno: [Int] = [], nnTotal = 0
+        let keptByPattern = (0..<program.p).map { program.keptSignRows(of: $0) }
+        keptRows = (0..<B).map { signed[$0] ? keptByPattern[pat[$0]] : nil }
+        var xo: [Int] = [], total = 0, nno: [Int] = [], nnTotal = 0, cone: [Int] = [], orthants = 0
         for j in 0..<B {
             xo.append(total); total += ranks[j] + 1
-            if signed[j] { nno.append(nnTotal); nnTotal += n } else { nno.append(-1) }
+            if signed[j] {
+                nno.append(nnTotal); nnTotal += keptRows[j]?.count ?? n
+                cone.append(B + orthants); orthants += 1
+            } else {
+                nno.append(-1); cone.append(-1)
+            }
         }
         xOffset = xo
         rOffset = total
         xCount = total + (approx ? n : 0)
         nnOffset = nno
-        signCone = nno.map { $0 < 0 ? -1 : B + $0 / program.n }
+        signCone = cone
         socSizes = ranks.map { $0 + 1 }
         mSOC = socSizes.reduce(0, +)
         mNN = nnTotal
@@ -135,15 +145,33 @@ final class ConicForm {
         self.c = c
     }
 
-    /// Where block j's n sign rows sit in s and z (nil for a block without them).
+    /// How many sign rows block j keeps (0 for a block without them).
+    func signRowCount(of j: Int) -> Int { nnOffset[j] < 0 ? 0 : keptRows[j]?.count ?? n }
+
+    /// Where block j's sign rows sit in s and z (nil for a block without them).
     func signRows(of j: Int) -> Range<Int>? {
-        nnOffset[j] < 0 ? nil : (mSOC + nnOffset[j])..<(mSOC + nnOffset[j] + n)
+        nnOffset[j] < 0 ? nil : (mSOC + nnOffset[j])..<(mSOC + nnOffset[j] + signRowCount(of: j))
     }
 
-    /// K: one second-order cone per block (t_j, w_j), then one orthant of n sign rows per signed
-    /// block, in the order of the slack vector.
+    /// Values on block j's kept sign rows (one per kept row) as n numbers, zero on the rows it left out.
+    func spreadToEveryRow(_ values: ArraySlice<Double>, of j: Int) -> [Double] {
+        guard let kept = keptRows[j] else { return Array(values) }
+        var out = [Double](repeating: 0, count: n)
+        for (k, row) in kept.enumerated() { out[row] = values[values.startIndex + k] }
+        return out
+    }
+
+    /// n values (one per row of X) on block j's kept sign rows only.
+    func restrictToKeptRows(_ values: [Double], of j: Int) -> [Double] {
+        guard let kept = keptRows[j] else { return values }
+        return kept.map { values[$0] }
+    }
+
+    /// K: one second-order cone per block (t_j, w_j), then one orthant of sign rows per signed block,
+    /// in the order of the slack vector.
     func makeCones() -> ConeSet {
-        ConeSet(socSizes.map { SecondOrderCone(dimension: $0) } + (0..<(mNN / max(n, 1))).map { _ in NonnegativeCone(dimension: n) })
+        ConeSet(socSizes.map { SecondOrderCone(dimension: $0) }
+                + (0..<blockCount).filter { signed[$0] }.map { NonnegativeCone(dimension: signRowCount(of: $0)) })
     }
 
     /// ½ xᵀPx.
@@ -219,7 +247,12 @@ final class ConicForm {
                     for j in 0..<blockCount {
                         let o = j * n
                         for i in 0..<n { ax[i] += a[o + i] * z[o + i] }
-                        if nnOffset[j] >= 0 { for i in 0..<n { snn[nnOffset[j] + i] = cm[o + i] * z[o + i] } }
+                        guard nnOffset[j] >= 0 else { continue }
+                        if let kept = keptRows[j] {
+                            for (k, i) in kept.enumerated() { snn[nnOffset[j] + k] = cm[o + i] * z[o + i] }
+                        } else {
+                            for i in 0..<n { snn[nnOffset[j] + i] = cm[o + i] * z[o + i] }
+                        }
                     }
                 }
             }
@@ -240,7 +273,12 @@ final class ConicForm {
                     for j in 0..<blockCount {
                         let o = j * n
                         if let v { for i in 0..<n { q[o + i] = a[o + i] * v[i] } } else { for i in 0..<n { q[o + i] = 0 } }
-                        if let zNN, nnOffset[j] >= 0 { for i in 0..<n { q[o + i] -= cm[o + i] * zNN[nnOffset[j] + i] } }
+                        guard let zNN, nnOffset[j] >= 0 else { continue }
+                        if let kept = keptRows[j] {
+                            for (k, i) in kept.enumerated() { q[o + i] -= cm[o + i] * zNN[nnOffset[j] + k] }
+                        } else {
+                            for i in 0..<n { q[o + i] -= cm[o + i] * zNN[nnOffset[j] + i] }
+                        }
                     }
                 }
             }

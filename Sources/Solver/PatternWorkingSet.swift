@@ -235,6 +235,8 @@ private func squaredNorms(of X: Matrix<Double>, times bases: [Matrix<Double>]) -
 private struct ProjectedGradientSearch {
     let X: Matrix<Double>
     let patternMatrix: Matrix<Double>
+    /// The program's `signRowMask`: μ stays zero on the rows a pattern's cone leaves out.
+    let keptRowMask: Matrix<Double>?
     /// Per block: its pattern (column of `patternMatrix`), its a_b, M_j (normalized) and step.
     let patternOf: [Int]
     let targets: [[Double]]
@@ -247,6 +249,7 @@ private struct ProjectedGradientSearch {
          metric: [Matrix<Double>]?, steps: [Double], start: [[Double]]? = nil) {
         X = program.X
         patternMatrix = program.patterns
+        keptRowMask = program.signRowMask
         patternOf = blocks.map { patterns[$0.k] }
         targets = blocks.map { images.column($0.k).scaled(by: $0.sign) }
         self.metric = blocks.map { metric?[$0.k] }
@@ -331,6 +334,10 @@ private struct ProjectedGradientSearch {
                                         let value = max(0, y[column + row] - step * sign * g[column + row])
                                         m[column + row] = value
                                         sm[column + row] = sign * value
+                                    }
+                                    // The projection onto μ ≥ 0 on the kept rows, μ = 0 on the others.
+                                    if let mask = keptRowMask {
+                                        for row in 0..<n where mask.storage[base + row] == 0 { m[column + row] = 0; sm[column + row] = 0 }
                                     }
                                 }
                             }

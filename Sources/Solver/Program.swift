@@ -179,12 +179,25 @@ public struct ConvexProgram: Sendable {
     /// c_i, the weight of pattern i's norm terms.
     public func patternWeight(_ i: Int) -> Double { patternWeights?[i] ?? 1 }
 
+    /// The sign rows kept for each pattern's blocks, n×p of zeros and ones like `patterns` (row k of
+    /// pattern i's cone (2D_i − I)X w ≥ 0 is kept where it is 1); nil keeps them all. A program with
+    /// rows left out is a relaxation of the whole one: the sign-row working set
+    /// (SignRowWorkingSet.swift) solves it and checks the rows it left out.
+    var signRowMask: Matrix<Double>?
+
+    /// The rows of pattern i's cone that the program keeps, increasing; nil when it keeps all n.
+    func keptSignRows(of i: Int) -> [Int]? {
+        guard let signRowMask else { return nil }
+        return (0..<n).filter { signRowMask.storage[i * n + $0] != 0 }
+    }
+
     /// The same program on the patterns `members` only (a working set): their columns of D and
-    /// their weights, the other blocks fixed at zero.
+    /// their weights (and of the sign-row mask), the other blocks fixed at zero.
     func restricted(to members: [Int]) -> ConvexProgram {
         var restricted = ConvexProgram(architecture: architecture, form: form, X: X, y: y,
                                        patterns: patterns.columns(members), beta: beta)
         restricted.patternWeights = patternWeights.map { w in members.map { w[$0] } }
+        restricted.signRowMask = signRowMask?.columns(members)
         return restricted
     }
 

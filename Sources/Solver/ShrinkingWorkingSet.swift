@@ -243,7 +243,7 @@ private struct Shrinking {
     /// Keeps the sign multipliers of the blocks of `level` that are not in `kept`, as they are at `iterate`.
     private mutating func remember(_ iterate: InteriorPoint.Outcome, of level: Level, except kept: Set<Int>) {
         for (k, j) in level.blocks.enumerated() where !kept.contains(j) {
-            if let rows = level.form.signRows(of: k) { droppedMultipliers[j] = Array(iterate.z[rows]) }
+            if let rows = level.form.signRows(of: k) { droppedMultipliers[j] = level.form.spreadToEveryRow(iterate.z[rows], of: k) }
         }
     }
 
@@ -281,7 +281,9 @@ private struct Shrinking {
                                               factors: factors, start: start, settings: settings)
         for (k, i) in outside.enumerated() {
             for (role, mu) in [(ConicForm.Role.w(i), certificate.multipliers[k].plus), (.v(i), certificate.multipliers[k].minus)] {
-                if let j = blockOf[role], let rows = whole.signRows(of: j) { point.z.replaceSubrange(rows, with: mu) }
+                if let j = blockOf[role], let rows = whole.signRows(of: j) {
+                    point.z.replaceSubrange(rows, with: whole.restrictToKeptRows(mu, of: j))
+                }
             }
         }
         // A_jᵀy − S_jᵀz_j for every block (one product): z's cone part for the dropped blocks.

@@ -34,11 +34,25 @@ public func solve(_ program: ConvexProgram, settings: SolverSettings = SolverSet
     return result
 }
 
-/// `solve` on data already at unit scale. Exact and approx forms of skip and plain networks first try
-/// the cone-free program, then a working set of patterns (README "Relax, then verify";
-/// RelaxThenVerify.swift, PatternWorkingSet.swift).
+/// `solve` on data already at unit scale. Exact and approx forms with n ≫ d first keep a working set
+/// of each cone's sign rows (SignRowWorkingSet.swift); each program is then solved by
+/// `solveOnEveryRoute`.
 func solveEquilibrated(_ program: ConvexProgram, factors known: [PatternFactor]? = nil, settings: SolverSettings,
                        start: UInt64, seed: [Int]? = nil) -> SolverResult {
+    let onRows = solveOnSignRowWorkingSet(program, settings: settings, seed: seed) {
+        solveOnEveryRoute($0, factors: known, settings: settings, start: start, seed: $1)
+    }
+    if let solved = onRows.solved { return solved }
+    var whole = solveOnEveryRoute(program, factors: known, settings: settings, start: start, seed: seed)
+    whole.iterations += onRows.iterations
+    return whole
+}
+
+/// Exact and approx forms of skip and plain networks first try the cone-free program, then a working
+/// set of patterns (README "Relax, then verify"; RelaxThenVerify.swift, PatternWorkingSet.swift);
+/// relaxed forms a working set of patterns (RelaxedWorkingSet.swift).
+private func solveOnEveryRoute(_ program: ConvexProgram, factors known: [PatternFactor]?, settings: SolverSettings,
+                               start: UInt64, seed: [Int]?) -> SolverResult {
     if program.form == .relaxed && settings.relaxedWorkingSet {
         let factors: [PatternFactor]?
         switch normalizedPatternFactors(program, known: known, start: start) {
@@ -257,8 +271,8 @@ func extract(_ o: InteriorPoint.Outcome, form: ConicForm, program: ConvexProgram
     for j in 0..<form.blockCount {
         guard let rows = form.signRows(of: j) else { continue }
         switch form.roles[j] {
-        case .w(let i): multipliers?[i] = Array(o.z[rows])
-        case .v(let i): multipliers?[program.p + i] = Array(o.z[rows])
+        case .w(let i): multipliers?[i] = form.spreadToEveryRow(o.z[rows], of: j)
+        case .v(let i): multipliers?[program.p + i] = form.spreadToEveryRow(o.z[rows], of: j)
         case .skip: break
         }
     }

@@ -51,9 +51,10 @@ import Testing
                 let result = solve(scaledProgram)
                 let label = "\(name), \(what.rawValue) × 1e\(e)"
                 #expect(result.status == base.status, "\(label): \(result.status) (unscaled \(base.status))")
-                // A solve that ends on a stall (the noisy n ≫ d fixture, 84 iterations) detects it at an
-                // iteration that rounding moves by a few more.
-                let slack = base.status == .almostOptimal ? max(3, base.iterations / 8) : 3
+                // A solve that ends on a stall (the noisy n ≫ d fixture, about 50 iterations per round of
+                // its sign-row working set) detects it at an iteration that rounding moves by a few more,
+                // in each round.
+                let slack = (base.status == .almostOptimal ? max(3, base.iterations / 8) : 3) * max(1, base.signRowRounds)
                 #expect(abs(result.iterations - base.iterations) <= slack, "\(label): \(result.iterations) iterations (unscaled \(base.iterations))")
                 let factors = Self.expectedFactors(program, what, s)
                 let expected = base.objective * factors.objective
