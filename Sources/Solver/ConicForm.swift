@@ -232,32 +232,48 @@ final class ConicForm {
     }
 
     /// A x and the sign-constraint values S_j w_j (the nonnegative slice of −G x), from one n×d×B product.
-    func forward(_ x: [Double]) -> (ax: [Double], snn: [Double]) { forwardMasked(x) }
+    func forward(_ x: [Double]) -> (ax: [Double], snn: [Double]) { forwardMasked(x, equalities: true, signs: true) }
 
-    private func forwardMasked(_ x: [Double]) -> (ax: [Double], snn: [Double]) {
+    /// A x alone (the Newton solve's right-hand side needs no sign values).
+    func equalityValues(_ x: [Double]) -> [Double] { forwardMasked(x, equalities: true, signs: false).ax }
+
+    /// The masked passes over the n×B product for the parts asked for (the other comes back empty):
+    /// at (400, 10) with every sign row these passes, not the product, are most of a forward product.
+    private func forwardMasked(_ x: [Double], equalities: Bool, signs: Bool) -> (ax: [Double], snn: [Double]) {
         Self.ensureSize(&neuronBuffer, rows: d, columns: blockCount)
         Self.ensureSize(&productBuffer, rows: n, columns: blockCount)
         writeNeurons(x, into: &neuronBuffer)
         Matrix.gemm(X, neuronBuffer, into: &productBuffer)
-        var ax = [Double](repeating: 0, count: n)
-        var snn = [Double](repeating: 0, count: mNN)
-        productBuffer.storage.withUnsafeBufferPointer { z in
-            aMask.storage.withUnsafeBufferPointer { a in
+        var ax = [Double](repeating: 0, count: equalities ? n : 0)
+        // Every entry is written below (each signed block's rows fill its slice).
+        let snn = [Double](unsafeUninitializedCapacity: signs ? mNN : 0) { out, count in
+            productBuffer.storage.withUnsafeBufferPointer { z in
                 cMask.storage.withUnsafeBufferPointer { cm in
-                    for j in 0..<blockCount {
-                        let o = j * n
-                        for i in 0..<n { ax[i] += a[o + i] * z[o + i] }
-                        guard nnOffset[j] >= 0 else { continue }
+                    for j in 0..<blockCount where signs && nnOffset[j] >= 0 {
+                        let o = j * n, slice = out.baseAddress! + nnOffset[j]
                         if let kept = keptRows[j] {
-                            for (k, i) in kept.enumerated() { snn[nnOffset[j] + k] = cm[o + i] * z[o + i] }
+                            for (k, i) in kept.enumerated() { slice[k] = cm[o + i] * z[o + i] }
                         } else {
-                            for i in 0..<n { snn[nnOffset[j] + i] = cm[o + i] * z[o + i] }
+                            for i in 0..<n { slice[i] = cm[o + i] * z[o + i] }
                         }
                     }
                 }
             }
+            count = signs ? mNN : 0
         }
-        if approx { for i in 0..<n { ax[i] -= rScale * x[rOffset + i] } }
+        if equalities {
+            ax.withUnsafeMutableBufferPointer { axp in
+                productBuffer.storage.withUnsafeBufferPointer { z in
+                    aMask.storage.withUnsafeBufferPointer { a in
+                        for j in 0..<blockCount {
+                            let o = j * n
+                            for i in 0..<n { axp[i] += a[o + i] * z[o + i] }
+                        }
+                    }
+                }
+            }
+            if approx { for i in 0..<n { ax[i] -= rScale * x[rOffset + i] } }
+        }
         return (ax, snn)
     }
 
@@ -312,7 +328,7 @@ final class ConicForm {
         // The cone slice has the x layout of the blocks.
         for k in 0..<mSOC { g[k] = -x[k] }
         if mNN > 0 {
-            let snn = signValues ?? forwardMasked(x).snn
+            let snn = signValues ?? forwardMasked(x, equalities: false, signs: true).snn
             for i in 0..<mNN { g[mSOC + i] = -snn[i] }
         }
         return g

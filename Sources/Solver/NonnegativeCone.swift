@@ -93,9 +93,14 @@ final class NonnegativeCone: Cone {
         for i in 0..<dimension { x[i] += Self.startDistance - smallest }
     }
 
+    /// A select rather than a branch per entry, so that the loop vectorizes (the branch was 5 % of a
+    /// noisy (320, 20) approx solve); entries with dx ≥ 0 compute a ratio that is never taken.
     func maxStep(_ x: UnsafeBufferPointer<Double>, _ dx: UnsafeBufferPointer<Double>) -> Double {
         var alpha = Double.infinity
-        for i in 0..<dimension where dx[i] < 0 { alpha = min(alpha, -x[i] / dx[i]) }
+        for i in 0..<dimension {
+            let ratio = -x[i] / dx[i]
+            alpha = dx[i] < 0 ? min(alpha, ratio) : alpha
+        }
         return alpha
     }
 }

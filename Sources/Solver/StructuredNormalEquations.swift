@@ -449,7 +449,7 @@ final class StructuredNormalEquations: KKTSolver {
         var q = bx
         form.addGTranspose(wz, into: &q)
         let g = applyHInverse(q)
-        let dy = solveNormal(minus(form.forward(g).ax, by))
+        let dy = solveNormal(minus(form.equalityValues(g), by))
         // Aᵀdy on its own (then subtracted, which rounds like adding Aᵀ(−dy)): the caller reuses it.
         var adjoint = [Double](repeating: 0, count: q.count)
         form.addAdjoint(dy, nil, into: &adjoint)
