@@ -20,7 +20,7 @@ import LinearAlgebra
 ///
 /// Which rows are nearest to binding is read at a point inside each cone (`nearestSignRows`).
 func solveOnSignRowWorkingSet(_ program: ConvexProgram, settings: SolverSettings, rounds: Int = 4, seed: [Int]? = nil,
-                              solveKept: (ConvexProgram, _ seed: [Int]?) -> SolverResult) -> (solved: SolverResult?, iterations: Int) {
+                              solveKept: (ConvexProgram, _ seed: [Int]?, SolverSettings) -> SolverResult) -> (solved: SolverResult?, iterations: Int) {
     let n = program.n, d = program.d, p = program.p
     let keep = settings.signRowsPerDimension * d
     guard settings.signRowWorkingSet && program.form != .relaxed && program.signRowMask == nil
@@ -29,11 +29,14 @@ func solveOnSignRowWorkingSet(_ program: ConvexProgram, settings: SolverSettings
     }
     let trace = ProcessInfo.processInfo.environment["NEUREC_SOLVER_TRACE"] != nil
     var mask = nearestSignRows(of: program, keep: keep)
-    var iterations = 0, roundSeed = seed
+    var iterations = 0, roundSeed = seed, roundSettings = settings
+    /// The route of the first round that ended on the program itself: the later rounds', which skip the
+    /// routes it tried first, report it.
+    var wholeRoute: SolveRoute?
     for round in 0..<rounds {
         var restricted = program
         restricted.signRowMask = mask
-        var result = solveKept(restricted, roundSeed)
+        var result = solveKept(restricted, roundSeed, roundSettings)
         iterations += result.iterations
         guard result.status.hasMinimizer else {
             if trace { note("sign-row working set, round \(round): \(result.status.name), solving with every row") }
@@ -51,6 +54,7 @@ func solveOnSignRowWorkingSet(_ program: ConvexProgram, settings: SolverSettings
         if check.violated.isEmpty {
             result.iterations = iterations
             result.signRowRounds = round + 1
+            if result.route == .direct, let wholeRoute { result.route = wholeRoute }
             result.primalResidual = max(result.primalResidual, check.worst)
             return (result, iterations)
         }
@@ -58,6 +62,14 @@ func solveOnSignRowWorkingSet(_ program: ConvexProgram, settings: SolverSettings
         // The next round's minimizer is this one's but for the few rows added: seeded by its patterns,
         // as the next σ panel is (ShrinkingWorkingSet.swift, `solveOnSeed`).
         roundSeed = seedPatterns(from: result, settings: settings) ?? seed
+        // A round that ended on the program itself tried the cone-free program and a working set of
+        // patterns first, in vain; the next rounds, on the same program but for a few rows, go straight
+        // to it (the cone-free split is checked on every row anyway).
+        if result.route == .fallback || result.route == .direct {
+            roundSettings.relaxThenVerify = false
+            roundSettings.patternWorkingSet = false
+            wholeRoute = wholeRoute ?? result.route
+        }
     }
     if trace { note("sign-row working set: still violated after \(rounds) rounds, solving with every row") }
     return (nil, iterations)

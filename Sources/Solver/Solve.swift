@@ -40,7 +40,7 @@ public func solve(_ program: ConvexProgram, settings: SolverSettings = SolverSet
 func solveEquilibrated(_ program: ConvexProgram, factors known: [PatternFactor]? = nil, settings: SolverSettings,
                        start: UInt64, seed: [Int]? = nil) -> SolverResult {
     let onRows = solveOnSignRowWorkingSet(program, settings: settings, seed: seed) {
-        solveOnEveryRoute($0, factors: known, settings: settings, start: start, seed: $1)
+        solveOnEveryRoute($0, factors: known, settings: $2, start: start, seed: $1)
     }
     if let solved = onRows.solved { return solved }
     var whole = solveOnEveryRoute(program, factors: known, settings: settings, start: start, seed: seed)
