@@ -89,6 +89,25 @@ extension SolverBenchmark {
         }
     }
 
+    /// Noisy approx programs with n ≫ d (σ = 0.05 at (400, 10), drawn as `noisyInstance` draws them),
+    /// solved with every sign row and on the sign-row working set (Solver README, "Sign rows that never
+    /// bind"), as a fifth table with the ratio of the two. Instances draw from seed + 400 + k.
+    func runSignRows(_ emit: (String) -> Void) throws {
+        emit("")
+        emit("| program, σ = 0.05 | n | d | p | every sign row: iterations, seconds, status | kept rows: rounds, iterations, seconds, status | every row ÷ kept |")
+        emit("| --- | --- | --- | --- | --- | --- | --- |")
+        var everyRow = SolverSettings()
+        everyRow.signRowWorkingSet = false
+        for (k, architecture) in [NetworkKind.skip, .normalized].enumerated() {
+            let program = Self.noisyInstance(architecture, .approx, n: 400, d: 10, seed: seed &+ 400 &+ UInt64(k))
+            try writeInstance(program, named: "noisy_\(architecture.rawValue)_approx_n400_d10")
+            let whole = fastestSolve(program, settings: everyRow), kept = fastestSolve(program)
+            emit(String(format: "| %@ approx | 400 | 10 | %d | %d, %.3f s, %@ | %d, %d, %.3f s, %@ | %.1f× |", architecture.rawValue,
+                        program.p, whole.iterations, whole.seconds, whole.status.name, kept.signRowRounds, kept.iterations,
+                        kept.seconds, kept.status.name, whole.seconds / kept.seconds))
+        }
+    }
+
     /// Skip exact programs near the boundary of reports/scaling.md's @skipexact (n* ≈ 229 at d = 200),
     /// decided from the dual by the planted search (Solver README, "Planted optimality without the
     /// solve"), as that block's trials are. "Before": the same instances searched by `2c6aa95`, before

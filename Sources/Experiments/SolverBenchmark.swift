@@ -46,6 +46,7 @@ public struct SolverBenchmark: Sendable {
         }
         try runTargets(emit)
         try runNoisy(emit)
+        try runSignRows(emit)
         try runPlanted(emit)
     }
 
@@ -58,10 +59,10 @@ public struct SolverBenchmark: Sendable {
     }
 
     /// The fastest of `repeats` solves.
-    func fastestSolve(_ program: ConvexProgram, seed: [Int]? = nil) -> SolverResult {
+    func fastestSolve(_ program: ConvexProgram, settings: SolverSettings = SolverSettings(), seed: [Int]? = nil) -> SolverResult {
         var best: SolverResult?
         for _ in 0..<max(repeats, 1) {
-            let r = Solver.solve(program, seed: seed)
+            let r = Solver.solve(program, settings: settings, seed: seed)
             if best == nil || r.seconds < best!.seconds { best = r }
         }
         return best!
