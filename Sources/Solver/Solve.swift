@@ -39,26 +39,28 @@ public func solve(_ program: ConvexProgram, settings: SolverSettings = SolverSet
 /// `solveOnEveryRoute`.
 func solveEquilibrated(_ program: ConvexProgram, factors known: [PatternFactor]? = nil, settings: SolverSettings,
                        start: UInt64, seed: [Int]? = nil) -> SolverResult {
+    // Every round of the sign-row working set solves a program on the same patterns: factored once.
+    let factors: [PatternFactor]?
+    switch normalizedPatternFactors(program, known: known, start: start) {
+    case .success(let computed): factors = computed
+    case .failure(let failure): return failure.result
+    }
     let onRows = solveOnSignRowWorkingSet(program, settings: settings, seed: seed) {
-        solveOnEveryRoute($0, factors: known, settings: $2, start: start, seed: $1)
+        solveOnEveryRoute($0, factors: factors, settings: $2, start: start, seed: $1)
     }
     if let solved = onRows.solved { return solved }
-    var whole = solveOnEveryRoute(program, factors: known, settings: settings, start: start, seed: seed)
+    var whole = solveOnEveryRoute(program, factors: factors, settings: settings, start: start, seed: seed)
     whole.iterations += onRows.iterations
     return whole
 }
 
 /// Exact and approx forms of skip and plain networks first try the cone-free program, then a working
 /// set of patterns (README "Relax, then verify"; RelaxThenVerify.swift, PatternWorkingSet.swift);
-/// relaxed forms a working set of patterns (RelaxedWorkingSet.swift).
-private func solveOnEveryRoute(_ program: ConvexProgram, factors known: [PatternFactor]?, settings: SolverSettings,
+/// relaxed forms a working set of patterns (RelaxedWorkingSet.swift). `factors`: a normalized
+/// program's pattern factors (nil for the other networks).
+private func solveOnEveryRoute(_ program: ConvexProgram, factors: [PatternFactor]?, settings: SolverSettings,
                                start: UInt64, seed: [Int]?) -> SolverResult {
     if program.form == .relaxed && settings.relaxedWorkingSet {
-        let factors: [PatternFactor]?
-        switch normalizedPatternFactors(program, known: known, start: start) {
-        case .success(let computed): factors = computed
-        case .failure(let failure): return failure.result
-        }
         if var restricted = solveRelaxedOnWorkingSet(program, factors: factors, settings: settings, start: start, seed: seed) {
             restricted.route = .workingSet
             return restricted
@@ -66,7 +68,7 @@ private func solveOnEveryRoute(_ program: ConvexProgram, factors known: [Pattern
         return solveConic(program, factors: factors, settings: settings, start: start)
     }
     guard settings.relaxThenVerify && program.form != .relaxed && program.architecture != .normalized else {
-        return solveConic(program, factors: known, settings: settings, start: start, seed: seed)
+        return solveConic(program, factors: factors, settings: settings, start: start, seed: seed)
     }
     // The cone-free program of an exact form is the relaxed program (claim 6). That of an approx form is
     // a group lasso, which stalls on small working sets (NormalizedConeFreeFirst.swift): solved whole.
