@@ -46,10 +46,9 @@ func solveOnSignRowWorkingSet(_ program: ConvexProgram, settings: SolverSettings
             * (program.form == .approx ? settings.approxToleranceFactor : 1)
         let tolerance = max(accuracy, result.primalResidual)
         let check = leftOutRowViolations(of: result, program: program, mask: mask, tolerance: tolerance)
-        let kept = mask.storage.reduce(0, +)
         if trace {
             note(String(format: "sign-row working set of %.0f of %d rows, round %d: %d iterations, %d left-out rows violated (worst %.2e, tolerance %.2e)",
-                        kept, n * p, round, result.iterations, check.violated.count, check.worst, tolerance))
+                        mask.storage.reduce(0, +), n * p, round, result.iterations, check.violated.count, check.worst, tolerance))
         }
         if check.violated.isEmpty {
             result.iterations = iterations
@@ -87,13 +86,11 @@ func solveOnSignRowWorkingSet(_ program: ConvexProgram, settings: SolverSettings
 /// widest facets.
 func nearestSignRows(of program: ConvexProgram, keep: Int) -> Matrix<Double> {
     let n = program.n, p = program.p, d = program.d
-    var unitRows = program.X
-    for i in 0..<n {
-        var norm = 0.0
-        for a in 0..<d { norm += unitRows[i, a] * unitRows[i, a] }
-        let scale = norm > 0 ? 1 / norm.squareRoot() : 0
-        for a in 0..<d { unitRows[i, a] *= scale }
+    let inverseNorms = (0..<n).map { i in
+        let norm = (0..<d).reduce(0.0) { $0 + program.X[i, $1] * program.X[i, $1] }.squareRoot()
+        return norm > 0 ? 1 / norm : 0
     }
+    let unitRows = program.X.scalingRows(by: inverseNorms)
     var signs = program.patterns
     for k in signs.storage.indices { signs.storage[k] = 2 * signs.storage[k] - 1 }
     var centers = product(unitRows, signs, transA: .transpose)

@@ -235,17 +235,15 @@ final class StructuredNormalEquations: KKTSolver {
             signScalings.storage.withUnsafeMutableBufferPointer { l in
                 var kept = [Double](repeating: 0, count: n)
                 for (k, j) in signedBlocks.enumerated() {
-                    let column = l.baseAddress! + k * n
-                    guard let rows = form.keptRows[j] else {
-                        let diagonal = cones[form.signCone[j]].writeInverseSquaredDiagonal(into: column)
-                        precondition(diagonal, "the sign rows' cone must have a diagonal scaling")
-                        continue
-                    }
-                    // Λ_j is zero on the rows the block leaves out (they are not in its orthant).
-                    let diagonal = cones[form.signCone[j]].writeInverseSquaredDiagonal(into: &kept)
+                    let column = l.baseAddress! + k * n, rows = form.keptRows[j]
+                    let diagonal = rows == nil ? cones[form.signCone[j]].writeInverseSquaredDiagonal(into: column)
+                                               : cones[form.signCone[j]].writeInverseSquaredDiagonal(into: &kept)
                     precondition(diagonal, "the sign rows' cone must have a diagonal scaling")
-                    column.update(repeating: 0, count: n)
-                    for (r, row) in rows.enumerated() { column[row] = kept[r] }
+                    // Λ_j is zero on the rows the block leaves out (they are not in its orthant).
+                    if let rows {
+                        column.update(repeating: 0, count: n)
+                        for (r, row) in rows.enumerated() { column[row] = kept[r] }
+                    }
                 }
             }
             Matrix.gemm(khatriRao, signScalings, transA: .transpose, into: &packedCurvatures)
