@@ -63,7 +63,9 @@ import Testing
         64 | Error: --optx must be 0                             | boundary --optx 9
         64 | Error: metric recovery: defined for                 | boundary --planted plain --learned plain
         64 | Error: --cell must be n,d,trial                     | instance --cell 1,2
-        64 | Error: --cell 500,10,0 is not in the grid           | instance --cell 500,10,0
+        64 | Error: --cell 500,10,0 is not in the grid           | instance --rng numpy --cell 500,10,0
+        64 | Error: --cell 0,10,0 needs n and d in [1, 100000]   | instance --cell 0,10,0
+        64 | Error: --cell 100000,100000,0 needs n and d in [1,  | instance --cell 100000,100000,0
         2  | error: {tmp}/missing.json:                          | solve {tmp}/missing.json
         2  | error: file.txt:                                    | solve {file}
         1  | {tmp}/missing.json:                                 | train {tmp}/missing.json --net skip

@@ -29,7 +29,7 @@ public struct FixtureObject: Decodable {
     public func bool(_ key: String) -> Bool { values[key]!.bool! }
 }
 
-public enum JSONValue: Decodable, Sendable {
+public enum JSONValue: Decodable, Sendable, Equatable {
     case number(Double), bool(Bool), string(String), array([JSONValue]), object([String: JSONValue]), null
 
     public init(from decoder: Decoder) throws {
