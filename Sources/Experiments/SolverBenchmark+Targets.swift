@@ -131,11 +131,7 @@ extension SolverBenchmark {
                 let search = searchPlantedOptimality(program, plantedSkip: wStar)
                 if best == nil || search.seconds < best!.seconds { best = search }
             }
-            let decision = switch best!.decision {
-            case .certified: "certified"
-            case .beaten: "beaten"
-            case .undecided: "undecided"
-            }
+            let decision = best!.decision.name
             emit(String(format: "| planted search | %d | %d | %d | %@ | %d | %.3f | %.3f s | %.1f× |", planted.n, planted.d,
                         program.p, decision, best!.rounds, best!.seconds, planted.before, planted.before / best!.seconds))
         }

@@ -208,7 +208,7 @@ struct TrialEvaluation {
         switch search.decision {
         case .undecided: return (nil, search.seconds)
         case .certified: point = (wStar.norm, 0)
-        case .beaten(let objective, let residual): point = (objective, residual)
+        case .beaten(let objective, let residual), .solvedOnCuts(let objective, let residual): point = (objective, residual)
         }
         guard let certificate = PlantedCertificate(program: program, factors: nil, planted: planted, lambda: search.lambda,
                                                    signMultipliers: search.signMultipliers, solverObjective: point.objective,

@@ -72,17 +72,12 @@ func solveOnPatternWorkingSet(_ program: ConvexProgram, relaxed: SolverResult, s
         }
         // Back to the whole program's layout: zeros outside S, whose μ are the certificate's.
         var w = [[Double]](repeating: [Double](repeating: 0, count: d), count: p), v = w
-        var multipliers = [[Double]](repeating: [Double](repeating: 0, count: n), count: 2 * p)
         for (k, i) in members.enumerated() {
             w[i] = r.w[k]
             v[i] = r.v?[k] ?? v[i]
-            multipliers[i] = restrictedMultipliers[k]
-            multipliers[p + i] = restrictedMultipliers[members.count + k]
         }
-        for (k, i) in outside.enumerated() {
-            multipliers[i] = certificate.multipliers[k].plus
-            multipliers[p + i] = certificate.multipliers[k].minus
-        }
+        let multipliers = wholeProgramSignMultipliers(restricted: restrictedMultipliers, members: members,
+                                                      certificate: certificate, outside: outside, n: n, p: p)
         var result = SolverResult(status: r.status, objective: r.objective, primalResidual: r.primalResidual,
                                   dualityGap: r.dualityGap, iterations: iterations, w0: r.w0, w: w, v: v,
                                   lambda: lambda, signMultipliers: multipliers)
@@ -91,6 +86,23 @@ func solveOnPatternWorkingSet(_ program: ConvexProgram, relaxed: SolverResult, s
         return result
     }
     return nil
+}
+
+/// Sign multipliers in the whole program's layout (2p vectors of n: the w blocks', then the v
+/// blocks') from a solve restricted to `members` (its own layout: 2·|members| vectors) and a
+/// certificate for the patterns `outside` (in that order).
+func wholeProgramSignMultipliers(restricted: [[Double]], members: [Int], certificate: ConeDualCertificate,
+                                 outside: [Int], n: Int, p: Int) -> [[Double]] {
+    var multipliers = [[Double]](repeating: [Double](repeating: 0, count: n), count: 2 * p)
+    for (k, i) in members.enumerated() {
+        multipliers[i] = restricted[k]
+        multipliers[p + i] = restricted[members.count + k]
+    }
+    for (k, i) in outside.enumerated() {
+        multipliers[i] = certificate.multipliers[k].plus
+        multipliers[p + i] = certificate.multipliers[k].minus
+    }
+    return multipliers
 }
 
 /// Xᵀ D_j λ = A_jᵀλ for the listed patterns j, as the columns of a d × (count) matrix: one product.

@@ -83,11 +83,10 @@ struct Solve: ParsableCommand {
             throw ExitCode(2)
         }
         let search = searchPlantedOptimality(program, plantedSkip: wStar)
-        var fields: [(String, JSONText)]
+        var fields: [(String, JSONText)] = [("decision", .string(search.decision.name))]
         switch search.decision {
-        case .certified: fields = [("decision", .string("certified"))]
-        case .beaten(let objective, _): fields = [("decision", .string("beaten")), ("objective", .number(objective))]
-        case .undecided: fields = [("decision", .string("undecided"))]
+        case .beaten(let objective, _), .solvedOnCuts(let objective, _): fields.append(("objective", .number(objective)))
+        case .certified, .undecided: break
         }
         fields += [("planted_objective", .number(wStar.norm)), ("rounds", .integer(search.rounds)), ("seconds", .number(search.seconds))]
         print(JSONText.object(fields).text)
