@@ -106,6 +106,10 @@ import Testing
         }
         let coreSeconds = measured.reduce(0) { $0 + $1.search.estimatedCoreSeconds }
         #expect(coreSeconds / 6_285 > 0.5 && coreSeconds / 6_285 < 2, "estimated \(Int(coreSeconds)) core-seconds, used 6,285")
+        // The exact program's search at d = 500 alone (2026-12-07): 1,260 instances.
+        let exact500 = search(.linear, .exact, .unique, [500])
+        let expected500 = exact500.expectedInstances(d: 500)
+        #expect(expected500 / 1_260 > 0.5 && expected500 / 1_260 < 2, "\(Int(expected500)) expected at d = 500, 1,260 used")
     }
 
     /// Wilson's interval against values computed by hand from its formula.
