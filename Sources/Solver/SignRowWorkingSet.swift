@@ -100,10 +100,12 @@ func nearestSignRows(of program: ConvexProgram, keep: Int) -> Matrix<Double> {
     for j in 0..<p {
         let column = j * n
         for _ in 0..<20 {
-            let offending = (0..<n).filter { margins.storage[column + $0] <= 0 }
-            guard !offending.isEmpty else { break }
-            for row in offending { for a in 0..<d { centers.storage[j * d + a] += signs.storage[column + row] * unitRows[row, a] } }
-            let values = unitRows.times(centers.column(j))
+            // One perceptron pass: c_j += Σ over the rows not strictly positive of s_i x_i/‖x_i‖.
+            let steps = (0..<n).map { margins.storage[column + $0] <= 0 ? signs.storage[column + $0] : 0 }
+            guard steps.contains(where: { $0 != 0 }) else { break }
+            let center = centers.column(j).adding(unitRows.times(steps, .transpose))
+            for a in 0..<d { centers.storage[j * d + a] = center[a] }
+            let values = unitRows.times(center)
             for row in 0..<n { margins.storage[column + row] = signs.storage[column + row] * values[row] }
         }
         let byMargin = (0..<n).sorted { margins.storage[column + $0] < margins.storage[column + $1] }

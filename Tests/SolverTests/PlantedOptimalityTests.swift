@@ -18,21 +18,23 @@ import Vocabulary
 
     static func instance(_ k: Int) -> (program: ConvexProgram, wStar: [Double]) {
         let cell = cells[k]
-        var rng = SplitMix64(seed: 9_000 + cell.seed)
-        let X = rng.matrix(cell.n, cell.d)
-        let wStar = (0..<cell.d).map { _ in rng.gaussian() }
-        let patterns = patterns(of: Matrix.product(X, rng.matrix(cell.d, max(cell.n, 50))))
-        return (ConvexProgram(architecture: .skip, form: .exact, X: X, y: X.times(wStar), patterns: patterns), wStar)
+        return program(n: cell.n, d: cell.d, rngSeed: 9_000 + cell.seed)
     }
 
-    /// The distinct nonzero sign patterns of the columns of X·H (one per direction in H).
-    static func patterns(of xh: Matrix<Double>) -> Matrix<Double> {
+    /// The skip exact program of a Gaussian X and w*, y = X w*, and the distinct nonzero patterns of
+    /// max(n, 50) Gaussian directions, all drawn from one `SplitMix64(seed: rngSeed)`.
+    static func program(n: Int, d: Int, rngSeed: UInt64) -> (program: ConvexProgram, wStar: [Double]) {
+        var rng = SplitMix64(seed: rngSeed)
+        let X = rng.matrix(n, d)
+        let wStar = (0..<d).map { _ in rng.gaussian() }
+        let xh = Matrix.product(X, rng.matrix(d, max(n, 50)))
         var seen = Set<[Double]>(), columns: [Double] = []
         for j in 0..<xh.columns {
             let pattern = xh.column(j).map { $0 >= 0 ? 1.0 : 0.0 }
             if pattern.contains(1), seen.insert(pattern).inserted { columns += pattern }
         }
-        return Matrix(rows: xh.rows, columns: columns.count / xh.rows, columnMajor: columns)
+        let patterns = Matrix(rows: n, columns: columns.count / n, columnMajor: columns)
+        return (ConvexProgram(architecture: .skip, form: .exact, X: X, y: X.times(wStar), patterns: patterns), wStar)
     }
 
     /// max over blocks w_j, v_j of ‖±A_jᵀλ + S_jᵀμ‖ and ‖Xᵀλ − w*/‖w*‖‖, from the returned λ and μ.
@@ -112,11 +114,7 @@ import Vocabulary
     /// whole program's minimizer (`solvedOnCuts`), as solving the program whole confirms.
     @Test(arguments: [(25, 20, UInt64(16)), (24, 20, 124)])
     func aMinimizerOnTheCutsIsTheWholePrograms(n: Int, d: Int, seed: UInt64) throws {
-        var rng = SplitMix64(seed: 77_000 + seed &* 131 &+ UInt64(n * 1000 + d))
-        let X = rng.matrix(n, d)
-        let wStar = (0..<d).map { _ in rng.gaussian() }
-        let program = ConvexProgram(architecture: .skip, form: .exact, X: X, y: X.times(wStar),
-                                    patterns: Self.patterns(of: Matrix.product(X, rng.matrix(d, max(n, 50)))))
+        let (program, wStar) = Self.program(n: n, d: d, rngSeed: 77_000 + seed &* 131 &+ UInt64(n * 1000 + d))
         let search = searchPlantedOptimality(program, plantedSkip: wStar)
         guard case .solvedOnCuts(let objective, let residual) = search.decision else {
             Issue.record("(\(n), \(d)): \(search.decision.name)")
