@@ -14,7 +14,8 @@ import Solver
 ///   Relaxed programs (and the cone-free start of exact ones) are solved on a working set of
 ///   patterns (Solver README, claim 6): a dozen or two restricted solves' worth of n³/3 plus one
 ///   d×n×p product per round for the dual check, `relaxedWork`; normalization programs first factor
-///   every pattern (a Gram matrix of n/2 rows and d columns each, `factorSeconds`). The seconds per unit
+///   every pattern (a Gram matrix of n/2 rows and d columns each, `factorSeconds`), or from d = 150
+///   only their working set's, checking the others by conjugate gradients (`deferredCheckSeconds`). The seconds per unit
 ///   of work are fitted to single solves and to paper-scale blocks (`bench/report_blocks.py`; README
 ///   "Speed" and docs/measurements.md), last to the main figures of reports/paper.md on 2026-12-07
 ///   (`PaperEstimateTests` holds each block within 1.25× of what it took then):
@@ -101,7 +102,9 @@ public enum CostModel {
         switch (spec.fitting, spec.learned) {
         case (.relaxed, .normalized):
             let noise = spec.parameters.sigma > 0 ? noisyRelaxedNormalizedFactor : 1
-            return nonSolver + noise * 3e-9 * relaxedWork(n: nn, d: dd, p: patterns) + factorSeconds(n: nn, d: dd, p: patterns)
+            let patternSeconds = Int(dd) >= PatternFactor.deferralDimension
+                ? deferredCheckSeconds(n: nn, d: dd, p: patterns) : factorSeconds(n: nn, d: dd, p: patterns)
+            return nonSolver + noise * 3e-9 * relaxedWork(n: nn, d: dd, p: patterns) + patternSeconds
         case (.relaxed, _):
             let noise = spec.parameters.sigma > 0 ? noisyRelaxedSkipFactor : 1
             return nonSolver + noise * 5e-10 * relaxedWork(n: nn, d: dd, p: patterns)
@@ -139,6 +142,14 @@ public enum CostModel {
     /// rate of 1.5·10⁻¹⁰ s per unit used before was fitted at d ≤ 100 and priced (1850, 500) at 64 s.
     static func factorSeconds(n: Double, d: Double, p: Double) -> Double {
         p * (3e-5 + 8e-11 * (n / 2) * d * d)
+    }
+
+    /// The dual checks of a normalization program whose factors are deferred (d ≥
+    /// `PatternFactor.deferralDimension`): conjugate gradients of two n×d×p products per step, about
+    /// ten steps per check, four or five checks with the certificate's. Measured at (1850, 500): 5.3 s
+    /// of such checks per trial (2026-12-07), 3.1·10⁻⁹ s per n·d·p.
+    static func deferredCheckSeconds(n: Double, d: Double, p: Double) -> Double {
+        3e-9 * n * d * p
     }
 
     /// Flops of one interior-point iteration's normal equations: n²p + npd + n³/3 (science §4).

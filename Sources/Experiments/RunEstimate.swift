@@ -1,5 +1,6 @@
 import Foundation
 import Instances
+import Solver
 import Vocabulary
 
 /// What a run will compute, checked before anything is allocated: the sizes (every product of user
@@ -131,13 +132,21 @@ public struct RunEstimate: Sendable, CustomStringConvertible {
         var parts = [try product(n, d, what: what), try product(d, p, what: what), try product(3, n, p, what: what),
                      try product(3, n, n, what: what), try product(4, p, d, what: what)]
         // A normalization program factors every pattern: the Cholesky factor of its Gram matrix,
-        // d² numbers, and half as much again in copies and allocator slack (measured: a σ = 0 relaxed
-        // probe at (800, 200) peaks at 375 MB, at (1000, 250) at 637 MB). A program that may be solved
-        // whole (labels with noise, or cones) also forms every pattern's basis U_i of ~n/2 rows and
-        // its d×d maps, with their copies.
+        // d² numbers, and as much again in copies and allocator slack (measured: a σ = 0 relaxed
+        // probe at (600, 140) peaks at 171 MB, at (800, 200) at 375 MB before its factors were
+        // deferred). A program that may be solved whole (labels with noise, or cones) also forms
+        // every pattern's basis U_i of ~n/2 rows and its d×d maps, with their copies. From
+        // d = `PatternFactor.deferralDimension` a relaxed program without noise forms only its working
+        // set's factors, each with its basis, and keeps the conjugate gradients' n×p and d×p blocks
+        // (measured: 123 MB at (800, 200), 651 MB at (1850, 500), where every factor took 4.5 GB).
         if spec.learned == .normalized && spec.needsFit && spec.fitting != .train {
-            parts.append(try product(3, p, d, d / 2 + 1, what: what))
-            if spec.parameters.sigma > 0 || spec.fitting != .relaxed {
+            let solvedWhole = spec.parameters.sigma > 0 || spec.fitting != .relaxed
+            if d >= PatternFactor.deferralDimension && !solvedWhole {
+                parts.append(try product(n, try sum([product(8, n, what: what), product(40, d, what: what)], what: what), what: what))
+            } else {
+                parts.append(try product(7, p, d, d / 2 + 1, what: what) / 2)
+            }
+            if solvedWhole {
                 parts.append(try product(p, try sum([product(n, d, what: what), product(2, d, d, what: what)], what: what), what: what))
             }
         }

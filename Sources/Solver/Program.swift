@@ -29,8 +29,37 @@ public struct PatternFactor: Sendable {
     public let rows: [Int]
     /// n, the row count of the full U_i.
     public let sampleCount: Int
-    public let rank: Int
     private let storage: Storage
+
+    /// r_i. Forms a deferred factor.
+    public var rank: Int {
+        switch formed {
+        case let .gram(_, basis): basis.rank
+        case let .explicit(compactU, _, _): compactU.columns
+        }
+    }
+
+    /// Whether U_i exists yet: false for a deferred factor not yet used.
+    public var isFormed: Bool {
+        guard case let .deferred(box) = storage else { return true }
+        return box.isFormed
+    }
+
+    /// min(n_i, d) ≥ r_i, known without forming the factor.
+    public var rankBound: Int {
+        switch storage {
+        case .formed: rank
+        case let .deferred(box): min(rows.count, box.x.columns)
+        }
+    }
+
+    /// Normalization programs with d at least this defer the factors of patterns with at least d rows
+    /// to their first use: at (n, d) = (1850, 500) forming all 1,852 took 25.7 s of a 30.8 s relaxed
+    /// solve and 3.7 GB, while the working set uses a few dozen of them and the dual checks of the
+    /// others need no factor (PatternGramConjugateGradients.swift). Below it forming them all costs
+    /// about what the conjugate gradients would (0.55 s at (730, 200)), and the factors stay eager so
+    /// that every result there is the same bits as before.
+    public static let deferralDimension = 150
 
     /// The largest estimated cond(L_i) = cond(D_i X) of a pattern of rank r factored through its Gram
     /// matrix: U_i = D_i X L_i⁻ᵀ is orthonormal to about ε·cond², so cond ≤ √(10⁻¹²·r/ε) keeps
@@ -38,10 +67,24 @@ public struct PatternFactor: Sendable {
     static func gramBasisMaximumCondition(rank r: Int) -> Double { (1e-12 * Double(max(r, 1)) / Double.ulpOfOne).squareRoot() }
 
     private enum Storage: Sendable {
+        case formed(Formed)
+        /// Not formed yet: formed on first use, once.
+        case deferred(DeferredPatternFactor)
+    }
+
+    enum Formed: Sendable {
         /// X (the whole matrix, shared with the program) and the Gram basis of its `rows`.
         case gram(x: Matrix<Double>, basis: GramBasis)
         /// U_i on `rows` only (n_i×r_i), C_i and M_i.
         case explicit(compactU: Matrix<Double>, coordinateMap: Matrix<Double>, basis: Matrix<Double>)
+    }
+
+    /// The factor itself: a deferred one's, formed now if it was not.
+    private var formed: Formed {
+        switch storage {
+        case let .formed(formed): formed
+        case let .deferred(box): box.factor.formed
+        }
     }
 
     public init(rows: [Int], compactU: Matrix<Double>, sampleCount: Int, coordinateMap: Matrix<Double>, basis: Matrix<Double>) {
@@ -49,29 +92,68 @@ public struct PatternFactor: Sendable {
                      && coordinateMap.columns == basis.rows)
         self.rows = rows
         self.sampleCount = sampleCount
-        rank = compactU.columns
-        storage = .explicit(compactU: compactU, coordinateMap: coordinateMap, basis: basis)
+        storage = .formed(.explicit(compactU: compactU, coordinateMap: coordinateMap, basis: basis))
     }
 
     /// The factor of X's `rows` (at least d of them) from their Gram basis.
-    init(rows: [Int], x: Matrix<Double>, basis: GramBasis) {
+    private init(rows: [Int], x: Matrix<Double>, basis: GramBasis) {
         precondition(basis.isTall && basis.rank == x.columns && rows.count >= x.columns)
         self.rows = rows
         sampleCount = x.rows
-        rank = basis.rank
-        storage = .gram(x: x, basis: basis)
+        storage = .formed(.gram(x: x, basis: basis))
+    }
+
+    /// The factor of X's `rows` (at least d of them), formed on first use.
+    public init(deferredRows rows: [Int], x: Matrix<Double>) {
+        precondition(rows.count >= x.columns)
+        self.rows = rows
+        sampleCount = x.rows
+        storage = .deferred(DeferredPatternFactor(rows: rows, x: x))
+    }
+
+    /// The factor of D_i X for the pattern whose D_i = 1 on `rows` (increasing), formed now.
+    init(rows: [Int], of x: Matrix<Double>) throws {
+        let n = x.rows, d = x.columns
+        // The pattern's rows only (the other rows of D_i X are zero); U gets them back.
+        let a = x.rows(rows)
+        let m = rows.count
+        // Orthonormal to about 1e-12 per entry, as the SVD's: a Gram basis whose L is worse
+        // conditioned than `gramBasisMaximumCondition` (or rank deficiency, where the rank rule needs
+        // the singular values) gives way to the SVD.
+        if let fast = GramBasis(a, maximumCondition: PatternFactor.gramBasisMaximumCondition(rank: min(m, d))) {
+            guard fast.isTall else {
+                self.init(rows: rows, compactU: fast.q(of: a), sampleCount: n, coordinateMap: fast.coordinates(of: a),
+                          basis: fast.rightInverse(of: a))
+                return
+            }
+            self.init(rows: rows, x: x, basis: fast)
+            return
+        }
+        let f = try SVD(a)
+        // numpy's matrix_rank rule for the full n×d matrix D_i X.
+        let r = f.rank(tolerance: (f.singularValues.first ?? 0) * Double(max(n, d)) * Double.ulpOfOne)
+        var basis = Matrix<Double>(rows: d, columns: r), coordinates = Matrix<Double>(rows: r, columns: d)
+        for k in 0..<r {
+            for b in 0..<d {
+                let vbk = f.vt.storage[k + b * f.vt.rows]
+                basis[b, k] = vbk / f.singularValues[k]
+                coordinates[k, b] = vbk * f.singularValues[k]
+            }
+        }
+        self.init(rows: rows, compactU: Matrix(rows: m, columns: r, columnMajor: Array(f.u.storage.prefix(m * r))),
+                  sampleCount: n, coordinateMap: coordinates, basis: basis)
     }
 
     /// The same factor with U_i, C_i and M_i formed and kept.
     public func materialized() -> PatternFactor {
-        guard case .gram = storage else { return self }
+        guard case .gram = formed else { return self }
         return PatternFactor(rows: rows, compactU: compactU, sampleCount: sampleCount, coordinateMap: coordinateMap, basis: basis)
     }
 
     /// U_i on `rows` only (n_i×r_i, orthonormal columns). The full n×r_i matrices of all p patterns
     /// would hold n·d·p numbers (2 GB at (n, d) = (1000, 250)).
     public var compactU: Matrix<Double> {
-        switch storage {
+        switch formed {
         case let .gram(x, basis): basis.q(of: x.rows(rows))
         case let .explicit(compactU, _, _): compactU
         }
@@ -79,7 +161,7 @@ public struct PatternFactor: Sendable {
 
     /// C_i (r_i×d): D_i X = U_i C_i, so C_i w is neuron w's output on X in U_i's coordinates.
     public var coordinateMap: Matrix<Double> {
-        switch storage {
+        switch formed {
         case let .gram(_, basis): basis.cholesky.transposed()
         case let .explicit(_, coordinateMap, _): coordinateMap
         }
@@ -87,7 +169,7 @@ public struct PatternFactor: Sendable {
 
     /// M_i (d×r_i): U_i = D_i X M_i, so M_i w_i is the neuron of block w_i.
     public var basis: Matrix<Double> {
-        switch storage {
+        switch formed {
         case let .gram(_, basis): basis.choleskyInverseTransposed
         case let .explicit(_, _, basis): basis
         }
@@ -95,7 +177,7 @@ public struct PatternFactor: Sendable {
 
     /// M_i w (d numbers): the neuron of block w.
     public func basisTimes(_ w: [Double]) -> [Double] {
-        switch storage {
+        switch formed {
         case let .gram(_, basis): basis.solve(w, transposed: true)
         case let .explicit(_, _, basis): basis.times(w)
         }
@@ -103,7 +185,7 @@ public struct PatternFactor: Sendable {
 
     /// M_iᵀ g (r_i numbers) for g in R^d: for g = Xᵀ D_i v, the coordinates U_iᵀ v.
     public func basisTransposeTimes(_ g: [Double]) -> [Double] {
-        switch storage {
+        switch formed {
         case let .gram(_, basis): basis.solve(g, transposed: false)
         case let .explicit(_, _, basis): basis.times(g, .transpose)
         }
@@ -123,7 +205,7 @@ public struct PatternFactor: Sendable {
     /// U_i, or as M_iᵀXᵀD_i v for a factor that keeps only L_i.
     public func transposeTimes(_ v: [Double]) -> [Double] {
         precondition(v.count == sampleCount, "U_iᵀ v needs \(sampleCount) numbers")
-        switch storage {
+        switch formed {
         case let .gram(x, basis):
             // U_iᵀ v = M_iᵀ Xᵀ D_i v.
             var masked = [Double](repeating: 0, count: sampleCount)
@@ -137,7 +219,7 @@ public struct PatternFactor: Sendable {
     /// U_i w (n numbers, zero outside the pattern's rows).
     public func times(_ w: [Double]) -> [Double] {
         let onRows: [Double]
-        switch storage {
+        switch formed {
         case let .gram(x, basis): onRows = x.rows(rows).times(basis.solve(w, transposed: true))
         case let .explicit(compactU, _, _): onRows = compactU.times(w)
         }
@@ -150,12 +232,41 @@ public struct PatternFactor: Sendable {
     /// normalized output on X. Nil when C w vanishes.
     public func normalizedCoordinates(of neuron: [Double]) -> [Double]? {
         let c: [Double]
-        switch storage {
+        switch formed {
         case let .gram(_, basis): c = basis.transposeTimes(neuron)
         case let .explicit(_, coordinateMap, _): c = coordinateMap.times(neuron)
         }
         let norm = c.norm
         return norm > 0 ? c.scaled(by: 1 / norm) : nil
+    }
+}
+
+/// A pattern factor formed on first use, once, whichever thread asks first.
+final class DeferredPatternFactor: @unchecked Sendable {
+    let rows: [Int]
+    let x: Matrix<Double>
+    private let lock = NSLock()
+    private var value: PatternFactor?
+
+    init(rows: [Int], x: Matrix<Double>) {
+        self.rows = rows
+        self.x = x
+    }
+
+    var isFormed: Bool { lock.withLock { value != nil } }
+
+    var factor: PatternFactor {
+        lock.withLock {
+            if let value { return value }
+            // The Gram route fails only on rank deficiency or a poor condition, and then the SVD
+            // decides; LAPACK's SVD of finite data (the program was validated) does not fail to converge
+            // in practice, and a deferred factor has no caller left to hand an error to.
+            guard let formed = try? PatternFactor(rows: rows, of: x) else {
+                preconditionFailure("the SVD of D_i X failed for a pattern of \(rows.count) rows")
+            }
+            value = formed
+            return formed
+        }
     }
 }
 
@@ -233,9 +344,14 @@ public struct ConvexProgram: Sendable {
 
     /// The factors (U_i, C_i, M_i) of every pattern, of numerical rank r_i (numpy's `matrix_rank`
     /// rule, as the fixtures' `ranks`). For `normalized` programs these define the coordinates of
-    /// the returned w_i.
+    /// the returned w_i. From d = `PatternFactor.deferralDimension` on, the factors of patterns with
+    /// at least d rows are formed on first use (the same factors, later).
     public func patternFactors() throws -> [PatternFactor] {
-        try (0..<p).map { try patternFactor($0) }
+        let defers = d >= PatternFactor.deferralDimension
+        return try (0..<p).map { i in
+            let rows = patternRows(i).rows
+            return defers && rows.count >= d ? PatternFactor(deferredRows: rows, x: X) : try PatternFactor(rows: rows, of: X)
+        }
     }
 
     /// The rows of pattern i (D_i = 1), increasing, and those rows of X: D_i X without its zero rows.
@@ -244,35 +360,9 @@ public struct ConvexProgram: Sendable {
         return (rows, X.rows(rows))
     }
 
-    /// The factor of pattern i alone (`patternFactors` for one pattern).
+    /// The factor of pattern i alone (`patternFactors` for one pattern, formed now).
     public func patternFactor(_ i: Int) throws -> PatternFactor {
-        let n = self.n, d = self.d
-        // The pattern's rows only (the other rows of D_i X are zero); U gets them back.
-        let (rows, a) = patternRows(i)
-        let m = rows.count
-        // Orthonormal to about 1e-12 per entry, as the SVD's: a Gram basis whose L is worse
-        // conditioned than `gramBasisMaximumCondition` (or rank deficiency, where the rank rule needs
-        // the singular values) gives way to the SVD.
-        if let fast = GramBasis(a, maximumCondition: PatternFactor.gramBasisMaximumCondition(rank: min(m, d))) {
-            guard fast.isTall else {
-                return PatternFactor(rows: rows, compactU: fast.q(of: a), sampleCount: n, coordinateMap: fast.coordinates(of: a),
-                                     basis: fast.rightInverse(of: a))
-            }
-            return PatternFactor(rows: rows, x: X, basis: fast)
-        }
-        let f = try SVD(a)
-        // numpy's matrix_rank rule for the full n×d matrix D_i X.
-        let r = f.rank(tolerance: (f.singularValues.first ?? 0) * Double(max(n, d)) * Double.ulpOfOne)
-        var basis = Matrix<Double>(rows: d, columns: r), coordinates = Matrix<Double>(rows: r, columns: d)
-        for k in 0..<r {
-            for b in 0..<d {
-                let vbk = f.vt.storage[k + b * f.vt.rows]
-                basis[b, k] = vbk / f.singularValues[k]
-                coordinates[k, b] = vbk * f.singularValues[k]
-            }
-        }
-        return PatternFactor(rows: rows, compactU: Matrix(rows: m, columns: r, columnMajor: Array(f.u.storage.prefix(m * r))),
-                             sampleCount: n, coordinateMap: coordinates, basis: basis)
+        try PatternFactor(rows: patternRows(i).rows, of: X)
     }
 
     /// The network of science §4 "Mapping a solution back" evaluated on new data (rows of `xTest`):

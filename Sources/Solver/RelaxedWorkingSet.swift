@@ -41,17 +41,19 @@ func solveRelaxedOnWorkingSet(_ program: ConvexProgram, factors: [PatternFactor]
                               settings: SolverSettings, start: UInt64, seed: [Int]? = nil) -> SolverResult? {
     let n = program.n, p = program.p
     let trace = ProcessInfo.processInfo.environment["NEUREC_SOLVER_TRACE"] != nil
-    let ranks = factors?.map(\.rank) ?? [Int](repeating: min(program.d, n), count: p)
+    // A deferred factor's rank bound, min(n_j, d), is its rank unless D_j X is rank-deficient.
+    let ranks = factors?.map(\.rankBound) ?? [Int](repeating: min(program.d, n), count: p)
     let averageRank = max(1, ranks.reduce(0, +) / max(p, 1))
     let initialSize = min(p, max(8, (3 * n + averageRank - 1) / averageRank))
     // A small program gains nothing: a working set of most patterns is the direct solve again.
     guard 4 * initialSize <= p else { return nil }
 
-    let relativeDualNorms = { (lambda: [Double]) -> [Double] in
-        dualNorms(of: lambda, program: program, factors: factors).enumerated().map { $1 / program.patternWeight($0) }
+    let relativeDualNorms = { (lambda: [Double], question: DualNormQuestion) -> [Double] in
+        program.dualNormRatios(of: lambda, factors: factors, question: question)
     }
     var inSet = [Bool](repeating: false, count: p)
-    let correlation = relativeDualNorms(program.y)
+    // Only an order: to 1e-4 (exact where the factors are formed).
+    let correlation = relativeDualNorms(program.y, .values(relativeAccuracy: 1e-2))
     let byCorrelation = (0..<p).sorted { correlation[$0] > correlation[$1] }
     let seeded = (seed ?? []).filter { (0..<p).contains($0) }
     if seeded.isEmpty {
@@ -70,7 +72,7 @@ func solveRelaxedOnWorkingSet(_ program: ConvexProgram, factors: [PatternFactor]
     // program's optimal face, so the iteration ends at the same point of it as the direct solve. The
     // most violated first.
     func offenders(of lambda: [Double], norms: [Double]? = nil) -> [Int] {
-        let norms = norms ?? relativeDualNorms(lambda)
+        let norms = norms ?? relativeDualNorms(lambda, .exceeds(margin: settings.workingSetTieMargin))
         return (0..<p).filter { !inSet[$0] && norms[$0] > 1 - settings.workingSetTieMargin }.sorted { norms[$0] > norms[$1] }
     }
     var iterations = 0, normalSeconds = 0.0, normalFlops = 0.0
@@ -117,7 +119,7 @@ func solveRelaxedOnWorkingSet(_ program: ConvexProgram, factors: [PatternFactor]
                 return nil
             }
             lambda = final
-            dualRatios = relativeDualNorms(final)
+            dualRatios = relativeDualNorms(final, .exceeds(margin: settings.workingSetTieMargin))
             outside = offenders(of: final, norms: dualRatios)
         }
         if trace {
@@ -195,16 +197,35 @@ private func coverEveryRow(_ inSet: inout [Bool], in order: [Int], patterns: Mat
 }
 
 /// ‖A_jᵀλ‖ for every pattern j: ‖Xᵀ D_j λ‖, or ‖M_jᵀ Xᵀ D_j λ‖ = ‖U_jᵀλ‖ for normalized blocks
-/// (U_j = D_j X M_j), from one d × n × p product.
-func dualNorms(of lambda: [Double], program: ConvexProgram, factors: [PatternFactor]?) -> [Double] {
+/// (U_j = D_j X M_j), from one d × n × p product. Blocks whose factor is deferred and not yet formed
+/// are answered by conjugate gradients as far as `question` needs (PatternGramConjugateGradients.swift),
+/// their factor formed only where those do not settle.
+func dualNorms(of lambda: [Double], program: ConvexProgram, factors: [PatternFactor]?,
+               question: DualNormQuestion = .exact) -> [Double] {
     let images = patternImages(of: lambda, program: program, patterns: Array(0..<program.p))
     let d = program.d
+    let deferred = factors.map { f in (0..<program.p).filter { !f[$0].isFormed } } ?? []
+    var fromGradients = [Int: Double]()
+    if !deferred.isEmpty, let gradients = PatternGramConjugateGradients(program) {
+        let weights = deferred.map { program.patternWeight($0) }
+        let ratios = gradients.ratios(images: images.columns(deferred), patterns: deferred, weights: weights, question: question)
+        for (k, j) in deferred.enumerated() { if let ratio = ratios[k] { fromGradients[j] = ratio * weights[k] } }
+    }
     return images.storage.withUnsafeBufferPointer { ip in
         (0..<program.p).map { j in
+            if let norm = fromGradients[j] { return norm }
             let image = ip.baseAddress! + j * d
             guard let f = factors?[j] else { return Double.nrm2(d, image, 1) }
             guard f.rank > 0 else { return 0 }
             return f.basisTransposeTimes(Array(UnsafeBufferPointer(start: image, count: d))).norm
         }
+    }
+}
+
+extension ConvexProgram {
+    /// ‖A_jᵀλ‖ / c_j for every pattern j of this program, as far as `question` needs (`dualNorms`):
+    /// the certificates' dual check with the solver's arithmetic.
+    public func dualNormRatios(of lambda: [Double], factors: [PatternFactor]?, question: DualNormQuestion = .exact) -> [Double] {
+        dualNorms(of: lambda, program: self, factors: factors, question: question).enumerated().map { $1 / patternWeight($0) }
     }
 }
