@@ -160,9 +160,10 @@ public struct PlantedCertificate: Sendable {
             }
         }
         let images = Matrix.product(program.X, columns, transA: .transpose)  // d × (passes·p)
-        // Relaxed normalized blocks whose factors were never formed (d ≥ 300: the working set used a
-        // few) are checked by the solver's conjugate gradients, the largest norm exactly
-        // (`DualNormQuestion.largest`): the margin needs no other.
+        // Relaxed normalized blocks whose factors were never formed (from d = 150,
+        // `PatternFactor.deferralDimension`, the working set forms only its own) are checked by the
+        // solver's conjugate gradients, the largest norm exactly (`DualNormQuestion.largest`): the
+        // margin needs no other.
         let unformedRatios = !signed && (factors?.contains { !$0.isFormed } ?? false)
             ? program.dualNormRatios(of: lambda, factors: factors, question: .largest) : nil
         for (pass, sign) in passes.enumerated() {

@@ -55,10 +55,10 @@ public struct PatternFactor: Sendable {
 
     /// Normalization programs with d at least this defer the factors of patterns with at least d rows
     /// to their first use: at (n, d) = (1850, 500) forming all 1,852 took 25.7 s of a 30.8 s relaxed
-    /// solve and 3.7 GB, while the working set uses a few dozen of them and the dual checks of the
-    /// others need no factor (PatternGramConjugateGradients.swift). Below it forming them all costs
-    /// about what the conjugate gradients would (0.55 s at (730, 200)), and the factors stay eager so
-    /// that every result there is the same bits as before.
+    /// solve and 4.5 GB, while the working set uses a few dozen of them and the dual checks of the
+    /// others need no factor (PatternGramConjugateGradients.swift; 9.5 s and 0.62 GB deferred). At
+    /// (730, 200) deferring gains 1.3×; at the paper's sizes (d ≤ 100) little (0.153 → 0.120 s at
+    /// (400, 100)), and there the factors stay eager so that the paper's results keep their bits.
     public static let deferralDimension = 150
 
     /// The largest estimated cond(L_i) = cond(D_i X) of a pattern of rank r factored through its Gram
@@ -72,7 +72,7 @@ public struct PatternFactor: Sendable {
         case deferred(DeferredPatternFactor)
     }
 
-    enum Formed: Sendable {
+    private enum Formed: Sendable {
         /// X (the whole matrix, shared with the program) and the Gram basis of its `rows`.
         case gram(x: Matrix<Double>, basis: GramBasis)
         /// U_i on `rows` only (n_i×r_i), C_i and M_i.

@@ -52,7 +52,7 @@ func solveRelaxedOnWorkingSet(_ program: ConvexProgram, factors: [PatternFactor]
         program.dualNormRatios(of: lambda, factors: factors, question: question)
     }
     var inSet = [Bool](repeating: false, count: p)
-    // Only an order: to 1e-4 (exact where the factors are formed).
+    // Only an order: to 1e-2 where conjugate gradients answer (exact where the factors are formed).
     let correlation = relativeDualNorms(program.y, .values(relativeAccuracy: 1e-2))
     let byCorrelation = (0..<p).sorted { correlation[$0] > correlation[$1] }
     let seeded = (seed ?? []).filter { (0..<p).contains($0) }

@@ -391,7 +391,9 @@ public struct SolverResult: Sendable {
     /// For each pattern, how close its blocks come to carrying weight: the largest over its blocks of
     /// ‖z_w‖/z_t, the cone part of the block's dual multiplier, 1 for a block in use (complementarity)
     /// and ‖A_jᵀλ − S_jᵀμ_j‖/c_j for one at zero, which could enter when y moves. Empty on the routes
-    /// that never ran the iteration on the whole program's blocks (relaxed_verified).
+    /// that never ran the iteration on the whole program's blocks (relaxed_verified). The relaxed
+    /// working set's are ‖A_jᵀλ‖/c_j, those of deferred normalized factors only as far as its check
+    /// needs (`DualNormQuestion.exceeds`: lower estimates, each known to be above or below 1 − 10⁻⁵).
     public var dualRatios: [Double] = []
     /// Rounds of the sign-row working set (SignRowWorkingSet.swift) that ended in this answer; 0 when
     /// every cone kept all its rows.
