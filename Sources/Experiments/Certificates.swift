@@ -160,7 +160,7 @@ public struct PlantedCertificate: Sendable {
             }
         }
         let images = Matrix.product(program.X, columns, transA: .transpose)  // d × (passes·p)
-        // Relaxed normalized blocks whose factors were never formed (from d = 150,
+        // Relaxed normalized blocks whose factors were never formed (from d = 300,
         // `PatternFactor.deferralDimension`, the working set forms only its own) are checked by the
         // solver's conjugate gradients, the largest norm exactly (`DualNormQuestion.largest`): the
         // margin needs no other.

@@ -14,7 +14,7 @@ import Solver
 ///   Relaxed programs (and the cone-free start of exact ones) are solved on a working set of
 ///   patterns (Solver README, claim 6): a dozen or two restricted solves' worth of n³/3 plus one
 ///   d×n×p product per round for the dual check, `relaxedWork`; normalization programs first factor
-///   every pattern (a Gram matrix of n/2 rows and d columns each, `factorSeconds`), or from d = 150
+///   every pattern (a Gram matrix of n/2 rows and d columns each, `factorSeconds`), or from d = 300
 ///   only their working set's, checking the others by conjugate gradients (`deferredCheckSeconds`). The seconds per unit
 ///   of work are fitted to single solves and to paper-scale blocks (`bench/report_blocks.py`; README
 ///   "Speed" and docs/measurements.md), last to the main figures of reports/paper.md on 2026-12-07

@@ -138,7 +138,7 @@ public struct RunEstimate: Sendable, CustomStringConvertible {
         // every pattern's basis U_i of ~n/2 rows and its d×d maps, with their copies. From
         // d = `PatternFactor.deferralDimension` a relaxed program without noise forms only its working
         // set's factors, each with its basis, and keeps the conjugate gradients' n×p and d×p blocks
-        // (measured: 123 MB at (800, 200), 651 MB at (1850, 500), where every factor took 4.5 GB).
+        // (measured: 651 MB at (1850, 500), where every factor took 4.5 GB).
         if spec.learned == .normalized && spec.needsFit && spec.fitting != .train {
             let solvedWhole = spec.parameters.sigma > 0 || spec.fitting != .relaxed
             if d >= PatternFactor.deferralDimension && !solvedWhole {

@@ -167,7 +167,7 @@ struct TrialEvaluation {
             for (i, block) in blocks.enumerated() {
                 if let target = targets[i] {
                     // A block outside the working set is zeros of length min(n_i, d) when its factor was
-                    // never formed (d ≥ 150), which may exceed a rank-deficient target's r_i.
+                    // never formed (d ≥ 300), which may exceed a rank-deficient target's r_i.
                     let block = block.count == target.count || block.contains(where: { $0 != 0 })
                         ? block : [Double](repeating: 0, count: target.count)
                     squaredDistance += pow(block.adding(target, scaledBy: -1).norm, 2)

@@ -56,10 +56,12 @@ public struct PatternFactor: Sendable {
     /// Normalization programs with d at least this defer the factors of patterns with at least d rows
     /// to their first use: at (n, d) = (1850, 500) forming all 1,852 took 25.7 s of a 30.8 s relaxed
     /// solve and 4.5 GB, while the working set uses a few dozen of them and the dual checks of the
-    /// others need no factor (PatternGramConjugateGradients.swift; 9.5 s and 0.62 GB deferred). At
-    /// (730, 200) deferring gains 1.3×; at the paper's sizes (d ≤ 100) little (0.153 → 0.120 s at
-    /// (400, 100)), and there the factors stay eager so that the paper's results keep their bits.
-    public static let deferralDimension = 150
+    /// others need no factor (PatternGramConjugateGradients.swift; 9.5 s and 0.62 GB deferred). The
+    /// factors cost ~n²d²/2 per program, the checks ~20·n²d per round, so the checks win only at large
+    /// d: at d = 200 sixty trials near the normalization boundary took 116 s of solve with every factor
+    /// and 129 s deferred (one (730, 200) solve, away from it, 1.07 against 0.81 s). Below it the
+    /// factors stay eager, so that every result there keeps its bits.
+    public static let deferralDimension = 300
 
     /// The largest estimated cond(L_i) = cond(D_i X) of a pattern of rank r factored through its Gram
     /// matrix: U_i = D_i X L_i⁻ᵀ is orthonormal to about ε·cond², so cond ≤ √(10⁻¹²·r/ε) keeps
