@@ -137,12 +137,14 @@ public struct RunEstimate: Sendable, CustomStringConvertible {
         // deferred). A program that may be solved whole (labels with noise, or cones) also forms
         // every pattern's basis U_i of ~n/2 rows and its d×d maps, with their copies. From
         // d = `PatternFactor.deferralDimension` a relaxed program without noise forms only its working
-        // set's factors, each with its basis, and keeps the conjugate gradients' n×p and d×p blocks
-        // (measured: 651 MB at (1850, 500), where every factor took 4.5 GB).
+        // set's factors, each with its basis U_i, M_i and projector: near the boundary the set grows to
+        // ~26·n/d patterns (measured: six trials at (1750, 500) peaked at 1.58 GB with up to 91 patterns;
+        // a trial away from the boundary at (1850, 500), 651 MB; every factor took 4.5 GB).
         if spec.learned == .normalized && spec.needsFit && spec.fitting != .train {
             let solvedWhole = spec.parameters.sigma > 0 || spec.fitting != .relaxed
             if d >= PatternFactor.deferralDimension && !solvedWhole {
-                parts.append(try product(n, try sum([product(8, n, what: what), product(40, d, what: what)], what: what), what: what))
+                let workingSet = 26 * n / max(d, 1) + 1
+                parts.append(try product(3, workingSet, n / 2 + d, d, what: what))
             } else {
                 parts.append(try product(7, p, d, d / 2 + 1, what: what) / 2)
             }
