@@ -36,11 +36,13 @@ struct NormalizedProjectorSum {
             let nj = f.rows.count, packedCount = nj * (nj + 1) / 2
             if packedCount <= budget {
                 budget -= packedCount
-                Self.projector(f, into: &full)
-                var packed = [Double](repeating: 0, count: packedCount)
-                var o = 0
-                for b in 0..<nj { for a in b..<nj { packed[o] = full[a + b * nj]; o += 1 } }
-                cached.append(packed)
+                cached.append(f.packedProjector {
+                    Self.projector(f, into: &full)
+                    var packed = [Double](repeating: 0, count: packedCount)
+                    var o = 0
+                    for b in 0..<nj { for a in b..<nj { packed[o] = full[a + b * nj]; o += 1 } }
+                    return packed
+                })
             } else {
                 cached.append(nil)
             }

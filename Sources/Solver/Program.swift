@@ -146,10 +146,22 @@ public struct PatternFactor: Sendable {
                   sampleCount: n, coordinateMap: coordinates, basis: basis)
     }
 
-    /// The same factor with U_i, C_i and M_i formed and kept.
+    /// The same factor with U_i, C_i and M_i formed and kept. A deferred factor keeps them itself, so
+    /// that the working set's later rounds, which solve on the same patterns and more, find them.
     public func materialized() -> PatternFactor {
+        if case let .deferred(box) = storage {
+            box.materialize()
+            return self
+        }
         guard case .gram = formed else { return self }
         return PatternFactor(rows: rows, compactU: compactU, sampleCount: sampleCount, coordinateMap: coordinateMap, basis: basis)
+    }
+
+    /// The lower triangle of U_iU_iᵀ on the pattern's rows, packed by columns, from `make`: computed
+    /// once for a deferred factor (the working set's rounds), on every call for any other.
+    func packedProjector(_ make: () -> [Double]) -> [Double] {
+        guard case let .deferred(box) = storage else { return make() }
+        return box.packedProjector(make)
     }
 
     /// U_i on `rows` only (n_i×r_i, orthonormal columns). The full n×r_i matrices of all p patterns
@@ -255,7 +267,23 @@ final class DeferredPatternFactor: @unchecked Sendable {
         self.x = x
     }
 
+    private var projector: [Double]?
+
     var isFormed: Bool { lock.withLock { value != nil } }
+
+    /// Replaces the factor by its materialized form (U_i, C_i, M_i kept).
+    func materialize() {
+        let materialized = factor.materialized()
+        lock.withLock { value = materialized }
+    }
+
+    /// `make` runs outside the lock: it reads the factor, which takes the lock.
+    func packedProjector(_ make: () -> [Double]) -> [Double] {
+        if let known = lock.withLock({ projector }) { return known }
+        let made = make()
+        lock.withLock { projector = made }
+        return made
+    }
 
     var factor: PatternFactor {
         lock.withLock {
