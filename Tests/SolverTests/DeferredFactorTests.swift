@@ -87,4 +87,19 @@ import Vocabulary
         let below = Self.program(n: 4 * d, d: d - 1, seed: 906, directions: 6)
         #expect(try below.patternFactors().allSatisfy(\.isFormed))
     }
+
+    /// Materializing a deferred factor forms it in place (the copies share it, as the working set's
+    /// rounds do), with the eager factor's U_i to the bit.
+    @Test func aDeferredFactorIsMaterializedInPlace() throws {
+        let program = Self.program(n: 120, d: 20, seed: 907)
+        let j = try #require((0..<program.p).first { program.patternRows($0).rows.count >= program.d })
+        let deferred = PatternFactor(deferredRows: program.patternRows(j).rows, x: program.X)
+        let copy = deferred
+        #expect(!copy.isFormed)
+        let materialized = deferred.materialized()
+        #expect(copy.isFormed)
+        let eager = try program.patternFactor(j)
+        #expect(materialized.compactU.storage == eager.compactU.storage)
+        #expect(copy.basis.storage == eager.basis.storage)
+    }
 }
