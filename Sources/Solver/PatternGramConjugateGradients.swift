@@ -52,7 +52,7 @@ struct PatternGramConjugateGradients {
     /// ‖U_jᵀλ‖ / c_j for the listed patterns, from their images b_j (the columns of `images`, d×k)
     /// and weights c_j, as far as `question` needs; nil where the iteration did not settle.
     func ratios(images: Matrix<Double>, patterns: [Int], weights: [Double], question: DualNormQuestion) -> [Double?] {
-        let k = patterns.count, n = program.n, d = program.d
+        let k = patterns.count, d = program.d
         let start = DispatchTime.now().uptimeNanoseconds
         var columnIterations = 0
         precondition(images.rows == d && images.columns == k && weights.count == k)
@@ -78,29 +78,17 @@ struct PatternGramConjugateGradients {
             iteration += 1
             let a = active.count
             columnIterations += a
-            // G_j p_j = Xᵀ D_j (X p_j) for every active column j.
-            var outputs = Matrix<Double>(rows: n, columns: a)
-            Matrix.gemm(program.X, directions, into: &outputs)
-            program.patterns.storage.withUnsafeBufferPointer { dp in
-                outputs.storage.withUnsafeMutableBufferPointer { op in
-                    for (c, column) in active.enumerated() {
-                        let mask = dp.baseAddress! + patterns[column] * n, out = op.baseAddress! + c * n
-                        for row in 0..<n { out[row] = mask[row] != 0 ? out[row] : 0 }
-                    }
-                }
-            }
-            var images = Matrix<Double>(rows: d, columns: a)
-            Matrix.gemm(program.X, outputs, transA: .transpose, into: &images)
+            let products = gramTimes(directions, patterns: active.map { patterns[$0] })
             var increments = [Double](repeating: 0, count: a)
             for c in 0..<a {
-                let curvature = columnDot(directions, c, images, c)
+                let curvature = columnDot(directions, c, products, c)
                 // A direction G_j does not see: G_j is singular along it (rank below d).
                 guard curvature > 0 else { increments[c] = .nan; continue }
                 let alpha = rho[c] / curvature
                 increments[c] = alpha * rho[c]
                 energy[active[c]] += increments[c]
                 residual.storage.withUnsafeMutableBufferPointer { r in
-                    images.storage.withUnsafeBufferPointer { q in
+                    products.storage.withUnsafeBufferPointer { q in
                         Double.axpy(d, -alpha, q.baseAddress! + c * d, 1, r.baseAddress! + c * d, 1)
                     }
                 }
@@ -144,6 +132,22 @@ struct PatternGramConjugateGradients {
             FileHandle.standardError.write(Data("dual norms of \(k) unformed blocks by conjugate gradients (\(question)): \(iteration) iterations, \(columnIterations) column-iterations, \(settled.filter { !$0 }.count) unsettled, \(String(format: "%.3f", seconds)) s\n".utf8))
         }
         return (0..<k).map { settled[$0] ? (energy[$0] / squaredWeights[$0]).squareRoot() : nil }
+    }
+
+    /// G_j p_j = Xᵀ D_j (X p_j) for every column p_j of `directions`, pattern j = `patterns` of it.
+    private func gramTimes(_ directions: Matrix<Double>, patterns: [Int]) -> Matrix<Double> {
+        let n = program.n
+        var outputs = Matrix<Double>(rows: n, columns: directions.columns)
+        Matrix.gemm(program.X, directions, into: &outputs)
+        program.patterns.storage.withUnsafeBufferPointer { dp in
+            outputs.storage.withUnsafeMutableBufferPointer { op in
+                for (c, j) in patterns.enumerated() {
+                    let mask = dp.baseAddress! + j * n, out = op.baseAddress! + c * n
+                    for row in 0..<n { out[row] = mask[row] != 0 ? out[row] : 0 }
+                }
+            }
+        }
+        return Matrix.product(program.X, outputs, transA: .transpose)
     }
 
     /// Keeps the listed positions of the active columns' state.
