@@ -261,13 +261,12 @@ final class DeferredPatternFactor: @unchecked Sendable {
     let x: Matrix<Double>
     private let lock = NSLock()
     private var value: PatternFactor?
+    private var projector: [Double]?
 
     init(rows: [Int], x: Matrix<Double>) {
         self.rows = rows
         self.x = x
     }
-
-    private var projector: [Double]?
 
     var isFormed: Bool { lock.withLock { value != nil } }
 
@@ -379,20 +378,25 @@ public struct ConvexProgram: Sendable {
     public func patternFactors() throws -> [PatternFactor] {
         let defers = d >= PatternFactor.deferralDimension
         return try (0..<p).map { i in
-            let rows = patternRows(i).rows
+            let rows = patternRowIndices(i)
             return defers && rows.count >= d ? PatternFactor(deferredRows: rows, x: X) : try PatternFactor(rows: rows, of: X)
         }
     }
 
     /// The rows of pattern i (D_i = 1), increasing, and those rows of X: D_i X without its zero rows.
     public func patternRows(_ i: Int) -> (rows: [Int], x: Matrix<Double>) {
-        let rows = (0..<n).filter { patterns.storage[i * n + $0] != 0 }
+        let rows = patternRowIndices(i)
         return (rows, X.rows(rows))
+    }
+
+    /// The rows of pattern i (D_i = 1), increasing.
+    public func patternRowIndices(_ i: Int) -> [Int] {
+        (0..<n).filter { patterns.storage[i * n + $0] != 0 }
     }
 
     /// The factor of pattern i alone (`patternFactors` for one pattern, formed now).
     public func patternFactor(_ i: Int) throws -> PatternFactor {
-        try PatternFactor(rows: patternRows(i).rows, of: X)
+        try PatternFactor(rows: patternRowIndices(i), of: X)
     }
 
     /// The network of science §4 "Mapping a solution back" evaluated on new data (rows of `xTest`):

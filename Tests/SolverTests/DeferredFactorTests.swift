@@ -18,7 +18,7 @@ import Vocabulary
     /// Every pattern with at least d rows deferred, the others formed (as `patternFactors()` does from d = 300).
     static func deferredFactors(_ program: ConvexProgram) throws -> [PatternFactor] {
         try (0..<program.p).map { j in
-            let rows = program.patternRows(j).rows
+            let rows = program.patternRowIndices(j)
             return rows.count >= program.d ? PatternFactor(deferredRows: rows, x: program.X) : try program.patternFactor(j)
         }
     }
@@ -80,7 +80,7 @@ import Vocabulary
     @Test func programsDeferFromTheDeferralDimension() throws {
         let d = PatternFactor.deferralDimension, program = Self.program(n: 2 * d + 20, d: d, seed: 905, directions: 60)
         let factors = try program.patternFactors()
-        let tall = (0..<program.p).filter { program.patternRows($0).rows.count >= d }
+        let tall = (0..<program.p).filter { program.patternRowIndices($0).count >= d }
         #expect(tall.count > program.p / 4)
         #expect(factors.indices.allSatisfy { factors[$0].isFormed != tall.contains($0) })
         // A few patterns of about 2d rows: forming their factors is quick.
@@ -92,8 +92,8 @@ import Vocabulary
     /// rounds do), with the eager factor's U_i to the bit.
     @Test func aDeferredFactorIsMaterializedInPlace() throws {
         let program = Self.program(n: 120, d: 20, seed: 907)
-        let j = try #require((0..<program.p).first { program.patternRows($0).rows.count >= program.d })
-        let deferred = PatternFactor(deferredRows: program.patternRows(j).rows, x: program.X)
+        let j = try #require((0..<program.p).first { program.patternRowIndices($0).count >= program.d })
+        let deferred = PatternFactor(deferredRows: program.patternRowIndices(j), x: program.X)
         let copy = deferred
         #expect(!copy.isFormed)
         let materialized = deferred.materialized()
