@@ -48,12 +48,9 @@ func solveRelaxedOnWorkingSet(_ program: ConvexProgram, factors: [PatternFactor]
     // A small program gains nothing: a working set of most patterns is the direct solve again.
     guard 4 * initialSize <= p else { return nil }
 
-    let relativeDualNorms = { (lambda: [Double], question: DualNormQuestion) -> [Double] in
-        program.dualNormRatios(of: lambda, factors: factors, question: question)
-    }
     var inSet = [Bool](repeating: false, count: p)
     // Only an order: to 1e-2 where conjugate gradients answer (exact where the factors are formed).
-    let correlation = relativeDualNorms(program.y, .values(relativeAccuracy: 1e-2))
+    let correlation = program.dualNormRatios(of: program.y, factors: factors, question: .values(relativeAccuracy: 1e-2))
     let byCorrelation = (0..<p).sorted { correlation[$0] > correlation[$1] }
     let seeded = (seed ?? []).filter { (0..<p).contains($0) }
     if seeded.isEmpty {
@@ -72,7 +69,7 @@ func solveRelaxedOnWorkingSet(_ program: ConvexProgram, factors: [PatternFactor]
     // program's optimal face, so the iteration ends at the same point of it as the direct solve. The
     // most violated first.
     func offenders(of lambda: [Double], norms: [Double]? = nil) -> [Int] {
-        let norms = norms ?? relativeDualNorms(lambda, .exceeds(margin: settings.workingSetTieMargin))
+        let norms = norms ?? program.dualNormRatios(of: lambda, factors: factors, question: .exceeds(margin: settings.workingSetTieMargin))
         return (0..<p).filter { !inSet[$0] && norms[$0] > 1 - settings.workingSetTieMargin }.sorted { norms[$0] > norms[$1] }
     }
     var iterations = 0, normalSeconds = 0.0, normalFlops = 0.0
@@ -119,7 +116,7 @@ func solveRelaxedOnWorkingSet(_ program: ConvexProgram, factors: [PatternFactor]
                 return nil
             }
             lambda = final
-            dualRatios = relativeDualNorms(final, .exceeds(margin: settings.workingSetTieMargin))
+            dualRatios = program.dualNormRatios(of: final, factors: factors, question: .exceeds(margin: settings.workingSetTieMargin))
             outside = offenders(of: final, norms: dualRatios)
         }
         if trace {
