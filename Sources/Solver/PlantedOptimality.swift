@@ -32,7 +32,9 @@ import LinearAlgebra
 ///   compares them with the planted point's. This is how a tie is decided (the planted point optimal,
 ///   not unique: some block other than w₀ sits at dual norm 1, so the search, which aims 10⁻³ below,
 ///   cannot certify it): at (562, 500) a tie took 22 s of search and then 431 s to solve the whole
-///   program for the same verdict (Solver README).
+///   program for the same verdict (Solver README). Patterns that λ fails join the restricted set,
+///   and when the rounds run out without a verdict (a tie the search approaches without reaching)
+///   the same restricted programs start from the blocks still above 1.
 ///
 /// Otherwise (and for a planted point that does not fit y) `undecided`, and the caller solves the
 /// program.
@@ -64,9 +66,9 @@ public struct PlantedOptimalitySearch: Sendable {
     public var seconds = 0.0
 }
 
-/// Cutting-plane rounds before the search gives up (most instances of `reports/scaling.md` decide
-/// within 20 at d = 200).
-let plantedSearchRounds = 40
+/// Cutting-plane rounds before the search turns to restricted programs (most instances of
+/// `reports/scaling.md` decide within 20 at d = 200).
+public let plantedSearchRounds = 40
 
 /// Projected-gradient steps per round for the blocks whose dual norm stays too large: their search goes
 /// on from the same μ next round, and a ray from an unfinished projection only needs to lie in its cone
@@ -84,10 +86,12 @@ private let plantedSearchTraces = ProcessInfo.processInfo.environment["NEUREC_SO
 
 /// - Parameters:
 ///   - wStar: the planted skip weight (w₀ of the planted point).
+///   - rounds: cutting-plane rounds before the restricted programs of the blocks still above 1 decide.
 public func searchPlantedOptimality(_ program: ConvexProgram, plantedSkip wStar: [Double],
-                                    settings: SolverSettings = SolverSettings()) -> PlantedOptimalitySearch {
+                                    settings: SolverSettings = SolverSettings(),
+                                    rounds: Int = plantedSearchRounds) -> PlantedOptimalitySearch {
     let started = DispatchTime.now().uptimeNanoseconds
-    var search = cuttingPlaneSearch(program, plantedSkip: wStar, settings: settings)
+    var search = cuttingPlaneSearch(program, plantedSkip: wStar, settings: settings, rounds: rounds)
     search.seconds = Double(DispatchTime.now().uptimeNanoseconds - started) * 1e-9
     if plantedSearchTraces {
         FileHandle.standardError.write(Data("planted search (n \(program.n), d \(program.d), p \(program.p)): \(search.decision.name) after \(search.rounds) rounds, \(String(format: "%.3f", search.seconds)) s\n".utf8))
@@ -96,7 +100,7 @@ public func searchPlantedOptimality(_ program: ConvexProgram, plantedSkip wStar:
 }
 
 private func cuttingPlaneSearch(_ program: ConvexProgram, plantedSkip wStar: [Double],
-                                settings: SolverSettings) -> PlantedOptimalitySearch {
+                                settings: SolverSettings, rounds roundLimit: Int) -> PlantedOptimalitySearch {
     var search = PlantedOptimalitySearch()
     let n = program.n, d = program.d, p = program.p
     guard program.architecture == .skip, program.form == .exact, program.patternWeights == nil,
@@ -130,8 +134,26 @@ private func cuttingPlaneSearch(_ program: ConvexProgram, plantedSkip wStar: [Do
     // the first rounds otherwise sends z to a corner of the box, where every block fails, and the search
     // spent most of its rounds coming back (28 rounds instead of 4 on a (240, 200) instance).
     var center = z, centerWorst = Double.infinity
+    /// The patterns above `goal` at the last λ checked, worst first.
+    var lastOffending: [Int] = []
+    var restrictedTried = false
+    /// Decides from exact programs restricted to `members` and the patterns their λ needs
+    /// (`decideOnRestrictedPrograms`); whether it did. A point beating the planted one keeps the
+    /// search's λ for the certificate, a tie the restricted minimizer's whole-program dual.
+    func decide(onPatterns members: Set<Int>) -> Bool {
+        guard let decided = decideOnRestrictedPrograms(program, from: members, beats: beats, settings: settings) else { return false }
+        search.decision = decided.decision
+        if let dual = decided.dual {
+            search.lambda = dual.lambda
+            search.signMultipliers = dual.signMultipliers
+            return true
+        }
+        search.lambda = lambda
+        if let multipliers { search.signMultipliers = multipliers.map(\.plus) + multipliers.map(\.minus) }
+        return true
+    }
     var radius = initialTrustRadius * max(1, lambda0.norm)
-    rounds: for round in 0..<plantedSearchRounds {
+    rounds: for round in 0..<roundLimit {
         search.rounds = round + 1
         lambda = free > 0 ? lambda0.adding(nullBasis.times(z)) : lambda0
         // Each block's search goes on from its μ of the last round.
@@ -140,6 +162,7 @@ private func cuttingPlaneSearch(_ program: ConvexProgram, plantedSkip wStar: [Do
         multipliers = check.multipliers
         let offending = everyPattern.filter { check.norms[$0] > goal }.sorted { check.norms[$0] > check.norms[$1] }
         let worstNorm = offending.first.map { check.norms[$0] } ?? 0
+        lastOffending = offending
         if worstNorm < centerWorst {
             if round > 0 { radius = min(cuts.box, 2 * radius) }
             center = z; centerWorst = worstNorm
@@ -185,16 +208,8 @@ private func cuttingPlaneSearch(_ program: ConvexProgram, plantedSkip wStar: [Do
                 search.decision = .beaten(objective: point.objective, primalResidual: point.residual)
                 break rounds
             }
-            let members = Array(Set(solution.binding.map { cuts.pattern(of: $0) })).sorted()
-            let restricted = solve(program.restricted(to: members), settings: restrictedProgramSettings(settings))
-            if restricted.status.hasMinimizer, beats(objective: restricted.objective, residual: restricted.primalResidual) {
-                search.decision = .beaten(objective: restricted.objective, primalResidual: restricted.primalResidual)
-            } else if let whole = wholeProgramDual(of: restricted, members: members, program: program, settings: settings) {
-                search.decision = .solvedOnCuts(objective: restricted.objective, primalResidual: restricted.primalResidual)
-                search.lambda = whole.lambda
-                search.signMultipliers = whole.signMultipliers
-                return search
-            }
+            restrictedTried = true
+            if decide(onPatterns: Set(solution.binding.map { cuts.pattern(of: $0) })) { return search }
             break rounds
         }
         // The next λ halfway from the trust region's center to the LP's vertex: the vertex alone jumps
@@ -204,9 +219,59 @@ private func cuttingPlaneSearch(_ program: ConvexProgram, plantedSkip wStar: [Do
         z = center.scaled(by: 0.5).adding(solution.z.scaled(by: 0.5))
         cuts.keep(solution, limit: 4 * free + 64)
     }
+    // Undecided: typically a tie, the planted point optimal with other blocks at dual norm 1, which
+    // the search, aiming 10⁻³ below, approaches without reaching (at (573, 500) fifteen blocks
+    // stayed within 10⁻⁴ above 1 for twenty rounds, and solving the whole program then took 415 s).
+    // The program restricted to those blocks' patterns decides it as the cuts' would.
+    if case .undecided = search.decision, !restrictedTried, !lastOffending.isEmpty,
+       decide(onPatterns: Set(lastOffending)) {
+        return search
+    }
     search.lambda = lambda
     if let multipliers { search.signMultipliers = multipliers.map(\.plus) + multipliers.map(\.minus) }
     return search
+}
+
+/// Rounds of `decideOnRestrictedPrograms`.
+let restrictedProgramRounds = 4
+
+/// The planted point's verdict from the exact program restricted to `initial`, then to it and every
+/// pattern whose dual constraint the restricted minimizer's λ fails (`wholeProgramDual`'s check), for
+/// up to `restrictedProgramRounds` rounds while the set holds at most half of the patterns. A restricted
+/// minimizer cheaper than the planted point (`beats`) beats it in the whole program too; one whose λ
+/// holds for every other pattern is the whole program's minimizer, and its dual is returned for the
+/// certificate to compare with the planted point (`solvedOnCuts`). Nil when neither happens.
+private func decideOnRestrictedPrograms(_ program: ConvexProgram, from initial: Set<Int>,
+                                        beats: (_ objective: Double, _ residual: Double) -> Bool, settings: SolverSettings)
+    -> (decision: PlantedOptimalitySearch.Decision, dual: (lambda: [Double], signMultipliers: [[Double]])?)? {
+    var members = initial
+    for _ in 0..<restrictedProgramRounds {
+        let sorted = members.sorted()
+        guard !sorted.isEmpty, 2 * sorted.count <= program.p else {
+            if plantedSearchTraces { FileHandle.standardError.write(Data("planted search: \(sorted.count) of \(program.p) patterns, too many to restrict to\n".utf8)) }
+            return nil
+        }
+        let restricted = solve(program.restricted(to: sorted), settings: restrictedProgramSettings(settings))
+        guard restricted.status.hasMinimizer else {
+            if plantedSearchTraces { FileHandle.standardError.write(Data("planted search: program on \(sorted.count) patterns: \(restricted.status.name)\n".utf8)) }
+            return nil
+        }
+        if beats(restricted.objective, restricted.primalResidual) {
+            return (.beaten(objective: restricted.objective, primalResidual: restricted.primalResidual), nil)
+        }
+        switch checkWholeProgramDual(of: restricted, members: sorted, program: program, settings: settings) {
+        case .holds(let dual):
+            return (.solvedOnCuts(objective: restricted.objective, primalResidual: restricted.primalResidual), dual)
+        case .fails(let offenders):
+            if plantedSearchTraces {
+                FileHandle.standardError.write(Data("planted search: program on \(sorted.count) patterns, \(offenders.count) others fail its λ\n".utf8))
+            }
+            members.formUnion(offenders)
+        case .unknown:
+            return nil
+        }
+    }
+    return nil
 }
 
 /// The cuts' restricted program need only show a point cheaper than the planted one by 10⁻⁶ of its
@@ -230,13 +295,31 @@ private func restrictedProgramSettings(_ settings: SolverSettings) -> SolverSett
 /// program's layout (`SolverResult.signMultipliers`).
 public func wholeProgramDual(of restricted: SolverResult, members: [Int], program: ConvexProgram,
                              settings: SolverSettings = SolverSettings()) -> (lambda: [Double], signMultipliers: [[Double]])? {
-    guard restricted.status.hasMinimizer, let lambda = restricted.lambda, let inner = restricted.signMultipliers else { return nil }
+    if case .holds(let dual) = checkWholeProgramDual(of: restricted, members: members, program: program, settings: settings) {
+        return dual
+    }
+    return nil
+}
+
+/// `wholeProgramDual`'s check with its answer either way: the dual, or the patterns outside
+/// `members` it fails (`unknown` without a minimizer or when the cone search gave up).
+enum WholeProgramDualCheck {
+    case holds((lambda: [Double], signMultipliers: [[Double]]))
+    case fails([Int])
+    case unknown
+}
+
+func checkWholeProgramDual(of restricted: SolverResult, members: [Int], program: ConvexProgram,
+                           settings: SolverSettings) -> WholeProgramDualCheck {
+    guard restricted.status.hasMinimizer, let lambda = restricted.lambda, let inner = restricted.signMultipliers else { return .unknown }
     let inSet = Set(members)
     let outside = (0..<program.p).filter { !inSet.contains($0) }
     let certificate = coneDualMultipliers(lambda: lambda, program: program, patterns: outside, settings: settings)
-    guard !certificate.abandoned, certificate.holds.allSatisfy({ $0 }) else { return nil }
-    return (lambda, wholeProgramSignMultipliers(restricted: inner, members: members, certificate: certificate,
-                                                outside: outside, n: program.n, p: program.p))
+    guard !certificate.abandoned else { return .unknown }
+    let failing = outside.indices.filter { !certificate.holds[$0] }.map { outside[$0] }
+    guard failing.isEmpty else { return .fails(failing) }
+    return .holds((lambda, wholeProgramSignMultipliers(restricted: inner, members: members, certificate: certificate,
+                                                       outside: outside, n: program.n, p: program.p)))
 }
 
 /// A block of unit norm in C_j and the output it adds to the coupling rows.
